@@ -1,0 +1,94 @@
+import {
+  DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
+  Organization, PlatformApp, Project, ScheduledTask, SecretRef, Service, Visibility, WebApplication, Worker,
+} from '../../src';
+
+/**
+ * The example platform: one organization, one data plane, three environments, two projects
+ * (a storefront and a payments domain) using all four component kinds, a cross-project dependency
+ * and an external-service dependency.
+ */
+export function buildPlatform(app: PlatformApp): Organization {
+  const acme = new Organization(app, 'acme', { displayName: 'ACME Corp' });
+  const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu' });
+
+  const dev = new Environment(acme, 'development', { dataPlane: eu });
+  const staging = new Environment(acme, 'staging', { dataPlane: eu, defaultReplicas: 2 });
+  const prod = new Environment(acme, 'production', {
+    dataPlane: eu, isProduction: true, defaultReplicas: 3,
+    defaultResources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
+  });
+  const pipeline = new DeploymentPipeline(acme, 'standard', {
+    promotionPaths: [
+      { source: dev, targets: [staging] },
+      { source: staging, targets: [prod], requiresApproval: true },
+    ],
+  });
+
+  const stripe = new ExternalService(acme, 'stripe', { host: 'api.stripe.com', port: 443, scheme: 'https' });
+
+  // Payments: a gRPC ledger, an ORGANIZATION-visible payments API and a settlement job.
+  const payments = new Project(acme, 'payments', { pipeline, displayName: 'Payments' });
+  const ledger = new Service(payments, 'ledger', {
+    image: 'ghcr.io/acme/ledger:2.3.1',
+    secretEnv: { DB_PASSWORD: SecretRef.fromStore('payments/ledger-db', { property: 'password' }) },
+  });
+  const ledgerGrpc = ledger.addEndpoint('grpc', { port: 9090, type: EndpointType.GRPC });
+
+  const paymentsApi = new Service(payments, 'payments-api', {
+    image: 'ghcr.io/acme/payments-api:1.8.0',
+    env: { LOG_LEVEL: 'info' },
+    secretEnv: { STRIPE_API_KEY: SecretRef.fromStore('payments/stripe', { property: 'api-key' }) },
+    autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 },
+    disruptionBudget: DisruptionBudget.maxUnavailable(1),
+  });
+  const paymentsHttp = paymentsApi.addEndpoint('http', {
+    port: 8080, basePath: '/api/v1', visibility: [Visibility.ORGANIZATION, Visibility.INTERNAL],
+  });
+  paymentsApi.dependOn(ledgerGrpc, { addressEnvVar: 'LEDGER_ADDRESS' });
+  paymentsApi.dependOnExternal(stripe, { addressEnvVar: 'STRIPE_URL' });
+  paymentsApi.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' }, autoscaling: { maxReplicas: 2 } });
+  paymentsApi.configureEnvironment(prod, { autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 60 } });
+
+  const settlement = new ScheduledTask(payments, 'settlement', {
+    image: 'ghcr.io/acme/settlement:1.2.0',
+    schedule: '30 2 * * *',
+    timeZone: 'Europe/Berlin',
+    files: [{ mountPath: '/etc/settlement', fileName: 'rules.yaml', content: 'currency: EUR\ncutoff: "23:59"\n' }],
+  });
+  settlement.dependOn(ledgerGrpc);
+  settlement.configureEnvironment(dev, { suspend: true });
+
+  // Storefront: a public web app, a catalog service, and an order worker.
+  const storefront = new Project(acme, 'storefront', { pipeline, displayName: 'Storefront' });
+  const catalog = new Service(storefront, 'catalog', {
+    image: 'ghcr.io/acme/catalog:4.0.2',
+    resources: { cpuRequest: '200m', memoryRequest: '384Mi' },
+    files: [{ mountPath: '/etc/catalog', fileName: 'tls.key', secret: SecretRef.fromStore('storefront/catalog-tls', { property: 'key' }) }],
+  });
+  const catalogHttp = catalog.addEndpoint('http', { port: 8080, basePath: '/catalog' });
+
+  const web = new WebApplication(storefront, 'web', {
+    image: 'ghcr.io/acme/web:3.1.0',
+    env: { PUBLIC_BASE_URL: 'https://shop.acme.example' },
+    disruptionBudget: DisruptionBudget.minAvailablePercent(50),
+  });
+  web.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+  web.dependOn(catalogHttp);
+  web.dependOn(paymentsHttp, { addressEnvVar: 'PAYMENTS_API_URL' });
+  web.configureEnvironment(prod, { image: 'ghcr.io/acme/web:3.0.9' });
+
+  const orders = new Worker(storefront, 'order-worker', {
+    image: 'ghcr.io/acme/order-worker:0.9.4',
+    secretEnv: { QUEUE_PASSWORD: SecretRef.fromStore('storefront/queue', { property: 'password' }) },
+  });
+  orders.dependOn(paymentsHttp);
+  orders.dependOn(catalogHttp);
+  return acme;
+}
+
+if (require.main === module) {
+  const app = new PlatformApp();
+  buildPlatform(app);
+  app.synth();
+}

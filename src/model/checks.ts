@@ -1,0 +1,88 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const CPU = /^(\d+(\.\d+)?|\.\d+)(m)?$/;
+const MEMORY = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/** Validates a DNS-1123 label no longer than `max`. @internal */
+export function checkDnsLabel(scope: IConstruct, what: string, value: string, max = 63): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max || !DNS_LABEL.test(value)) {
+    fail(scope, `${what} '${value}' is not a valid DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${max} characters)`,
+      `use a name such as '${suggestDnsLabel(String(value ?? ''), max)}'`);
+  }
+  return value;
+}
+
+/** A best-effort DNS label derived from arbitrary text, for error messages. @internal */
+export function suggestDnsLabel(value: string, max = 63): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
+  return s.length > 0 ? s : 'my-name';
+}
+
+/** Validates a TCP/UDP port number. @internal */
+export function checkPort(scope: IConstruct, what: string, port: number): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail(scope, `${what} ${port} is out of range`, 'use an integer port between 1 and 65535');
+  }
+  return port;
+}
+
+/** Validates an environment variable name. @internal */
+export function checkEnvVarName(scope: IConstruct, name: string): string {
+  if (!ENV_VAR.test(name)) {
+    fail(scope, `environment variable name '${name}' is invalid`, 'use letters, digits and underscores, not starting with a digit (e.g. LOG_LEVEL)');
+  }
+  return name;
+}
+
+/** Validates a CPU quantity such as `250m` or `1.5`. @internal */
+export function checkCpu(scope: IConstruct, what: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (!CPU.test(value) || !QUANTITY.test(value)) {
+    fail(scope, `${what} '${value}' is not a valid CPU quantity`, "use cores ('1', '0.5') or millicores ('250m')");
+  }
+}
+
+/** Validates a memory quantity such as `256Mi`. @internal */
+export function checkMemory(scope: IConstruct, what: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (!MEMORY.test(value) || !QUANTITY.test(value)) {
+    fail(scope, `${what} '${value}' is not a valid memory quantity`, "use a binary suffix such as '256Mi' or '1Gi'");
+  }
+}
+
+/** Parses a CPU quantity into millicores. @internal */
+export function cpuMillis(value: string): number {
+  const m = CPU.exec(value)!;
+  return m[3] === 'm' ? parseFloat(m[1]) : parseFloat(m[1]) * 1000;
+}
+
+const MEMORY_FACTORS: Record<string, number> = {
+  '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** Parses a memory quantity into bytes. @internal */
+export function memoryBytes(value: string): number {
+  const m = MEMORY.exec(value)!;
+  return parseFloat(m[1]) * MEMORY_FACTORS[m[3] ?? ''];
+}
+
+/** Checks that a number is a positive (or non-negative) integer. @internal */
+export function checkInteger(scope: IConstruct, what: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(scope, `${what} ${value} is invalid`, `use an integer between ${min} and ${max === Number.MAX_SAFE_INTEGER ? 'any larger value' : max}`);
+  }
+}
+
+/** Rejects empty strings. @internal */
+export function checkNonEmpty(scope: IConstruct, what: string, value: string | undefined): string {
+  if (value === undefined || value.trim().length === 0) {
+    fail(scope, `${what} is empty`, `set ${what} to a non-empty value`);
+  }
+  return value;
+}

@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { checkCronSchedule, checkTimeZone } from './cron';
+import { checkInteger } from './checks';
+import { Component, ComponentKind, ComponentProps, DeployableComponentProps } from './component';
+import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
+
+/**
+ * A long-running backend or API: a Deployment and a Service per environment.
+ * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
+ */
+export class Service extends Component {
+  constructor(scope: Construct, id: string, props: DeployableComponentProps) {
+    super(scope, id, ComponentKind.SERVICE, props);
+  }
+}
+
+/**
+ * A web front end: a Deployment and a Service per environment.
+ * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
+ */
+export class WebApplication extends Component {
+  constructor(scope: Construct, id: string, props: DeployableComponentProps) {
+    super(scope, id, ComponentKind.WEB_APPLICATION, props);
+  }
+}
+
+/**
+ * A background worker without endpoints: a Deployment per environment.
+ */
+export class Worker extends Component {
+  constructor(scope: Construct, id: string, props: DeployableComponentProps) {
+    super(scope, id, ComponentKind.WORKER, props);
+  }
+}
+
+/** Properties of a {@link ScheduledTask}. */
+export interface ScheduledTaskProps extends ComponentProps {
+  /**
+   * Cron schedule (five fields, or a macro such as `@hourly`).
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax
+   */
+  readonly schedule: string;
+  /**
+   * IANA time zone the schedule is read in.
+   * @default - the kube-controller-manager's time zone
+   */
+  readonly timeZone?: string;
+  /**
+   * What to do when a run is due while the previous one is still running.
+   * @default ConcurrencyPolicy.FORBID
+   */
+  readonly concurrencyPolicy?: ConcurrencyPolicy;
+  /**
+   * Retries before a run is marked failed.
+   * @default 3
+   */
+  readonly backoffLimit?: number;
+  /**
+   * Seconds a run may take before it is stopped.
+   * @default 300
+   */
+  readonly activeDeadlineSeconds?: number;
+}
+
+/**
+ * A job on a cron schedule: a CronJob per environment.
+ * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
+ */
+export class ScheduledTask extends Component {
+  /** The cron schedule. */
+  public readonly schedule: string;
+  /** Time zone, if set. */
+  public readonly timeZone?: string;
+  /** Concurrency policy. */
+  public readonly concurrencyPolicy: ConcurrencyPolicy;
+  /** Retries per run. */
+  public readonly backoffLimit: number;
+  /** Deadline per run, in seconds. */
+  public readonly activeDeadlineSeconds: number;
+
+  constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
+    super(scope, id, ComponentKind.SCHEDULED_TASK, props);
+    this.schedule = checkCronSchedule(this, props.schedule);
+    checkTimeZone(this, props.timeZone);
+    this.timeZone = props.timeZone;
+    this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
+    checkInteger(this, 'backoffLimit', props.backoffLimit, 0, 100);
+    this.backoffLimit = props.backoffLimit ?? 3;
+    checkInteger(this, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);
+    this.activeDeadlineSeconds = props.activeDeadlineSeconds ?? 300;
+  }
+
+  /** @internal */
+  protected checkKindOverrides(overrides: EnvironmentOverrides, _scope: string): void {
+    if (overrides.schedule !== undefined) checkCronSchedule(this, overrides.schedule);
+  }
+}

@@ -1,0 +1,378 @@
+import { Construct } from 'constructs';
+import { checkCpu, checkDnsLabel, checkEnvVarName, checkInteger, checkMemory, checkNonEmpty } from './checks';
+import { Endpoint, EndpointOptions } from './endpoint';
+import { Environment } from './environment';
+import { fail } from './errors';
+import { ExternalService } from './external-service';
+import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, ResourceRequirements, SecurityException, WorkloadSettings } from './options';
+import { Organization } from './organization';
+import { Project } from './project';
+import { checkNoLiteralSecret, SecretRef } from './secrets';
+
+/**
+ * The kind of a component: which OpenChoreo default component type renders it.
+ * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
+ */
+export enum ComponentKind {
+  /** A long-running API or backend (Deployment + Service). */
+  SERVICE = 'deployment/service',
+  /** A web front end (Deployment + Service, served on its own host name when exposed). */
+  WEB_APPLICATION = 'deployment/web-application',
+  /** A background worker with no endpoints (Deployment). */
+  WORKER = 'deployment/worker',
+  /** A job run on a cron schedule (CronJob). */
+  SCHEDULED_TASK = 'cronjob/scheduled-task',
+}
+
+/** A file mounted into the container. Give exactly one of `content` or `secret`. */
+export interface ConfigFile {
+  /** Directory the file is mounted in (e.g. `/etc/app`). */
+  readonly mountPath: string;
+  /** The file's name inside `mountPath` (e.g. `config.yaml`). */
+  readonly fileName: string;
+  /**
+   * Literal (non-secret) content, rendered into a ConfigMap.
+   * @default - none; `secret` must be set
+   */
+  readonly content?: string;
+  /**
+   * Secret content, fetched from the secret store by an ExternalSecret.
+   * @default - none; `content` must be set
+   */
+  readonly secret?: SecretRef;
+}
+
+/** Names of the environment variables a dependency injects. */
+export interface DependencyOptions {
+  /**
+   * Variable receiving the full address (`http://host:port/basePath` for HTTP-like endpoints,
+   * `host:port` otherwise, as OpenChoreo resolves it).
+   * @default - `<COMPONENT>_<ENDPOINT>_URL` for HTTP, GraphQL and Websocket endpoints, `<COMPONENT>_<ENDPOINT>_ADDRESS` otherwise; `<SERVICE>_ADDRESS` for external services
+   */
+  readonly addressEnvVar?: string;
+  /**
+   * Variable receiving the host alone.
+   * @default - not injected
+   */
+  readonly hostEnvVar?: string;
+  /**
+   * Variable receiving the port alone.
+   * @default - not injected
+   */
+  readonly portEnvVar?: string;
+  /**
+   * Variable receiving the base path alone (HTTP-like endpoints).
+   * @default - not injected
+   */
+  readonly basePathEnvVar?: string;
+}
+
+/** Names another component's endpoint, for dependencies declared by name. */
+export interface EndpointReference {
+  /**
+   * The providing component's project.
+   * @default - the consumer's own project
+   */
+  readonly project?: string;
+  /** The providing component's name. */
+  readonly component: string;
+  /** The endpoint's name. */
+  readonly endpoint: string;
+}
+
+/** A recorded dependency. @internal */
+export interface DependencyDeclaration {
+  readonly endpoint?: Endpoint;
+  readonly reference?: EndpointReference;
+  readonly external?: ExternalService;
+  readonly options: DependencyOptions;
+}
+
+/** Properties every component kind accepts. */
+export interface ComponentProps extends WorkloadSettings {
+  /**
+   * The component's name, unique within its project.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Container image with a tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. Production environments
+   * refuse `latest` and untagged images.
+   */
+  readonly image: string;
+  /**
+   * Container entrypoint.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Container arguments.
+   * @default - the image's arguments
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables whose values come from the secret store.
+   * @default - none
+   */
+  readonly secretEnv?: { [key: string]: SecretRef };
+  /**
+   * Files mounted into the container.
+   * @default - none
+   */
+  readonly files?: ConfigFile[];
+  /**
+   * Whether the component calls the Kubernetes API and needs its service-account token mounted.
+   * @default false
+   */
+  readonly kubernetesApiAccess?: boolean;
+  /**
+   * Explicit, reasoned opt-outs of single security rules.
+   * @default - none: the full restricted baseline applies
+   */
+  readonly securityExceptions?: SecurityException[];
+  /**
+   * Writable scratch directories (emptyDir volumes), needed with a read-only root filesystem.
+   * @default ['/tmp']
+   */
+  readonly scratchPaths?: string[];
+  /**
+   * Human-readable name.
+   * @default - none
+   */
+  readonly displayName?: string;
+}
+
+/** Properties of Deployment-backed components. */
+export interface DeployableComponentProps extends ComponentProps, DeploymentSettings {}
+
+const ABS_PATH = /^\/[^\0]*$/;
+const FILE_NAME = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * A deployable unit of a project. Use one of its kinds: {@link Service}, {@link WebApplication},
+ * {@link Worker} or {@link ScheduledTask}.
+ * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
+ */
+export abstract class Component extends Construct {
+  /** The project the component belongs to. */
+  public readonly project: Project;
+  /** The component's name. */
+  public readonly name: string;
+  /** The component's kind. */
+  public readonly kind: ComponentKind;
+  /** The container image. */
+  public readonly image: string;
+  /** Container command, if set. */
+  public readonly command?: string[];
+  /** Container args, if set. */
+  public readonly args?: string[];
+  /** Whether the service-account token is mounted. */
+  public readonly kubernetesApiAccess: boolean;
+  /** Human-readable name, if set. */
+  public readonly displayName?: string;
+
+  /** @internal */ public readonly _props: DeployableComponentProps;
+  /** @internal */ public readonly _dependencies: DependencyDeclaration[] = [];
+  /** @internal */ public readonly _overrides = new Map<Environment, EnvironmentOverrides>();
+  /** @internal */ public readonly _securityExceptions: SecurityException[];
+  /** @internal */ public readonly _scratchPaths: string[];
+  private readonly endpointsByName = new Map<string, Endpoint>();
+
+  protected constructor(scope: Construct, id: string, kind: ComponentKind, props: DeployableComponentProps) {
+    super(scope, id);
+    this.project = Project.of(this);
+    this.kind = kind;
+    this.name = checkDnsLabel(this, 'component name', props.name ?? id);
+    this.image = checkImage(this, props.image);
+    this.command = props.command;
+    this.args = props.args;
+    this.kubernetesApiAccess = props.kubernetesApiAccess ?? false;
+    this.displayName = props.displayName;
+    checkWorkloadSettings(this, props);
+    checkDeploymentSettings(this, props, 'component');
+    for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {
+      checkEnvVarName(this, key);
+      if (props.env && key in props.env) {
+        fail(this, `environment variable '${key}' is set both in env and in secretEnv`, 'keep only the secretEnv entry');
+      }
+      if (!(ref instanceof SecretRef)) fail(this, `secretEnv '${key}' is not a SecretRef`, `use SecretRef.fromStore('<remote-key>')`);
+      checkNonEmpty(this, `secretEnv '${key}' remote key`, ref.key);
+    }
+    checkFiles(this, props.files ?? []);
+    this._securityExceptions = checkSecurityExceptions(this, props.securityExceptions ?? []);
+    this._scratchPaths = [...new Set(props.scratchPaths ?? ['/tmp'])].sort();
+    for (const p of this._scratchPaths) {
+      if (!ABS_PATH.test(p)) fail(this, `scratch path '${p}' is not absolute`, "use an absolute directory such as '/tmp'");
+    }
+    this._props = props;
+    this.project._addComponent(this);
+  }
+
+  /** Endpoints of the component, sorted by name. */
+  public get endpoints(): Endpoint[] {
+    return [...this.endpointsByName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Looks up an endpoint by name. */
+  public findEndpoint(name: string): Endpoint | undefined {
+    return this.endpointsByName.get(name);
+  }
+
+  /** Adds an endpoint the component serves. */
+  public addEndpoint(name: string, options: EndpointOptions): Endpoint {
+    if (this.kind === ComponentKind.WORKER || this.kind === ComponentKind.SCHEDULED_TASK) {
+      fail(this, `a ${this.kind} component cannot serve endpoint '${name}'`, 'declare the component as a Service or WebApplication, or remove the endpoint');
+    }
+    if (this.endpointsByName.has(name)) {
+      fail(this, `endpoint name '${name}' is already used in component '${this.name}'`, 'give each endpoint of a component a distinct name');
+    }
+    const ep = new Endpoint(this, name, options);
+    for (const other of this.endpointsByName.values()) {
+      const sameProtocol = (other.type === 'UDP') === (ep.type === 'UDP');
+      if (sameProtocol && other.port === ep.port) {
+        fail(ep, `port ${ep.port} of endpoint '${name}' clashes with endpoint '${other.name}'`, 'give each endpoint its own port');
+      }
+      if (sameProtocol && other.targetPort === ep.targetPort) {
+        fail(ep, `container port ${ep.targetPort} of endpoint '${name}' clashes with endpoint '${other.name}'`, 'give each endpoint its own targetPort');
+      }
+    }
+    this.endpointsByName.set(name, ep);
+    Organization.of(this)._changed();
+    return ep;
+  }
+
+  /** Declares that this component calls `endpoint` (of this or another project), injecting its address. */
+  public dependOn(endpoint: Endpoint, options: DependencyOptions = {}): void {
+    this.recordDependency({ endpoint, options });
+  }
+
+  /** Declares a dependency on an endpoint named by project, component and endpoint name. */
+  public dependOnName(reference: EndpointReference, options: DependencyOptions = {}): void {
+    this.recordDependency({ reference, options });
+  }
+
+  /** Declares that this component calls an external service, injecting its address. */
+  public dependOnExternal(service: ExternalService, options: DependencyOptions = {}): void {
+    this.recordDependency({ external: service, options });
+  }
+
+  /** Sets overrides that apply in one environment only. Calling it again for the same environment merges. */
+  public configureEnvironment(environment: Environment, overrides: EnvironmentOverrides): void {
+    if (!environment || environment.organization !== this.project.organization) {
+      fail(this, `overrides target environment '${environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
+        'pass an Environment declared in the same organization');
+    }
+    const scope = `overrides for '${environment.name}'`;
+    if (overrides.image !== undefined) checkImage(this, overrides.image);
+    checkWorkloadSettings(this, overrides);
+    checkDeploymentSettings(this, overrides, scope);
+    if (this.kind === ComponentKind.SCHEDULED_TASK) {
+      for (const f of ['replicas', 'autoscaling', 'disruptionBudget'] as const) {
+        if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a scheduled task`, `remove '${f}': it applies to Deployment-backed components only`);
+      }
+    } else {
+      for (const f of ['schedule', 'suspend'] as const) {
+        if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a ${this.kind} component`, `remove '${f}': it applies to scheduled tasks only`);
+      }
+    }
+    this.checkKindOverrides(overrides, scope);
+    const previous = this._overrides.get(environment) ?? {};
+    this._overrides.set(environment, {
+      ...previous,
+      ...overrides,
+      env: { ...(previous.env ?? {}), ...(overrides.env ?? {}) },
+      resources: { ...(previous.resources ?? {}), ...(overrides.resources ?? {}) },
+    });
+    this.project.organization._changed();
+  }
+
+  /** Kind-specific checks of overrides. @internal */
+  protected checkKindOverrides(_overrides: EnvironmentOverrides, _scope: string): void {}
+
+  private recordDependency(dep: DependencyDeclaration): void {
+    const o = dep.options;
+    for (const v of [o.addressEnvVar, o.hostEnvVar, o.portEnvVar, o.basePathEnvVar]) {
+      if (v !== undefined) checkEnvVarName(this, v);
+    }
+    if (dep.reference) {
+      checkNonEmpty(this, 'dependency component', dep.reference.component);
+      checkNonEmpty(this, 'dependency endpoint', dep.reference.endpoint);
+    }
+    this._dependencies.push(dep);
+    this.project.organization._changed();
+  }
+}
+
+/** Validates an image reference (registry/repo[:tag][@digest]). @internal */
+export function checkImage(scope: Construct, image: string): string {
+  const ref = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+  if (typeof image !== 'string' || !ref.test(image)) {
+    fail(scope, `image '${image}' is not a valid image reference`, "use 'registry/repository:tag' or 'registry/repository@sha256:<digest>', e.g. 'ghcr.io/acme/api:1.4.2'");
+  }
+  return image;
+}
+
+function checkWorkloadSettings(scope: Construct, s: WorkloadSettings): void {
+  for (const [key, value] of Object.entries(s.env ?? {})) {
+    checkEnvVarName(scope, key);
+    if (typeof value !== 'string') fail(scope, `environment variable '${key}' has a non-string value ${JSON.stringify(value)}`, 'quote the value as a string');
+    checkNoLiteralSecret(scope, 'environment variable', key, value);
+  }
+  checkResources(scope, s.resources);
+}
+
+function checkResources(scope: Construct, r: ResourceRequirements | undefined): void {
+  checkCpu(scope, 'resources.cpuRequest', r?.cpuRequest);
+  checkCpu(scope, 'resources.cpuLimit', r?.cpuLimit);
+  checkMemory(scope, 'resources.memoryRequest', r?.memoryRequest);
+  checkMemory(scope, 'resources.memoryLimit', r?.memoryLimit);
+}
+
+function checkDeploymentSettings(scope: Construct, s: DeploymentSettings, where: string): void {
+  checkInteger(scope, `${where} replicas`, s.replicas, 0, 1000);
+  const a = s.autoscaling;
+  if (a) {
+    checkInteger(scope, 'autoscaling.minReplicas', a.minReplicas, 1, 1000);
+    checkInteger(scope, 'autoscaling.maxReplicas', a.maxReplicas, 1, 1000);
+    if ((a.minReplicas ?? 1) > a.maxReplicas) {
+      fail(scope, `autoscaling.minReplicas ${a.minReplicas ?? 1} is greater than maxReplicas ${a.maxReplicas}`, 'set maxReplicas to at least minReplicas');
+    }
+    checkInteger(scope, 'autoscaling.cpuUtilization', a.cpuUtilization, 1, 1000);
+    checkInteger(scope, 'autoscaling.memoryUtilization', a.memoryUtilization, 1, 1000);
+  }
+  const b = s.disruptionBudget;
+  if (b) {
+    if (b.isPercent) checkInteger(scope, `disruptionBudget ${b.kind} percent`, b.value, 0, 100);
+    else checkInteger(scope, `disruptionBudget ${b.kind}`, b.value, 0, 1000);
+  }
+}
+
+function checkFiles(scope: Construct, files: ConfigFile[]): void {
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (!ABS_PATH.test(f.mountPath ?? '')) fail(scope, `file mountPath '${f.mountPath}' is not absolute`, "use an absolute directory such as '/etc/app'");
+    if (!FILE_NAME.test(f.fileName ?? '')) fail(scope, `file name '${f.fileName}' is invalid`, "use letters, digits, '-', '_' and '.' only (e.g. 'config.yaml')");
+    const full = `${f.mountPath.replace(/\/+$/, '')}/${f.fileName}`;
+    if (seen.has(full)) fail(scope, `file '${full}' is declared twice`, 'mount each file once');
+    seen.add(full);
+    if ((f.content === undefined) === (f.secret === undefined)) {
+      fail(scope, `file '${full}' must set exactly one of content or secret`, 'give literal content, or a SecretRef for secret content');
+    }
+    if (f.content !== undefined) checkNoLiteralSecret(scope, 'file', full, f.content);
+  }
+}
+
+const PSS_RULES = Object.values(PodSecurityRule);
+
+function checkSecurityExceptions(scope: Construct, list: SecurityException[]): SecurityException[] {
+  const seen = new Set<string>();
+  for (const e of list) {
+    if (!PSS_RULES.includes(e.rule)) fail(scope, `security exception for unknown rule '${e.rule}'`, `use one of ${Object.keys(PodSecurityRule).map(k => `PodSecurityRule.${k}`).join(', ')}`);
+    if (!e.reason || e.reason.trim().length < 10) {
+      fail(scope, `security exception for '${e.rule}' has no stated reason ('${e.reason ?? ''}')`, 'explain in a sentence (at least 10 characters) why the component needs it; reviewers read it in the output');
+    }
+    if (seen.has(e.rule)) fail(scope, `security exception for '${e.rule}' is declared twice`, 'declare each exception once');
+    seen.add(e.rule);
+  }
+  return [...list].sort((a, b) => (a.rule < b.rule ? -1 : 1));
+}

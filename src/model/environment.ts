@@ -1,0 +1,80 @@
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkCpu, checkMemory, checkInteger } from './checks';
+import { DataPlane } from './data-plane';
+import { fail } from './errors';
+import { ResourceRequirements } from './options';
+import { Organization } from './organization';
+
+/** Properties of an {@link Environment}. */
+export interface EnvironmentProps {
+  /**
+   * The environment's name (e.g. `development`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The data plane the environment runs on. */
+  readonly dataPlane: DataPlane;
+  /**
+   * Whether this is a production environment: images must be pinned to an immutable tag or digest.
+   * @default false
+   */
+  readonly isProduction?: boolean;
+  /**
+   * Human-readable name.
+   * @default - none
+   */
+  readonly displayName?: string;
+  /**
+   * Replica count for Deployment-backed components that set none.
+   * @default 1
+   */
+  readonly defaultReplicas?: number;
+  /**
+   * Container resources for components that set none in this environment.
+   * @default - the organization's default resources
+   */
+  readonly defaultResources?: ResourceRequirements;
+}
+
+/**
+ * A stage (development, staging, production) on a data plane.
+ * @see https://openchoreo.dev/docs/concepts/platform-abstractions/environment/
+ */
+export class Environment extends Construct {
+  /** The organization this environment belongs to. */
+  public readonly organization: Organization;
+  /** The environment's name. */
+  public readonly name: string;
+  /** The data plane it runs on. */
+  public readonly dataPlane: DataPlane;
+  /** Whether it is a production environment. */
+  public readonly isProduction: boolean;
+  /** Human-readable name, if set. */
+  public readonly displayName?: string;
+  /** Default replica count. */
+  public readonly defaultReplicas: number;
+  /** Default container resources, if set. */
+  public readonly defaultResources?: ResourceRequirements;
+
+  constructor(scope: Construct, id: string, props: EnvironmentProps) {
+    super(scope, id);
+    this.organization = Organization.of(this);
+    this.name = checkDnsLabel(this, 'environment name', props.name ?? id);
+    if (!props.dataPlane || props.dataPlane.organization !== this.organization) {
+      fail(this, `environment '${this.name}' is placed on data plane ${props.dataPlane ? `'${props.dataPlane.node.path}'` : 'undefined'}, which is not a data plane of organization '${this.organization.name}'`,
+        `declare the DataPlane in organization '${this.organization.name}' and pass it as 'dataPlane'`);
+    }
+    this.dataPlane = props.dataPlane;
+    this.isProduction = props.isProduction ?? false;
+    this.displayName = props.displayName;
+    checkInteger(this, 'defaultReplicas', props.defaultReplicas, 0, 1000);
+    this.defaultReplicas = props.defaultReplicas ?? 1;
+    const r = props.defaultResources;
+    checkCpu(this, 'defaultResources.cpuRequest', r?.cpuRequest);
+    checkCpu(this, 'defaultResources.cpuLimit', r?.cpuLimit);
+    checkMemory(this, 'defaultResources.memoryRequest', r?.memoryRequest);
+    checkMemory(this, 'defaultResources.memoryLimit', r?.memoryLimit);
+    this.defaultResources = r;
+    this.organization._register('Environment', this.name, this);
+  }
+}

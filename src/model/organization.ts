@@ -1,0 +1,159 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { checkDnsLabel, checkCpu, checkMemory } from './checks';
+import { fail } from './errors';
+import { ResourceRequirements } from './options';
+import type { Component } from './component';
+import type { DataPlane } from './data-plane';
+import type { DeploymentPipeline } from './deployment-pipeline';
+import type { Environment } from './environment';
+import type { ExternalService } from './external-service';
+import type { Project } from './project';
+import { RenderedObject, renderOrganization } from '../render/platform';
+
+/** Properties of an {@link Organization}. */
+export interface OrganizationProps {
+  /**
+   * The organization's name: OpenChoreo's control-plane namespace, used in cell names and in the
+   * `openchoreo.dev/namespace` label.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Human-readable name, kept as the `openchoreo.dev/display-name` annotation.
+   * @default - none
+   */
+  readonly displayName?: string;
+  /**
+   * Container resources for every component that sets none (environments may override).
+   * @default - requests and limits of 100m CPU and 256Mi memory, as OpenChoreo's default component types
+   */
+  readonly defaultResources?: ResourceRequirements;
+}
+
+/**
+ * The tenant: owns data planes, environments, deployment pipelines, projects and their components,
+ * and synthesizes everything they declare. An Organization is a cdk8s Chart, so `Testing.synth(org)`
+ * and `app.synth()` work as usual; `PlatformApp` writes the same objects as a GitOps tree.
+ * @see https://openchoreo.dev/docs/concepts/
+ */
+export class Organization extends Chart {
+  /** Returns the organization that `scope` belongs to, or throws a clear error. */
+  public static of(scope: IConstruct): Organization {
+    for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
+      if (Organization.isOrganization(s)) return s;
+    }
+    return fail(scope, `${scope.node.path || 'this construct'} is not inside an Organization`,
+      'create it with an Organization (or one of its projects) as its scope');
+  }
+
+  /** Whether `x` is an Organization. */
+  public static isOrganization(x: any): x is Organization {
+    return x instanceof Organization;
+  }
+
+  /** The organization's name. */
+  public readonly name: string;
+  /** Human-readable name, if set. */
+  public readonly displayName?: string;
+  /** Default container resources. */
+  public readonly defaultResources: ResourceRequirements;
+
+  private readonly registry = new Map<string, Map<string, IConstruct>>();
+  private rendered?: RenderedObject[];
+
+  constructor(scope: Construct, id: string, props: OrganizationProps = {}) {
+    super(scope, id);
+    this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
+    this.displayName = props.displayName;
+    const r = props.defaultResources ?? {};
+    checkCpu(this, 'defaultResources.cpuRequest', r.cpuRequest);
+    checkCpu(this, 'defaultResources.cpuLimit', r.cpuLimit);
+    checkMemory(this, 'defaultResources.memoryRequest', r.memoryRequest);
+    checkMemory(this, 'defaultResources.memoryLimit', r.memoryLimit);
+    this.defaultResources = {
+      cpuRequest: r.cpuRequest ?? r.cpuLimit ?? '100m',
+      cpuLimit: r.cpuLimit ?? r.cpuRequest ?? '100m',
+      memoryRequest: r.memoryRequest ?? r.memoryLimit ?? '256Mi',
+      memoryLimit: r.memoryLimit ?? r.memoryRequest ?? '256Mi',
+    };
+  }
+
+  /** Data planes declared in this organization, sorted by name. */
+  public get dataPlanes(): DataPlane[] {
+    return this.members<DataPlane>('DataPlane');
+  }
+  /** Environments declared in this organization, sorted by name. */
+  public get environments(): Environment[] {
+    return this.members<Environment>('Environment');
+  }
+  /** Deployment pipelines declared in this organization, sorted by name. */
+  public get pipelines(): DeploymentPipeline[] {
+    return this.members<DeploymentPipeline>('DeploymentPipeline');
+  }
+  /** Projects declared in this organization, sorted by name. */
+  public get projects(): Project[] {
+    return this.members<Project>('Project');
+  }
+  /** External services declared in this organization, sorted by name. */
+  public get externalServices(): ExternalService[] {
+    return this.members<ExternalService>('ExternalService');
+  }
+
+  /**
+   * Renders every object of the platform (resolving and validating the whole declaration first).
+   * Throws an error naming the construct path, the bad value and the fix for invalid input.
+   */
+  public toJson(): any[] {
+    return [...this._render().map(o => o.manifest), ...super.toJson()];
+  }
+
+  /**
+   * Objects added to the organization chart directly (cdk8s ApiObjects), outside the model.
+   * @internal
+   */
+  public _extraObjects(): any[] {
+    return super.toJson();
+  }
+
+  /**
+   * Registers a named member; names are unique per kind within the organization.
+   * @internal
+   */
+  public _register(kind: string, name: string, member: IConstruct): void {
+    let byName = this.registry.get(kind);
+    if (!byName) {
+      byName = new Map();
+      this.registry.set(kind, byName);
+    }
+    const existing = byName.get(name);
+    if (existing) {
+      fail(member, `${kind} name '${name}' is already used by ${existing.node.path}`,
+        `give one of them a different name (the 'name' prop or the construct id)`);
+    }
+    byName.set(name, member);
+    this._changed();
+  }
+
+  /** Drops cached output after a declaration changes. @internal */
+  public _changed(): void {
+    this.rendered = undefined;
+  }
+
+  /** Resolved and rendered objects with their output file paths. @internal */
+  public _render(): RenderedObject[] {
+    if (!this.rendered) this.rendered = renderOrganization(this);
+    return this.rendered;
+  }
+
+  /** Components of every project, by project then name. @internal */
+  public _components(): Component[] {
+    return this.projects.flatMap(p => p.components);
+  }
+
+  private members<T extends IConstruct>(kind: string): T[] {
+    const byName = this.registry.get(kind);
+    if (!byName) return [];
+    return [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v as T);
+  }
+}

@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+import { checkDnsLabel } from './checks';
+import type { Component } from './component';
+import { DeploymentPipeline } from './deployment-pipeline';
+import { fail } from './errors';
+import { Organization } from './organization';
+
+/** Properties of a {@link Project}. */
+export interface ProjectProps {
+  /**
+   * The project's name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The deployment pipeline the project's components are promoted along. */
+  readonly pipeline: DeploymentPipeline;
+  /**
+   * Human-readable name.
+   * @default - none
+   */
+  readonly displayName?: string;
+}
+
+/**
+ * A bounded context: a group of components deployed together, one cell namespace per environment
+ * of its pipeline.
+ * @see https://openchoreo.dev/docs/concepts/developer-abstractions/project/
+ */
+export class Project extends Construct {
+  /** The organization this project belongs to. */
+  public readonly organization: Organization;
+  /** The project's name. */
+  public readonly name: string;
+  /** Its deployment pipeline. */
+  public readonly pipeline: DeploymentPipeline;
+  /** Human-readable name, if set. */
+  public readonly displayName?: string;
+  private readonly byName = new Map<string, Component>();
+
+  constructor(scope: Construct, id: string, props: ProjectProps) {
+    super(scope, id);
+    this.organization = Organization.of(this);
+    this.name = checkDnsLabel(this, 'project name', props.name ?? id);
+    if (!props.pipeline || props.pipeline.organization !== this.organization) {
+      fail(this, `project '${this.name}' uses pipeline ${props.pipeline ? `'${props.pipeline.node.path}'` : 'undefined'}, which is not a pipeline of organization '${this.organization.name}'`,
+        `declare the DeploymentPipeline in organization '${this.organization.name}' and pass it as 'pipeline'`);
+    }
+    this.pipeline = props.pipeline;
+    this.displayName = props.displayName;
+    this.organization._register('Project', this.name, this);
+  }
+
+  /** Returns the project that `scope` belongs to, or throws a clear error. */
+  public static of(scope: Construct): Project {
+    for (let s: any = scope; s; s = s.node.scope) {
+      if (s instanceof Project) return s;
+    }
+    return fail(scope, `${scope.node.path} is not inside a Project`, 'create components with a Project as their scope');
+  }
+
+  /** The project's components, sorted by name. */
+  public get components(): Component[] {
+    return [...this.byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+  }
+
+  /** Looks up a component by name. */
+  public findComponent(name: string): Component | undefined {
+    return this.byName.get(name);
+  }
+
+  /** @internal */
+  public _addComponent(component: Component): void {
+    const existing = this.byName.get(component.name);
+    if (existing) {
+      fail(component, `component name '${component.name}' is already used by ${existing.node.path} in project '${this.name}'`,
+        'give one of them a different name (the \'name\' prop or the construct id)');
+    }
+    this.byName.set(component.name, component);
+    this.organization._changed();
+  }
+}

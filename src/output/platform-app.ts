@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppProps, Chart } from 'cdk8s';
+import { Organization } from '../model/organization';
+import { toYamlDocuments } from './yaml';
+
+/**
+ * A cdk8s App that writes each organization as a GitOps tree:
+ * `<outdir>/<organization>/<data plane>/<environment>/<project>/<component>.yaml` (plus a
+ * `namespace.yaml` per cell). Every organization is resolved and validated before the first
+ * file is written, so bad input never leaves partial output. Other charts are written as
+ * `<chart>.k8s.yaml`. Works with `cdk8s synth` (which sets the output directory).
+ */
+export class PlatformApp extends App {
+  constructor(props: AppProps = {}) {
+    super(props);
+  }
+
+  /** Resolves, validates and writes every organization (and any other chart) to the output directory. */
+  public synth(): void {
+    const files = this.renderFiles();
+    for (const [file, content] of files) {
+      const full = path.join(this.outdir, file);
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, content);
+    }
+  }
+
+  /** The files `synth()` would write, as relative path → YAML content, sorted by path. */
+  public synthFiles(): { [file: string]: string } {
+    return Object.fromEntries(this.renderFiles());
+  }
+
+  private renderFiles(): Array<[string, string]> {
+    const groups = new Map<string, any[]>();
+    const organizations = this.node.findAll().filter(Organization.isOrganization);
+    // Resolve and validate every organization before anything else is rendered or written.
+    const rendered = organizations.map(org => ({ org, objects: org._render() }));
+    for (const { org, objects } of rendered) {
+      for (const o of objects) push(groups, `${org.name}/${o.file}`, o.manifest);
+      for (const m of org._extraObjects()) push(groups, `${org.name}/extra-objects.yaml`, m);
+    }
+    for (const construct of this.node.findAll()) {
+      if (!Chart.isChart(construct) || Organization.isOrganization(construct)) continue;
+      const docs = construct.toJson();
+      if (docs.length > 0) groups.set(`${construct.node.path.replace(/\//g, '-')}.k8s.yaml`, docs);
+    }
+    return [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([file, docs]) => [file, toYamlDocuments(docs)]);
+  }
+}
+
+function push(groups: Map<string, any[]>, file: string, manifest: any): void {
+  const list = groups.get(file);
+  if (list) list.push(manifest);
+  else groups.set(file, [manifest]);
+}

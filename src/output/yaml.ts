@@ -1,0 +1,105 @@
+/**
+ * A small, fast YAML emitter for JSON-compatible data (what Kubernetes manifests are). It quotes
+ * every string that a YAML 1.1 or 1.2 parser could read as anything but that string, and writes
+ * multi-line strings as literal blocks so config files stay reviewable. Keys keep their order.
+ * @internal
+ */
+export function toYamlDocuments(docs: any[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    if (i > 0) out.push('---\n');
+    emitValue(docs[i], '', out, true);
+  }
+  return out.join('');
+}
+
+const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~', '.inf', '-.inf', '+.inf', '.nan', '<<', '=']);
+const PLAIN = /^[A-Za-z0-9_./@+-][A-Za-z0-9_./:@=+-]*$/;
+const NUMBER_LIKE = /^[-+]?(\.?[0-9][0-9_]*(\.[0-9_]*)?|[0-9][0-9_]*\.)([eE][-+]?[0-9]+)?$|^[-+]?0[xXoObB]|^[-+]?\.(inf|nan)$|^\d{4}-\d\d?-\d\d?/i;
+const PRINTABLE_BLOCK = /^[^\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]*$/;
+
+/** Whether a string can be written without quotes. @internal */
+export function isPlainSafe(s: string): boolean {
+  if (s.length === 0 || !PLAIN.test(s)) return false;
+  if (RESERVED.has(s.toLowerCase())) return false;
+  if (s.endsWith(':') || s.includes('::')) return false;
+  if (s.startsWith('-') && (s.length === 1 || s[1] === ' ')) return false;
+  if (/^[0-9+\-.]/.test(s) && (NUMBER_LIKE.test(s) || s.includes(':'))) return false;
+  if (s.startsWith('@') || s === '-' || s === '.') return false;
+  return true;
+}
+
+function scalar(s: string): string {
+  return isPlainSafe(s) ? s : JSON.stringify(s);
+}
+
+function blockLiteral(s: string, indent: string): string | undefined {
+  if (!s.includes('\n') || !PRINTABLE_BLOCK.test(s)) return undefined;
+  const body = s.replace(/\n+$/, '');
+  const trailing = s.length - body.length;
+  if (body.length === 0) return undefined;
+  const lines = body.split('\n');
+  if (lines[0].startsWith(' ') || lines.some(l => l.startsWith('\t') || /[ \t]$/.test(l))) return undefined;
+  const chomp = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
+  const extra = trailing > 1 ? '\n'.repeat(trailing - 1) : '';
+  return `${chomp}\n${lines.map(l => (l.length === 0 ? '' : indent + l)).join('\n')}${extra}`;
+}
+
+function emitValue(v: any, indent: string, out: string[], top: boolean): void {
+  if (Array.isArray(v)) {
+    if (v.length === 0) { out.push(top ? '[]\n' : ' []\n'); return; }
+    if (!top) out.push('\n');
+    for (const item of v) {
+      out.push(indent, '-');
+      emitInline(item, indent + '  ', out);
+    }
+    return;
+  }
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v).filter(k => v[k] !== undefined);
+    if (keys.length === 0) { out.push(top ? '{}\n' : ' {}\n'); return; }
+    if (!top) out.push('\n');
+    for (const k of keys) {
+      out.push(indent, scalar(k), ':');
+      emitChild(v[k], indent + '  ', out);
+    }
+    return;
+  }
+  out.push(top ? '' : ' ', primitive(v, indent), top ? '\n' : '\n');
+}
+
+/** A mapping value: nested collections go on the next lines (sequences indented under the key). */
+function emitChild(v: any, indent: string, out: string[]): void {
+  emitValue(v, indent, out, false);
+}
+
+/** A sequence item: the first key of a mapping shares the `- ` line. */
+function emitInline(v: any, indent: string, out: string[]): void {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const keys = Object.keys(v).filter(k => v[k] !== undefined);
+    if (keys.length === 0) { out.push(' {}\n'); return; }
+    keys.forEach((k, i) => {
+      out.push(i === 0 ? ' ' : indent, scalar(k), ':');
+      emitChild(v[k], indent + '  ', out);
+    });
+    return;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) { out.push(' []\n'); return; }
+    out.push('\n');
+    emitValue(v, indent, out, true);
+    return;
+  }
+  out.push(' ', primitive(v, indent), '\n');
+}
+
+function primitive(v: any, indent: string): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`cannot write non-finite number ${v} as YAML`);
+    return String(v);
+  }
+  const s = String(v);
+  return blockLiteral(s, indent) ?? scalar(s);
+}

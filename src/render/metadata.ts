@@ -1,0 +1,12 @@
+import { Labels, MANAGED_BY } from '../resolve/labels';
+import { Cell, PlanComponent } from '../resolve/plan';
+
+/** Metadata of an object that belongs to a component in a cell. @internal */
+export function componentMetadata(cell: Cell, c: PlanComponent, name: string, annotations?: Record<string, string>) {
+  return {
+    name,
+    namespace: cell.namespace,
+    labels: { ...c.labels, [Labels.MANAGED_BY]: MANAGED_BY },
+    ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+}

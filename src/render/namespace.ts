@@ -1,0 +1,13 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Cell } from '../resolve/plan';
+
+/** The cell namespace, with Pod Security Admission labels. @internal */
+export function renderNamespace(cell: Cell): any {
+  return k8s.KubeNamespace.manifest({
+    metadata: {
+      name: cell.namespace,
+      labels: cell.labels,
+      ...(Object.keys(cell.annotations).length > 0 ? { annotations: cell.annotations } : {}),
+    },
+  });
+}

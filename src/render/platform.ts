@@ -1,0 +1,52 @@
+import { createHash } from 'crypto';
+import type { Organization } from '../model/organization';
+import { resolveOrganization } from '../resolve/resolver';
+import { Cell, Plan } from '../resolve/plan';
+import { renderConfig, SecretStoreSettings } from './config';
+import { renderNamespace } from './namespace';
+import { renderScaling } from './scaling';
+import { renderService } from './service';
+import { renderServiceAccount } from './service-account';
+import { renderWorkload } from './workload';
+
+/** A rendered Kubernetes object and the file it belongs to in the output tree. @internal */
+export interface RenderedObject {
+  /** Path relative to the output directory, e.g. `dp/development/shop/api.yaml`. */
+  readonly file: string;
+  readonly manifest: any;
+}
+
+/** Resolves and renders an organization. @internal */
+export function renderOrganization(org: Organization): RenderedObject[] {
+  const plan = resolveOrganization(org);
+  const stores = new Map<string, SecretStoreSettings>(org.dataPlanes.map(d => [d.name, { secretStore: d.secretStore, refreshInterval: d.secretRefreshInterval }]));
+  return renderPlan(plan, stores);
+}
+
+/** Renders a resolved plan, cell by cell, component by component. @internal */
+export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  for (const cell of plan.cells) {
+    const dir = cellDirectory(cell);
+    out.push({ file: `${dir}/namespace.yaml`, manifest: renderNamespace(cell) });
+    for (const c of cell.components) {
+      const file = `${dir}/${c.name}.yaml`;
+      const config = renderConfig(cell, c, stores.get(cell.dataPlane)!);
+      const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+      const objects = [
+        renderServiceAccount(cell, c),
+        ...config,
+        renderWorkload(cell, c, configHash),
+        ...renderService(cell, c),
+        ...renderScaling(cell, c),
+      ];
+      for (const manifest of objects) out.push({ file, manifest });
+    }
+  }
+  return out;
+}
+
+/** The folder of a cell in the output tree: data plane, environment, project. @internal */
+export function cellDirectory(cell: Cell): string {
+  return `${cell.dataPlane}/${cell.environment}/${cell.project}`;
+}

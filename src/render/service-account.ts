@@ -1,0 +1,11 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Cell, PlanComponent } from '../resolve/plan';
+import { componentMetadata } from './metadata';
+
+/** One ServiceAccount per component, token automount off unless it needs the Kubernetes API. @internal */
+export function renderServiceAccount(cell: Cell, c: PlanComponent): any {
+  return k8s.KubeServiceAccount.manifest({
+    metadata: componentMetadata(cell, c, c.serviceAccountName),
+    automountServiceAccountToken: c.security.automountServiceAccountToken,
+  });
+}

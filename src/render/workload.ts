@@ -1,0 +1,105 @@
+import { k8s } from 'cdk8s-plus-28';
+import { ComponentKind } from '../model/component';
+import { Annotations } from '../resolve/labels';
+import { Cell, PlanComponent } from '../resolve/plan';
+import { componentMetadata } from './metadata';
+
+/**
+ * The component's workload: a Deployment, or a CronJob for scheduled tasks. Pods meet the
+ * restricted Pod Security profile unless the component opted out of a rule with a reason.
+ * `configHash` rolls the pods when their configuration changes. @internal
+ */
+export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string): any {
+  const annotations: Record<string, string> = {};
+  for (const e of c.security.exceptions) annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
+  const template: k8s.PodTemplateSpec = {
+    metadata: {
+      labels: c.labels,
+      annotations: { [Annotations.RESOURCE_HASH]: configHash, ...annotations },
+    },
+    spec: podSpec(c),
+  };
+  if (c.kind === ComponentKind.SCHEDULED_TASK) {
+    const s = c.schedule!;
+    return k8s.KubeCronJob.manifest({
+      metadata: componentMetadata(cell, c, c.workloadName, annotations),
+      spec: {
+        schedule: s.schedule,
+        ...(s.timeZone ? { timeZone: s.timeZone } : {}),
+        concurrencyPolicy: s.concurrencyPolicy,
+        suspend: s.suspend,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 1,
+        jobTemplate: {
+          metadata: { labels: c.labels },
+          spec: {
+            backoffLimit: s.backoffLimit,
+            activeDeadlineSeconds: s.activeDeadlineSeconds,
+            template: { ...template, spec: { ...template.spec!, restartPolicy: 'OnFailure' } },
+          },
+        },
+      },
+    });
+  }
+  return k8s.KubeDeployment.manifest({
+    metadata: componentMetadata(cell, c, c.workloadName, annotations),
+    spec: {
+      ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: c.labels },
+      template,
+    },
+  });
+}
+
+function podSpec(c: PlanComponent): k8s.PodSpec {
+  const sec = c.security;
+  const seccomp = sec.seccompRuntimeDefault ? { seccompProfile: { type: 'RuntimeDefault' } } : {};
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  for (const f of c.files) {
+    volumes.push(f.secret
+      ? { name: f.volumeName, secret: { secretName: f.objectName } }
+      : { name: f.volumeName, configMap: { name: f.objectName } });
+    mounts.push({ name: f.volumeName, mountPath: `${f.mountPath === '/' ? '' : f.mountPath}/${f.fileName}`, subPath: f.fileName, readOnly: true });
+  }
+  c.scratchPaths.forEach((p, i) => {
+    const name = `scratch-${i}`;
+    volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } });
+    mounts.push({ name, mountPath: p });
+  });
+  const envFrom: k8s.EnvFromSource[] = [];
+  if (c.configMapName) envFrom.push({ configMapRef: { name: c.configMapName } });
+  if (c.secretEnvName) envFrom.push({ secretRef: { name: c.secretEnvName } });
+  const container: k8s.Container = {
+    name: 'main',
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(c.command ? { command: c.command } : {}),
+    ...(c.args ? { args: c.args } : {}),
+    ...(c.endpoints.length > 0 ? {
+      ports: c.endpoints.map(e => ({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol })),
+    } : {}),
+    ...(c.dependencyEnv.length > 0 ? { env: c.dependencyEnv.map(v => ({ name: v.name, value: v.value })) } : {}),
+    ...(envFrom.length > 0 ? { envFrom } : {}),
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString(c.resources.requests.cpu), memory: k8s.Quantity.fromString(c.resources.requests.memory) },
+      limits: { cpu: k8s.Quantity.fromString(c.resources.limits.cpu), memory: k8s.Quantity.fromString(c.resources.limits.memory) },
+    },
+    securityContext: {
+      allowPrivilegeEscalation: !sec.noPrivilegeEscalation,
+      readOnlyRootFilesystem: sec.readOnlyRootFilesystem,
+      ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}),
+      ...(sec.dropAllCapabilities ? { capabilities: { drop: ['ALL'] } } : {}),
+      ...seccomp,
+    },
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+  };
+  return {
+    serviceAccountName: c.serviceAccountName,
+    automountServiceAccountToken: sec.automountServiceAccountToken,
+    securityContext: { ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}), ...seccomp },
+    containers: [container],
+    ...(volumes.length > 0 ? { volumes } : {}),
+  };
+}

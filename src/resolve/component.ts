@@ -1,0 +1,201 @@
+import { cpuMillis, memoryBytes } from '../model/checks';
+import { Component, ComponentKind } from '../model/component';
+import { ScheduledTask } from '../model/component-kinds';
+import { EndpointType } from '../model/endpoint';
+import { Environment } from '../model/environment';
+import { ProblemCollector } from '../model/errors';
+import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, PodSecurityRule, ResourceRequirements } from '../model/options';
+import { Organization } from '../model/organization';
+import { Labels } from './labels';
+import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
+import { PlanComponent, PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanSecretData } from './plan';
+
+/** Inputs to resolve one component in one environment. @internal */
+export interface ComponentContext {
+  readonly org: Organization;
+  readonly env: Environment;
+  readonly environmentUid: string;
+  readonly projectUid: string;
+  readonly dependencies: PlanDependency[];
+  readonly dependencyEnv: PlanEnvVar[];
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** Resolves a component in one environment (overrides applied, names computed). @internal */
+export function resolveComponent(c: Component, ctx: ComponentContext, problems: ProblemCollector): PlanComponent {
+  const { org, env } = ctx;
+  const o: EnvironmentOverrides = c._overrides.get(env) ?? {};
+  const p = c._props;
+  const project = c.project.name;
+  const compEnv = `${c.name}-${env.name}`;
+  const labels: Record<string, string> = {
+    [Labels.NAMESPACE]: org.name,
+    [Labels.PROJECT]: project,
+    [Labels.COMPONENT]: c.name,
+    [Labels.ENVIRONMENT]: env.name,
+    [Labels.COMPONENT_UID]: stableUid('Component', org.name, project, c.name),
+    [Labels.ENVIRONMENT_UID]: ctx.environmentUid,
+    [Labels.PROJECT_UID]: ctx.projectUid,
+  };
+
+  const image = o.image ?? c.image;
+  if (env.isProduction && isMutableImage(image)) {
+    problems.add(c, `image '${image}' is mutable ('latest' or no tag) but environment '${env.name}' is marked production`,
+      `pin an immutable release for '${env.name}': a version tag or a digest, e.g. configureEnvironment(${env.name}, { image: '${image.replace(/:latest$/, '')}:1.2.3' })`);
+  }
+
+  const secretEnvNames = new Set(Object.keys(p.secretEnv ?? {}));
+  const configEnv: PlanEnvVar[] = Object.entries({ ...(p.env ?? {}), ...(o.env ?? {}) })
+    .map(([name, value]) => ({ name, value })).sort(byName);
+  for (const v of [...configEnv, ...ctx.dependencyEnv]) {
+    if (secretEnvNames.has(v.name)) {
+      problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry');
+    }
+  }
+  const configNames = new Set(configEnv.map(v => v.name));
+  for (const v of ctx.dependencyEnv) {
+    if (configNames.has(v.name)) {
+      problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env`, 'remove it from env, or give the dependency another addressEnvVar');
+    }
+  }
+  const secretEnv: PlanSecretData[] = Object.entries(p.secretEnv ?? {})
+    .map(([secretKey, ref]) => ({ secretKey, remoteKey: ref.key, property: ref.property, version: ref.version }))
+    .sort((a, b) => (a.secretKey < b.secretKey ? -1 : 1));
+  const secretEnvName = secretEnv.length === 0 ? undefined
+    : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-secrets', fnv1a32(secretEnv.map(secretFingerprint).join('')));
+
+  const files: PlanFile[] = (p.files ?? []).map(f => {
+    const mountPath = f.mountPath.replace(/\/+$/, '') || '/';
+    const fileId = f.fileName.replace(/\./g, '-');
+    const volumeName = `file-mount-${fnv1a32(`${mountPath}/${f.fileName}`)}`;
+    if (f.secret) {
+      const secret: PlanSecretData = { secretKey: f.fileName, remoteKey: f.secret.key, property: f.secret.property, version: f.secret.version };
+      return { mountPath, fileName: f.fileName, volumeName, secret, objectName: generateName(NameLimit.SUBDOMAIN, compEnv, 'secret', fileId, fnv1a32(secretFingerprint(secret))) };
+    }
+    return { mountPath, fileName: f.fileName, volumeName, content: f.content, objectName: generateName(NameLimit.SUBDOMAIN, compEnv, 'config', fileId) };
+  }).sort((a, b) => (a.volumeName < b.volumeName ? -1 : 1));
+
+  const endpoints: PlanEndpoint[] = c.endpoints.map(ep => ({
+    name: ep.name, type: ep.type, port: ep.port, targetPort: ep.targetPort,
+    protocol: ep.type === EndpointType.UDP ? 'UDP' as const : 'TCP' as const,
+    portName: sanitizeNamePart(ep.name).slice(0, 15).replace(/-+$/, ''),
+    basePath: ep.basePath, visibility: ep.visibility,
+  }));
+  for (let i = 1; i < endpoints.length; i++) {
+    if (endpoints.some((e, j) => j < i && e.portName === endpoints[i].portName)) {
+      problems.add(c, `endpoints '${endpoints[i].name}' and another endpoint share the port name '${endpoints[i].portName}' (port names keep 15 characters)`,
+        'give the endpoints names that differ in their first 15 characters');
+    }
+  }
+
+  const isTask = c.kind === ComponentKind.SCHEDULED_TASK;
+  const deployment = isTask ? undefined : resolveScaling(c, env, p, o, problems);
+  const exceptions = c._securityExceptions;
+  const relaxed = new Set(exceptions.map(e => e.rule));
+  return {
+    path: c.node.path,
+    kind: c.kind,
+    name: c.name,
+    displayName: c.displayName,
+    workloadName: generateName(isTask ? NameLimit.CRONJOB : NameLimit.SUBDOMAIN, c.name, env.name),
+    serviceName: c.name,
+    serviceAccountName: c.name,
+    labels,
+    image,
+    command: c.command,
+    args: c.args,
+    configEnv,
+    configMapName: configEnv.length === 0 ? undefined : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-configs'),
+    secretEnv,
+    secretEnvName,
+    dependencyEnv: ctx.dependencyEnv,
+    files,
+    scratchPaths: c._scratchPaths,
+    resources: resolveResources(c, org, env, p.resources, o.resources, problems),
+    replicas: deployment?.replicas,
+    autoscaling: deployment?.autoscaling,
+    disruptionBudget: deployment?.disruptionBudget,
+    schedule: c instanceof ScheduledTask ? {
+      schedule: o.schedule ?? c.schedule,
+      timeZone: c.timeZone,
+      concurrencyPolicy: c.concurrencyPolicy,
+      backoffLimit: c.backoffLimit,
+      activeDeadlineSeconds: c.activeDeadlineSeconds,
+      suspend: o.suspend ?? false,
+    } : undefined,
+    endpoints,
+    dependencies: ctx.dependencies,
+    security: {
+      exceptions,
+      runAsNonRoot: !relaxed.has(PodSecurityRule.RUN_AS_NON_ROOT),
+      noPrivilegeEscalation: !relaxed.has(PodSecurityRule.NO_PRIVILEGE_ESCALATION),
+      dropAllCapabilities: !relaxed.has(PodSecurityRule.DROP_ALL_CAPABILITIES),
+      seccompRuntimeDefault: !relaxed.has(PodSecurityRule.SECCOMP_RUNTIME_DEFAULT),
+      readOnlyRootFilesystem: !relaxed.has(PodSecurityRule.READ_ONLY_ROOT_FILESYSTEM),
+      automountServiceAccountToken: c.kubernetesApiAccess,
+    },
+  };
+}
+
+function secretFingerprint(s: PlanSecretData): string {
+  return `${s.secretKey}\0${s.remoteKey}\0${s.property ?? ''}\0${s.version ?? ''}\0`;
+}
+
+/** True for `latest`, for images without a tag and without a digest. @internal */
+export function isMutableImage(image: string): boolean {
+  if (image.includes('@sha256:')) return false;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastSegment.indexOf(':');
+  return colon < 0 || lastSegment.slice(colon + 1) === 'latest';
+}
+
+function resolveScaling(c: Component, env: Environment, p: DeploymentSettings, o: DeploymentSettings, problems: ProblemCollector) {
+  const autoscalingOpts = o.autoscaling ?? p.autoscaling;
+  const autoscaling = autoscalingOpts ? {
+    minReplicas: autoscalingOpts.minReplicas ?? 1,
+    maxReplicas: autoscalingOpts.maxReplicas,
+    cpuUtilization: autoscalingOpts.cpuUtilization ?? (autoscalingOpts.memoryUtilization === undefined ? 80 : undefined),
+    memoryUtilization: autoscalingOpts.memoryUtilization,
+  } : undefined;
+  const replicas = autoscaling ? undefined : (o.replicas ?? p.replicas ?? env.defaultReplicas);
+  const budget = o.disruptionBudget ?? p.disruptionBudget;
+  let disruptionBudget: PlanDisruptionBudget | undefined;
+  if (budget) {
+    const floor = autoscaling ? autoscaling.minReplicas : replicas!;
+    const blocksAll = budget.kind === DisruptionBudgetKind.MIN_AVAILABLE
+      ? (budget.isPercent ? budget.value >= 100 : budget.value >= floor)
+      : budget.value === 0;
+    if (blocksAll) {
+      problems.add(c, `disruption budget ${budget.kind}=${budget.value}${budget.isPercent ? '%' : ''} with ${floor} replica(s) in '${env.name}' forbids every voluntary eviction, so node drains would hang`,
+        `raise replicas above ${budget.isPercent ? 'the budget' : budget.value}, or use DisruptionBudget.maxUnavailable(1)`);
+    }
+    disruptionBudget = { kind: budget.kind, value: budget.isPercent ? `${budget.value}%` : budget.value };
+  }
+  return { replicas, autoscaling, disruptionBudget };
+}
+
+type Layer = ResourceRequirements | undefined;
+
+function resolveResources(c: Component, org: Organization, env: Environment, component: Layer, override: Layer, problems: ProblemCollector): PlanResources {
+  const layers: Layer[] = [override, component, env.defaultResources, org.defaultResources];
+  const pick = (field: keyof ResourceRequirements): { value: string; layer: number } => {
+    for (let i = 0; i < layers.length; i++) {
+      const v = layers[i]?.[field];
+      if (v !== undefined) return { value: v, layer: i };
+    }
+    throw new Error(`organization default for ${field} is missing`);
+  };
+  const pair = (req: keyof ResourceRequirements, lim: keyof ResourceRequirements, parse: (s: string) => number) => {
+    const r = pick(req);
+    const l = pick(lim);
+    if (parse(r.value) > parse(l.value)) {
+      if (l.layer > r.layer) return { request: r.value, limit: r.value };
+      problems.add(c, `${req} ${r.value} exceeds ${lim} ${l.value} in '${env.name}'`, `set ${lim} to at least ${r.value}, or lower ${req}`);
+    }
+    return { request: r.value, limit: l.value };
+  };
+  const cpu = pair('cpuRequest', 'cpuLimit', cpuMillis);
+  const memory = pair('memoryRequest', 'memoryLimit', memoryBytes);
+  return { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } };
+}

@@ -1,0 +1,154 @@
+import { Component, DependencyDeclaration } from '../model/component';
+import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
+import { Environment } from '../model/environment';
+import { ProblemCollector } from '../model/errors';
+import { Organization } from '../model/organization';
+import { PlanDependency, PlanEnvVar } from './plan';
+
+/** A dependency whose target is known, before it is placed in an environment. @internal */
+export interface BoundDependency {
+  readonly declaration: DependencyDeclaration;
+  readonly endpoint?: Endpoint;
+}
+
+const HTTP_LIKE = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET]);
+const SCHEME: Record<EndpointType, string> = {
+  [EndpointType.HTTP]: 'http',
+  [EndpointType.GRAPHQL]: 'http',
+  [EndpointType.WEBSOCKET]: 'ws',
+  [EndpointType.GRPC]: 'grpc',
+  [EndpointType.TCP]: 'tcp',
+  [EndpointType.UDP]: 'udp',
+};
+
+/** UPPER_SNAKE form of a DNS name. @internal */
+export function envVarStem(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+/**
+ * Finds each dependency's target and checks that the consumer may see it: the endpoint exists,
+ * belongs to this organization, and is ORGANIZATION-visible when it lives in another project.
+ * @internal
+ */
+export function bindDependencies(org: Organization, consumer: Component, problems: ProblemCollector): BoundDependency[] {
+  const bound: BoundDependency[] = [];
+  for (const d of consumer._dependencies) {
+    if (d.external) {
+      if (d.external.organization !== org) {
+        problems.add(consumer, `depends on external service '${d.external.node.path}' of another organization`, `declare the external service in organization '${org.name}'`);
+        continue;
+      }
+      bound.push({ declaration: d });
+      continue;
+    }
+    const endpoint = d.endpoint ?? lookup(org, consumer, d, problems);
+    if (!endpoint) continue;
+    const provider = endpoint.component;
+    if (provider.project.organization !== org) {
+      problems.add(consumer, `depends on endpoint '${endpoint.node.path}' of another organization`, 'depend only on components of the same organization');
+      continue;
+    }
+    if (provider === consumer) {
+      problems.add(consumer, `depends on its own endpoint '${endpoint.name}'`, 'remove the dependency: a component reaches itself without one');
+      continue;
+    }
+    if (provider.project !== consumer.project && !endpoint.isVisibleTo(Visibility.ORGANIZATION)) {
+      problems.add(consumer, `depends on endpoint '${endpoint.name}' of component '${provider.name}' in project '${provider.project.name}', which is visible to its own project only`,
+        `add Visibility.ORGANIZATION to endpoint '${endpoint.name}' of '${provider.project.name}/${provider.name}', or move the consumer into project '${provider.project.name}'`);
+      continue;
+    }
+    bound.push({ declaration: d, endpoint });
+  }
+  return bound;
+}
+
+function lookup(org: Organization, consumer: Component, d: DependencyDeclaration, problems: ProblemCollector): Endpoint | undefined {
+  const ref = d.reference!;
+  const projectName = ref.project ?? consumer.project.name;
+  const project = org.projects.find(p => p.name === projectName);
+  if (!project) {
+    problems.add(consumer, `depends on unknown project '${projectName}'`, `use one of the organization's projects: ${org.projects.map(p => p.name).join(', ')}`);
+    return undefined;
+  }
+  const component = project.findComponent(ref.component);
+  if (!component) {
+    problems.add(consumer, `depends on unknown component '${ref.component}' in project '${projectName}'`,
+      `use one of: ${project.components.map(c => c.name).join(', ') || '(the project has no components)'}`);
+    return undefined;
+  }
+  const endpoint = component.findEndpoint(ref.endpoint);
+  if (!endpoint) {
+    problems.add(consumer, `depends on unknown endpoint '${ref.endpoint}' of component '${projectName}/${ref.component}'`,
+      `use one of its endpoints: ${component.endpoints.map(e => e.name).join(', ') || '(it has none; add one with addEndpoint)'}`);
+    return undefined;
+  }
+  return endpoint;
+}
+
+/** Where a provider component runs in an environment. @internal */
+export interface ProviderLocation {
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly clusterDomain: string;
+}
+
+/**
+ * Places bound dependencies in one environment: computes addresses (OpenChoreo's formats) and
+ * the env vars that carry them.
+ * @internal
+ */
+export function placeDependencies(
+  consumer: Component, env: Environment, bound: BoundDependency[],
+  locate: (provider: Component, env: Environment) => ProviderLocation | undefined,
+  problems: ProblemCollector,
+): { dependencies: PlanDependency[]; env: PlanEnvVar[] } {
+  const dependencies: PlanDependency[] = [];
+  const vars: PlanEnvVar[] = [];
+  for (const b of bound) {
+    const o = b.declaration.options;
+    if (b.endpoint) {
+      const ep = b.endpoint;
+      const provider = ep.component;
+      const where = locate(provider, env);
+      if (!where) {
+        problems.add(consumer, `depends on '${provider.project.name}/${provider.name}', which is not deployed in environment '${env.name}' (its project's pipeline does not include it)`,
+          `add '${env.name}' to the pipeline of project '${provider.project.name}', or depend on a component that runs there`);
+        continue;
+      }
+      const host = `${where.serviceName}.${where.namespace}.svc.${where.clusterDomain}`;
+      const httpLike = HTTP_LIKE.has(ep.type);
+      const address = httpLike
+        ? `${SCHEME[ep.type]}://${host}:${ep.port}${ep.basePath === '/' ? '' : ep.basePath}`
+        : `${host}:${ep.port}`;
+      dependencies.push({
+        kind: 'endpoint', host, port: ep.port, protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP', address,
+        namespace: where.namespace, project: provider.project.name, component: provider.name, endpoint: ep.name, endpointType: ep.type,
+      });
+      const stem = `${envVarStem(provider.name)}_${envVarStem(ep.name)}`;
+      vars.push({ name: o.addressEnvVar ?? `${stem}_${httpLike ? 'URL' : 'ADDRESS'}`, value: address });
+      if (o.hostEnvVar) vars.push({ name: o.hostEnvVar, value: host });
+      if (o.portEnvVar) vars.push({ name: o.portEnvVar, value: String(ep.port) });
+      if (o.basePathEnvVar) vars.push({ name: o.basePathEnvVar, value: ep.basePath });
+    } else {
+      const svc = b.declaration.external!;
+      const address = svc.scheme ? `${svc.scheme}://${svc.host}:${svc.port}` : `${svc.host}:${svc.port}`;
+      dependencies.push({ kind: 'external', host: svc.host, port: svc.port, protocol: 'TCP', address, service: svc.name });
+      vars.push({ name: o.addressEnvVar ?? `${envVarStem(svc.name)}_ADDRESS`, value: address });
+      if (o.hostEnvVar) vars.push({ name: o.hostEnvVar, value: svc.host });
+      if (o.portEnvVar) vars.push({ name: o.portEnvVar, value: String(svc.port) });
+      if (o.basePathEnvVar) {
+        problems.add(consumer, `dependency on external service '${svc.name}' sets basePathEnvVar`, 'remove basePathEnvVar: external services have no base path');
+      }
+    }
+  }
+  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}`;
+  dependencies.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  vars.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < vars.length; i++) {
+    if (vars[i].name === vars[i - 1].name) {
+      problems.add(consumer, `two dependencies inject environment variable '${vars[i].name}'`, 'give one of them a different addressEnvVar (or host/port variable)');
+    }
+  }
+  return { dependencies, env: vars };
+}

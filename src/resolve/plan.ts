@@ -1,0 +1,177 @@
+import { ComponentKind } from '../model/component';
+import { EndpointType, Visibility } from '../model/endpoint';
+import { ConcurrencyPolicy, DisruptionBudgetKind, PodSecurityRule } from '../model/options';
+
+/**
+ * The resolved platform: every name computed, overrides applied, dependencies resolved.
+ * Renderers read only this. Arrays are sorted, so output does not depend on declaration order.
+ * @internal
+ */
+export interface Plan {
+  readonly organization: PlanOrganization;
+  readonly environments: PlanEnvironment[];
+  readonly cells: Cell[];
+}
+
+/** @internal */
+export interface PlanOrganization {
+  readonly name: string;
+  readonly uid: string;
+  readonly displayName?: string;
+}
+
+/** @internal */
+export interface PlanEnvironment {
+  readonly name: string;
+  readonly uid: string;
+  readonly dataPlane: string;
+  readonly isProduction: boolean;
+}
+
+/** One project in one environment: a namespace on the environment's data plane. @internal */
+export interface Cell {
+  readonly namespace: string;
+  readonly organization: string;
+  readonly project: string;
+  readonly projectUid: string;
+  readonly environment: string;
+  readonly environmentUid: string;
+  readonly dataPlane: string;
+  readonly isProduction: boolean;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly components: PlanComponent[];
+}
+
+/** @internal */
+export interface PlanEndpoint {
+  readonly name: string;
+  readonly type: EndpointType;
+  readonly port: number;
+  readonly targetPort: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly portName: string;
+  readonly basePath: string;
+  readonly visibility: Visibility[];
+}
+
+/** A dependency resolved in one environment. @internal */
+export interface PlanDependency {
+  /** 'endpoint' for another component, 'external' for an external service. */
+  readonly kind: 'endpoint' | 'external';
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly address: string;
+  /** Provider's cell namespace, project and component (endpoint dependencies). */
+  readonly namespace?: string;
+  readonly project?: string;
+  readonly component?: string;
+  readonly endpoint?: string;
+  readonly endpointType?: EndpointType;
+  /** External service name (external dependencies). */
+  readonly service?: string;
+}
+
+/** @internal */
+export interface PlanEnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** @internal */
+export interface PlanSecretData {
+  /** Key in the generated Secret (an env var name or a file name). */
+  readonly secretKey: string;
+  readonly remoteKey: string;
+  readonly property?: string;
+  readonly version?: string;
+}
+
+/** @internal */
+export interface PlanFile {
+  readonly mountPath: string;
+  readonly fileName: string;
+  readonly volumeName: string;
+  /** ConfigMap name for literal files, ExternalSecret/Secret name for secret files. */
+  readonly objectName: string;
+  readonly content?: string;
+  readonly secret?: PlanSecretData;
+}
+
+/** @internal */
+export interface PlanResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** @internal */
+export interface PlanAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly cpuUtilization?: number;
+  readonly memoryUtilization?: number;
+}
+
+/** @internal */
+export interface PlanDisruptionBudget {
+  readonly kind: DisruptionBudgetKind;
+  /** A count, or a percentage string such as '50%'. */
+  readonly value: number | string;
+}
+
+/** @internal */
+export interface PlanSecurity {
+  readonly exceptions: Array<{ readonly rule: PodSecurityRule; readonly reason: string }>;
+  readonly runAsNonRoot: boolean;
+  readonly noPrivilegeEscalation: boolean;
+  readonly dropAllCapabilities: boolean;
+  readonly seccompRuntimeDefault: boolean;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly automountServiceAccountToken: boolean;
+}
+
+/** @internal */
+export interface PlanSchedule {
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly concurrencyPolicy: ConcurrencyPolicy;
+  readonly backoffLimit: number;
+  readonly activeDeadlineSeconds: number;
+  readonly suspend: boolean;
+}
+
+/** One component in one cell. @internal */
+export interface PlanComponent {
+  readonly path: string;
+  readonly kind: ComponentKind;
+  readonly name: string;
+  readonly displayName?: string;
+  readonly workloadName: string;
+  readonly serviceName: string;
+  readonly serviceAccountName: string;
+  /** The seven openchoreo.dev labels: on every object and as the pod selector. */
+  readonly labels: Record<string, string>;
+  readonly image: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  /** Plain env vars, rendered into the env ConfigMap. */
+  readonly configEnv: PlanEnvVar[];
+  readonly configMapName?: string;
+  /** Secret env vars, fetched by one ExternalSecret. */
+  readonly secretEnv: PlanSecretData[];
+  readonly secretEnvName?: string;
+  /** Dependency addresses, injected directly into the container env. */
+  readonly dependencyEnv: PlanEnvVar[];
+  readonly files: PlanFile[];
+  readonly scratchPaths: string[];
+  readonly resources: PlanResources;
+  /** Fixed replicas; undefined when an autoscaler owns the count. */
+  readonly replicas?: number;
+  readonly autoscaling?: PlanAutoscaling;
+  readonly disruptionBudget?: PlanDisruptionBudget;
+  readonly schedule?: PlanSchedule;
+  readonly endpoints: PlanEndpoint[];
+  readonly dependencies: PlanDependency[];
+  readonly security: PlanSecurity;
+}

@@ -1,0 +1,96 @@
+import { Component } from '../model/component';
+import { Environment } from '../model/environment';
+import { ProblemCollector } from '../model/errors';
+import { Organization } from '../model/organization';
+import { Project } from '../model/project';
+import { resolveComponent } from './component';
+import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
+import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
+import { generateName, NameLimit, stableUid } from './naming';
+import { resolvePipeline, ResolvedPipeline } from './pipeline';
+import { Cell, Plan } from './plan';
+
+/**
+ * Turns an organization's declarations into a plan: validates everything across objects and
+ * throws one error listing every problem (with construct paths) before anything is rendered.
+ * @internal
+ */
+export function resolveOrganization(org: Organization): Plan {
+  const problems = new ProblemCollector();
+  const pipelines = new Map<string, ResolvedPipeline | undefined>();
+  for (const p of org.pipelines) pipelines.set(p.name, resolvePipeline(p, problems));
+
+  const projects = org.projects;
+  const envsOf = new Map<Project, Environment[]>();
+  for (const project of projects) {
+    const rp = pipelines.get(project.pipeline.name);
+    envsOf.set(project, rp ? rp.environments : []);
+  }
+
+  const cellNamespace = (project: Project, env: Environment) => generateName(NameLimit.LABEL, 'dp', org.name, project.name, env.name);
+  const locate = (provider: Component, env: Environment): ProviderLocation | undefined =>
+    (envsOf.get(provider.project) ?? []).includes(env)
+      ? { namespace: cellNamespace(provider.project, env), serviceName: provider.name, clusterDomain: env.dataPlane.clusterDomain }
+      : undefined;
+
+  const bound = new Map<Component, BoundDependency[]>();
+  for (const project of projects) {
+    for (const c of project.components) bound.set(c, bindDependencies(org, c, problems));
+    for (const c of project.components) {
+      for (const env of c._overrides.keys()) {
+        if (!(envsOf.get(project) ?? []).includes(env) && pipelines.get(project.pipeline.name)) {
+          problems.add(c, `overrides target environment '${env.name}', which is not on pipeline '${project.pipeline.name}' of project '${project.name}'`,
+            `use one of: ${(envsOf.get(project) ?? []).map(e => e.name).join(', ')}`);
+        }
+      }
+    }
+  }
+
+  const cells: Cell[] = [];
+  for (const project of projects) {
+    const projectUid = stableUid('Project', org.name, project.name);
+    for (const env of envsOf.get(project) ?? []) {
+      const environmentUid = stableUid('Environment', org.name, env.name);
+      const namespace = cellNamespace(project, env);
+      const components = project.components.map(c => {
+        const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
+        return resolveComponent(c, { org, env, environmentUid, projectUid, dependencies: placed.dependencies, dependencyEnv: placed.env }, problems);
+      });
+      const relaxedBy = components
+        .filter(c => c.security.exceptions.some(e => e.rule !== 'read-only-root-filesystem'))
+        .map(c => c.name);
+      cells.push({
+        namespace,
+        organization: org.name,
+        project: project.name,
+        projectUid,
+        environment: env.name,
+        environmentUid,
+        dataPlane: env.dataPlane.name,
+        isProduction: env.isProduction,
+        labels: {
+          [Labels.MANAGED_BY]: MANAGED_BY,
+          [Labels.DATAPLANE]: env.dataPlane.name,
+          [Labels.ENVIRONMENT]: env.name,
+          [Labels.ENVIRONMENT_UID]: environmentUid,
+          [Labels.NAMESPACE]: org.name,
+          [Labels.PROJECT]: project.name,
+          [Labels.PROJECT_UID]: projectUid,
+          ...podSecurityLabels(relaxedBy.length > 0 ? 'baseline' : 'restricted'),
+        },
+        annotations: {
+          ...(project.displayName ? { [Annotations.DISPLAY_NAME]: project.displayName } : {}),
+          ...(relaxedBy.length > 0 ? { [Annotations.POD_SECURITY_RELAXED_BY]: relaxedBy.join(',') } : {}),
+        },
+        components,
+      });
+    }
+  }
+  problems.throwIfAny();
+  cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
+  return {
+    organization: { name: org.name, uid: stableUid('Organization', org.name), displayName: org.displayName },
+    environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction })),
+    cells,
+  };
+}
