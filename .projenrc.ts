@@ -22,4 +22,22 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'openchoreo', 'kubernetes', 'platform-engineering', 'gitops', 'cilium', 'envoy-gateway'],
 });
 
+// Generated bindings (src/imports) and test schemas (test/schemas) come from ../shared; keep lint off them.
+project.eslint?.addIgnorePattern('src/imports/');
+
+project.addTask('import', {
+  description: 'Regenerate src/imports (cdk8s import of the CRDs we emit) and test/schemas from ../shared (needs ../shared)',
+  exec: 'node imports/generate.js',
+  receiveArgs: true,
+});
+
+project.addTask('synth', {
+  description: 'Synthesize the example platform (examples/platform) into dist/',
+  exec: 'cdk8s synth --no-check-upgrade',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+});
+
+project.gitignore.addPatterns('/bench/.out/');
+project.npmignore?.addPatterns('/examples/', '/bench/', '/imports/', '/cdk8s.yaml', '/.ci/');
+
 project.synth();

@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
+import { assertValidManifests, knownKinds, validateManifest } from './support/schema-validator';
 import { CiliumNetworkPolicy, CiliumNetworkPolicySpecIngressFromEntities } from '../src/imports/cilium.io';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../src/imports/external-secrets.io';
-import { assertValidManifests, knownKinds, validateManifest } from './support/schema-validator';
 
 function deployment(spec: Record<string, unknown> = {}): any {
   return {
@@ -133,6 +133,7 @@ test('cdk8s output of the generated bindings and cdk8s-plus-28 validates', () =>
     },
   });
   new CiliumNetworkPolicy(chart, 'cnp', {
+    metadata: {},
     spec: {
       endpointSelector: { matchLabels: { app: 'api' } },
       ingress: [{ fromEntities: [CiliumNetworkPolicySpecIngressFromEntities.CLUSTER] }],

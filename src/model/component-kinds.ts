@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { checkCronSchedule, checkTimeZone } from './cron';
 import { checkInteger } from './checks';
 import { Component, ComponentKind, ComponentProps, DeployableComponentProps } from './component';
+import { checkCronSchedule, checkTimeZone } from './cron';
 import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
 
 /**
@@ -91,7 +91,7 @@ export class ScheduledTask extends Component {
   }
 
   /** @internal */
-  protected checkKindOverrides(overrides: EnvironmentOverrides, _scope: string): void {
+  protected _checkKindOverrides(overrides: EnvironmentOverrides, _scope: string): void {
     if (overrides.schedule !== undefined) checkCronSchedule(this, overrides.schedule);
   }
 }

@@ -195,7 +195,7 @@ export abstract class Component extends Construct {
       if (props.env && key in props.env) {
         fail(this, `environment variable '${key}' is set both in env and in secretEnv`, 'keep only the secretEnv entry');
       }
-      if (!(ref instanceof SecretRef)) fail(this, `secretEnv '${key}' is not a SecretRef`, `use SecretRef.fromStore('<remote-key>')`);
+      if (!(ref instanceof SecretRef)) fail(this, `secretEnv '${key}' is not a SecretRef`, 'use SecretRef.fromStore(\'<remote-key>\')');
       checkNonEmpty(this, `secretEnv '${key}' remote key`, ref.key);
     }
     checkFiles(this, props.files ?? []);
@@ -237,7 +237,7 @@ export abstract class Component extends Construct {
       }
     }
     this.endpointsByName.set(name, ep);
-    Organization.of(this)._changed();
+    Organization.ofConstruct(this)._changed();
     return ep;
   }
 
@@ -275,7 +275,7 @@ export abstract class Component extends Construct {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a ${this.kind} component`, `remove '${f}': it applies to scheduled tasks only`);
       }
     }
-    this.checkKindOverrides(overrides, scope);
+    this._checkKindOverrides(overrides, scope);
     const previous = this._overrides.get(environment) ?? {};
     this._overrides.set(environment, {
       ...previous,
@@ -287,7 +287,7 @@ export abstract class Component extends Construct {
   }
 
   /** Kind-specific checks of overrides. @internal */
-  protected checkKindOverrides(_overrides: EnvironmentOverrides, _scope: string): void {}
+  protected _checkKindOverrides(_overrides: EnvironmentOverrides, _scope: string): void {}
 
   private recordDependency(dep: DependencyDeclaration): void {
     const o = dep.options;

@@ -46,7 +46,7 @@ export class DataPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
-    this.organization = Organization.of(this);
+    this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'data plane name', props.name ?? id);
     this.secretStore = checkDnsLabel(this, 'secretStore', props.secretStore ?? 'default', 253);
     this.secretRefreshInterval = props.secretRefreshInterval ?? '1h';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel } from './checks';
-import { fail } from './errors';
 import { Environment } from './environment';
+import { fail } from './errors';
 import { Organization } from './organization';
 
 /** One promotion step: releases running in `source` may be promoted to each of `targets`. */
@@ -44,7 +44,7 @@ export class DeploymentPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: DeploymentPipelineProps = {}) {
     super(scope, id);
-    this.organization = Organization.of(this);
+    this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'deployment pipeline name', props.name ?? id);
     this.organization._register('DeploymentPipeline', this.name, this);
     for (const p of props.promotionPaths ?? []) this.addPromotionPath(p);

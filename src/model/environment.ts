@@ -58,7 +58,7 @@ export class Environment extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
-    this.organization = Organization.of(this);
+    this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'environment name', props.name ?? id);
     if (!props.dataPlane || props.dataPlane.organization !== this.organization) {
       fail(this, `environment '${this.name}' is placed on data plane ${props.dataPlane ? `'${props.dataPlane.node.path}'` : 'undefined'}, which is not a data plane of organization '${this.organization.name}'`,

@@ -40,7 +40,7 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    this.organization = Organization.of(this);
+    this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'external service name', props.name ?? id);
     if (typeof props.host !== 'string' || !HOSTNAME.test(props.host)) {
       fail(this, `external service host '${props.host}' is not a valid DNS host name`, "use a fully qualified host such as 'api.example.com' (no scheme, port or path)");

@@ -1,13 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkDnsLabel, checkCpu, checkMemory } from './checks';
-import { fail } from './errors';
-import { ResourceRequirements } from './options';
 import type { Component } from './component';
 import type { DataPlane } from './data-plane';
 import type { DeploymentPipeline } from './deployment-pipeline';
 import type { Environment } from './environment';
+import { fail } from './errors';
 import type { ExternalService } from './external-service';
+import { ResourceRequirements } from './options';
 import type { Project } from './project';
 import { RenderedObject, renderOrganization } from '../render/platform';
 
@@ -39,7 +39,7 @@ export interface OrganizationProps {
  */
 export class Organization extends Chart {
   /** Returns the organization that `scope` belongs to, or throws a clear error. */
-  public static of(scope: IConstruct): Organization {
+  public static ofConstruct(scope: IConstruct): Organization {
     for (let s: IConstruct | undefined = scope; s; s = s.node.scope) {
       if (Organization.isOrganization(s)) return s;
     }
@@ -129,7 +129,7 @@ export class Organization extends Chart {
     const existing = byName.get(name);
     if (existing) {
       fail(member, `${kind} name '${name}' is already used by ${existing.node.path}`,
-        `give one of them a different name (the 'name' prop or the construct id)`);
+        'give one of them a different name (the \'name\' prop or the construct id)');
     }
     byName.set(name, member);
     this._changed();

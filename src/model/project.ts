@@ -27,6 +27,14 @@ export interface ProjectProps {
  * @see https://openchoreo.dev/docs/concepts/developer-abstractions/project/
  */
 export class Project extends Construct {
+  /** Returns the project that `scope` belongs to, or throws a clear error. */
+  public static of(scope: Construct): Project {
+    for (let s: any = scope; s; s = s.node.scope) {
+      if (s instanceof Project) return s;
+    }
+    return fail(scope, `${scope.node.path} is not inside a Project`, 'create components with a Project as their scope');
+  }
+
   /** The organization this project belongs to. */
   public readonly organization: Organization;
   /** The project's name. */
@@ -39,7 +47,7 @@ export class Project extends Construct {
 
   constructor(scope: Construct, id: string, props: ProjectProps) {
     super(scope, id);
-    this.organization = Organization.of(this);
+    this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'project name', props.name ?? id);
     if (!props.pipeline || props.pipeline.organization !== this.organization) {
       fail(this, `project '${this.name}' uses pipeline ${props.pipeline ? `'${props.pipeline.node.path}'` : 'undefined'}, which is not a pipeline of organization '${this.organization.name}'`,
@@ -50,13 +58,6 @@ export class Project extends Construct {
     this.organization._register('Project', this.name, this);
   }
 
-  /** Returns the project that `scope` belongs to, or throws a clear error. */
-  public static of(scope: Construct): Project {
-    for (let s: any = scope; s; s = s.node.scope) {
-      if (s instanceof Project) return s;
-    }
-    return fail(scope, `${scope.node.path} is not inside a Project`, 'create components with a Project as their scope');
-  }
 
   /** The project's components, sorted by name. */
   public get components(): Component[] {

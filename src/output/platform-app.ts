@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
-import { Organization } from '../model/organization';
 import { toYamlDocuments } from './yaml';
+import { Organization } from '../model/organization';
 
 /**
  * A cdk8s App that writes each organization as a GitOps tree:

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { componentMetadata } from './metadata';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../imports/external-secrets.io';
 import { Cell, PlanComponent, PlanSecretData } from '../resolve/plan';
-import { componentMetadata } from './metadata';
 
 /** Data-plane settings the config renderer needs. @internal */
 export interface SecretStoreSettings {

@@ -1,13 +1,13 @@
 import { createHash } from 'crypto';
-import type { Organization } from '../model/organization';
-import { resolveOrganization } from '../resolve/resolver';
-import { Cell, Plan } from '../resolve/plan';
 import { renderConfig, SecretStoreSettings } from './config';
 import { renderNamespace } from './namespace';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
 import { renderWorkload } from './workload';
+import type { Organization } from '../model/organization';
+import { Cell, Plan } from '../resolve/plan';
+import { resolveOrganization } from '../resolve/resolver';
 
 /** A rendered Kubernetes object and the file it belongs to in the output tree. @internal */
 export interface RenderedObject {
@@ -19,7 +19,10 @@ export interface RenderedObject {
 /** Resolves and renders an organization. @internal */
 export function renderOrganization(org: Organization): RenderedObject[] {
   const plan = resolveOrganization(org);
-  const stores = new Map<string, SecretStoreSettings>(org.dataPlanes.map(d => [d.name, { secretStore: d.secretStore, refreshInterval: d.secretRefreshInterval }]));
+  const stores = new Map<string, SecretStoreSettings>(org.dataPlanes.map(d => [d.name, {
+    secretStore: d.secretStore,
+    refreshInterval: d.secretRefreshInterval,
+  }]));
   return renderPlan(plan, stores);
 }
 

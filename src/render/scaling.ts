@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Cell, PlanComponent } from '../resolve/plan';
 import { componentMetadata } from './metadata';
+import { Cell, PlanComponent } from '../resolve/plan';
 
 /** A HorizontalPodAutoscaler and a PodDisruptionBudget, when the component asks for them. @internal */
 export function renderScaling(cell: Cell, c: PlanComponent): any[] {

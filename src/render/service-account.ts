@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Cell, PlanComponent } from '../resolve/plan';
 import { componentMetadata } from './metadata';
+import { Cell, PlanComponent } from '../resolve/plan';
 
 /** One ServiceAccount per component, token automount off unless it needs the Kubernetes API. @internal */
 export function renderServiceAccount(cell: Cell, c: PlanComponent): any {

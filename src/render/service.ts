@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Cell, PlanComponent } from '../resolve/plan';
 import { componentMetadata } from './metadata';
+import { Cell, PlanComponent } from '../resolve/plan';
 
 /** A ClusterIP Service with one port per endpoint (sorted by name). @internal */
 export function renderService(cell: Cell, c: PlanComponent): any[] {

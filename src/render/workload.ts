@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
+import { componentMetadata } from './metadata';
 import { ComponentKind } from '../model/component';
 import { Annotations } from '../resolve/labels';
 import { Cell, PlanComponent } from '../resolve/plan';
-import { componentMetadata } from './metadata';
 
 /**
  * The component's workload: a Deployment, or a CronJob for scheduled tasks. Pods meet the

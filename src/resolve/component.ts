@@ -1,3 +1,6 @@
+import { Labels } from './labels';
+import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
+import { PlanComponent, PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component, ComponentKind } from '../model/component';
 import { ScheduledTask } from '../model/component-kinds';
@@ -6,9 +9,6 @@ import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, PodSecurityRule, ResourceRequirements } from '../model/options';
 import { Organization } from '../model/organization';
-import { Labels } from './labels';
-import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
-import { PlanComponent, PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanSecretData } from './plan';
 
 /** Inputs to resolve one component in one environment. @internal */
 export interface ComponentContext {
@@ -77,10 +77,14 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }).sort((a, b) => (a.volumeName < b.volumeName ? -1 : 1));
 
   const endpoints: PlanEndpoint[] = c.endpoints.map(ep => ({
-    name: ep.name, type: ep.type, port: ep.port, targetPort: ep.targetPort,
+    name: ep.name,
+    type: ep.type,
+    port: ep.port,
+    targetPort: ep.targetPort,
     protocol: ep.type === EndpointType.UDP ? 'UDP' as const : 'TCP' as const,
     portName: sanitizeNamePart(ep.name).slice(0, 15).replace(/-+$/, ''),
-    basePath: ep.basePath, visibility: ep.visibility,
+    basePath: ep.basePath,
+    visibility: ep.visibility,
   }));
   for (let i = 1; i < endpoints.length; i++) {
     if (endpoints.some((e, j) => j < i && e.portName === endpoints[i].portName)) {
@@ -177,7 +181,9 @@ function resolveScaling(c: Component, env: Environment, p: DeploymentSettings, o
 
 type Layer = ResourceRequirements | undefined;
 
-function resolveResources(c: Component, org: Organization, env: Environment, component: Layer, override: Layer, problems: ProblemCollector): PlanResources {
+function resolveResources(
+  c: Component, org: Organization, env: Environment, component: Layer, override: Layer, problems: ProblemCollector,
+): PlanResources {
   const layers: Layer[] = [override, component, env.defaultResources, org.defaultResources];
   const pick = (field: keyof ResourceRequirements): { value: string; layer: number } => {
     for (let i = 0; i < layers.length; i++) {

@@ -1,9 +1,9 @@
+import { PlanDependency, PlanEnvVar } from './plan';
 import { Component, DependencyDeclaration } from '../model/component';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { Organization } from '../model/organization';
-import { PlanDependency, PlanEnvVar } from './plan';
 
 /** A dependency whose target is known, before it is placed in an environment. @internal */
 export interface BoundDependency {
@@ -122,8 +122,16 @@ export function placeDependencies(
         ? `${SCHEME[ep.type]}://${host}:${ep.port}${ep.basePath === '/' ? '' : ep.basePath}`
         : `${host}:${ep.port}`;
       dependencies.push({
-        kind: 'endpoint', host, port: ep.port, protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP', address,
-        namespace: where.namespace, project: provider.project.name, component: provider.name, endpoint: ep.name, endpointType: ep.type,
+        kind: 'endpoint',
+        host,
+        port: ep.port,
+        protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP',
+        address,
+        namespace: where.namespace,
+        project: provider.project.name,
+        component: provider.name,
+        endpoint: ep.name,
+        endpointType: ep.type,
       });
       const stem = `${envVarStem(provider.name)}_${envVarStem(ep.name)}`;
       vars.push({ name: o.addressEnvVar ?? `${stem}_${httpLike ? 'URL' : 'ADDRESS'}`, value: address });

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // hash functions work on bits
 import { createHash } from 'crypto';
 
 /** Kubernetes name limits used by OpenChoreo's naming function. */

@@ -1,14 +1,14 @@
-import { Component } from '../model/component';
-import { Environment } from '../model/environment';
-import { ProblemCollector } from '../model/errors';
-import { Organization } from '../model/organization';
-import { Project } from '../model/project';
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Cell, Plan } from './plan';
+import { Component } from '../model/component';
+import { Environment } from '../model/environment';
+import { ProblemCollector } from '../model/errors';
+import { Organization } from '../model/organization';
+import { Project } from '../model/project';
 
 /**
  * Turns an organization's declarations into a plan: validates everything across objects and

@@ -1,0 +1,72 @@
+import { assertValidManifests } from './support/schema-validator';
+import { one, testApp } from './support/synth';
+import { buildPlatform } from '../examples/platform/main';
+import { generateName } from '../src/resolve/naming';
+
+describe('example platform', () => {
+  const app = testApp();
+  const org = buildPlatform(app);
+  const objects = org.toJson();
+  const count = (kind: string) => objects.filter(o => o.kind === kind).length;
+
+  test('every object validates against its upstream schema', () => {
+    expect(objects.length).toBeGreaterThan(80);
+    assertValidManifests(objects);
+  });
+
+  test('object counts by kind', () => {
+    // 2 projects × 3 environments
+    expect(count('Namespace')).toBe(6);
+    // ledger, payments-api, web, catalog, order-worker
+    expect(count('Deployment')).toBe(15);
+    expect(count('CronJob')).toBe(3);
+    // one service account per component per environment
+    expect(count('ServiceAccount')).toBe(18);
+    // ledger, payments-api, catalog, web expose endpoints
+    expect(count('Service')).toBe(12);
+    // payments-api autoscales in every environment
+    expect(count('HorizontalPodAutoscaler')).toBe(3);
+    expect(count('PodDisruptionBudget')).toBe(6);
+    // ledger, payments-api and order-worker env secrets + catalog's secret file
+    expect(count('ExternalSecret')).toBe(12);
+    expect(count('ConfigMap')).toBe(9);
+    expect(objects.length).toBe(84);
+  });
+
+  test('a cross-project dependency resolves to the provider cell', () => {
+    const web = one(objects, 'Deployment', generateName(253, 'web', 'production'));
+    const env = Object.fromEntries(web.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env.PAYMENTS_API_URL).toBe(`http://payments-api.${generateName(63, 'dp', 'acme', 'payments', 'production')}.svc.cluster.local:8080/api/v1`);
+    expect(env.CATALOG_HTTP_URL).toBe(`http://catalog.${generateName(63, 'dp', 'acme', 'storefront', 'production')}.svc.cluster.local:8080/catalog`);
+  });
+
+  test('an external-service dependency injects its address', () => {
+    const api = one(objects, 'Deployment', generateName(253, 'payments-api', 'staging'));
+    expect(api.spec.template.spec.containers[0].env).toContainEqual({ name: 'STRIPE_URL', value: 'https://api.stripe.com:443' });
+  });
+
+  test('no secret value appears anywhere in the output', () => {
+    const text = JSON.stringify(objects);
+    expect(text).not.toMatch(/-----BEGIN|password=|sk_live_/i);
+    expect(count('Secret')).toBe(0);
+    for (const es of objects.filter(o => o.kind === 'ExternalSecret')) {
+      for (const d of es.spec.data) expect(Object.keys(d.remoteRef).sort()).toEqual(expect.arrayContaining(['key']));
+    }
+  });
+
+  test('production images are pinned and the per-environment release is honoured', () => {
+    const prodImages = objects
+      .filter(o => o.metadata.namespace?.includes('-production-') && (o.kind === 'Deployment' || o.kind === 'CronJob'))
+      .map(o => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template).spec.containers[0].image);
+    expect(prodImages).toHaveLength(6);
+    for (const image of prodImages) expect(image).toMatch(/:\d+\.\d+\.\d+$/);
+    expect(prodImages).toContain('ghcr.io/acme/web:3.0.9');
+  });
+
+  test('the GitOps tree has one folder per cell and one file per component', () => {
+    const files = Object.keys(app.synthFiles());
+    expect(files).toHaveLength(6 * 4); // 6 cells × (namespace + 3 components)
+    expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
+    expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
+  });
+});
