@@ -4,8 +4,8 @@ import {
   DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, Organization, PlatformApp,
   PodSecurityRule, Project, ScheduledTask, SecretRef, Visibility, Worker,
 } from '../src';
-import { formatProblem, PlatformValidationError } from '../src/model/errors';
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
+import { formatProblem, PlatformValidationError } from '../src/model/errors';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -376,7 +376,7 @@ describe('deployment pipelines', () => {
       new DeploymentPipeline(org, 'forked', {
         promotionPaths: [{ source: dev, targets: [prod] }, { source: qa, targets: [prod] }],
       });
-    }, { path: 'acme/forked', value: '(development, qa)', fix: /exactly one environment/, at: 'synth' });
+    }, { path: 'acme/forked', value: "'qa'", fix: /add a promotion path from 'development'/, at: 'synth' });
   });
 
   test('pipeline with a cycle disconnected from the root', () => {
@@ -518,14 +518,22 @@ describe('resources', () => {
     expectProblem(app => {
       const { project } = baseline(app);
       service(project, 'api', { resources: { cpuRequest: '2', cpuLimit: '500m' } });
-    }, { path: 'acme/shop/api', value: 'cpuRequest 2 exceeds cpuLimit 500m', fix: /cpuLimit to at least 2/, at: 'synth' });
+    }, { path: 'acme/shop/api', value: 'resources.cpuRequest 2 exceeds resources.cpuLimit 500m', fix: /cpuLimit to at least 2/, at: 'construction' });
+  });
+
+  test('CPU request of an environment override exceeding the component\'s explicit CPU limit', () => {
+    expectProblem(app => {
+      const { project, prod } = baseline(app);
+      const api = service(project, 'api', { resources: { cpuLimit: '500m' } });
+      api.configureEnvironment(prod, { resources: { cpuRequest: '2' } });
+    }, { path: 'acme/shop/api', value: "cpuRequest 2 exceeds cpuLimit 500m in 'production'", fix: /cpuLimit to at least 2/, at: 'synth' });
   });
 
   test('memory request exceeding the memory limit', () => {
     expectProblem(app => {
       const { project } = baseline(app);
       service(project, 'api', { resources: { memoryRequest: '1Gi', memoryLimit: '512Mi' } });
-    }, { path: 'acme/shop/api', value: 'memoryRequest 1Gi exceeds memoryLimit 512Mi', fix: /memoryLimit to at least 1Gi/, at: 'synth' });
+    }, { path: 'acme/shop/api', value: 'resources.memoryRequest 1Gi exceeds resources.memoryLimit 512Mi', fix: /memoryLimit to at least 1Gi/, at: 'construction' });
   });
 
   test('autoscaling minReplicas greater than maxReplicas', () => {

@@ -6,7 +6,7 @@ import {
   ConcurrencyPolicy, DisruptionBudget, EndpointType, ExternalService, PodSecurityRule, Project, ScheduledTask,
   SecretRef, Service, Visibility, Worker,
 } from '../src';
-import { basePlatform } from './support/platform';
+import { baseline } from './support/fixtures';
 import { inNamespace, ofComponent, one, synth, testApp } from './support/synth';
 import { generateName } from '../src/resolve/naming';
 
@@ -15,6 +15,11 @@ const STD7 = [
   'openchoreo.dev/component-uid', 'openchoreo.dev/environment-uid', 'openchoreo.dev/project-uid',
 ];
 const ns = (project: string, env: string) => generateName(63, 'dp', 'acme', project, env);
+/** The shared baseline (acme / eu / development → staging → production) with its project as `shop`. */
+const basePlatform = (app: App) => {
+  const b = baseline(app);
+  return { ...b, shop: b.project };
+};
 
 describe('cells and workloads', () => {
   test('one cell namespace per project × environment, with restricted Pod Security labels', () => {
@@ -28,7 +33,7 @@ describe('cells and workloads', () => {
       'openchoreo.dev/namespace': 'acme',
       'openchoreo.dev/project': 'shop',
       'openchoreo.dev/environment': 'production',
-      'openchoreo.dev/dataplane': 'dp1',
+      'openchoreo.dev/dataplane': 'eu',
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/audit': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
@@ -347,9 +352,9 @@ describe('cdk8s integration', () => {
     app.synth();
     const files = Object.keys(app.synthFiles());
     expect(files).toEqual([
-      'acme/dp1/development/shop/api.yaml', 'acme/dp1/development/shop/namespace.yaml', 'acme/dp1/development/shop/w.yaml',
-      'acme/dp1/production/shop/api.yaml', 'acme/dp1/production/shop/namespace.yaml', 'acme/dp1/production/shop/w.yaml',
-      'acme/dp1/staging/shop/api.yaml', 'acme/dp1/staging/shop/namespace.yaml', 'acme/dp1/staging/shop/w.yaml',
+      'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/w.yaml',
+      'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/w.yaml',
+      'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/w.yaml',
     ]);
     for (const f of files) expect(fs.existsSync(path.join(app.outdir, f))).toBe(true);
   });

@@ -71,6 +71,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   const web = new WebApplication(storefront, 'web', {
     image: 'ghcr.io/acme/web:3.1.0',
     env: { PUBLIC_BASE_URL: 'https://shop.acme.example' },
+    replicas: 2,
     disruptionBudget: DisruptionBudget.minAvailablePercent(50),
   });
   web.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });

@@ -16,6 +16,19 @@ export function checkDnsLabel(scope: IConstruct, what: string, value: string, ma
   return value;
 }
 
+/**
+ * Validates a DNS-1035 label (a DNS-1123 label starting with a letter), as Service names and
+ * port names need. `why` says what the name becomes. @internal
+ */
+export function checkDns1035Label(scope: IConstruct, what: string, value: string, why: string): string {
+  checkDnsLabel(scope, what, value);
+  if (!/^[a-z]/.test(value) || value.includes('--')) {
+    fail(scope, `${what} '${value}' must start with a letter and must not contain '--' (it becomes ${why})`,
+      `start the name with a letter and use single dashes, e.g. '${suggestDnsLabel(`${what.split(' ')[0]}-${value.replace(/-{2,}/g, '-')}`)}'`);
+  }
+  return value;
+}
+
 /** A best-effort DNS label derived from arbitrary text, for error messages. @internal */
 export function suggestDnsLabel(value: string, max = 63): string {
   const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
@@ -51,6 +64,29 @@ export function checkMemory(scope: IConstruct, what: string, value: string | und
   if (value === undefined) return;
   if (!MEMORY.test(value) || !QUANTITY.test(value)) {
     fail(scope, `${what} '${value}' is not a valid memory quantity`, "use a binary suffix such as '256Mi' or '1Gi'");
+  }
+}
+
+/** CPU and memory quantities as written in props. @internal */
+export interface ResourceFields {
+  readonly cpuRequest?: string;
+  readonly cpuLimit?: string;
+  readonly memoryRequest?: string;
+  readonly memoryLimit?: string;
+}
+
+/** Validates the quantities of a resources prop, and that a request set beside its limit does not exceed it. @internal */
+export function checkResourceFields(scope: IConstruct, what: string, r: ResourceFields | undefined): void {
+  if (!r) return;
+  checkCpu(scope, `${what}.cpuRequest`, r.cpuRequest);
+  checkCpu(scope, `${what}.cpuLimit`, r.cpuLimit);
+  checkMemory(scope, `${what}.memoryRequest`, r.memoryRequest);
+  checkMemory(scope, `${what}.memoryLimit`, r.memoryLimit);
+  if (r.cpuRequest && r.cpuLimit && cpuMillis(r.cpuRequest) > cpuMillis(r.cpuLimit)) {
+    fail(scope, `${what}.cpuRequest ${r.cpuRequest} exceeds ${what}.cpuLimit ${r.cpuLimit}`, `set cpuLimit to at least ${r.cpuRequest}, or lower cpuRequest`);
+  }
+  if (r.memoryRequest && r.memoryLimit && memoryBytes(r.memoryRequest) > memoryBytes(r.memoryLimit)) {
+    fail(scope, `${what}.memoryRequest ${r.memoryRequest} exceeds ${what}.memoryLimit ${r.memoryLimit}`, `set memoryLimit to at least ${r.memoryRequest}, or lower memoryRequest`);
   }
 }
 

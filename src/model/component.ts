@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { checkCpu, checkDnsLabel, checkEnvVarName, checkInteger, checkMemory, checkNonEmpty } from './checks';
+import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields } from './checks';
 import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
 import { ExternalService } from './external-service';
-import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, ResourceRequirements, SecurityException, WorkloadSettings } from './options';
+import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
 import { Project } from './project';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
@@ -182,7 +182,7 @@ export abstract class Component extends Construct {
     super(scope, id);
     this.project = Project.of(this);
     this.kind = kind;
-    this.name = checkDnsLabel(this, 'component name', props.name ?? id);
+    this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
     this.image = checkImage(this, props.image);
     this.command = props.command;
     this.args = props.args;
@@ -318,14 +318,7 @@ function checkWorkloadSettings(scope: Construct, s: WorkloadSettings): void {
     if (typeof value !== 'string') fail(scope, `environment variable '${key}' has a non-string value ${JSON.stringify(value)}`, 'quote the value as a string');
     checkNoLiteralSecret(scope, 'environment variable', key, value);
   }
-  checkResources(scope, s.resources);
-}
-
-function checkResources(scope: Construct, r: ResourceRequirements | undefined): void {
-  checkCpu(scope, 'resources.cpuRequest', r?.cpuRequest);
-  checkCpu(scope, 'resources.cpuLimit', r?.cpuLimit);
-  checkMemory(scope, 'resources.memoryRequest', r?.memoryRequest);
-  checkMemory(scope, 'resources.memoryLimit', r?.memoryLimit);
+  checkResourceFields(scope, 'resources', s.resources);
 }
 
 function checkDeploymentSettings(scope: Construct, s: DeploymentSettings, where: string): void {

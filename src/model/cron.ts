@@ -58,12 +58,12 @@ export function checkCronSchedule(scope: IConstruct, schedule: string): string {
   return parts.join(' ');
 }
 
-/** Validates an IANA time zone name. @internal */
+/** Validates an IANA time zone name (any name the tz database knows, including links). @internal */
 export function checkTimeZone(scope: IConstruct, tz: string | undefined): void {
   if (tz === undefined) return;
-  const known = (Intl as any).supportedValuesOf ? new Set<string>((Intl as any).supportedValuesOf('timeZone')) : undefined;
-  if (tz === 'UTC' || tz === 'Etc/UTC') return;
-  if (known && !known.has(tz)) {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
     fail(scope, `time zone '${tz}' is not a known IANA time zone`, "use a name from the tz database such as 'Europe/Berlin' or 'UTC'");
   }
 }

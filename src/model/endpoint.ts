@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkPort } from './checks';
+import { checkDns1035Label, checkPort } from './checks';
 import type { Component } from './component';
 import { fail } from './errors';
 
@@ -89,7 +89,7 @@ export class Endpoint extends Construct {
   constructor(component: Component, name: string, options: EndpointOptions) {
     super(component, name);
     this.component = component;
-    this.name = checkDnsLabel(this, 'endpoint name', name);
+    this.name = checkDns1035Label(this, 'endpoint name', name, 'a Service port name');
     this.type = options.type ?? EndpointType.HTTP;
     if (!Object.values(EndpointType).includes(this.type)) {
       fail(this, `endpoint type '${this.type}' is unknown`, `use one of ${Object.keys(EndpointType).map(k => `EndpointType.${k}`).join(', ')}`);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkCpu, checkMemory, checkInteger } from './checks';
+import { checkDnsLabel, checkInteger, checkResourceFields } from './checks';
 import { DataPlane } from './data-plane';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
@@ -70,10 +70,7 @@ export class Environment extends Construct {
     checkInteger(this, 'defaultReplicas', props.defaultReplicas, 0, 1000);
     this.defaultReplicas = props.defaultReplicas ?? 1;
     const r = props.defaultResources;
-    checkCpu(this, 'defaultResources.cpuRequest', r?.cpuRequest);
-    checkCpu(this, 'defaultResources.cpuLimit', r?.cpuLimit);
-    checkMemory(this, 'defaultResources.memoryRequest', r?.memoryRequest);
-    checkMemory(this, 'defaultResources.memoryLimit', r?.memoryLimit);
+    checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = r;
     this.organization._register('Environment', this.name, this);
   }

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsLabel, checkCpu, checkMemory } from './checks';
+import { checkDnsLabel, checkResourceFields } from './checks';
 import type { Component } from './component';
 import type { DataPlane } from './data-plane';
 import type { DeploymentPipeline } from './deployment-pipeline';
@@ -67,10 +67,7 @@ export class Organization extends Chart {
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
     const r = props.defaultResources ?? {};
-    checkCpu(this, 'defaultResources.cpuRequest', r.cpuRequest);
-    checkCpu(this, 'defaultResources.cpuLimit', r.cpuLimit);
-    checkMemory(this, 'defaultResources.memoryRequest', r.memoryRequest);
-    checkMemory(this, 'defaultResources.memoryLimit', r.memoryLimit);
+    checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = {
       cpuRequest: r.cpuRequest ?? r.cpuLimit ?? '100m',
       cpuLimit: r.cpuLimit ?? r.cpuRequest ?? '100m',

@@ -167,12 +167,12 @@ function resolveScaling(c: Component, env: Environment, p: DeploymentSettings, o
   let disruptionBudget: PlanDisruptionBudget | undefined;
   if (budget) {
     const floor = autoscaling ? autoscaling.minReplicas : replicas!;
-    const blocksAll = budget.kind === DisruptionBudgetKind.MIN_AVAILABLE
-      ? (budget.isPercent ? budget.value >= 100 : budget.value >= floor)
-      : budget.value === 0;
+    // Kubernetes rounds percentages up: 50% of one replica keeps that replica.
+    const pods = budget.isPercent ? Math.ceil((budget.value * floor) / 100) : budget.value;
+    const blocksAll = budget.kind === DisruptionBudgetKind.MIN_AVAILABLE ? pods >= floor : pods === 0;
     if (blocksAll) {
       problems.add(c, `disruption budget ${budget.kind}=${budget.value}${budget.isPercent ? '%' : ''} with ${floor} replica(s) in '${env.name}' forbids every voluntary eviction, so node drains would hang`,
-        `raise replicas above ${budget.isPercent ? 'the budget' : budget.value}, or use DisruptionBudget.maxUnavailable(1)`);
+        `raise replicas (or autoscaling.minReplicas) above ${pods}, or use DisruptionBudget.maxUnavailable(1)`);
     }
     disruptionBudget = { kind: budget.kind, value: budget.isPercent ? `${budget.value}%` : budget.value };
   }
@@ -196,7 +196,8 @@ function resolveResources(
     const r = pick(req);
     const l = pick(lim);
     if (parse(r.value) > parse(l.value)) {
-      if (l.layer > r.layer) return { request: r.value, limit: r.value };
+      // a limit inherited from environment or organization defaults follows a larger request
+      if (l.layer >= 2 && l.layer > r.layer) return { request: r.value, limit: r.value };
       problems.add(c, `${req} ${r.value} exceeds ${lim} ${l.value} in '${env.name}'`, `set ${lim} to at least ${r.value}, or lower ${req}`);
     }
     return { request: r.value, limit: l.value };

@@ -52,16 +52,29 @@ export function resolvePipeline(pipeline: DeploymentPipeline, problems: ProblemC
       'remove one of the promotion paths in the cycle so that promotion flows one way');
     return undefined;
   }
+  // With no cycle there is at least one root. A pipeline has exactly one: the environment that is
+  // never a promotion target. With several, the one reaching most environments is taken as the
+  // root and the rest are reported as unreachable from it.
   const roots = [...all].filter(e => !sources.has(e)).sort(byName);
-  if (roots.length !== 1) {
-    problems.add(pipeline, `deployment pipeline '${pipeline.name}' has ${roots.length} root environments (${roots.map(r => r.name).join(', ')})`,
-      'connect the environments so that exactly one environment (e.g. development) is never a promotion target');
+  const reachable = roots.map(r => reach(r, next));
+  let best = 0;
+  reachable.forEach((r, i) => { if (r.length > reachable[best].length) best = i; });
+  const root = roots[best];
+  const order = reachable[best];
+  const unreachable = [...all].filter(e => !order.includes(e)).sort(byName);
+  if (unreachable.length > 0) {
+    problems.add(pipeline, `environments ${unreachable.map(e => `'${e.name}'`).join(', ')} are unreachable from the pipeline root '${root.name}' (a pipeline has exactly one root, the environment that is never a promotion target)`,
+      `add a promotion path from '${root.name}' (or an environment it reaches) to ${unreachable.filter(e => roots.includes(e)).map(e => `'${e.name}'`).join(', ')}`);
     return undefined;
   }
-  const root = roots[0];
+  return { root, environments: order, sources, approvalRequired };
+}
+
+/** Environments reachable from `root`, breadth-first, ties broken by name. */
+function reach(root: Environment, next: Map<Environment, Set<Environment>>): Environment[] {
   const order: Environment[] = [];
   const seen = new Set<Environment>([root]);
-  for (let queue = [root]; queue.length > 0;) {
+  for (const queue = [root]; queue.length > 0;) {
     const e = queue.shift()!;
     order.push(e);
     for (const t of [...(next.get(e) ?? [])].sort(byName)) {
@@ -71,13 +84,7 @@ export function resolvePipeline(pipeline: DeploymentPipeline, problems: ProblemC
       }
     }
   }
-  const unreachable = [...all].filter(e => !seen.has(e)).sort(byName);
-  if (unreachable.length > 0) {
-    problems.add(pipeline, `environments ${unreachable.map(e => `'${e.name}'`).join(', ')} are unreachable from the pipeline root '${root.name}'`,
-      `add a promotion path from '${root.name}' (or an environment it reaches) to each of them`);
-    return undefined;
-  }
-  return { root, environments: order, sources, approvalRequired };
+  return order;
 }
 
 function findCycle(nodes: Environment[], next: Map<Environment, Set<Environment>>): Environment[] | undefined {
