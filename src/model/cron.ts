@@ -59,10 +59,13 @@ export function checkCronSchedule(scope: IConstruct, schedule: string): string {
 }
 
 /** Validates an IANA time zone name (any name the tz database knows, including links). @internal */
+const knownTimeZones = new Set<string>();
+
 export function checkTimeZone(scope: IConstruct, tz: string | undefined): void {
-  if (tz === undefined) return;
+  if (tz === undefined || knownTimeZones.has(tz)) return;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    knownTimeZones.add(tz);
   } catch {
     fail(scope, `time zone '${tz}' is not a known IANA time zone`, "use a name from the tz database such as 'Europe/Berlin' or 'UTC'");
   }

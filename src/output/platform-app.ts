@@ -19,9 +19,14 @@ export class PlatformApp extends App {
   /** Resolves, validates and writes every organization (and any other chart) to the output directory. */
   public synth(): void {
     const files = this.renderFiles();
+    const made = new Set<string>();
     for (const [file, content] of files) {
       const full = path.join(this.outdir, file);
-      fs.mkdirSync(path.dirname(full), { recursive: true });
+      const dir = path.dirname(full);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       fs.writeFileSync(full, content);
     }
   }

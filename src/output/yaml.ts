@@ -29,8 +29,17 @@ export function isPlainSafe(s: string): boolean {
   return true;
 }
 
+// Manifests repeat the same keys and label values thousands of times: remember how each was written.
+const scalarCache = new Map<string, string>();
+
 function scalar(s: string): string {
-  return isPlainSafe(s) ? s : JSON.stringify(s);
+  let written = scalarCache.get(s);
+  if (written === undefined) {
+    written = isPlainSafe(s) ? s : JSON.stringify(s);
+    if (scalarCache.size > 100_000) scalarCache.clear();
+    scalarCache.set(s, written);
+  }
+  return written;
 }
 
 function blockLiteral(s: string, indent: string): string | undefined {
