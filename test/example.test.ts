@@ -30,7 +30,9 @@ describe('example platform', () => {
     // ledger, payments-api and order-worker env secrets + catalog's secret file
     expect(count('ExternalSecret')).toBe(12);
     expect(count('ConfigMap')).toBe(9);
-    expect(objects.length).toBe(84);
+    // a baseline per cell and one policy per component per environment
+    expect(count('CiliumNetworkPolicy')).toBe(6 + 18);
+    expect(objects.length).toBe(108);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -65,7 +67,7 @@ describe('example platform', () => {
 
   test('the GitOps tree has one folder per cell and one file per component', () => {
     const files = Object.keys(app.synthFiles());
-    expect(files).toHaveLength(6 * 4); // 6 cells × (namespace + 3 components)
+    expect(files).toHaveLength(6 * 5); // 6 cells × (namespace, network baseline, 3 components)
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

@@ -49,7 +49,9 @@ describe('cells and workloads', () => {
     const objects = synth(shop.organization);
     const dep = one(objects, 'Deployment', generateName(253, 'api', 'development'));
     expect(dep.metadata.namespace).toBe(ns('shop', 'development'));
-    for (const o of objects.filter(x => x.kind !== 'Namespace')) {
+    const ofComponents = objects.filter(x => x.kind !== 'Namespace' && x.metadata.name !== 'cell-baseline');
+    expect(ofComponents).toHaveLength(3 * 4); // service account, deployment, service, policy
+    for (const o of ofComponents) {
       expect(Object.keys(o.metadata.labels)).toEqual(expect.arrayContaining(STD7));
     }
     expect(Object.keys(dep.spec.selector.matchLabels).sort()).toEqual([...STD7].sort());
@@ -326,8 +328,9 @@ describe('cdk8s integration', () => {
     const { shop } = basePlatform(Testing.app({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'oc-')) }));
     new Worker(shop, 'w', { image: 'ghcr.io/acme/w:1.0.0' });
     expect(Testing.synth(shop.organization)).toEqual(synth(shop.organization));
-    expect(inNamespace(Testing.synth(shop.organization), ns('shop', 'development'))).toHaveLength(2);
-    expect(ofComponent(Testing.synth(shop.organization), 'w', 'production')).toHaveLength(2);
+    // cell baseline policy, service account, deployment, component policy
+    expect(inNamespace(Testing.synth(shop.organization), ns('shop', 'development'))).toHaveLength(4);
+    expect(ofComponent(Testing.synth(shop.organization), 'w', 'production')).toHaveLength(3);
   });
 
   test('a plain cdk8s App writes the organization as one chart file', () => {
@@ -352,9 +355,12 @@ describe('cdk8s integration', () => {
     app.synth();
     const files = Object.keys(app.synthFiles());
     expect(files).toEqual([
-      'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/w.yaml',
-      'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/w.yaml',
-      'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/w.yaml',
+      'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
+      'acme/eu/development/shop/w.yaml',
+      'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
+      'acme/eu/production/shop/w.yaml',
+      'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/network-baseline.yaml',
+      'acme/eu/staging/shop/w.yaml',
     ]);
     for (const f of files) expect(fs.existsSync(path.join(app.outdir, f))).toBe(true);
   });

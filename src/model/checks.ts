@@ -133,3 +133,21 @@ export function checkNonEmpty(scope: IConstruct, what: string, value: string | u
   }
   return value;
 }
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Validates Kubernetes label keys and values. @internal */
+export function checkLabels(scope: IConstruct, what: string, labels: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if ((prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix))) || name.length > 63 || !LABEL_NAME.test(name)) {
+      fail(scope, `${what} key '${key}' is not a valid label key`, "use an optional DNS prefix and a name of letters, digits, '-', '_' and '.' (e.g. 'app.kubernetes.io/name')");
+    }
+    if (typeof value !== 'string' || value.length > 63 || (value.length > 0 && !LABEL_NAME.test(value))) {
+      fail(scope, `${what} value '${value}' of '${key}' is not a valid label value`, "use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+    }
+  }
+}

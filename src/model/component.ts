@@ -4,6 +4,7 @@ import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
 import { ExternalService } from './external-service';
+import { HttpMethod, HttpRule } from './network';
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
 import { Project } from './project';
@@ -65,6 +66,12 @@ export interface DependencyOptions {
    * @default - not injected
    */
   readonly basePathEnvVar?: string;
+  /**
+   * Narrow the dependency to these HTTP requests (Cilium back-end; HTTP, GraphQL, Websocket and
+   * gRPC endpoints).
+   * @default - any request on the endpoint's port
+   */
+  readonly httpRules?: HttpRule[];
 }
 
 /** Names another component's endpoint, for dependencies declared by name. */
@@ -293,6 +300,17 @@ export abstract class Component extends Construct {
     const o = dep.options;
     for (const v of [o.addressEnvVar, o.hostEnvVar, o.portEnvVar, o.basePathEnvVar]) {
       if (v !== undefined) checkEnvVarName(this, v);
+    }
+    for (const r of o.httpRules ?? []) {
+      if (r.method !== undefined && !Object.values(HttpMethod).includes(r.method)) {
+        fail(this, `HTTP rule method '${r.method}' is unknown`, `use one of ${Object.keys(HttpMethod).map(k => `HttpMethod.${k}`).join(', ')}`);
+      }
+      if (r.path !== undefined && !/^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]*(\/\*)?$/.test(r.path)) {
+        fail(this, `HTTP rule path '${r.path}' is invalid`, "use an absolute path such as '/orders', or a prefix ending in '/*' such as '/orders/*'");
+      }
+    }
+    if (dep.external && o.httpRules) {
+      fail(this, `dependency on external service '${dep.external.name}' sets httpRules`, 'remove httpRules: egress to external services is filtered by host and port only');
     }
     if (dep.reference) {
       checkNonEmpty(this, 'dependency component', dep.reference.component);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel } from './checks';
+import { checkDnsLabel, checkLabels } from './checks';
 import { fail } from './errors';
+import { NetworkPolicyProvider, PodPeer } from './network';
 import { Organization } from './organization';
 
 /** Properties of a {@link DataPlane}. */
@@ -26,6 +27,44 @@ export interface DataPlaneProps {
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
+  /**
+   * The network-policy back-end of this cluster.
+   * @default NetworkPolicyProvider.CILIUM
+   */
+  readonly networkPolicyProvider?: NetworkPolicyProvider;
+  /**
+   * With the Kubernetes back-end, accept rules wider than declared where NetworkPolicy cannot
+   * express the model (FQDN egress becomes egress to any address on the port; HTTP rules become
+   * the whole port). Each widened rule is listed in the connectivity report.
+   * @default false - such dependencies are an error
+   */
+  readonly acceptWiderNetworkRules?: boolean;
+  /**
+   * The pods of the external (PUBLIC) gateway, allowed to reach PUBLIC endpoints.
+   * @default - Envoy Gateway proxies of gateway `gateway-external` in namespace `openchoreo-data-plane`, running in `envoy-gateway-system`
+   */
+  readonly externalGatewayPods?: PodPeer;
+  /**
+   * The pods of the internal gateway, allowed to reach INTERNAL endpoints.
+   * @default - Envoy Gateway proxies of gateway `gateway-internal` in namespace `openchoreo-data-plane`, running in `envoy-gateway-system`
+   */
+  readonly internalGatewayPods?: PodPeer;
+  /**
+   * The cluster DNS pods every workload may query.
+   * @default - pods labelled `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dnsPods?: PodPeer;
+}
+
+/** Envoy Gateway's labels for the proxies of a Gateway. @internal */
+export function envoyGatewayPods(gateway: string): PodPeer {
+  return {
+    namespace: 'envoy-gateway-system',
+    labels: {
+      'gateway.envoyproxy.io/owning-gateway-name': gateway,
+      'gateway.envoyproxy.io/owning-gateway-namespace': 'openchoreo-data-plane',
+    },
+  };
 }
 
 /**
@@ -43,6 +82,16 @@ export class DataPlane extends Construct {
   public readonly secretRefreshInterval: string;
   /** Cluster DNS domain. */
   public readonly clusterDomain: string;
+  /** Network-policy back-end. */
+  public readonly networkPolicyProvider: NetworkPolicyProvider;
+  /** Whether wider-than-declared rules are accepted on the Kubernetes back-end. */
+  public readonly acceptWiderNetworkRules: boolean;
+  /** External gateway pods. */
+  public readonly externalGatewayPods: PodPeer;
+  /** Internal gateway pods. */
+  public readonly internalGatewayPods: PodPeer;
+  /** Cluster DNS pods. */
+  public readonly dnsPods: PodPeer;
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
@@ -54,6 +103,23 @@ export class DataPlane extends Construct {
       fail(this, `secretRefreshInterval '${this.secretRefreshInterval}' is not a duration`, "use a Go duration such as '1h' or '15m'");
     }
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.networkPolicyProvider = props.networkPolicyProvider ?? NetworkPolicyProvider.CILIUM;
+    if (!Object.values(NetworkPolicyProvider).includes(this.networkPolicyProvider)) {
+      fail(this, `networkPolicyProvider '${this.networkPolicyProvider}' is unknown`, 'use NetworkPolicyProvider.CILIUM or NetworkPolicyProvider.KUBERNETES');
+    }
+    this.acceptWiderNetworkRules = props.acceptWiderNetworkRules ?? false;
+    this.externalGatewayPods = checkPeer(this, 'externalGatewayPods', props.externalGatewayPods ?? envoyGatewayPods('gateway-external'));
+    this.internalGatewayPods = checkPeer(this, 'internalGatewayPods', props.internalGatewayPods ?? envoyGatewayPods('gateway-internal'));
+    this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
     this.organization._register('DataPlane', this.name, this);
   }
+}
+
+function checkPeer(scope: Construct, what: string, peer: PodPeer): PodPeer {
+  checkDnsLabel(scope, `${what}.namespace`, peer.namespace);
+  if (Object.keys(peer.labels ?? {}).length === 0) {
+    fail(scope, `${what} selects pods by no label`, 'give at least one label that identifies those pods (an empty selector would match every pod of the namespace)');
+  }
+  checkLabels(scope, `${what}.labels`, peer.labels);
+  return { namespace: peer.namespace, labels: { ...peer.labels } };
 }

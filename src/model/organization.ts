@@ -7,6 +7,7 @@ import type { DeploymentPipeline } from './deployment-pipeline';
 import type { Environment } from './environment';
 import { fail } from './errors';
 import type { ExternalService } from './external-service';
+import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
 import { RenderedObject, renderOrganization } from '../render/platform';
@@ -29,6 +30,11 @@ export interface OrganizationProps {
    * @default - requests and limits of 100m CPU and 256Mi memory, as OpenChoreo's default component types
    */
   readonly defaultResources?: ResourceRequirements;
+  /**
+   * How widely endpoints are reachable: only declared dependencies, or OpenChoreo's visibility rules.
+   * @default IsolationMode.LEAST_PRIVILEGE
+   */
+  readonly isolation?: IsolationMode;
 }
 
 /**
@@ -58,6 +64,8 @@ export class Organization extends Chart {
   public readonly displayName?: string;
   /** Default container resources. */
   public readonly defaultResources: ResourceRequirements;
+  /** Isolation mode of the network policies. */
+  public readonly isolation: IsolationMode;
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
   private rendered?: RenderedObject[];
@@ -66,6 +74,10 @@ export class Organization extends Chart {
     super(scope, id);
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
+    this.isolation = props.isolation ?? IsolationMode.LEAST_PRIVILEGE;
+    if (!Object.values(IsolationMode).includes(this.isolation)) {
+      fail(this, `isolation mode '${this.isolation}' is unknown`, 'use IsolationMode.LEAST_PRIVILEGE or IsolationMode.OPENCHOREO_COMPATIBLE');
+    }
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = {

@@ -1,10 +1,13 @@
 import { createHash } from 'crypto';
 import { renderConfig, SecretStoreSettings } from './config';
 import { renderNamespace } from './namespace';
+import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
+import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
 import { renderWorkload } from './workload';
+import { NetworkPolicyProvider } from '../model/network';
 import type { Organization } from '../model/organization';
 import { Cell, Plan } from '../resolve/plan';
 import { resolveOrganization } from '../resolve/resolver';
@@ -31,7 +34,11 @@ export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>)
   const out: RenderedObject[] = [];
   for (const cell of plan.cells) {
     const dir = cellDirectory(cell);
+    const cilium = cell.network.provider === NetworkPolicyProvider.CILIUM;
     out.push({ file: `${dir}/namespace.yaml`, manifest: renderNamespace(cell) });
+    for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
+      out.push({ file: `${dir}/network-baseline.yaml`, manifest });
+    }
     for (const c of cell.components) {
       const file = `${dir}/${c.name}.yaml`;
       const config = renderConfig(cell, c, stores.get(cell.dataPlane)!);
@@ -42,6 +49,7 @@ export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>)
         renderWorkload(cell, c, configHash),
         ...renderService(cell, c),
         ...renderScaling(cell, c),
+        cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c),
       ];
       for (const manifest of objects) out.push({ file, manifest });
     }

@@ -1,6 +1,7 @@
 import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
-import { PlanComponent, PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanSecretData } from './plan';
+import { DraftComponent } from './network';
+import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component, ComponentKind } from '../model/component';
 import { ScheduledTask } from '../model/component-kinds';
@@ -23,7 +24,7 @@ export interface ComponentContext {
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Resolves a component in one environment (overrides applied, names computed). @internal */
-export function resolveComponent(c: Component, ctx: ComponentContext, problems: ProblemCollector): PlanComponent {
+export function resolveComponent(c: Component, ctx: ComponentContext, problems: ProblemCollector): DraftComponent {
   const { org, env } = ctx;
   const o: EnvironmentOverrides = c._overrides.get(env) ?? {};
   const p = c._props;

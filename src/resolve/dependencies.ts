@@ -1,5 +1,5 @@
-import { PlanDependency, PlanEnvVar } from './plan';
-import { Component, DependencyDeclaration } from '../model/component';
+import { PlanDependency, PlanEnvVar, PlanHttpRule } from './plan';
+import { Component, DependencyDeclaration, DependencyOptions } from '../model/component';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -86,6 +86,29 @@ function lookup(org: Organization, consumer: Component, d: DependencyDeclaration
   return endpoint;
 }
 
+const L7_CAPABLE = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET, EndpointType.GRPC]);
+
+/** Cilium matches HTTP paths with a full-match regular expression. */
+function pathRegex(path: string): string {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return path.endsWith('/*') ? `${escape(path.slice(0, -2))}(/.*)?` : escape(path);
+}
+
+function httpRules(consumer: Component, o: DependencyOptions, type: EndpointType, what: string, problems: ProblemCollector): PlanHttpRule[] | undefined {
+  if (!o.httpRules) return undefined;
+  if (!L7_CAPABLE.has(type)) {
+    problems.add(consumer, `dependency on ${what} sets httpRules, but the endpoint is ${type}`, 'remove httpRules: L7 rules apply to HTTP, GraphQL, Websocket and gRPC endpoints only');
+    return undefined;
+  }
+  if (o.httpRules.length === 0) {
+    problems.add(consumer, `dependency on ${what} sets an empty httpRules list, which would allow no request`, 'list the requests to allow, or leave httpRules unset to allow the whole port');
+    return undefined;
+  }
+  const rules = o.httpRules.map(r => ({ method: r.method, pathRegex: r.path === undefined ? undefined : pathRegex(r.path) }));
+  const key = (r: PlanHttpRule) => `${r.method ?? ''} ${r.pathRegex ?? ''}`;
+  return rules.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 /** Where a provider component runs in an environment. @internal */
 export interface ProviderLocation {
   readonly namespace: string;
@@ -117,6 +140,7 @@ export function placeDependencies(
         continue;
       }
       const host = `${where.serviceName}.${where.namespace}.svc.${where.clusterDomain}`;
+      const http = httpRules(consumer, o, ep.type, `endpoint '${provider.name}/${ep.name}'`, problems);
       const httpLike = HTTP_LIKE.has(ep.type);
       const address = httpLike
         ? `${SCHEME[ep.type]}://${host}:${ep.port}${ep.basePath === '/' ? '' : ep.basePath}`
@@ -132,6 +156,7 @@ export function placeDependencies(
         component: provider.name,
         endpoint: ep.name,
         endpointType: ep.type,
+        http,
       });
       const stem = `${envVarStem(provider.name)}_${envVarStem(ep.name)}`;
       vars.push({ name: o.addressEnvVar ?? `${stem}_${httpLike ? 'URL' : 'ADDRESS'}`, value: address });
@@ -140,10 +165,25 @@ export function placeDependencies(
       if (o.basePathEnvVar) vars.push({ name: o.basePathEnvVar, value: ep.basePath });
     } else {
       const svc = b.declaration.external!;
-      const address = svc.scheme ? `${svc.scheme}://${svc.host}:${svc.port}` : `${svc.host}:${svc.port}`;
-      dependencies.push({ kind: 'external', host: svc.host, port: svc.port, protocol: 'TCP', address, service: svc.name });
+      const host = svc._connectHost;
+      if (host === undefined) {
+        problems.add(consumer, `depends on external service '${svc.name}', which declares only IP ranges (${svc.cidrs.join(', ')}) and no host to connect to`,
+          `set host on external service '${svc.name}' (its cidrs still scope the network policy), or declare a single /32 range`);
+        continue;
+      }
+      const address = svc.scheme ? `${svc.scheme}://${host}:${svc.port}` : `${host}:${svc.port}`;
+      dependencies.push({
+        kind: 'external',
+        host,
+        port: svc.port,
+        protocol: svc.protocol === 'UDP' ? 'UDP' : 'TCP',
+        address,
+        service: svc.name,
+        fqdn: svc.cidrs.length === 0 ? svc.host : undefined,
+        cidrs: svc.cidrs.length > 0 ? svc.cidrs : undefined,
+      });
       vars.push({ name: o.addressEnvVar ?? `${envVarStem(svc.name)}_ADDRESS`, value: address });
-      if (o.hostEnvVar) vars.push({ name: o.hostEnvVar, value: svc.host });
+      if (o.hostEnvVar) vars.push({ name: o.hostEnvVar, value: host });
       if (o.portEnvVar) vars.push({ name: o.portEnvVar, value: String(svc.port) });
       if (o.basePathEnvVar) {
         problems.add(consumer, `dependency on external service '${svc.name}' sets basePathEnvVar`, 'remove basePathEnvVar: external services have no base path');

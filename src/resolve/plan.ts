@@ -1,5 +1,6 @@
 import { ComponentKind } from '../model/component';
 import { EndpointType, Visibility } from '../model/endpoint';
+import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
 import { ConcurrencyPolicy, DisruptionBudgetKind, PodSecurityRule } from '../model/options';
 
 /**
@@ -41,6 +42,56 @@ export interface Cell {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   readonly components: PlanComponent[];
+  readonly network: CellNetwork;
+}
+
+/** Network settings of a cell (from its data plane and organization). @internal */
+export interface CellNetwork {
+  readonly provider: NetworkPolicyProvider;
+  readonly isolation: IsolationMode;
+  readonly dnsPods: PodPeer;
+  readonly externalGatewayPods: PodPeer;
+  readonly internalGatewayPods: PodPeer;
+  /** Rules the Kubernetes back-end renders wider than declared (accepted by the data plane). */
+  readonly widened: string[];
+}
+
+/** Who a network rule talks to. @internal */
+export interface PlanPeer {
+  /**
+   * `pods`: pods matching `labels` in `namespace`; `namespace`: every pod of `namespace`;
+   * `cells`: every pod of the namespaces labelled `namespaceLabels`; `fqdn`: a host name;
+   * `cidrs`: IP ranges; `anywhere`: any address (a widened FQDN rule).
+   */
+  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere';
+  readonly namespace?: string;
+  readonly labels?: Record<string, string>;
+  readonly namespaceLabels?: Record<string, string>;
+  readonly fqdn?: string;
+  readonly cidrs?: string[];
+}
+
+/** An HTTP request pattern: method and a full-match path regular expression. @internal */
+export interface PlanHttpRule {
+  readonly method?: string;
+  readonly pathRegex?: string;
+}
+
+/** One allowed direction of traffic for a component's pods. @internal */
+export interface PlanNetworkRule {
+  readonly peer: PlanPeer;
+  /** Ports; empty means every port. */
+  readonly ports: Array<{ readonly port: number; readonly protocol: 'TCP' | 'UDP' }>;
+  /** HTTP rules (Cilium only); undefined means any traffic on the ports. */
+  readonly http?: PlanHttpRule[];
+  /** Why the rule exists, for reviewers. */
+  readonly reason: string;
+}
+
+/** @internal */
+export interface PlanComponentNetwork {
+  readonly ingress: PlanNetworkRule[];
+  readonly egress: PlanNetworkRule[];
 }
 
 /** @internal */
@@ -69,8 +120,12 @@ export interface PlanDependency {
   readonly component?: string;
   readonly endpoint?: string;
   readonly endpointType?: EndpointType;
-  /** External service name (external dependencies). */
+  /** External service name, host name and IP ranges (external dependencies). */
   readonly service?: string;
+  readonly fqdn?: string;
+  readonly cidrs?: string[];
+  /** HTTP rules narrowing the dependency. */
+  readonly http?: PlanHttpRule[];
 }
 
 /** @internal */
@@ -174,4 +229,5 @@ export interface PlanComponent {
   readonly endpoints: PlanEndpoint[];
   readonly dependencies: PlanDependency[];
   readonly security: PlanSecurity;
+  readonly network: PlanComponentNetwork;
 }

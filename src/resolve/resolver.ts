@@ -2,8 +2,9 @@ import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
+import { attachNetwork, DraftCell } from './network';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
-import { Cell, Plan } from './plan';
+import { Plan } from './plan';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -46,7 +47,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
 
-  const cells: Cell[] = [];
+  const drafts: DraftCell[] = [];
   for (const project of projects) {
     const projectUid = stableUid('Project', org.name, project.name);
     for (const env of envsOf.get(project) ?? []) {
@@ -59,7 +60,7 @@ export function resolveOrganization(org: Organization): Plan {
       const relaxedBy = components
         .filter(c => c.security.exceptions.some(e => e.rule !== 'read-only-root-filesystem'))
         .map(c => c.name);
-      cells.push({
+      drafts.push({
         namespace,
         organization: org.name,
         project: project.name,
@@ -86,6 +87,7 @@ export function resolveOrganization(org: Organization): Plan {
       });
     }
   }
+  const cells = attachNetwork(drafts, new Map(org.dataPlanes.map(d => [d.name, d])), org.isolation, problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {

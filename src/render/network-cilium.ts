@@ -1,0 +1,94 @@
+import { componentMetadata } from './metadata';
+import {
+  CiliumNetworkPolicy, CiliumNetworkPolicySpecEgress, CiliumNetworkPolicySpecEgressToPorts, CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
+  CiliumNetworkPolicySpecIngress, CiliumNetworkPolicySpecIngressToPorts,
+} from '../imports/cilium.io';
+import { Labels, MANAGED_BY } from '../resolve/labels';
+import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
+
+const NAMESPACE_KEY = 'k8s:io.kubernetes.pod.namespace';
+const NAMESPACE_LABEL_PREFIX = 'k8s:io.cilium.k8s.namespace.labels.';
+
+/**
+ * Cilium back-end: a cell baseline (default deny both ways, DNS to the cluster DNS with Cilium's
+ * DNS proxy so FQDN rules work) and one CiliumNetworkPolicy per component with exactly its
+ * declared flows. @internal
+ */
+export function renderCiliumPolicies(cell: Cell): any[] {
+  const dns = cell.network.dnsPods;
+  const baseline = CiliumNetworkPolicy.manifest({
+    metadata: { name: 'cell-baseline', namespace: cell.namespace, labels: cellLabels(cell) },
+    spec: {
+      endpointSelector: {},
+      enableDefaultDeny: { ingress: true, egress: true },
+      egress: [{
+        toEndpoints: [{ matchLabels: { [NAMESPACE_KEY]: dns.namespace, ...dns.labels } }],
+        toPorts: [{
+          ports: [{ port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.UDP }, { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.TCP }],
+          rules: { dns: [{ matchPattern: '*' }] },
+        }],
+      }],
+    },
+  });
+  return [baseline];
+}
+
+/** The component's own policy. @internal */
+export function renderCiliumComponentPolicy(cell: Cell, c: PlanComponent): any {
+  return CiliumNetworkPolicy.manifest({
+    metadata: componentMetadata(cell, c, `openchoreo-${c.name}`),
+    spec: {
+      endpointSelector: { matchLabels: c.labels },
+      enableDefaultDeny: { ingress: true, egress: true },
+      // empty lists are explicit: the component accepts / sends nothing (the schema needs one present)
+      ingress: c.network.ingress.map(r => ingressRule(r)),
+      egress: c.network.egress.map(r => egressRule(r)),
+    },
+  });
+}
+
+function cellLabels(cell: Cell): Record<string, string> {
+  return {
+    [Labels.NAMESPACE]: cell.organization,
+    [Labels.PROJECT]: cell.project,
+    [Labels.ENVIRONMENT]: cell.environment,
+    [Labels.MANAGED_BY]: MANAGED_BY,
+  };
+}
+
+function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; matchExpressions?: any[] } {
+  switch (peer.kind) {
+    case 'pods': return { matchLabels: { [NAMESPACE_KEY]: peer.namespace!, ...peer.labels } };
+    case 'namespace': return { matchLabels: { [NAMESPACE_KEY]: peer.namespace! } };
+    case 'cells': return {
+      matchLabels: Object.fromEntries(Object.entries(peer.namespaceLabels!).map(([k, v]) => [NAMESPACE_LABEL_PREFIX + k, v])),
+      // a selector without the namespace key would only match the policy's own namespace
+      matchExpressions: [{ key: NAMESPACE_KEY, operator: 'Exists' }],
+    };
+    default: throw new Error(`peer kind ${peer.kind} is not an endpoint selector`);
+  }
+}
+
+function ports(rule: PlanNetworkRule) {
+  if (rule.ports.length === 0) return undefined;
+  return [{
+    ports: rule.ports.map(p => ({ port: String(p.port), protocol: p.protocol })),
+    ...(rule.http ? { rules: { http: rule.http.map(h => ({ ...(h.method ? { method: h.method } : {}), ...(h.pathRegex ? { path: h.pathRegex } : {}) })) } } : {}),
+  }];
+}
+
+function ingressRule(rule: PlanNetworkRule): CiliumNetworkPolicySpecIngress {
+  const toPorts = ports(rule) as CiliumNetworkPolicySpecIngressToPorts[] | undefined;
+  return { fromEndpoints: [selector(rule.peer)], ...(toPorts ? { toPorts } : {}) };
+}
+
+function egressRule(rule: PlanNetworkRule): CiliumNetworkPolicySpecEgress {
+  const toPorts = ports(rule) as CiliumNetworkPolicySpecEgressToPorts[] | undefined;
+  const withPorts = toPorts ? { toPorts } : {};
+  switch (rule.peer.kind) {
+    case 'fqdn': return { toFqdNs: [{ matchName: rule.peer.fqdn! }], ...withPorts };
+    case 'cidrs': return { toCidrSet: rule.peer.cidrs!.map(cidr => ({ cidr })), ...withPorts };
+    case 'anywhere': return { toCidrSet: [{ cidr: '0.0.0.0/0' }], ...withPorts };
+    default: return { toEndpoints: [selector(rule.peer)], ...withPorts };
+  }
+}

@@ -1,0 +1,58 @@
+import { k8s } from 'cdk8s-plus-28';
+import { componentMetadata } from './metadata';
+import { Labels, MANAGED_BY } from '../resolve/labels';
+import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+/**
+ * Kubernetes NetworkPolicy back-end: a cell baseline (default deny both ways, DNS egress to the
+ * cluster DNS) and one NetworkPolicy per component with its declared flows. @internal
+ */
+export function renderKubernetesPolicies(cell: Cell): any[] {
+  const dns = cell.network.dnsPods;
+  return [k8s.KubeNetworkPolicy.manifest({
+    metadata: {
+      name: 'cell-baseline',
+      namespace: cell.namespace,
+      labels: { [Labels.NAMESPACE]: cell.organization, [Labels.PROJECT]: cell.project, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: MANAGED_BY },
+    },
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dns.namespace } }, podSelector: { matchLabels: dns.labels } }],
+        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+      }],
+    },
+  })];
+}
+
+/** The component's own policy. @internal */
+export function renderKubernetesComponentPolicy(cell: Cell, c: PlanComponent): any {
+  return k8s.KubeNetworkPolicy.manifest({
+    metadata: componentMetadata(cell, c, `openchoreo-${c.name}`),
+    spec: {
+      podSelector: { matchLabels: c.labels },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: c.network.ingress.map(r => ({ from: peers(r.peer), ...ports(r) })),
+      egress: c.network.egress.map(r => ({ to: peers(r.peer), ...ports(r) })),
+    },
+  });
+}
+
+function peers(peer: PlanPeer): k8s.NetworkPolicyPeer[] {
+  switch (peer.kind) {
+    case 'pods': return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: peer.namespace! } }, podSelector: { matchLabels: peer.labels } }];
+    case 'namespace': return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: peer.namespace! } } }];
+    case 'cells': return [{ namespaceSelector: { matchLabels: peer.namespaceLabels } }];
+    case 'cidrs': return peer.cidrs!.map(cidr => ({ ipBlock: { cidr } }));
+    case 'anywhere': return [{ ipBlock: { cidr: '0.0.0.0/0' } }];
+    default: throw new Error(`peer kind ${peer.kind} cannot be expressed as a NetworkPolicy peer`);
+  }
+}
+
+function ports(rule: PlanNetworkRule): { ports?: k8s.NetworkPolicyPort[] } {
+  if (rule.ports.length === 0) return {};
+  return { ports: rule.ports.map(p => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })) };
+}

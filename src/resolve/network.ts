@@ -1,0 +1,136 @@
+import { Labels } from './labels';
+import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
+import { DataPlane } from '../model/data-plane';
+import { Visibility } from '../model/endpoint';
+import { ProblemCollector } from '../model/errors';
+import { IsolationMode, NetworkPolicyProvider } from '../model/network';
+
+/** A component before its network rules are known. @internal */
+export type DraftComponent = Omit<PlanComponent, 'network'>;
+/** A cell before network rules are attached. @internal */
+export type DraftCell = Omit<Cell, 'components' | 'network'> & { readonly components: DraftComponent[] };
+
+const podsOf = (namespace: string, component: string): PlanPeer =>
+  ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } });
+
+/**
+ * Derives every component's ingress and egress rules from the declared endpoints, visibilities
+ * and dependencies (back-end neutral). Checks what the data plane's back-end cannot express.
+ * @internal
+ */
+export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>, isolation: IsolationMode, problems: ProblemCollector): Cell[] {
+  // Reverse index: who depends on each provider component, per cell.
+  const consumers = new Map<string, Array<{ cell: DraftCell; component: DraftComponent; dep: PlanDependency }>>();
+  for (const cell of cells) {
+    for (const c of cell.components) {
+      for (const dep of c.dependencies) {
+        if (dep.kind !== 'endpoint') continue;
+        const key = `${dep.namespace}/${dep.component}`;
+        consumers.set(key, [...(consumers.get(key) ?? []), { cell, component: c, dep }]);
+      }
+    }
+  }
+  return cells.map(cell => {
+    const plane = planes.get(cell.dataPlane)!;
+    const widened: string[] = [];
+    const cellsOfEnv: PlanPeer = {
+      kind: 'cells',
+      namespaceLabels: { [Labels.NAMESPACE]: cell.organization, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: 'cdk8s-openchoreo' },
+    };
+    const components: PlanComponent[] = cell.components.map(c => {
+      const ingress: PlanNetworkRule[] = [];
+      const egress: PlanNetworkRule[] = [];
+      const portsWith = (v: Visibility) => c.endpoints.filter(e => e.visibility.includes(v)).map(e => ({ port: e.port, protocol: e.protocol }));
+      if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) {
+        if (c.endpoints.length > 0) {
+          ingress.push({ peer: { kind: 'namespace', namespace: cell.namespace }, ports: portsWith(Visibility.PROJECT), reason: 'PROJECT visibility: any pod of the cell' });
+        }
+        const org = portsWith(Visibility.ORGANIZATION);
+        if (org.length > 0) ingress.push({ peer: cellsOfEnv, ports: org, reason: 'ORGANIZATION visibility: any pod of the organization in this environment' });
+        egress.push({ peer: { kind: 'namespace', namespace: cell.namespace }, ports: [], reason: 'OpenChoreo-compatible isolation: the cell' });
+        egress.push({ peer: cellsOfEnv, ports: [], reason: 'OpenChoreo-compatible isolation: the organization\'s cells in this environment' });
+      } else {
+        for (const u of consumers.get(`${cell.namespace}/${c.name}`) ?? []) {
+          ingress.push({
+            peer: podsOf(u.cell.namespace, u.component.name),
+            ports: [{ port: u.dep.port, protocol: u.dep.protocol }],
+            http: httpFor(cell, plane, u.component, u.dep, widened, problems),
+            reason: `dependency of ${u.cell.project}/${u.component.name} on endpoint ${u.dep.endpoint}`,
+          });
+        }
+      }
+      const internal = portsWith(Visibility.INTERNAL);
+      if (internal.length > 0) ingress.push({ peer: { kind: 'pods', ...plane.internalGatewayPods }, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
+      const pub = portsWith(Visibility.PUBLIC);
+      if (pub.length > 0) ingress.push({ peer: { kind: 'pods', ...plane.externalGatewayPods }, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
+
+      for (const dep of c.dependencies) {
+        const ports = [{ port: dep.port, protocol: dep.protocol }];
+        if (dep.kind === 'endpoint') {
+          if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) continue;
+          egress.push({
+            peer: podsOf(dep.namespace!, dep.component!),
+            ports,
+            http: httpFor(cell, plane, c, dep, [], problems),
+            reason: `dependency on ${dep.project}/${dep.component} endpoint ${dep.endpoint}`,
+          });
+        } else if (dep.cidrs) {
+          egress.push({ peer: { kind: 'cidrs', cidrs: dep.cidrs }, ports, reason: `dependency on external service ${dep.service}` });
+        } else if (plane.networkPolicyProvider === NetworkPolicyProvider.CILIUM) {
+          egress.push({ peer: { kind: 'fqdn', fqdn: dep.fqdn }, ports, reason: `dependency on external service ${dep.service}` });
+        } else if (plane.acceptWiderNetworkRules) {
+          widened.push(`${cell.project}/${c.name} → ${dep.service} (${dep.fqdn}:${dep.port}): FQDN egress widened to any address on port ${dep.port}/${dep.protocol}`);
+          egress.push({ peer: { kind: 'anywhere' }, ports, reason: `dependency on external service ${dep.service} (widened: NetworkPolicy has no FQDN rules)` });
+        } else {
+          problems.add(c.path, `depends on external service '${dep.service}' by host name (${dep.fqdn}), which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot express`,
+            `declare the service's cidrs, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow port ${dep.port} to any address`);
+        }
+      }
+      return { ...c, network: { ingress: mergeRules(ingress), egress: mergeRules(egress) } };
+    });
+    const network: CellNetwork = {
+      provider: plane.networkPolicyProvider,
+      isolation,
+      dnsPods: plane.dnsPods,
+      externalGatewayPods: plane.externalGatewayPods,
+      internalGatewayPods: plane.internalGatewayPods,
+      widened: [...new Set(widened)].sort(),
+    };
+    return { ...cell, components, network };
+  });
+}
+
+/** HTTP rules of a dependency as the data plane's back-end can enforce them. */
+function httpFor(cell: DraftCell, plane: DataPlane, consumer: DraftComponent, dep: PlanDependency, widened: string[], problems: ProblemCollector) {
+  if (!dep.http || plane.networkPolicyProvider === NetworkPolicyProvider.CILIUM) return dep.http;
+  if (plane.acceptWiderNetworkRules) {
+    widened.push(`${consumer.name} → ${dep.project}/${dep.component}:${dep.port}: HTTP rules widened to the whole port (NetworkPolicy has no L7 rules)`);
+    return undefined;
+  }
+  problems.add(consumer.path, `narrows its dependency on '${dep.project}/${dep.component}' endpoint '${dep.endpoint}' with httpRules, which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot enforce (in '${cell.environment}')`,
+    `remove httpRules, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow the whole port`);
+  return undefined;
+}
+
+/** Merges rules with the same peer and HTTP rules, sorting ports and rules. */
+function mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
+  const merged = new Map<string, PlanNetworkRule>();
+  for (const r of rules) {
+    const key = JSON.stringify([r.peer, r.http ?? null]);
+    const prev = merged.get(key);
+    if (!prev) {
+      merged.set(key, { ...r, ports: [...r.ports] });
+      continue;
+    }
+    const everyPort = prev.ports.length === 0 || r.ports.length === 0;
+    const ports = everyPort ? [] : [...prev.ports, ...r.ports];
+    merged.set(key, { ...prev, ports, reason: prev.reason === r.reason ? prev.reason : `${prev.reason}; ${r.reason}` });
+  }
+  const portKey = (p: { port: number; protocol: string }) => `${String(p.port).padStart(5, '0')}/${p.protocol}`;
+  return [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => ({
+      ...r,
+      ports: [...new Map(r.ports.map(p => [portKey(p), p])).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p),
+    }));
+}
