@@ -10,3 +10,13 @@ export function componentMetadata(cell: Cell, c: PlanComponent, name: string, an
     ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
   };
 }
+
+/** Labels of cell-level objects (not owned by one component). @internal */
+export function cellLabels(cell: Cell): Record<string, string> {
+  return {
+    [Labels.NAMESPACE]: cell.organization,
+    [Labels.PROJECT]: cell.project,
+    [Labels.ENVIRONMENT]: cell.environment,
+    [Labels.MANAGED_BY]: MANAGED_BY,
+  };
+}

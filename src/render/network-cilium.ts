@@ -1,9 +1,8 @@
-import { componentMetadata } from './metadata';
+import { cellLabels, componentMetadata } from './metadata';
 import {
   CiliumNetworkPolicy, CiliumNetworkPolicySpecEgress, CiliumNetworkPolicySpecEgressToPorts, CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
   CiliumNetworkPolicySpecIngress, CiliumNetworkPolicySpecIngressToPorts,
 } from '../imports/cilium.io';
-import { Labels, MANAGED_BY } from '../resolve/labels';
 import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
 
 const NAMESPACE_KEY = 'k8s:io.kubernetes.pod.namespace';
@@ -24,7 +23,10 @@ export function renderCiliumPolicies(cell: Cell): any[] {
       egress: [{
         toEndpoints: [{ matchLabels: { [NAMESPACE_KEY]: dns.namespace, ...dns.labels } }],
         toPorts: [{
-          ports: [{ port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.UDP }, { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.TCP }],
+          ports: [
+            { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.UDP },
+            { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.TCP },
+          ],
           rules: { dns: [{ matchPattern: '*' }] },
         }],
       }],
@@ -45,15 +47,6 @@ export function renderCiliumComponentPolicy(cell: Cell, c: PlanComponent): any {
       egress: c.network.egress.map(r => egressRule(r)),
     },
   });
-}
-
-function cellLabels(cell: Cell): Record<string, string> {
-  return {
-    [Labels.NAMESPACE]: cell.organization,
-    [Labels.PROJECT]: cell.project,
-    [Labels.ENVIRONMENT]: cell.environment,
-    [Labels.MANAGED_BY]: MANAGED_BY,
-  };
 }
 
 function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; matchExpressions?: any[] } {

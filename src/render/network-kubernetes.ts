@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { componentMetadata } from './metadata';
-import { Labels, MANAGED_BY } from '../resolve/labels';
+import { cellLabels, componentMetadata } from './metadata';
 import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -15,7 +14,7 @@ export function renderKubernetesPolicies(cell: Cell): any[] {
     metadata: {
       name: 'cell-baseline',
       namespace: cell.namespace,
-      labels: { [Labels.NAMESPACE]: cell.organization, [Labels.PROJECT]: cell.project, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: MANAGED_BY },
+      labels: cellLabels(cell),
     },
     spec: {
       podSelector: {},

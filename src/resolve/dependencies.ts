@@ -97,7 +97,8 @@ function pathRegex(path: string): string {
 function httpRules(consumer: Component, o: DependencyOptions, type: EndpointType, what: string, problems: ProblemCollector): PlanHttpRule[] | undefined {
   if (!o.httpRules) return undefined;
   if (!L7_CAPABLE.has(type)) {
-    problems.add(consumer, `dependency on ${what} sets httpRules, but the endpoint is ${type}`, 'remove httpRules: L7 rules apply to HTTP, GraphQL, Websocket and gRPC endpoints only');
+    problems.add(consumer, `dependency on ${what} sets httpRules, but the endpoint is ${type}`,
+      'remove httpRules: L7 rules apply to HTTP, GraphQL, Websocket and gRPC endpoints only');
     return undefined;
   }
   if (o.httpRules.length === 0) {
