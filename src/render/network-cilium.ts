@@ -66,7 +66,9 @@ function ports(rule: PlanNetworkRule) {
   if (rule.ports.length === 0) return undefined;
   return [{
     ports: rule.ports.map(p => ({ port: String(p.port), protocol: p.protocol })),
-    ...(rule.http ? { rules: { http: rule.http.map(h => ({ ...(h.method ? { method: h.method } : {}), ...(h.pathRegex ? { path: h.pathRegex } : {}) })) } } : {}),
+    ...(rule.http ? {
+      rules: { http: rule.http.map(h => ({ ...(h.method ? { method: h.method } : {}), ...(h.pathRegex ? { path: h.pathRegex } : {}) })) },
+    } : {}),
   }];
 }
 

@@ -94,7 +94,9 @@ function pathRegex(path: string): string {
   return path.endsWith('/*') ? `${escape(path.slice(0, -2))}(/.*)?` : escape(path);
 }
 
-function httpRules(consumer: Component, o: DependencyOptions, type: EndpointType, what: string, problems: ProblemCollector): PlanHttpRule[] | undefined {
+function httpRules(
+  consumer: Component, o: DependencyOptions, type: EndpointType, what: string, problems: ProblemCollector,
+): PlanHttpRule[] | undefined {
   if (!o.httpRules) return undefined;
   if (!L7_CAPABLE.has(type)) {
     problems.add(consumer, `dependency on ${what} sets httpRules, but the endpoint is ${type}`,
