@@ -1,6 +1,7 @@
 import { assertValidManifests } from './support/schema-validator';
 import { one, testApp } from './support/synth';
 import { buildPlatform } from '../examples/platform/main';
+import { connectivityOf } from '../src/render/connectivity-report';
 import { generateName } from '../src/resolve/naming';
 
 describe('example platform', () => {
@@ -67,8 +68,41 @@ describe('example platform', () => {
 
   test('the GitOps tree has one folder per cell and one file per component', () => {
     const files = Object.keys(app.synthFiles());
-    expect(files).toHaveLength(6 * 5); // 6 cells × (namespace, network baseline, 3 components)
+    expect(files).toHaveLength(6 * 5 + 3); // 6 cells × (namespace, network baseline, 3 components) + a report per environment
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
+  });
+});
+
+describe('example platform connectivity', () => {
+  const org = buildPlatform(testApp());
+  const prod = org._render().connectivity.find(e => e.environment === 'production')!;
+  const edges = (flows: Array<{ from: string; to: string; port: number; protocol: string }>) =>
+    flows.filter(f => f.to !== 'dns').map(f => `${f.from} -> ${f.to}:${f.port}/${f.protocol}`);
+
+  test('production flows computed from the emitted policies are exactly the declared ones', () => {
+    expect(edges(prod.flows)).toEqual([
+      'gateway:external -> storefront/web:3000/TCP',
+      'gateway:internal -> payments/payments-api:8080/TCP',
+      'payments/payments-api -> external:stripe:443/TCP',
+      'payments/payments-api -> payments/ledger:9090/TCP',
+      'payments/settlement -> payments/ledger:9090/TCP',
+      'storefront/order-worker -> payments/payments-api:8080/TCP',
+      'storefront/order-worker -> storefront/catalog:8080/TCP',
+      'storefront/web -> payments/payments-api:8080/TCP',
+      'storefront/web -> storefront/catalog:8080/TCP',
+    ]);
+    // every workload may resolve names, nothing else reaches the cluster DNS
+    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(6 * 2);
+  });
+
+  test('removing a rule from an emitted policy removes exactly that flow from the report', () => {
+    const rendered = org._render();
+    const objects = rendered.objects.map(o => ({ ...o, manifest: structuredClone(o.manifest) }));
+    const ledger = objects.find(o => o.manifest.kind === 'CiliumNetworkPolicy' && o.manifest.metadata.name === 'openchoreo-ledger'
+      && o.manifest.metadata.namespace.includes('-production-'))!;
+    ledger.manifest.spec.ingress = ledger.manifest.spec.ingress.filter((r: any) => r.fromEndpoints[0].matchLabels['openchoreo.dev/component'] !== 'settlement');
+    const tampered = connectivityOf(rendered.plan, objects).find(e => e.environment === 'production')!;
+    expect(edges(prod.flows).filter(e => !edges(tampered.flows).includes(e))).toEqual(['payments/settlement -> payments/ledger:9090/TCP']);
   });
 });

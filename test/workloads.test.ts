@@ -355,13 +355,17 @@ describe('cdk8s integration', () => {
     app.synth();
     const files = Object.keys(app.synthFiles());
     expect(files).toEqual([
+      'acme/eu/development/connectivity.md',
       'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
       'acme/eu/development/shop/w.yaml',
+      'acme/eu/production/connectivity.md',
       'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
       'acme/eu/production/shop/w.yaml',
+      'acme/eu/staging/connectivity.md',
       'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/network-baseline.yaml',
       'acme/eu/staging/shop/w.yaml',
     ]);
     for (const f of files) expect(fs.existsSync(path.join(app.outdir, f))).toBe(true);
+    expect(fs.readFileSync(path.join(app.outdir, 'acme/eu/staging/connectivity.md'), 'utf8')).toContain('# Connectivity: staging (data plane eu)');
   });
 });

@@ -302,6 +302,9 @@ export abstract class Component extends Construct {
       if (v !== undefined) checkEnvVarName(this, v);
     }
     for (const r of o.httpRules ?? []) {
+      if (r.method === undefined && r.path === undefined) {
+        fail(this, 'an HTTP rule sets neither method nor path, so it would allow every request', 'give the rule a method, a path or both, or leave httpRules unset to allow the whole port');
+      }
       if (r.method !== undefined && !Object.values(HttpMethod).includes(r.method)) {
         fail(this, `HTTP rule method '${r.method}' is unknown`, `use one of ${Object.keys(HttpMethod).map(k => `HttpMethod.${k}`).join(', ')}`);
       }

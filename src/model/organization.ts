@@ -10,7 +10,7 @@ import type { ExternalService } from './external-service';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
-import { RenderedObject, renderOrganization } from '../render/platform';
+import { RenderedOrganization, renderOrganization } from '../render/platform';
 
 /** Properties of an {@link Organization}. */
 export interface OrganizationProps {
@@ -68,7 +68,7 @@ export class Organization extends Chart {
   public readonly isolation: IsolationMode;
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
-  private rendered?: RenderedObject[];
+  private rendered?: RenderedOrganization;
 
   constructor(scope: Construct, id: string, props: OrganizationProps = {}) {
     super(scope, id);
@@ -114,7 +114,7 @@ export class Organization extends Chart {
    * Throws an error naming the construct path, the bad value and the fix for invalid input.
    */
   public toJson(): any[] {
-    return [...this._render().map(o => o.manifest), ...super.toJson()];
+    return [...this._render().objects.map(o => o.manifest), ...super.toJson()];
   }
 
   /**
@@ -149,8 +149,8 @@ export class Organization extends Chart {
     this.rendered = undefined;
   }
 
-  /** Resolved and rendered objects with their output file paths. @internal */
-  public _render(): RenderedObject[] {
+  /** Resolved plan, rendered objects (with their output file paths) and reports. @internal */
+  public _render(): RenderedOrganization {
     if (!this.rendered) this.rendered = renderOrganization(this);
     return this.rendered;
   }

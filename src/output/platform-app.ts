@@ -41,8 +41,10 @@ export class PlatformApp extends App {
     const organizations = this.node.findAll().filter(Organization.isOrganization);
     // Resolve and validate every organization before anything else is rendered or written.
     const rendered = organizations.map(org => ({ org, objects: org._render() }));
+    const documents = new Map<string, string>();
     for (const { org, objects } of rendered) {
-      for (const o of objects) push(groups, `${org.name}/${o.file}`, o.manifest);
+      for (const o of objects.objects) push(groups, `${org.name}/${o.file}`, o.manifest);
+      for (const d of objects.documents) documents.set(`${org.name}/${d.file}`, d.content);
       for (const m of org._extraObjects()) push(groups, `${org.name}/extra-objects.yaml`, m);
     }
     for (const construct of this.node.findAll()) {
@@ -50,9 +52,8 @@ export class PlatformApp extends App {
       const docs = construct.toJson();
       if (docs.length > 0) groups.set(`${construct.node.path.replace(/\//g, '-')}.k8s.yaml`, docs);
     }
-    return [...groups.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([file, docs]) => [file, toYamlDocuments(docs)]);
+    return [...[...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]), ...documents.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { renderConfig, SecretStoreSettings } from './config';
+import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
@@ -19,9 +20,23 @@ export interface RenderedObject {
   readonly manifest: any;
 }
 
-/** Resolves and renders an organization. @internal */
-export function renderOrganization(org: Organization): RenderedObject[] {
+/** An organization's resolved plan, its objects and its reports. @internal */
+export interface RenderedOrganization {
+  readonly plan: Plan;
+  readonly objects: RenderedObject[];
+  readonly connectivity: EnvironmentConnectivity[];
+  readonly documents: RenderedDocument[];
+}
+
+/** Resolves and renders an organization: objects first, then the reports read from them. @internal */
+export function renderOrganization(org: Organization): RenderedOrganization {
   const plan = resolveOrganization(org);
+  const objects = renderObjects(org, plan);
+  const connectivity = connectivityOf(plan, objects);
+  return { plan, objects, connectivity, documents: renderConnectivityReports(connectivity) };
+}
+
+function renderObjects(org: Organization, plan: Plan): RenderedObject[] {
   const stores = new Map<string, SecretStoreSettings>(org.dataPlanes.map(d => [d.name, {
     secretStore: d.secretStore,
     refreshInterval: d.secretRefreshInterval,

@@ -531,8 +531,6 @@ function compileCiliumTrafficRule(
       hasHttp = hasHttp || entry.http;
       return entry.entry;
     });
-  } else if (toPorts !== undefined) {
-    entries = [];
   }
   return { rule: { peer, entries }, hasHttp };
 }
@@ -648,14 +646,14 @@ function compileNetworkPolicy(m: any, where: string): CompiledPolicy {
   const subject = compileSelector(spec.podSelector ?? {}, where, 'spec.podSelector', k => k);
   const ingress = list(spec.ingress, where, 'spec.ingress') ?? [];
   const egress = list(spec.egress, where, 'spec.egress') ?? [];
-  let types = list(spec.policyTypes, where, 'spec.policyTypes');
-  if (types === undefined || types.length === 0) types = egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  const declared = list(spec.policyTypes, where, 'spec.policyTypes');
+  const types: string[] = declared !== undefined && declared.length > 0 ? declared : egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   for (const t of types) {
     if (t !== 'Ingress' && t !== 'Egress') throw new Error(`connectivity: ${where}: spec.policyTypes value ${t} is invalid`);
   }
   const direction = (dir: Direction, rules: any[]): CompiledDirection => {
     const compiled = rules.map((r, i) => compileNpRule(r, dir, namespace, where, `spec.${dir}[${i}]`));
-    const active = types!.includes(dir === 'ingress' ? 'Ingress' : 'Egress');
+    const active = types.includes(dir === 'ingress' ? 'Ingress' : 'Egress');
     return { defaultDeny: active, hasHttp: false, rules: active ? compiled : [] };
   };
   return {

@@ -1,0 +1,111 @@
+import type { RenderedObject } from './platform';
+import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from '../report/connectivity';
+import { connectivityMarkdown } from '../report/connectivity-markdown';
+import { Cell, Plan } from '../resolve/plan';
+
+/** A rendered non-Kubernetes file (a report). @internal */
+export interface RenderedDocument {
+  readonly file: string;
+  readonly content: string;
+}
+
+/** Allowed flows of one environment on one data plane, computed from the emitted policies. @internal */
+export interface EnvironmentConnectivity {
+  readonly dataPlane: string;
+  readonly environment: string;
+  /** Flows with readable ends: `project/component`, `gateway:external`, `gateway:internal`, `dns`, `external:<service>`. */
+  readonly flows: Flow[];
+  /** Rules the Kubernetes back-end widened. */
+  readonly widened: string[];
+}
+
+const DNS_ID = 'dns';
+
+/**
+ * Evaluates the emitted network policies of every environment with the back-end's semantics
+ * (selectors, namespaces, ports, default deny): the allowed flows, read from the objects rather
+ * than from the model. @internal
+ */
+export function connectivityOf(plan: Plan, objects: RenderedObject[]): EnvironmentConnectivity[] {
+  const groups = new Map<string, Cell[]>();
+  for (const cell of plan.cells) {
+    const key = `${cell.dataPlane}/${cell.environment}`;
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  const byNamespace = new Map<string, any[]>();
+  for (const o of objects) {
+    const ns = o.manifest.kind === 'Namespace' ? o.manifest.metadata.name : o.manifest.metadata.namespace;
+    if (ns) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), o.manifest]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cells]) => {
+    const net = cells[0].network;
+    const names = new Map<string, string>();
+    const manifests: any[] = [];
+    const externals = new Map<string, ExternalTarget>();
+    for (const cell of cells) {
+      manifests.push(...(byNamespace.get(cell.namespace) ?? []));
+      for (const c of cell.components) {
+        names.set(`${cell.namespace}/${c.workloadName}`, `${cell.project}/${c.name}`);
+        for (const d of c.dependencies) {
+          if (d.kind !== 'external') continue;
+          const id = `external:${d.service}`;
+          externals.set(id, { id, port: d.port, protocol: d.protocol, ...(d.cidrs ? { ip: d.cidrs[0].split('/')[0] } : { fqdn: d.fqdn }) });
+        }
+      }
+    }
+    const extraPods: PodIdentity[] = [
+      { id: 'gateway:external', namespace: net.externalGatewayPods.namespace, labels: net.externalGatewayPods.labels, ports: [] },
+      { id: 'gateway:internal', namespace: net.internalGatewayPods.namespace, labels: net.internalGatewayPods.labels, ports: [] },
+      { id: DNS_ID, namespace: net.dnsPods.namespace, labels: net.dnsPods.labels, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+    ];
+    // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
+    const flows = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })
+      .filter(f => names.has(f.from) || names.has(f.to))
+      .map(f => ({ ...f, from: names.get(f.from) ?? f.from, to: names.get(f.to) ?? f.to }))
+      .sort(compareFlows);
+    return { dataPlane: cells[0].dataPlane, environment: cells[0].environment, flows, widened: collectWidened(cells) };
+  });
+}
+
+function collectWidened(cells: Cell[]): string[] {
+  return [...new Set(cells.flatMap(c => c.network.widened))].sort();
+}
+
+/** `connectivity.md` per environment: a matrix, the flow table, a Mermaid diagram and widened rules. @internal */
+export function renderConnectivityReports(envs: EnvironmentConnectivity[]): RenderedDocument[] {
+  return envs.map(env => {
+    const lines = [
+      `# Connectivity: ${env.environment} (data plane ${env.dataPlane})`,
+      '',
+      'Computed from the emitted network policies with the back-end\'s semantics; every other flow is denied.',
+      `${env.flows.length} allowed flows (DNS to the cluster DNS included).`,
+      '',
+    ];
+    lines.push(...matrix(env.flows.filter(f => f.to !== DNS_ID)));
+    if (env.widened.length > 0) {
+      lines.push('## Wider than declared', '', 'The Kubernetes NetworkPolicy back-end cannot express these rules; the data plane accepted them wider:', '');
+      for (const w of env.widened) lines.push(`- ${w}`);
+      lines.push('');
+    }
+    lines.push(connectivityMarkdown('Flows', env.flows, { headingLevel: 2 }));
+    return { file: `${env.dataPlane}/${env.environment}/connectivity.md`, content: lines.join('\n') };
+  });
+}
+
+const MATRIX_LIMIT = 40;
+
+/** Source × destination table with the allowed ports in each cell (small environments only). */
+function matrix(flows: Flow[]): string[] {
+  const sources = [...new Set(flows.map(f => f.from))].sort();
+  const targets = [...new Set(flows.map(f => f.to))].sort();
+  if (sources.length === 0 || sources.length > MATRIX_LIMIT || targets.length > MATRIX_LIMIT) return [];
+  const cells = new Map<string, string[]>();
+  for (const f of flows) {
+    const key = `${f.from}\n${f.to}`;
+    cells.set(key, [...(cells.get(key) ?? []), `${f.port}/${f.protocol}${f.l7 ? ' (L7)' : ''}`]);
+  }
+  const out = ['## Matrix', '', `| from \\ to | ${targets.join(' | ')} |`, `| --- | ${targets.map(() => '---').join(' | ')} |`];
+  for (const s of sources) out.push(`| ${s} | ${targets.map(t => (cells.get(`${s}\n${t}`) ?? []).join(', ') || '·').join(' | ')} |`);
+  out.push('');
+  return out;
+}

@@ -1,0 +1,83 @@
+import { compareFlows, Flow } from './connectivity';
+
+/** A node's human label in the diagram. @internal */
+export interface ConnectivityNode {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** @internal */
+export interface ConnectivityMarkdownOptions {
+  /** Human labels for flow ends (by id); ends without one are labelled with their id. */
+  readonly nodes?: ConnectivityNode[];
+  /** Markdown heading level of the title (1–6). @default 1 */
+  readonly headingLevel?: number;
+}
+
+/**
+ * Renders flows as Markdown: a heading, a table `From | To | Port | Protocol | L7` (one row per flow,
+ * sorted), and a Mermaid `flowchart LR` with one node per flow end and one edge per (from, to) pair
+ * labelled with its ports. Output is deterministic whatever the order of `flows` and `nodes`.
+ * @internal
+ */
+export function connectivityMarkdown(title: string, flows: Flow[], options: ConnectivityMarkdownOptions = {}): string {
+  const sorted = [...flows].sort(compareFlows);
+  const labels = new Map<string, string>();
+  for (const n of options.nodes ?? []) labels.set(n.id, n.label);
+  const level = Math.min(6, Math.max(1, options.headingLevel ?? 1));
+
+  const lines: string[] = [`${'#'.repeat(level)} ${title}`, ''];
+  if (sorted.length === 0) {
+    lines.push('_No allowed flows._', '');
+  } else {
+    lines.push('| From | To | Port | Protocol | L7 |', '| --- | --- | --- | --- | --- |');
+    for (const f of sorted) {
+      const l7 = f.l7 === undefined ? 'any' : f.l7.map(cell).join('<br>');
+      lines.push(`| ${cell(f.from)} | ${cell(f.to)} | ${f.port} | ${cell(f.protocol)} | ${l7} |`);
+    }
+    lines.push('');
+  }
+
+  // Mermaid: node ids are sanitized flow-end ids, made unique in sorted order.
+  const ends = [...new Set(sorted.flatMap(f => [f.from, f.to]))].sort(compare);
+  const nodeIds = new Map<string, string>();
+  const used = new Set<string>();
+  for (const end of ends) {
+    const base = `n_${end.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let id = base;
+    for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+    used.add(id);
+    nodeIds.set(end, id);
+  }
+  const edges = new Map<string, { from: string; to: string; ports: string[] }>();
+  for (const f of sorted) {
+    const key = `${f.from}\n${f.to}`;
+    const edge = edges.get(key) ?? { from: f.from, to: f.to, ports: [] };
+    const port = `${f.port}/${f.protocol}${f.l7 === undefined ? '' : ' (L7)'}`;
+    if (!edge.ports.includes(port)) edge.ports.push(port);
+    edges.set(key, edge);
+  }
+  lines.push('```mermaid', 'flowchart LR');
+  for (const end of ends) lines.push(`  ${nodeIds.get(end)}["${mermaidText(labels.get(end) ?? end)}"]`);
+  for (const key of [...edges.keys()].sort(compare)) {
+    const e = edges.get(key)!;
+    lines.push(`  ${nodeIds.get(e.from)} -->|"${mermaidText(e.ports.join(', '))}"| ${nodeIds.get(e.to)}`);
+  }
+  lines.push('```', '');
+  return lines.join('\n');
+}
+
+/** Escapes a Markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** Escapes text inside a quoted Mermaid label. */
+function mermaidText(text: string): string {
+  return text.replace(/"/g, '#quot;').replace(/\r?\n/g, ' ');
+}
+
+function compare(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
