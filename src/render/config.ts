@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { object } from './json';
 import { componentMetadata } from './metadata';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../imports/external-secrets.io';
+import { ExternalSecretProps, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../imports/external-secrets.io';
 import { Cell, PlanComponent, PlanSecretData } from '../resolve/plan';
 
 /** Data-plane settings the config renderer needs. @internal */
@@ -16,7 +17,7 @@ export interface SecretStoreSettings {
 export function renderConfig(cell: Cell, c: PlanComponent, store: SecretStoreSettings): any[] {
   const out: any[] = [];
   if (c.configMapName) {
-    out.push(k8s.KubeConfigMap.manifest({
+    out.push(object<k8s.KubeConfigMapProps>('v1', 'ConfigMap', {
       metadata: componentMetadata(cell, c, c.configMapName),
       data: Object.fromEntries(c.configEnv.map(v => [v.name, v.value])),
     }));
@@ -26,7 +27,7 @@ export function renderConfig(cell: Cell, c: PlanComponent, store: SecretStoreSet
     if (f.secret) {
       out.push(externalSecret(cell, c, f.objectName, [f.secret], store));
     } else {
-      out.push(k8s.KubeConfigMap.manifest({
+      out.push(object<k8s.KubeConfigMapProps>('v1', 'ConfigMap', {
         metadata: componentMetadata(cell, c, f.objectName),
         data: { [f.fileName]: f.content ?? '' },
       }));
@@ -36,7 +37,7 @@ export function renderConfig(cell: Cell, c: PlanComponent, store: SecretStoreSet
 }
 
 function externalSecret(cell: Cell, c: PlanComponent, name: string, data: PlanSecretData[], store: SecretStoreSettings): any {
-  return ExternalSecret.manifest({
+  return object<ExternalSecretProps>('external-secrets.io/v1', 'ExternalSecret', {
     metadata: componentMetadata(cell, c, name),
     spec: {
       refreshInterval: store.refreshInterval,

@@ -30,12 +30,15 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
   const groups = new Map<string, Cell[]>();
   for (const cell of plan.cells) {
     const key = `${cell.dataPlane}/${cell.environment}`;
-    groups.set(key, [...(groups.get(key) ?? []), cell]);
+    if (groups.has(key)) groups.get(key)!.push(cell);
+    else groups.set(key, [cell]);
   }
   const byNamespace = new Map<string, any[]>();
   for (const o of objects) {
     const ns = o.manifest.kind === 'Namespace' ? o.manifest.metadata.name : o.manifest.metadata.namespace;
-    if (ns) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), o.manifest]);
+    if (!ns) continue;
+    if (byNamespace.has(ns)) byNamespace.get(ns)!.push(o.manifest);
+    else byNamespace.set(ns, [o.manifest]);
   }
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cells]) => {
     const net = cells[0].network;

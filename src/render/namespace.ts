@@ -1,9 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
+import { object } from './json';
 import { Cell } from '../resolve/plan';
 
 /** The cell namespace, with Pod Security Admission labels. @internal */
 export function renderNamespace(cell: Cell): any {
-  return k8s.KubeNamespace.manifest({
+  return object<k8s.KubeNamespaceProps>('v1', 'Namespace', {
     metadata: {
       name: cell.namespace,
       labels: cell.labels,

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { object, Plain } from './json';
 import { cellLabels, componentMetadata } from './metadata';
 import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
 
@@ -10,7 +11,7 @@ const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
  */
 export function renderKubernetesPolicies(cell: Cell): any[] {
   const dns = cell.network.dnsPods;
-  return [k8s.KubeNetworkPolicy.manifest({
+  return [object<k8s.KubeNetworkPolicyProps>('networking.k8s.io/v1', 'NetworkPolicy', {
     metadata: {
       name: 'cell-baseline',
       namespace: cell.namespace,
@@ -21,7 +22,7 @@ export function renderKubernetesPolicies(cell: Cell): any[] {
       policyTypes: ['Ingress', 'Egress'],
       egress: [{
         to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dns.namespace } }, podSelector: { matchLabels: dns.labels } }],
-        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
       }],
     },
   })];
@@ -29,7 +30,7 @@ export function renderKubernetesPolicies(cell: Cell): any[] {
 
 /** The component's own policy. @internal */
 export function renderKubernetesComponentPolicy(cell: Cell, c: PlanComponent): any {
-  return k8s.KubeNetworkPolicy.manifest({
+  return object<k8s.KubeNetworkPolicyProps>('networking.k8s.io/v1', 'NetworkPolicy', {
     metadata: componentMetadata(cell, c, `openchoreo-${c.name}`),
     spec: {
       podSelector: { matchLabels: c.labels },
@@ -40,7 +41,7 @@ export function renderKubernetesComponentPolicy(cell: Cell, c: PlanComponent): a
   });
 }
 
-function peers(peer: PlanPeer): k8s.NetworkPolicyPeer[] {
+function peers(peer: PlanPeer): Array<Plain<k8s.NetworkPolicyPeer>> {
   switch (peer.kind) {
     case 'pods': return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: peer.namespace! } }, podSelector: { matchLabels: peer.labels } }];
     case 'namespace': return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: peer.namespace! } } }];
@@ -51,7 +52,7 @@ function peers(peer: PlanPeer): k8s.NetworkPolicyPeer[] {
   }
 }
 
-function ports(rule: PlanNetworkRule): { ports?: k8s.NetworkPolicyPort[] } {
+function ports(rule: PlanNetworkRule): { ports?: Array<Plain<k8s.NetworkPolicyPort>> } {
   if (rule.ports.length === 0) return {};
-  return { ports: rule.ports.map(p => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })) };
+  return { ports: rule.ports.map(p => ({ protocol: p.protocol, port: p.port })) };
 }

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
 import { Cell, PlanComponent } from '../resolve/plan';
 
@@ -7,10 +8,10 @@ export function renderScaling(cell: Cell, c: PlanComponent): any[] {
   const out: any[] = [];
   const a = c.autoscaling;
   if (a) {
-    const metrics: k8s.MetricSpecV2[] = [];
+    const metrics: Array<Plain<k8s.MetricSpecV2>> = [];
     if (a.cpuUtilization !== undefined) metrics.push(utilization('cpu', a.cpuUtilization));
     if (a.memoryUtilization !== undefined) metrics.push(utilization('memory', a.memoryUtilization));
-    out.push(k8s.KubeHorizontalPodAutoscalerV2.manifest({
+    out.push(object<k8s.KubeHorizontalPodAutoscalerV2Props>('autoscaling/v2', 'HorizontalPodAutoscaler', {
       metadata: componentMetadata(cell, c, c.workloadName),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: c.workloadName },
@@ -22,15 +23,14 @@ export function renderScaling(cell: Cell, c: PlanComponent): any[] {
   }
   const b = c.disruptionBudget;
   if (b) {
-    const value = typeof b.value === 'number' ? k8s.IntOrString.fromNumber(b.value) : k8s.IntOrString.fromString(b.value);
-    out.push(k8s.KubePodDisruptionBudget.manifest({
+    out.push(object<k8s.KubePodDisruptionBudgetProps>('policy/v1', 'PodDisruptionBudget', {
       metadata: componentMetadata(cell, c, c.workloadName),
-      spec: { selector: { matchLabels: c.labels }, [b.kind]: value },
+      spec: { selector: { matchLabels: c.labels }, [b.kind]: b.value },
     }));
   }
   return out;
 }
 
-function utilization(resource: string, averageUtilization: number): k8s.MetricSpecV2 {
+function utilization(resource: string, averageUtilization: number): Plain<k8s.MetricSpecV2> {
   return { type: 'Resource', resource: { name: resource, target: { type: 'Utilization', averageUtilization } } };
 }

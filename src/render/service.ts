@@ -1,11 +1,12 @@
 import { k8s } from 'cdk8s-plus-28';
+import { object } from './json';
 import { componentMetadata } from './metadata';
 import { Cell, PlanComponent } from '../resolve/plan';
 
 /** A ClusterIP Service with one port per endpoint (sorted by name). @internal */
 export function renderService(cell: Cell, c: PlanComponent): any[] {
   if (c.endpoints.length === 0) return [];
-  return [k8s.KubeService.manifest({
+  return [object<k8s.KubeServiceProps>('v1', 'Service', {
     metadata: componentMetadata(cell, c, c.serviceName),
     spec: {
       type: 'ClusterIP',
@@ -13,7 +14,7 @@ export function renderService(cell: Cell, c: PlanComponent): any[] {
       ports: c.endpoints.map(e => ({
         name: e.portName,
         port: e.port,
-        targetPort: k8s.IntOrString.fromNumber(e.targetPort),
+        targetPort: e.targetPort,
         protocol: e.protocol,
       })),
     },

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
 import { ComponentKind } from '../model/component';
 import { Annotations } from '../resolve/labels';
@@ -12,7 +13,7 @@ import { Cell, PlanComponent } from '../resolve/plan';
 export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string): any {
   const annotations: Record<string, string> = {};
   for (const e of c.security.exceptions) annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
-  const template: k8s.PodTemplateSpec = {
+  const template: Plain<k8s.PodTemplateSpec> = {
     metadata: {
       labels: c.labels,
       annotations: { [Annotations.RESOURCE_HASH]: configHash, ...annotations },
@@ -21,7 +22,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
   };
   if (c.kind === ComponentKind.SCHEDULED_TASK) {
     const s = c.schedule!;
-    return k8s.KubeCronJob.manifest({
+    return object<k8s.KubeCronJobProps>('batch/v1', 'CronJob', {
       metadata: componentMetadata(cell, c, c.workloadName, annotations),
       spec: {
         schedule: s.schedule,
@@ -41,7 +42,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
       },
     });
   }
-  return k8s.KubeDeployment.manifest({
+  return object<k8s.KubeDeploymentProps>('apps/v1', 'Deployment', {
     metadata: componentMetadata(cell, c, c.workloadName, annotations),
     spec: {
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
@@ -52,11 +53,11 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
   });
 }
 
-function podSpec(c: PlanComponent): k8s.PodSpec {
+function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
   const sec = c.security;
   const seccomp = sec.seccompRuntimeDefault ? { seccompProfile: { type: 'RuntimeDefault' } } : {};
-  const volumes: k8s.Volume[] = [];
-  const mounts: k8s.VolumeMount[] = [];
+  const volumes: Array<Plain<k8s.Volume>> = [];
+  const mounts: Array<Plain<k8s.VolumeMount>> = [];
   for (const f of c.files) {
     volumes.push(f.secret
       ? { name: f.volumeName, secret: { secretName: f.objectName } }
@@ -65,13 +66,13 @@ function podSpec(c: PlanComponent): k8s.PodSpec {
   }
   c.scratchPaths.forEach((p, i) => {
     const name = `scratch-${i}`;
-    volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } });
+    volumes.push({ name, emptyDir: { sizeLimit: '256Mi' } });
     mounts.push({ name, mountPath: p });
   });
-  const envFrom: k8s.EnvFromSource[] = [];
+  const envFrom: Array<Plain<k8s.EnvFromSource>> = [];
   if (c.configMapName) envFrom.push({ configMapRef: { name: c.configMapName } });
   if (c.secretEnvName) envFrom.push({ secretRef: { name: c.secretEnvName } });
-  const container: k8s.Container = {
+  const container: Plain<k8s.Container> = {
     name: 'main',
     image: c.image,
     imagePullPolicy: 'IfNotPresent',
@@ -83,8 +84,8 @@ function podSpec(c: PlanComponent): k8s.PodSpec {
     ...(c.dependencyEnv.length > 0 ? { env: c.dependencyEnv.map(v => ({ name: v.name, value: v.value })) } : {}),
     ...(envFrom.length > 0 ? { envFrom } : {}),
     resources: {
-      requests: { cpu: k8s.Quantity.fromString(c.resources.requests.cpu), memory: k8s.Quantity.fromString(c.resources.requests.memory) },
-      limits: { cpu: k8s.Quantity.fromString(c.resources.limits.cpu), memory: k8s.Quantity.fromString(c.resources.limits.memory) },
+      requests: { cpu: c.resources.requests.cpu, memory: c.resources.requests.memory },
+      limits: { cpu: c.resources.limits.cpu, memory: c.resources.limits.memory },
     },
     securityContext: {
       allowPrivilegeEscalation: !sec.noPrivilegeEscalation,

@@ -237,8 +237,16 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
 
   // Per pod and direction: is it default-deny, and which rules apply.
   const states = new Map<string, PodState>();
+  const policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  const clusterwide: CompiledPolicy[] = [];
+  for (const p of policies) {
+    if (p.namespace === undefined) clusterwide.push(p);
+    else if (policiesByNamespace.has(p.namespace)) policiesByNamespace.get(p.namespace)!.push(p);
+    else policiesByNamespace.set(p.namespace, [p]);
+  }
   for (const pod of pods) {
-    const selecting = policies.filter(p => p.selects(pod));
+    // declaration order is kept: namespaced policies, then clusterwide ones
+    const selecting = [...(policiesByNamespace.get(pod.identity.namespace) ?? []), ...clusterwide].filter(p => p.selects(pod));
     const side = (dir: Direction): DirectionState => {
       const isolated = selecting.some(p => p[dir].defaultDeny);
       const http = selecting.find(p => p[dir].hasHttp);
@@ -250,10 +258,26 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
     states.set(pod.identity.id, { ingress: side('ingress'), egress: side('egress') });
   }
 
+  const podsByNamespace = new Map<string, Pod[]>();
+  for (const pod of pods) {
+    if (podsByNamespace.has(pod.identity.namespace)) podsByNamespace.get(pod.identity.namespace)!.push(pod);
+    else podsByNamespace.set(pod.identity.namespace, [pod]);
+  }
+  /** Destinations worth checking: with isolated egress, only pods in the namespaces its rules can reach. */
+  const candidates = (state: DirectionState): Pod[] => {
+    if (!state.isolated) return pods;
+    const scopes = new Set<string>();
+    for (const rule of state.rules) {
+      if (rule.podNamespaces === undefined) return pods;
+      rule.podNamespaces.forEach(n => scopes.add(n));
+    }
+    return [...scopes].flatMap(n => podsByNamespace.get(n) ?? []);
+  };
+
   const flows: Flow[] = [];
   for (const src of pods) {
     const srcState = states.get(src.identity.id)!;
-    for (const dst of pods) {
+    for (const dst of candidates(srcState.egress)) {
       if (dst.identity.id === src.identity.id) continue;
       const dstState = states.get(dst.identity.id)!;
       for (const port of dst.listens) {
@@ -320,6 +344,11 @@ interface PortEntry {
 interface CompiledRule {
   readonly peer: (peer: Peer) => boolean;
   readonly entries: PortEntry[];
+  /**
+   * The only namespaces whose pods `peer` can match (an index, so that large platforms are not
+   * evaluated pair by pair); undefined = pods of any namespace.
+   */
+  readonly podNamespaces?: string[];
 }
 
 interface CompiledDirection {
@@ -330,6 +359,8 @@ interface CompiledDirection {
 
 interface CompiledPolicy {
   readonly where: string;
+  /** The namespace whose pods it may select; undefined for clusterwide policies. */
+  readonly namespace?: string;
   readonly selects: (pod: Pod) => boolean;
   readonly ingress: CompiledDirection;
   readonly egress: CompiledDirection;
@@ -469,6 +500,7 @@ function compileCiliumRule(spec: any, namespace: string | undefined, where: stri
   };
   return {
     where,
+    namespace,
     selects: pod => (namespace === undefined || pod.identity.namespace === namespace) && subject(pod.ciliumLabels),
     ingress: direction('ingress'),
     egress: direction('egress'),
@@ -492,10 +524,14 @@ function compileCiliumTrafficRule(
   if (nonEmpty.length > 1) throw unsupported(where, path, `Cilium rejects combining ${nonEmpty[0]} and ${nonEmpty[1]} in one rule`);
 
   const matchers: Array<(peer: Peer) => boolean> = [];
+  let podNamespaces: string[] | undefined = [];
   (endpoints ?? []).forEach((sel, i) => {
     const epPath = `${path}.${p}Endpoints[${i}]`;
     const matches = compileCiliumSelector(sel, where, epPath);
     const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
+    const named = sel?.matchLabels?.[`k8s:${NS_KEY}`] ?? sel?.matchLabels?.[NS_KEY];
+    const scope = pinned ? namespace : named;
+    podNamespaces = scope === undefined || podNamespaces === undefined ? undefined : [...podNamespaces, scope];
     matchers.push(peer => peer.pod !== undefined && (!pinned || peer.pod.identity.namespace === namespace) && matches(peer.pod.ciliumLabels));
   });
   (cidr ?? []).forEach((c, i) => {
@@ -519,9 +555,10 @@ function compileCiliumTrafficRule(
   const toPorts = list(rule.toPorts, where, `${path}.toPorts`);
   const anyL3Field = Object.values(l3).some(v => v !== undefined);
   let peer: (x: Peer) => boolean;
-  if (anyL3Field) peer = x => matchers.some(m => m(x));
-  else if (toPorts !== undefined && toPorts.length > 0) peer = () => true; // L4-only rule: any L3 peer
-  else peer = () => false; // empty rule {}: default deny without allowing anything
+  if (anyL3Field) {peer = x => matchers.some(m => m(x));} else if (toPorts !== undefined && toPorts.length > 0) {
+    peer = () => true; // L4-only rule: any L3 peer
+    podNamespaces = undefined;
+  } else {peer = () => false;} // empty rule {}: default deny without allowing anything
 
   let hasHttp = false;
   let entries: PortEntry[] = ALL_PORTS;
@@ -532,7 +569,7 @@ function compileCiliumTrafficRule(
       return entry.entry;
     });
   }
-  return { rule: { peer, entries }, hasHttp };
+  return { rule: { peer, entries, podNamespaces }, hasHttp };
 }
 
 function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
@@ -658,6 +695,7 @@ function compileNetworkPolicy(m: any, where: string): CompiledPolicy {
   };
   return {
     where,
+    namespace,
     selects: pod => pod.identity.namespace === namespace && subject(pod.identity.labels),
     ingress: direction('ingress', ingress),
     egress: direction('egress', egress),
@@ -669,6 +707,8 @@ function compileNpRule(rule: any, dir: Direction, namespace: string, where: stri
   checkKeys(rule, [peersKey, 'ports'], where, path);
   const peers = list(rule[peersKey], where, `${path}.${peersKey}`) ?? [];
   const matchers = peers.map((peer, i) => compileNpPeer(peer, namespace, where, `${path}.${peersKey}[${i}]`));
+  const scopes = peers.map(peer => npPeerNamespaces(peer, namespace));
+  const podNamespaces = matchers.length === 0 || scopes.some(x => x === undefined) ? undefined : scopes.flatMap(x => x!);
   const ports = (list(rule.ports, where, `${path}.ports`) ?? []).map((pp, i) => {
     const ppPath = `${path}.ports[${i}]`;
     checkKeys(pp, ['port', 'endPort', 'protocol'], where, ppPath);
@@ -693,7 +733,16 @@ function compileNpRule(rule: any, dir: Direction, namespace: string, where: stri
   return {
     peer: matchers.length === 0 ? () => true : x => matchers.some(m => m(x)),
     entries: [{ ports }],
+    podNamespaces,
   };
+}
+
+/** The namespaces a NetworkPolicy peer's pods can be in; undefined = any. */
+function npPeerNamespaces(peer: any, namespace: string): string[] | undefined {
+  if (peer?.ipBlock !== undefined) return [];
+  if (peer?.namespaceSelector === undefined) return [namespace];
+  const name = peer.namespaceSelector.matchLabels?.[IMPLICIT_NS_LABEL];
+  return name === undefined ? undefined : [name];
 }
 
 function compileNpPeer(peer: any, namespace: string, where: string, path: string): (x: Peer) => boolean {

@@ -26,7 +26,9 @@ export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>
       for (const dep of c.dependencies) {
         if (dep.kind !== 'endpoint') continue;
         const key = `${dep.namespace}/${dep.component}`;
-        consumers.set(key, [...(consumers.get(key) ?? []), { cell, component: c, dep }]);
+        const entry = { cell, component: c, dep };
+        if (consumers.has(key)) consumers.get(key)!.push(entry);
+        else consumers.set(key, [entry]);
       }
     }
   }
