@@ -1,0 +1,33 @@
+// The README's worked example, kept runnable (test/readme.test.ts checks they stay identical).
+import {
+  DataPlane, DeploymentPipeline, EndpointType, Environment, ExternalService, Organization,
+  PlatformApp, Project, SecretRef, Service, Visibility, WebApplication,
+} from '../../src';
+
+const app = new PlatformApp();
+const acme = new Organization(app, 'acme');
+const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu' });
+
+const dev = new Environment(acme, 'development', { dataPlane: eu });
+const prod = new Environment(acme, 'production', { dataPlane: eu, isProduction: true, defaultReplicas: 3 });
+const pipeline = new DeploymentPipeline(acme, 'standard', {
+  promotionPaths: [{ source: dev, targets: [prod], requiresApproval: true }],
+});
+
+const payments = new Project(acme, 'payments', { pipeline });
+const api = new Service(payments, 'payments-api', {
+  image: 'ghcr.io/acme/payments-api:1.8.0',
+  env: { LOG_LEVEL: 'info' },
+  secretEnv: { DB_PASSWORD: SecretRef.fromStore('payments/db', { property: 'password' }) },
+  autoscaling: { minReplicas: 2, maxReplicas: 10 },
+});
+const http = api.addEndpoint('http', { port: 8080, basePath: '/api/v1', visibility: [Visibility.ORGANIZATION] });
+api.dependOnExternal(new ExternalService(acme, 'stripe', { host: 'api.stripe.com', port: 443, scheme: 'https' }));
+api.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' } });
+
+const shop = new Project(acme, 'storefront', { pipeline });
+const web = new WebApplication(shop, 'web', { image: 'ghcr.io/acme/web:3.1.0' });
+web.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+web.dependOn(http); // injects PAYMENTS_API_HTTP_URL=http://payments-api.dp-acme-payments-<env>-<hash>.svc.cluster.local:8080/api/v1
+
+app.synth();

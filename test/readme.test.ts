@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { assertValidManifests } from './support/schema-validator';
+
+const root = path.join(__dirname, '..');
+
+describe('README', () => {
+  test('the worked example is examples/readme/main.ts, word for word', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /## A worked example\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
+    const example = fs.readFileSync(path.join(root, 'examples/readme/main.ts'), 'utf8').split('\n').slice(1).join('\n');
+    expect(example.replace("from '../../src';", "from 'cdk8s-openchoreo';")).toBe(block);
+  });
+
+  test('the worked example synthesizes valid objects, with the dependency address its comment promises', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
+    const previous = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      jest.isolateModules(() => require('../examples/readme/main'));
+      const file = path.join(outdir, 'acme/eu-west/production/storefront/web.yaml');
+      const objects = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS());
+      assertValidManifests(objects);
+      const web = objects.find(o => o.kind === 'Deployment');
+      expect(web.spec.template.spec.containers[0].env[0]).toEqual({
+        name: 'PAYMENTS_API_HTTP_URL',
+        value: expect.stringMatching(/^http:\/\/payments-api\.dp-acme-payments-production-[0-9a-f]{8}\.svc\.cluster\.local:8080\/api\/v1$/),
+      });
+      expect(fs.existsSync(path.join(outdir, 'acme/eu-west/development/connectivity.md'))).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_OUTDIR;
+      else process.env.CDK8S_OUTDIR = previous;
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
