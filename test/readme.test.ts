@@ -19,6 +19,8 @@ describe('README', () => {
     const previous = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
+      // the example synthesizes when loaded, like `cdk8s synth` runs it
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       jest.isolateModules(() => require('../examples/readme/main'));
       const file = path.join(outdir, 'acme/eu-west/production/storefront/web.yaml');
       const objects = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS());
