@@ -10,4 +10,5 @@ export * from './model/external-service';
 export * from './model/network';
 export * from './model/options';
 export * from './model/secrets';
+export * from './output/layout';
 export * from './output/platform-app';

@@ -68,7 +68,9 @@ describe('example platform', () => {
 
   test('the GitOps tree has one folder per cell and one file per component', () => {
     const files = Object.keys(app.synthFiles());
-    expect(files).toHaveLength(6 * 5 + 3); // 6 cells × (namespace, network baseline, 3 components) + a report per environment
+    // 6 cells × (namespace, network baseline, 3 components), a report and a README per environment,
+    // kustomizations for the organization, the data plane, 3 environments and 6 cells
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

@@ -1,19 +1,35 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
+import { fileOf, kustomizations, OutputLayout } from './layout';
 import { toYamlDocuments } from './yaml';
+
+/** Properties of a {@link PlatformApp}. */
+export interface PlatformAppProps extends AppProps {
+  /**
+   * How objects are spread over files inside each cell's folder.
+   * @default OutputLayout.FILE_PER_COMPONENT
+   */
+  readonly layout?: OutputLayout;
+}
 import { Organization } from '../model/organization';
 
 /**
  * A cdk8s App that writes each organization as a GitOps tree:
- * `<outdir>/<organization>/<data plane>/<environment>/<project>/<component>.yaml` (plus a
- * `namespace.yaml` per cell). Every organization is resolved and validated before the first
- * file is written, so bad input never leaves partial output. Other charts are written as
- * `<chart>.k8s.yaml`. Works with `cdk8s synth` (which sets the output directory).
+ * `<outdir>/<organization>/<data plane>/<environment>/<project>/<component>.yaml` (plus the cell's
+ * `namespace.yaml` and `network-baseline.yaml`), a `kustomization.yaml` in every folder so that
+ * `kubectl kustomize` builds any level, and a `connectivity.md` per environment. Every
+ * organization is resolved and validated before the first file is written, so bad input never
+ * leaves partial output. Other charts are written as `<chart>.k8s.yaml`. Works with `cdk8s synth`
+ * (which sets the output directory).
  */
 export class PlatformApp extends App {
-  constructor(props: AppProps = {}) {
+  /** How objects are spread over files. */
+  public readonly layout: OutputLayout;
+
+  constructor(props: PlatformAppProps = {}) {
     super(props);
+    this.layout = props.layout ?? OutputLayout.FILE_PER_COMPONENT;
   }
 
   /** Resolves, validates and writes every organization (and any other chart) to the output directory. */
@@ -43,7 +59,7 @@ export class PlatformApp extends App {
     const rendered = organizations.map(org => ({ org, objects: org._render() }));
     const documents = new Map<string, string>();
     for (const { org, objects } of rendered) {
-      for (const o of objects.objects) push(groups, `${org.name}/${o.file}`, o.manifest);
+      for (const o of objects.objects) push(groups, `${org.name}/${fileOf(o, this.layout)}`, o.manifest);
       for (const d of objects.documents) documents.set(`${org.name}/${d.file}`, d.content);
       for (const m of org._extraObjects()) push(groups, `${org.name}/extra-objects.yaml`, m);
     }
@@ -52,7 +68,9 @@ export class PlatformApp extends App {
       const docs = construct.toJson();
       if (docs.length > 0) groups.set(`${construct.node.path.replace(/\//g, '-')}.k8s.yaml`, docs);
     }
-    return [...[...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]), ...documents.entries()]
+    const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
+    const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
+    return [...manifests, ...kustomizations(orgFiles).entries(), ...documents.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }

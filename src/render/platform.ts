@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { renderConfig, SecretStoreSettings } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
+import { renderEnvironmentReadmes } from './environment-readme';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
@@ -13,10 +14,14 @@ import type { Organization } from '../model/organization';
 import { Cell, Plan } from '../resolve/plan';
 import { resolveOrganization } from '../resolve/resolver';
 
-/** A rendered Kubernetes object and the file it belongs to in the output tree. @internal */
+/** A rendered Kubernetes object and where it belongs in the output tree. @internal */
 export interface RenderedObject {
-  /** Path relative to the output directory, e.g. `dp/development/shop/api.yaml`. */
-  readonly file: string;
+  /** The cell's folder, e.g. `dp/development/shop`. */
+  readonly dir: string;
+  /** The group of objects it belongs to: a component's name, `namespace` or `network-baseline`. */
+  readonly group: string;
+  /** Whether the group is a component (it then gets its own folder in a file-per-resource layout). */
+  readonly isComponent: boolean;
   readonly manifest: any;
 }
 
@@ -33,7 +38,7 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const plan = resolveOrganization(org);
   const objects = renderObjects(org, plan);
   const connectivity = connectivityOf(plan, objects);
-  return { plan, objects, connectivity, documents: renderConnectivityReports(connectivity) };
+  return { plan, objects, connectivity, documents: [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan)] };
 }
 
 function renderObjects(org: Organization, plan: Plan): RenderedObject[] {
@@ -50,12 +55,11 @@ export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>)
   for (const cell of plan.cells) {
     const dir = cellDirectory(cell);
     const cilium = cell.network.provider === NetworkPolicyProvider.CILIUM;
-    out.push({ file: `${dir}/namespace.yaml`, manifest: renderNamespace(cell) });
+    out.push({ dir, group: 'namespace', isComponent: false, manifest: renderNamespace(cell) });
     for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
-      out.push({ file: `${dir}/network-baseline.yaml`, manifest });
+      out.push({ dir, group: 'network-baseline', isComponent: false, manifest });
     }
     for (const c of cell.components) {
-      const file = `${dir}/${c.name}.yaml`;
       const config = renderConfig(cell, c, stores.get(cell.dataPlane)!);
       const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
       const objects = [
@@ -66,7 +70,7 @@ export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>)
         ...renderScaling(cell, c),
         cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c),
       ];
-      for (const manifest of objects) out.push({ file, manifest });
+      for (const manifest of objects) out.push({ dir, group: c.name, isComponent: true, manifest });
     }
   }
   return out;

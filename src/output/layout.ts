@@ -1,0 +1,51 @@
+import { toYamlDocuments } from './yaml';
+import type { RenderedObject } from '../render/platform';
+
+/**
+ * How objects are spread over files inside a cell's folder.
+ */
+export enum OutputLayout {
+  /** One file per component (`<project>/<component>.yaml`), plus `namespace.yaml` and `network-baseline.yaml`. */
+  FILE_PER_COMPONENT = 'file-per-component',
+  /** One folder per component, one file per object (`<project>/<component>/<kind>-<name>.yaml`). */
+  FILE_PER_RESOURCE = 'file-per-resource',
+}
+
+/** The file of an object under a layout, relative to the organization's folder. @internal */
+export function fileOf(o: RenderedObject, layout: OutputLayout): string {
+  if (layout === OutputLayout.FILE_PER_COMPONENT) return `${o.dir}/${o.group}.yaml`;
+  const leaf = `${String(o.manifest.kind).toLowerCase()}-${o.manifest.metadata.name}.yaml`;
+  return o.isComponent ? `${o.dir}/${o.group}/${leaf}` : `${o.dir}/${leaf}`;
+}
+
+/**
+ * A `kustomization.yaml` for every folder that holds manifests (directly or below), listing its
+ * YAML files and its sub-folders, so that `kubectl kustomize` builds any level of the tree: an
+ * organization, a data plane, an environment, a project, a component. Paths are relative to the
+ * output directory; existing entries are not overwritten. @internal
+ */
+export function kustomizations(files: string[]): Map<string, string> {
+  const entries = new Map<string, Set<string>>();
+  const add = (dir: string, entry: string) => {
+    if (!entries.has(dir)) entries.set(dir, new Set());
+    entries.get(dir)!.add(entry);
+  };
+  for (const file of files) {
+    if (!file.endsWith('.yaml') || file.endsWith('/kustomization.yaml') || file === 'kustomization.yaml') continue;
+    const parts = file.split('/');
+    add(parts.slice(0, -1).join('/'), parts[parts.length - 1]);
+    for (let i = parts.length - 2; i >= 1; i--) add(parts.slice(0, i).join('/'), `${parts[i]}/`);
+  }
+  const out = new Map<string, string>();
+  for (const [dir, set] of entries) {
+    if (dir === '') continue;
+    const resources = [...set].sort((a, b) => {
+      const da = a.endsWith('/');
+      const db = b.endsWith('/');
+      if (da !== db) return da ? 1 : -1; // files of this folder first, then sub-folders
+      return a < b ? -1 : a > b ? 1 : 0;
+    }).map(r => r.replace(/\/$/, ''));
+    out.set(`${dir}/kustomization.yaml`, toYamlDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }]));
+  }
+  return out;
+}
