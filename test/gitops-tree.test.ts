@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { buildPlatform } from '../examples/platform/main';
-import { OutputLayout, PlatformApp } from '../src';
+import { OutputLayout, PlatformApp, Worker } from '../src';
+import { baseline } from './support/fixtures';
 import { testApp } from './support/synth';
 
 /** Every folder holding a kustomization.yaml, relative to `root`. */
@@ -84,3 +85,65 @@ test('both layouts hold the same objects', () => {
   expect(objects(b).map(key).sort()).toEqual(objects(a).map(key).sort());
   expect(Object.keys(b.synthFiles())).toContain('acme/eu-west/production/payments/payments-api/deployment-payments-api-production-eb0ddf53.yaml');
 });
+
+describe('re-synthesizing into a GitOps checkout', () => {
+  /** A small platform with the given components in project `shop`. */
+  function synthInto(outdir: string, components: string[]): void {
+    const app = new PlatformApp({ outdir });
+    const { project } = baseline(app);
+    for (const c of components) new Worker(project, c, { image: `r.example/${c}:1.0.0` });
+    app.synth();
+  }
+
+  test('a deleted component disappears, foreign files stay, unchanged files are not rewritten', () => {
+    const outdir = testApp().outdir;
+    fs.mkdirSync(path.join(outdir, 'acme/eu/production/shop'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'README.md'), '# our GitOps repo\n');
+    fs.writeFileSync(path.join(outdir, 'acme/eu/production/shop/notes.txt'), 'hand-written\n');
+
+    synthInto(outdir, ['a', 'b']);
+    const a = path.join(outdir, 'acme/eu/production/shop/a.yaml');
+    const b = path.join(outdir, 'acme/eu/production/shop/b.yaml');
+    expect(fs.existsSync(b)).toBe(true);
+    const before = fs.statSync(a).mtimeMs;
+    const record = JSON.parse(fs.readFileSync(path.join(outdir, '.cdk8s-openchoreo/files.json'), 'utf8'));
+    expect(record.files.map((f: any) => f.path)).toContain('acme/eu/production/shop/b.yaml');
+    expect(record.files.map((f: any) => f.path)).not.toContain('README.md');
+
+    synthInto(outdir, ['a']);
+    expect(fs.existsSync(b)).toBe(false);
+    expect(fs.statSync(a).mtimeMs).toBe(before);
+    expect(fs.readFileSync(path.join(outdir, 'README.md'), 'utf8')).toBe('# our GitOps repo\n');
+    expect(fs.readFileSync(path.join(outdir, 'acme/eu/production/shop/notes.txt'), 'utf8')).toBe('hand-written\n');
+    // the project kustomization no longer lists b
+    expect(fs.readFileSync(path.join(outdir, 'acme/eu/production/shop/kustomization.yaml'), 'utf8')).not.toContain('b.yaml');
+  });
+
+  test('invalid input leaves the previous tree untouched', () => {
+    const outdir = testApp().outdir;
+    synthInto(outdir, ['a']);
+    const snapshot = listTree(outdir);
+    const app = new PlatformApp({ outdir });
+    const { project, prod } = baseline(app);
+    new Worker(project, 'a', { image: 'r.example/a:latest' });
+    new Worker(project, 'c', { image: 'r.example/c:1.0.0' }).configureEnvironment(prod, { image: 'r.example/c:latest' });
+    expect(() => app.synth()).toThrow(/is mutable/);
+    expect(listTree(outdir)).toEqual(snapshot);
+  });
+
+  test('a file the generator did not write is never overwritten', () => {
+    const outdir = testApp().outdir;
+    fs.mkdirSync(path.join(outdir, 'acme/eu/production/shop'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'acme/eu/production/shop/a.yaml'), 'mine: true\n');
+    expect(() => synthInto(outdir, ['a'])).toThrow(/acme\/eu\/production\/shop\/a\.yaml/);
+    expect(fs.readFileSync(path.join(outdir, 'acme/eu/production/shop/a.yaml'), 'utf8')).toBe('mine: true\n');
+    expect(fs.existsSync(path.join(outdir, 'acme/eu/development'))).toBe(false);
+  });
+});
+
+/** Every file with its content, for before/after comparisons. */
+function listTree(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter(f => fs.statSync(path.join(dir, f)).isFile()).sort()
+    .map(f => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}

@@ -28,6 +28,11 @@ export interface DataPlaneProps {
    */
   readonly clusterDomain?: string;
   /**
+   * The cluster's API server URL, as Argo CD knows it (Application destinations).
+   * @default 'https://kubernetes.default.svc' - the cluster Argo CD runs in
+   */
+  readonly apiServer?: string;
+  /**
    * The network-policy back-end of this cluster.
    * @default NetworkPolicyProvider.CILIUM
    */
@@ -82,6 +87,8 @@ export class DataPlane extends Construct {
   public readonly secretRefreshInterval: string;
   /** Cluster DNS domain. */
   public readonly clusterDomain: string;
+  /** API server URL for Argo CD destinations. */
+  public readonly apiServer: string;
   /** Network-policy back-end. */
   public readonly networkPolicyProvider: NetworkPolicyProvider;
   /** Whether wider-than-declared rules are accepted on the Kubernetes back-end. */
@@ -103,6 +110,8 @@ export class DataPlane extends Construct {
       fail(this, `secretRefreshInterval '${this.secretRefreshInterval}' is not a duration`, "use a Go duration such as '1h' or '15m'");
     }
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';
+    if (!/^https:\/\/[^\s]+$/.test(this.apiServer)) fail(this, `apiServer '${this.apiServer}' is not an https URL`, "use the cluster's API URL, e.g. 'https://eu-west.k8s.example.com'");
     this.networkPolicyProvider = props.networkPolicyProvider ?? NetworkPolicyProvider.CILIUM;
     if (!Object.values(NetworkPolicyProvider).includes(this.networkPolicyProvider)) {
       fail(this, `networkPolicyProvider '${this.networkPolicyProvider}' is unknown`, 'use NetworkPolicyProvider.CILIUM or NetworkPolicyProvider.KUBERNETES');

@@ -7,6 +7,7 @@ import type { DeploymentPipeline } from './deployment-pipeline';
 import type { Environment } from './environment';
 import { fail } from './errors';
 import type { ExternalService } from './external-service';
+import type { GitOpsDelivery } from './gitops';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
@@ -103,6 +104,10 @@ export class Organization extends Chart {
   /** Projects declared in this organization, sorted by name. */
   public get projects(): Project[] {
     return this.members<Project>('Project');
+  }
+  /** How the organization's tree is delivered, if declared. */
+  public get delivery(): GitOpsDelivery | undefined {
+    return this.members<GitOpsDelivery>('GitOpsDelivery')[0];
   }
   /** External services declared in this organization, sorted by name. */
   public get externalServices(): ExternalService[] {

@@ -1,7 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
 import { fileOf, kustomizations, OutputLayout } from './layout';
+import { writeOwnedTree } from './writer';
 import { toYamlDocuments } from './yaml';
 
 /** Properties of a {@link PlatformApp}. */
@@ -32,19 +31,14 @@ export class PlatformApp extends App {
     this.layout = props.layout ?? OutputLayout.FILE_PER_COMPONENT;
   }
 
-  /** Resolves, validates and writes every organization (and any other chart) to the output directory. */
+  /**
+   * Resolves, validates and writes every organization (and any other chart) to the output
+   * directory. The writer owns only the files it generated (recorded in
+   * `.cdk8s-openchoreo/files.json`): it removes its own stale files, leaves every other file
+   * alone, refuses to overwrite a file it does not own, and skips files whose content is unchanged.
+   */
   public synth(): void {
-    const files = this.renderFiles();
-    const made = new Set<string>();
-    for (const [file, content] of files) {
-      const full = path.join(this.outdir, file);
-      const dir = path.dirname(full);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(full, content);
-    }
+    writeOwnedTree(this.outdir, this.synthFiles());
   }
 
   /** The files `synth()` would write, as relative path → YAML content, sorted by path. */

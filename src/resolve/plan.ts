@@ -12,6 +12,21 @@ export interface Plan {
   readonly organization: PlanOrganization;
   readonly environments: PlanEnvironment[];
   readonly cells: Cell[];
+  /** How the tree is delivered, if declared. */
+  readonly delivery?: PlanDelivery;
+}
+
+/** GitOps delivery settings. @internal */
+export interface PlanDelivery {
+  readonly repoUrl: string;
+  readonly revision: string;
+  /** Folder of the output inside the repository ('' for the root). */
+  readonly basePath: string;
+  readonly argoCd: boolean;
+  readonly flux: boolean;
+  readonly argoCdNamespace: string;
+  readonly fluxNamespace: string;
+  readonly interval: string;
 }
 
 /** @internal */
@@ -39,6 +54,12 @@ export interface Cell {
   readonly environmentUid: string;
   readonly dataPlane: string;
   readonly isProduction: boolean;
+  /** The data plane's API server URL (Argo CD destination). */
+  readonly apiServer: string;
+  /** Whether promotions into this cell's environment need approval (its project's pipeline). */
+  readonly requiresApproval: boolean;
+  /** Environments this cell's environment is promoted from (its project's pipeline). */
+  readonly promotedFrom: string[];
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   readonly components: PlanComponent[];

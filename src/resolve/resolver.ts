@@ -8,6 +8,7 @@ import { Plan } from './plan';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
+import { GitOpsTool } from '../model/gitops';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
 
@@ -69,6 +70,9 @@ export function resolveOrganization(org: Organization): Plan {
         environmentUid,
         dataPlane: env.dataPlane.name,
         isProduction: env.isProduction,
+        apiServer: env.dataPlane.apiServer,
+        requiresApproval: pipelines.get(project.pipeline.name)!.approvalRequired.has(env),
+        promotedFrom: (pipelines.get(project.pipeline.name)!.sources.get(env) ?? []).map(e => e.name),
         labels: {
           [Labels.MANAGED_BY]: MANAGED_BY,
           [Labels.DATAPLANE]: env.dataPlane.name,
@@ -94,5 +98,15 @@ export function resolveOrganization(org: Organization): Plan {
     organization: { name: org.name, uid: stableUid('Organization', org.name), displayName: org.displayName },
     environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction })),
     cells,
+    delivery: org.delivery ? {
+      repoUrl: org.delivery.repoUrl,
+      revision: org.delivery.revision,
+      basePath: org.delivery.basePath,
+      argoCd: org.delivery.tools.includes(GitOpsTool.ARGO_CD),
+      flux: org.delivery.tools.includes(GitOpsTool.FLUX),
+      argoCdNamespace: org.delivery.argoCdNamespace,
+      fluxNamespace: org.delivery.fluxNamespace,
+      interval: org.delivery.interval,
+    } : undefined,
   };
 }
