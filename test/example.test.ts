@@ -22,7 +22,7 @@ describe('example platform', () => {
     expect(count('Deployment')).toBe(15);
     expect(count('CronJob')).toBe(3);
     // one service account per component per environment
-    expect(count('ServiceAccount')).toBe(18);
+    expect(count('ServiceAccount')).toBe(18 + 2);
     // ledger, payments-api, catalog, web expose endpoints
     expect(count('Service')).toBe(12);
     // payments-api autoscales in every environment
@@ -33,7 +33,14 @@ describe('example platform', () => {
     expect(count('ConfigMap')).toBe(9);
     // a baseline per cell and one policy per component per environment
     expect(count('CiliumNetworkPolicy')).toBe(6 + 18);
-    expect(objects.length).toBe(108);
+    // delivery: 3 AppProjects, 6 Applications and 3 app-of-apps; a GitRepository, 6 Kustomizations
+    // and per project a tenant (ServiceAccount, 2 ClusterRoles, a ClusterRoleBinding, 3 RoleBindings)
+    expect(count('AppProject')).toBe(3);
+    expect(count('Application')).toBe(9);
+    expect(count('GitRepository')).toBe(1);
+    expect(count('Kustomization')).toBe(6);
+    expect(count('RoleBinding')).toBe(6);
+    expect(objects.length).toBe(108 + 12 + 21);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -70,7 +77,9 @@ describe('example platform', () => {
     const files = Object.keys(app.synthFiles());
     // 6 cells × (namespace, network baseline, 3 components), a report and a README per environment,
     // kustomizations for the organization, the data plane, 3 environments and 6 cells
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6);
+    // + Argo CD (projects, app-of-apps, 3 application files) and Flux (source, kustomizations, tenant)
+    // with their kustomizations (gitops, argocd, 3 environments, flux-system)
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

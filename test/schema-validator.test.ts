@@ -83,11 +83,11 @@ describe('valid manifests pass', () => {
     ['ExternalSecret', externalSecret()],
     ['CiliumNetworkPolicy', ciliumNetworkPolicy()],
     ['Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop-dev', labels: { team: '' } } }],
-    ['CiliumClusterwideNetworkPolicy', {
-      apiVersion: 'cilium.io/v2',
-      kind: 'CiliumClusterwideNetworkPolicy',
-      metadata: { name: 'default-deny' },
-      spec: { endpointSelector: {}, ingress: [{}] },
+    ['Application', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'shop-dev', namespace: 'argocd' },
+      spec: { project: 'shop', source: { repoURL: 'https://git.example/ops.git', path: 'acme', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc' } },
     }],
   ])('%s', (_name, obj) => {
     expect(validateManifest(obj)).toEqual([]);

@@ -1,5 +1,5 @@
 import {
-  DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
+  DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService, GitOpsDelivery, GitOpsTool,
   Organization, PlatformApp, Project, ScheduledTask, SecretRef, Service, Visibility, WebApplication, Worker,
 } from '../../src';
 
@@ -23,6 +23,13 @@ export function buildPlatform(app: PlatformApp): Organization {
       { source: dev, targets: [staging] },
       { source: staging, targets: [prod], requiresApproval: true },
     ],
+  });
+
+  // Deliver the tree with Argo CD (app-of-apps per environment) and Flux (per data plane).
+  new GitOpsDelivery(acme, 'delivery', {
+    repoUrl: 'https://git.acme.example/platform/gitops.git',
+    basePath: 'dist',
+    tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX],
   });
 
   const stripe = new ExternalService(acme, 'stripe', { host: 'api.stripe.com', port: 443, scheme: 'https' });

@@ -80,7 +80,7 @@ export class GitOpsDelivery extends Construct {
     this.repoUrl = props.repoUrl;
     this.revision = props.revision ?? 'main';
     if (!/^[A-Za-z0-9._\/-]+$/.test(this.revision)) fail(this, `revision '${this.revision}' is not a branch or tag name`, "use a branch such as 'main'");
-    const base = (props.basePath ?? '.').replace(/^\.\/?/, '').replace(/\/+$/, '');
+    const base = (props.basePath ?? '.').replace(/^\.(\/|$)/, '').replace(/\/+$/, '');
     if (base.split('/').includes('..') || base.startsWith('/')) fail(this, `basePath '${props.basePath}' leaves the repository`, "use a folder inside the repository such as 'deploy'");
     this.basePath = base;
     this.tools = [...new Set(props.tools ?? [GitOpsTool.ARGO_CD])].sort();

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { renderConfig, SecretStoreSettings } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
 import { renderEnvironmentReadmes } from './environment-readme';
+import { renderGitOps } from './gitops';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
@@ -36,8 +37,9 @@ export interface RenderedOrganization {
 /** Resolves and renders an organization: objects first, then the reports read from them. @internal */
 export function renderOrganization(org: Organization): RenderedOrganization {
   const plan = resolveOrganization(org);
-  const objects = renderObjects(org, plan);
-  const connectivity = connectivityOf(plan, objects);
+  const cellObjects = renderObjects(org, plan);
+  const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
+  const connectivity = connectivityOf(plan, cellObjects);
   return { plan, objects, connectivity, documents: [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan)] };
 }
 

@@ -1,0 +1,292 @@
+import { k8s } from 'cdk8s-plus-28';
+import { object } from './json';
+import type { RenderedObject } from './platform';
+import { Application, AppProject } from '../imports/argoproj.io';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
+import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
+import { Labels, MANAGED_BY } from '../resolve/labels';
+import { generateName, NameLimit } from '../resolve/naming';
+import { Cell, Plan, PlanDelivery } from '../resolve/plan';
+
+/** The kinds a set of objects uses, as API group + kind, sorted. */
+function kindsOf(manifests: any[]): Array<{ group: string; kind: string }> {
+  const seen = new Map<string, { group: string; kind: string }>();
+  for (const m of manifests) {
+    const group = String(m.apiVersion).includes('/') ? String(m.apiVersion).split('/')[0] : '';
+    seen.set(`${group}/${m.kind}`, { group, kind: m.kind });
+  }
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+}
+
+/** The other projects a cell's components depend on, sorted. */
+function providersOf(cell: Cell): string[] {
+  const projects = new Set<string>();
+  for (const c of cell.components) {
+    for (const d of c.dependencies) if (d.kind === 'endpoint' && d.project !== cell.project) projects.add(d.project!);
+  }
+  return [...projects].sort();
+}
+
+/**
+ * Sync order of projects within an environment: providers before their consumers. A project's
+ * wave is one more than the highest wave of the projects it depends on; projects in a dependency
+ * cycle share a wave. Waves start at 1 (0 is for platform objects). @internal
+ */
+export function projectWaves(cells: Cell[]): Map<string, number> {
+  const needs = new Map<string, string[]>(cells.map(cell => [cell.project, providersOf(cell)]));
+  const wave = new Map<string, number>([...needs.keys()].map(p => [p, 1]));
+  // Relax at most |projects| times: enough for any acyclic chain; cycles stop growing at the cap.
+  for (let round = 0; round < needs.size; round++) {
+    let changed = false;
+    for (const [p, deps] of needs) {
+      for (const d of deps) {
+        const w = Math.min((wave.get(d) ?? 1) + 1, needs.size);
+        if (w > wave.get(p)!) {
+          wave.set(p, w);
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return wave;
+}
+
+/** Projects that depend on each other (directly or through others) cannot wait for each other. */
+function inCycle(cells: Cell[], from: string, to: string): boolean {
+  const edges = new Map<string, string[]>(cells.map(cell => [cell.project, providersOf(cell)]));
+  const seen = new Set<string>();
+  const stack = [to];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (p === from) return true;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    stack.push(...(edges.get(p) ?? []));
+  }
+  return false;
+}
+
+const repoPath = (d: PlanDelivery, ...parts: string[]) => [d.basePath, ...parts].filter(p => p !== '').join('/');
+
+/**
+ * Argo CD and Flux objects that deliver the tree: per project an AppProject restricted to its
+ * cells and kinds; per environment × project an Application (automated sync with prune and
+ * self-heal unless the pipeline requires approval), ordered in sync waves along the dependency
+ * graph under one app-of-apps per environment; for Flux a GitRepository per data plane and a
+ * Kustomization per environment × project with dependsOn, prune, wait and a tenant service
+ * account. @internal
+ */
+export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObject[] {
+  const d = plan.delivery;
+  if (!d) return [];
+  const org = plan.organization.name;
+  const out: RenderedObject[] = [];
+  const byProject = new Map<string, Cell[]>();
+  const byEnv = new Map<string, Cell[]>();
+  for (const cell of plan.cells) {
+    byProject.set(cell.project, [...(byProject.get(cell.project) ?? []), cell]);
+    const key = `${cell.dataPlane}/${cell.environment}`;
+    byEnv.set(key, [...(byEnv.get(key) ?? []), cell]);
+  }
+  const manifestsOf = (cells: Cell[]) => {
+    const namespaces = new Set(cells.map(c => c.namespace));
+    return objects.map(o => o.manifest).filter(m => namespaces.has(m.metadata.namespace) || (m.kind === 'Namespace' && namespaces.has(m.metadata.name)));
+  };
+  const labels = { [Labels.NAMESPACE]: org, [Labels.MANAGED_BY]: MANAGED_BY };
+
+  if (d.argoCd) {
+    const dir = 'gitops/argocd';
+    const platformProject = `${org}-platform`;
+    out.push({
+      dir,
+      group: 'projects',
+      isComponent: false,
+      manifest: AppProject.manifest({
+        metadata: { name: platformProject, namespace: d.argoCdNamespace, labels },
+        spec: {
+          description: `Platform applications of organization ${org} (app-of-apps)`,
+          sourceRepos: [d.repoUrl],
+          destinations: [{ server: 'https://kubernetes.default.svc', namespace: d.argoCdNamespace }],
+          namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
+        },
+      }),
+    });
+    for (const [project, cells] of [...byProject.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const kinds = kindsOf(manifestsOf(cells));
+      out.push({
+        dir,
+        group: 'projects',
+        isComponent: false,
+        manifest: AppProject.manifest({
+          metadata: { name: `${org}-${project}`, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.PROJECT]: project } },
+          spec: {
+            description: `Project ${project} of organization ${org}: its cells only`,
+            sourceRepos: [d.repoUrl],
+            destinations: cells.map(c => ({ server: c.apiServer, namespace: c.namespace })),
+            clusterResourceWhitelist: kinds.filter(k => k.kind === 'Namespace'),
+            namespaceResourceWhitelist: kinds.filter(k => k.kind !== 'Namespace'),
+          },
+        }),
+      });
+    }
+    for (const [key, cells] of [...byEnv.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const [dataPlane, environment] = key.split('/');
+      const waves = projectWaves(cells);
+      const appsDir = `${dir}/${dataPlane}-${environment}`;
+      for (const cell of [...cells].sort((a, b) => (a.project < b.project ? -1 : 1))) {
+        out.push({
+          dir: appsDir,
+          group: 'applications',
+          isComponent: false,
+          manifest: Application.manifest({
+            metadata: {
+              name: generateName(NameLimit.SUBDOMAIN, org, cell.project, environment),
+              namespace: d.argoCdNamespace,
+              labels: { ...labels, [Labels.PROJECT]: cell.project, [Labels.ENVIRONMENT]: environment },
+              annotations: { 'argocd.argoproj.io/sync-wave': String(waves.get(cell.project)) },
+              finalizers: ['resources-finalizer.argocd.argoproj.io'],
+            },
+            spec: {
+              project: `${org}-${cell.project}`,
+              source: { repoUrl: d.repoUrl, targetRevision: d.revision, path: repoPath(d, org, dataPlane, environment, cell.project) },
+              destination: { server: cell.apiServer, namespace: cell.namespace },
+              syncPolicy: cell.requiresApproval
+                ? { syncOptions: ['ServerSideApply=true'] }
+                : { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+            },
+          }),
+        });
+      }
+      out.push({
+        dir,
+        group: 'root-applications',
+        isComponent: false,
+        manifest: Application.manifest({
+          metadata: { name: `${org}-${dataPlane}-${environment}`, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.ENVIRONMENT]: environment } },
+          spec: {
+            project: platformProject,
+            source: { repoUrl: d.repoUrl, targetRevision: d.revision, path: repoPath(d, org, appsDir) },
+            destination: { server: 'https://kubernetes.default.svc', namespace: d.argoCdNamespace },
+            syncPolicy: { automated: { prune: true, selfHeal: true } },
+          },
+        }),
+      });
+    }
+  }
+
+  if (d.flux) {
+    const planes = [...new Set(plan.cells.map(c => c.dataPlane))].sort();
+    for (const dataPlane of planes) {
+      const dir = `${dataPlane}/flux-system`;
+      out.push({
+        dir,
+        group: 'source',
+        isComponent: false,
+        manifest: GitRepository.manifest({
+          metadata: { name: org, namespace: d.fluxNamespace, labels },
+          spec: { url: d.repoUrl, ref: { branch: d.revision }, interval: d.interval },
+        }),
+      });
+      for (const [key, cells] of [...byEnv.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const [plane, environment] = key.split('/');
+        if (plane !== dataPlane) continue;
+        const name = (project: string) => generateName(NameLimit.SUBDOMAIN, org, project, environment);
+        for (const cell of [...cells].sort((a, b) => (a.project < b.project ? -1 : 1))) {
+          const providers = providersOf(cell).filter(p => !inCycle(cells, cell.project, p));
+          out.push({
+            dir,
+            group: 'kustomizations',
+            isComponent: false,
+            manifest: Kustomization.manifest({
+              metadata: {
+                name: name(cell.project),
+                namespace: d.fluxNamespace,
+                labels: { ...labels, [Labels.PROJECT]: cell.project, [Labels.ENVIRONMENT]: environment },
+              },
+              spec: {
+                interval: d.interval,
+                path: `./${repoPath(d, org, dataPlane, environment, cell.project)}`,
+                sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: org },
+                prune: true,
+                wait: true,
+                timeout: '5m',
+                serviceAccountName: tenantName(org, cell.project),
+                ...(providers.length > 0 ? { dependsOn: providers.map(p => ({ name: name(p) })) } : {}),
+              },
+            }),
+          });
+        }
+      }
+      for (const [project, allCells] of [...byProject.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const cells = allCells.filter(c => c.dataPlane === dataPlane);
+        if (cells.length > 0) out.push(...tenant(d, org, project, cells, kindsOf(manifestsOf(cells)), dir));
+      }
+    }
+  }
+  return out;
+}
+
+function tenantName(org: string, project: string): string {
+  return `${org}-${project}-reconciler`;
+}
+
+/**
+ * Flux tenant isolation: the project's Kustomizations run as a service account that may manage
+ * exactly its cells (create its namespaces; within them, exactly the kinds the project emits).
+ */
+function tenant(
+  d: PlanDelivery, org: string, project: string, cells: Cell[], kinds: Array<{ group: string; kind: string }>, dir: string,
+): RenderedObject[] {
+  const sa = tenantName(org, project);
+  const labels = { [Labels.NAMESPACE]: org, [Labels.PROJECT]: project, [Labels.MANAGED_BY]: MANAGED_BY };
+  const plural = (kind: string) => (kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
+  const namespaced = kinds.filter(k => k.kind !== 'Namespace');
+  const groups = [...new Set(namespaced.map(k => k.group))].sort();
+  const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+  const group = 'tenant';
+  return [
+    { dir, group, isComponent: false, manifest: object<k8s.KubeServiceAccountProps>('v1', 'ServiceAccount', { metadata: { name: sa, namespace: d.fluxNamespace, labels } }) },
+    {
+      dir,
+      group,
+      isComponent: false,
+      manifest: object<k8s.KubeClusterRoleProps>('rbac.authorization.k8s.io/v1', 'ClusterRole', {
+        metadata: { name: `${sa}-objects`, labels },
+        rules: groups.map(g => ({ apiGroups: [g], resources: namespaced.filter(k => k.group === g).map(k => plural(k.kind)), verbs })),
+      }),
+    },
+    {
+      dir,
+      group,
+      isComponent: false,
+      manifest: object<k8s.KubeClusterRoleProps>('rbac.authorization.k8s.io/v1', 'ClusterRole', {
+        metadata: { name: `${sa}-namespaces`, labels },
+        rules: [
+          { apiGroups: [''], resources: ['namespaces'], verbs: ['create'] },
+          { apiGroups: [''], resources: ['namespaces'], resourceNames: cells.map(c => c.namespace).sort(), verbs: ['get', 'update', 'patch', 'delete'] },
+        ],
+      }),
+    },
+    {
+      dir,
+      group,
+      isComponent: false,
+      manifest: object<k8s.KubeClusterRoleBindingProps>('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', {
+        metadata: { name: `${sa}-namespaces`, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${sa}-namespaces` },
+        subjects: [{ kind: 'ServiceAccount', name: sa, namespace: d.fluxNamespace }],
+      }),
+    },
+    ...cells.map(cell => ({
+      dir,
+      group,
+      isComponent: false,
+      manifest: object<k8s.KubeRoleBindingProps>('rbac.authorization.k8s.io/v1', 'RoleBinding', {
+        metadata: { name: sa, namespace: cell.namespace, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${sa}-objects` },
+        subjects: [{ kind: 'ServiceAccount', name: sa, namespace: d.fluxNamespace }],
+      }),
+    })),
+  ];
+}
