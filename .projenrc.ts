@@ -45,6 +45,12 @@ project.addTask('bench', {
     { exec: 'node bench/.build/bench/run.js', receiveArgs: true },
   ],
 });
+project.addBins({ 'cdk8s-openchoreo': 'lib/cli/main.js' });
+project.addTask('promote', {
+  description: 'Promote releases of the example platform along its pipeline (updates examples/platform/releases.json)',
+  exec: 'ts-node --transpile-only src/cli/main.ts promote --ledger examples/platform/releases.json',
+  receiveArgs: true,
+});
 project.gitignore.addPatterns('/bench/.build/');
 project.npmignore?.addPatterns('/examples/', '/bench/', '/imports/', '/cdk8s.yaml', '/.ci/');
 

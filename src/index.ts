@@ -9,6 +9,7 @@ export * from './model/endpoint';
 export * from './model/external-service';
 export * from './model/network';
 export * from './model/gitops';
+export * from './model/ledger';
 export * from './model/options';
 export * from './model/secrets';
 export * from './output/layout';

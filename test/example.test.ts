@@ -79,7 +79,7 @@ describe('example platform', () => {
     // kustomizations for the organization, the data plane, 3 environments and 6 cells
     // + Argo CD (projects, app-of-apps, 3 application files) and Flux (source, kustomizations, tenant)
     // with their kustomizations (gitops, argocd, 3 environments, flux-system)
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6);
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 1); // + platform.json
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

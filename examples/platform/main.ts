@@ -1,7 +1,8 @@
 import {
   DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService, GitOpsDelivery, GitOpsTool,
-  Organization, PlatformApp, Project, ScheduledTask, SecretRef, Service, Visibility, WebApplication, Worker,
+  Organization, PlatformApp, Project, ReleaseLedger, ScheduledTask, SecretRef, Service, Visibility, WebApplication, Worker,
 } from '../../src';
+import * as path from 'path';
 
 /**
  * The example platform: one organization, one data plane, three environments, two projects
@@ -9,7 +10,8 @@ import {
  * and an external-service dependency.
  */
 export function buildPlatform(app: PlatformApp): Organization {
-  const acme = new Organization(app, 'acme', { displayName: 'ACME Corp' });
+  // Releases per environment come from the reviewed ledger next to this file (see `npm run promote`).
+  const acme = new Organization(app, 'acme', { displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')) });
   const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu' });
 
   const dev = new Environment(acme, 'development', { dataPlane: eu });
@@ -84,7 +86,6 @@ export function buildPlatform(app: PlatformApp): Organization {
   web.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
   web.dependOn(catalogHttp);
   web.dependOn(paymentsHttp, { addressEnvVar: 'PAYMENTS_API_URL' });
-  web.configureEnvironment(prod, { image: 'ghcr.io/acme/web:3.0.9' });
 
   const orders = new Worker(storefront, 'order-worker', {
     image: 'ghcr.io/acme/order-worker:0.9.4',

@@ -8,6 +8,7 @@ import type { Environment } from './environment';
 import { fail } from './errors';
 import type { ExternalService } from './external-service';
 import type { GitOpsDelivery } from './gitops';
+import { ReleaseLedger } from './ledger';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
@@ -36,6 +37,11 @@ export interface OrganizationProps {
    * @default IsolationMode.LEAST_PRIVILEGE
    */
   readonly isolation?: IsolationMode;
+  /**
+   * The release ledger pinning each component's image per environment.
+   * @default - no ledger: images come from the components and their environment overrides
+   */
+  readonly releases?: ReleaseLedger;
 }
 
 /**
@@ -67,6 +73,8 @@ export class Organization extends Chart {
   public readonly defaultResources: ResourceRequirements;
   /** Isolation mode of the network policies. */
   public readonly isolation: IsolationMode;
+  /** The release ledger, if any. */
+  public readonly releases?: ReleaseLedger;
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
   private rendered?: RenderedOrganization;
@@ -76,6 +84,7 @@ export class Organization extends Chart {
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
     this.isolation = props.isolation ?? IsolationMode.LEAST_PRIVILEGE;
+    this.releases = props.releases;
     if (!Object.values(IsolationMode).includes(this.isolation)) {
       fail(this, `isolation mode '${this.isolation}' is unknown`, 'use IsolationMode.LEAST_PRIVILEGE or IsolationMode.OPENCHOREO_COMPATIBLE');
     }

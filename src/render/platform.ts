@@ -6,6 +6,7 @@ import { renderGitOps } from './gitops';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
+import { renderPlatformManifest } from './platform-manifest';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
@@ -40,7 +41,8 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const cellObjects = renderObjects(org, plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const connectivity = connectivityOf(plan, cellObjects);
-  return { plan, objects, connectivity, documents: [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan)] };
+  const documents = [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan, cellObjects)];
+  return { plan, objects, connectivity, documents };
 }
 
 function renderObjects(org: Organization, plan: Plan): RenderedObject[] {

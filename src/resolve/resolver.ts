@@ -5,6 +5,7 @@ import { generateName, NameLimit, stableUid } from './naming';
 import { attachNetwork, DraftCell } from './network';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan } from './plan';
+import { checkReleases } from './releases';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -91,6 +92,7 @@ export function resolveOrganization(org: Organization): Plan {
       });
     }
   }
+  checkReleases(org, drafts, problems);
   const cells = attachNetwork(drafts, new Map(org.dataPlanes.map(d => [d.name, d])), org.isolation, problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import {
-  DataPlane, DeployableComponentProps, DeploymentPipeline, Environment, Organization, PlatformApp, Project, Service,
+  DataPlane, DeployableComponentProps, DeploymentPipeline, Environment, Organization, OrganizationProps, PlatformApp, Project, Service,
 } from '../../src';
 
 /** A pinned, valid image for components that do not care about their image. */
@@ -22,8 +22,8 @@ export interface Baseline {
 }
 
 /** Declares the baseline platform in `app`. Nothing in it is invalid. */
-export function baseline(app: App): Baseline {
-  const org = new Organization(app, 'acme');
+export function baseline(app: App, orgProps: OrganizationProps = {}): Baseline {
+  const org = new Organization(app, 'acme', orgProps);
   const dataPlane = new DataPlane(org, 'eu');
   const dev = new Environment(org, 'development', { dataPlane });
   const staging = new Environment(org, 'staging', { dataPlane, defaultReplicas: 2 });

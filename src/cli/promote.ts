@@ -1,0 +1,129 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ReleaseLedger } from '../model/ledger';
+
+/** Options of a promotion. @internal */
+export interface PromoteOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly project?: string;
+  readonly component?: string;
+  /** The ledger file the app reads (relative to `cwd`). */
+  readonly ledger: string;
+  /** The command that synthesizes the app (honours CDK8S_OUTDIR). */
+  readonly app: string;
+  readonly cwd: string;
+  /** Compute and print the report without changing the ledger. */
+  readonly dryRun?: boolean;
+}
+
+/** The outcome of a promotion. @internal */
+export interface PromoteResult {
+  readonly ok: boolean;
+  readonly report: string;
+}
+
+interface PlatformSummary {
+  readonly organization: string;
+  readonly environments: {
+    [env: string]: {
+      readonly dataPlane: string;
+      readonly projects: { [project: string]: { promotedFrom: string[]; requiresApproval: boolean; components: { [c: string]: { image: string } } } };
+      readonly objects: { [key: string]: string };
+    };
+  };
+}
+
+/** Synthesizes the app into a temp folder and reads every organization's platform.json. */
+function synthesize(o: PromoteOptions, label: string): PlatformSummary[] {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-openchoreo-promote-${label}-`));
+  try {
+    const run = spawnSync(o.app, { cwd: o.cwd, shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
+    if (run.status !== 0) throw new Error(`synthesizing the app (${o.app}) failed:\n${(run.stderr || run.stdout || '').trim()}`);
+    return fs.readdirSync(outdir).filter(d => fs.existsSync(path.join(outdir, d, 'platform.json')))
+      .sort().map(d => JSON.parse(fs.readFileSync(path.join(outdir, d, 'platform.json'), 'utf8')));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Promotes releases from one environment to the next along the pipeline: checks the promotion
+ * path, pins the source's images in the target in the release ledger, re-synthesizes, and reports
+ * what changes in the target environment's rendered objects and whether it requires approval.
+ * Refuses promotions the pipeline does not allow, leaving the ledger untouched. @internal
+ */
+export function promote(o: PromoteOptions): PromoteResult {
+  const refuse = (why: string): PromoteResult => ({ ok: false, report: `promotion refused: ${why}` });
+  const before = synthesize(o, 'before');
+  const ledgerFile = path.resolve(o.cwd, o.ledger);
+  let ledger = ReleaseLedger.fromFile(ledgerFile);
+  const lines: string[] = [];
+  const moves: string[] = [];
+  let approval = false;
+  for (const org of before) {
+    const from = org.environments[o.from];
+    const to = org.environments[o.to];
+    if (!from || !to) return refuse(`organization '${org.organization}' has no environment '${!from ? o.from : o.to}' (environments: ${Object.keys(org.environments).sort().join(', ')})`);
+    const projects = Object.keys(to.projects).sort().filter(p => o.project === undefined || p === o.project);
+    if (projects.length === 0) return refuse(`project '${o.project}' is not deployed in '${o.to}'`);
+    for (const project of projects) {
+      const target = to.projects[project];
+      if (!target.promotedFrom.includes(o.from)) {
+        return refuse(`the pipeline of project '${project}' does not promote '${o.from}' to '${o.to}'`
+          + (target.promotedFrom.length ? ` ('${o.to}' is promoted from ${target.promotedFrom.map(s => `'${s}'`).join(', ')})` : ` ('${o.to}' is the pipeline's first environment)`));
+      }
+      const source = from.projects[project];
+      const components = Object.keys(source?.components ?? {}).sort().filter(c => o.component === undefined || c === o.component);
+      if (o.component !== undefined && components.length === 0) return refuse(`component '${o.component}' is not deployed in '${o.from}' for project '${project}'`);
+      approval = approval || target.requiresApproval;
+      for (const c of components) {
+        const image = source.components[c].image;
+        const current = target.components[c]?.image;
+        if (current === image) continue;
+        moves.push(`  ${project}/${c}: ${current ?? '(none)'} → ${image}`);
+        ledger = ledger.withPin(o.to, project, c, image);
+      }
+    }
+  }
+  lines.push(`Promotion ${o.from} → ${o.to}${o.project ? ` (project ${o.project}${o.component ? `, component ${o.component}` : ''})` : ''}`);
+  if (moves.length === 0) {
+    lines.push('Nothing to promote: the target already runs the source\'s releases.');
+    return { ok: true, report: lines.join('\n') };
+  }
+  lines.push('Releases:', ...moves);
+
+  const previous = fs.existsSync(ledgerFile) ? fs.readFileSync(ledgerFile, 'utf8') : undefined;
+  fs.writeFileSync(ledgerFile, ledger.toJsonString());
+  let after: PlatformSummary[];
+  try {
+    after = synthesize(o, 'after');
+  } catch (e) {
+    restore(ledgerFile, previous);
+    return refuse((e as Error).message);
+  }
+  if (o.dryRun) restore(ledgerFile, previous);
+
+  lines.push(`Changes in ${o.to} (rendered objects):`);
+  let added = 0; let changed = 0; let removed = 0;
+  for (const org of after) {
+    const old = before.find(b => b.organization === org.organization)?.environments[o.to]?.objects ?? {};
+    const now = org.environments[o.to]?.objects ?? {};
+    for (const key of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
+      if (!(key in old)) { added++; lines.push(`  added    ${key}`); } else if (!(key in now)) { removed++; lines.push(`  removed  ${key}`); } else if (old[key] !== now[key]) { changed++; lines.push(`  changed  ${key}`); }
+    }
+  }
+  lines.push(`${added} added, ${changed} changed, ${removed} removed.`);
+  lines.push(approval
+    ? `Approval: '${o.to}' requires approval. Open a pull request with the ledger change; Argo CD syncs it only when someone syncs manually.`
+    : `Approval: not required; '${o.to}' syncs automatically once the change is merged.`);
+  lines.push(o.dryRun ? `Dry run: ${o.ledger} is unchanged.` : `Ledger updated: ${o.ledger}`);
+  return { ok: true, report: lines.join('\n') };
+}
+
+function restore(file: string, content: string | undefined): void {
+  if (content === undefined) fs.rmSync(file, { force: true });
+  else fs.writeFileSync(file, content);
+}
