@@ -31,22 +31,58 @@ interface PlatformSummary {
     [env: string]: {
       readonly dataPlane: string;
       readonly projects: { [project: string]: { promotedFrom: string[]; requiresApproval: boolean; components: { [c: string]: { image: string } } } };
-      readonly objects: { [key: string]: string };
     };
   };
+  /** Rendered objects per environment: `Kind/namespace/name` → its YAML. */
+  readonly objects: { [env: string]: Map<string, string> };
 }
 
-/** Synthesizes the app into a temp folder and reads every organization's platform.json. */
+/** Synthesizes the app into a temp folder and reads every organization's platform.json and objects. */
 function synthesize(o: PromoteOptions, label: string): PlatformSummary[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-openchoreo-promote-${label}-`));
   try {
     const run = spawnSync(o.app, { cwd: o.cwd, shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
     if (run.status !== 0) throw new Error(`synthesizing the app (${o.app}) failed:\n${(run.stderr || run.stdout || '').trim()}`);
-    return fs.readdirSync(outdir).filter(d => fs.existsSync(path.join(outdir, d, 'platform.json')))
-      .sort().map(d => JSON.parse(fs.readFileSync(path.join(outdir, d, 'platform.json'), 'utf8')));
+    return fs.readdirSync(outdir).filter(d => fs.existsSync(path.join(outdir, d, 'platform.json'))).sort().map(d => {
+      const summary = JSON.parse(fs.readFileSync(path.join(outdir, d, 'platform.json'), 'utf8'));
+      const objects: { [env: string]: Map<string, string> } = {};
+      for (const [env, e] of Object.entries<any>(summary.environments)) objects[env] = readObjects(path.join(outdir, d, e.dataPlane, env));
+      return { ...summary, objects };
+    });
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The objects of the YAML files below `dir`, keyed by kind, namespace and name (our own output's layout). */
+function readObjects(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!fs.existsSync(dir)) return out;
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter(f => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml').sort();
+  for (const f of files) {
+    for (const doc of fs.readFileSync(path.join(dir, f), 'utf8').split(/^---\n/m)) {
+      const id = identity(doc);
+      if (id) out.set(id, doc);
+    }
+  }
+  return out;
+}
+
+/** `Kind/namespace/name` of a YAML document written by our emitter (top-level kind, metadata's name and namespace). */
+function identity(doc: string): string | undefined {
+  const value = (v: string) => (v.startsWith('"') ? JSON.parse(v) : v);
+  let kind: string | undefined;
+  let name = '';
+  let namespace = '';
+  let inMetadata = false;
+  for (const line of doc.split('\n')) {
+    if (/^\S/.test(line)) inMetadata = line === 'metadata:';
+    if (line.startsWith('kind: ')) kind = value(line.slice(6));
+    else if (inMetadata && line.startsWith('  name: ')) name = value(line.slice(8));
+    else if (inMetadata && line.startsWith('  namespace: ')) namespace = value(line.slice(13));
+  }
+  return kind ? `${kind}/${namespace}/${name}` : undefined;
 }
 
 /**
@@ -109,10 +145,19 @@ export function promote(o: PromoteOptions): PromoteResult {
   lines.push(`Changes in ${o.to} (rendered objects):`);
   let added = 0; let changed = 0; let removed = 0;
   for (const org of after) {
-    const old = before.find(b => b.organization === org.organization)?.environments[o.to]?.objects ?? {};
-    const now = org.environments[o.to]?.objects ?? {};
-    for (const key of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
-      if (!(key in old)) { added++; lines.push(`  added    ${key}`); } else if (!(key in now)) { removed++; lines.push(`  removed  ${key}`); } else if (old[key] !== now[key]) { changed++; lines.push(`  changed  ${key}`); }
+    const old = before.find(b => b.organization === org.organization)?.objects[o.to] ?? new Map<string, string>();
+    const now = org.objects[o.to] ?? new Map<string, string>();
+    for (const key of [...new Set([...old.keys(), ...now.keys()])].sort()) {
+      if (!old.has(key)) {
+        added++;
+        lines.push(`  added    ${key}`);
+      } else if (!now.has(key)) {
+        removed++;
+        lines.push(`  removed  ${key}`);
+      } else if (old.get(key) !== now.get(key)) {
+        changed++;
+        lines.push(`  changed  ${key}`);
+      }
     }
   }
   lines.push(`${added} added, ${changed} changed, ${removed} removed.`);

@@ -41,7 +41,7 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const cellObjects = renderObjects(org, plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const connectivity = connectivityOf(plan, cellObjects);
-  const documents = [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan, cellObjects)];
+  const documents = [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan)];
   return { plan, objects, connectivity, documents };
 }
 
