@@ -38,9 +38,9 @@ describe('example platform', () => {
     expect(count('AppProject')).toBe(3);
     expect(count('Application')).toBe(9);
     expect(count('GitRepository')).toBe(1);
-    expect(count('Kustomization')).toBe(6);
+    expect(count('Kustomization')).toBe(6 + 1); // + the tenants' access
     expect(count('RoleBinding')).toBe(6);
-    expect(objects.length).toBe(108 + 12 + 21);
+    expect(objects.length).toBe(108 + 12 + 22);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -79,7 +79,8 @@ describe('example platform', () => {
     // kustomizations for the organization, the data plane, 3 environments and 6 cells
     // + Argo CD (projects, app-of-apps, 3 application files) and Flux (source, kustomizations, tenant)
     // with their kustomizations (gitops, argocd, 3 environments, flux-system)
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 1); // + platform.json
+    // + flux-tenants (2 files and a kustomization) and platform.json
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

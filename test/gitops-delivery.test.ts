@@ -94,6 +94,9 @@ describe('Flux', () => {
       { apiGroups: [''], resources: ['namespaces'], resourceNames: cells, verbs: ['get', 'update', 'patch', 'delete'] },
     ]);
     const bindings = objects.filter(o => o.kind === 'RoleBinding' && o.metadata.name === 'acme-shop-reconciler');
+    const access = one(objects, 'Kustomization', 'acme-tenant-access');
+    expect(access.spec).toMatchObject({ path: './deploy/acme/eu/flux-tenants', retryInterval: '1m', prune: true });
+    expect(access.spec.serviceAccountName).toBeUndefined();
     expect(bindings.map(b => b.metadata.namespace).sort()).toEqual(cells);
     expect(bindings[0].subjects).toEqual([{ kind: 'ServiceAccount', name: 'acme-shop-reconciler', namespace: 'flux-system' }]);
     expect(one(objects, 'ClusterRole', 'acme-shop-reconciler-objects').rules).toEqual([

@@ -38,7 +38,7 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
 
   test('a kustomization.yaml at every level: organization, data plane, environments, projects', () => {
     const folders = kustomizedFolders(root);
-    const expected = ['acme', 'acme/eu-west', 'acme/eu-west/flux-system', 'acme/gitops', 'acme/gitops/argocd',
+    const expected = ['acme', 'acme/eu-west', 'acme/eu-west/flux-system', 'acme/eu-west/flux-tenants', 'acme/gitops', 'acme/gitops/argocd',
       ...['development', 'production', 'staging'].map(e => `acme/gitops/argocd/eu-west-${e}`),
       ...['development', 'production', 'staging'].flatMap(e => [`acme/eu-west/${e}`, `acme/eu-west/${e}/payments`, `acme/eu-west/${e}/storefront`])];
     if (layout === OutputLayout.FILE_PER_RESOURCE) {
@@ -58,8 +58,8 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       const files = objectsBelow(path.join(root, folder));
       expect(built.map(key).sort()).toEqual(files.map(key).sort());
     }
-    // 108 objects in the cells, 12 Argo CD and 21 Flux objects
-    expect(kustomize(path.join(root, 'acme'))).toHaveLength(141);
+    // 108 objects in the cells, 12 Argo CD and 22 Flux objects
+    expect(kustomize(path.join(root, 'acme'))).toHaveLength(142);
     expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(36);
     expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(19);
   });

@@ -220,8 +220,26 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
       }
       for (const [project, allCells] of [...byProject.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const cells = allCells.filter(c => c.dataPlane === dataPlane);
-        if (cells.length > 0) out.push(...tenant(d, org, project, cells, kindsOf(manifestsOf(cells)), dir));
+        if (cells.length > 0) out.push(...tenant(d, org, project, cells, kindsOf(manifestsOf(cells)), dir, `${dataPlane}/flux-tenants`));
       }
+      // The tenants' RoleBindings live in their cells, which the tenants create themselves: a
+      // separate Kustomization (the controller's own account) applies them and retries until the
+      // namespaces exist, so the bootstrap folder never waits on a namespace.
+      out.push({
+        dir,
+        group: 'kustomizations',
+        isComponent: false,
+        manifest: Kustomization.manifest({
+          metadata: { name: `${org}-tenant-access`, namespace: d.fluxNamespace, labels },
+          spec: {
+            interval: d.interval,
+            retryInterval: '1m',
+            path: `./${repoPath(d, org, dataPlane, 'flux-tenants')}`,
+            sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: org },
+            prune: true,
+          },
+        }),
+      });
     }
   }
   return out;
@@ -236,7 +254,7 @@ function tenantName(org: string, project: string): string {
  * exactly its cells (create its namespaces; within them, exactly the kinds the project emits).
  */
 function tenant(
-  d: PlanDelivery, org: string, project: string, cells: Cell[], kinds: Array<{ group: string; kind: string }>, dir: string,
+  d: PlanDelivery, org: string, project: string, cells: Cell[], kinds: Array<{ group: string; kind: string }>, dir: string, accessDir: string,
 ): RenderedObject[] {
   const sa = tenantName(org, project);
   const labels = { [Labels.NAMESPACE]: org, [Labels.PROJECT]: project, [Labels.MANAGED_BY]: MANAGED_BY };
@@ -279,8 +297,8 @@ function tenant(
       }),
     },
     ...cells.map(cell => ({
-      dir,
-      group,
+      dir: accessDir,
+      group: project,
       isComponent: false,
       manifest: object<k8s.KubeRoleBindingProps>('rbac.authorization.k8s.io/v1', 'RoleBinding', {
         metadata: { name: sa, namespace: cell.namespace, labels },
