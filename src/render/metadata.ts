@@ -1,12 +1,20 @@
 import { Labels, MANAGED_BY } from '../resolve/labels';
 import { Cell, PlanComponent } from '../resolve/plan';
 
+// One labels object per component, shared by its objects (the writer only reads them).
+const objectLabels = new WeakMap<PlanComponent, Record<string, string>>();
+
 /** Metadata of an object that belongs to a component in a cell. @internal */
 export function componentMetadata(cell: Cell, c: PlanComponent, name: string, annotations?: Record<string, string>) {
+  let labels = objectLabels.get(c);
+  if (!labels) {
+    labels = { ...c.labels, [Labels.MANAGED_BY]: MANAGED_BY };
+    objectLabels.set(c, labels);
+  }
   return {
     name,
     namespace: cell.namespace,
-    labels: { ...c.labels, [Labels.MANAGED_BY]: MANAGED_BY },
+    labels,
     ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
   };
 }

@@ -1,8 +1,5 @@
 import { cellLabels, componentMetadata } from './metadata';
-import {
-  CiliumNetworkPolicy, CiliumNetworkPolicySpecEgress, CiliumNetworkPolicySpecEgressToPorts, CiliumNetworkPolicySpecEgressToPortsPortsProtocol,
-  CiliumNetworkPolicySpecIngress, CiliumNetworkPolicySpecIngressToPorts,
-} from '../imports/cilium.io';
+import { CiliumNetworkPolicy, CiliumNetworkPolicySpecEgressToPortsPortsProtocol } from '../imports/cilium.io';
 import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
 
 const NAMESPACE_KEY = 'k8s:io.kubernetes.pod.namespace';
@@ -35,9 +32,15 @@ export function renderCiliumPolicies(cell: Cell): any[] {
   return [baseline];
 }
 
-/** The component's own policy. @internal */
+/**
+ * The component's own policy. Written as plain JSON (cilium.io field names such as `toFQDNs`,
+ * which the generated bindings rename), one per component and environment, so no conversion pass
+ * runs per object; the test suite validates every one against the CRD schema. @internal
+ */
 export function renderCiliumComponentPolicy(cell: Cell, c: PlanComponent): any {
-  return CiliumNetworkPolicy.manifest({
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
     metadata: componentMetadata(cell, c, `openchoreo-${c.name}`),
     spec: {
       endpointSelector: { matchLabels: c.labels },
@@ -46,7 +49,7 @@ export function renderCiliumComponentPolicy(cell: Cell, c: PlanComponent): any {
       ingress: c.network.ingress.map(r => ingressRule(r)),
       egress: c.network.egress.map(r => egressRule(r)),
     },
-  });
+  };
 }
 
 function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; matchExpressions?: any[] } {
@@ -72,18 +75,27 @@ function ports(rule: PlanNetworkRule) {
   }];
 }
 
-function ingressRule(rule: PlanNetworkRule): CiliumNetworkPolicySpecIngress {
-  const toPorts = ports(rule) as CiliumNetworkPolicySpecIngressToPorts[] | undefined;
+/** A Cilium rule in its JSON form (the subset we emit). */
+interface CiliumRuleJson {
+  readonly fromEndpoints?: Array<ReturnType<typeof selector>>;
+  readonly toEndpoints?: Array<ReturnType<typeof selector>>;
+  readonly toFQDNs?: Array<{ readonly matchName: string }>;
+  readonly toCIDRSet?: Array<{ readonly cidr: string }>;
+  readonly toPorts?: ReturnType<typeof ports>;
+}
+
+function ingressRule(rule: PlanNetworkRule): CiliumRuleJson {
+  const toPorts = ports(rule);
   return { fromEndpoints: [selector(rule.peer)], ...(toPorts ? { toPorts } : {}) };
 }
 
-function egressRule(rule: PlanNetworkRule): CiliumNetworkPolicySpecEgress {
-  const toPorts = ports(rule) as CiliumNetworkPolicySpecEgressToPorts[] | undefined;
+function egressRule(rule: PlanNetworkRule): CiliumRuleJson {
+  const toPorts = ports(rule);
   const withPorts = toPorts ? { toPorts } : {};
   switch (rule.peer.kind) {
-    case 'fqdn': return { toFqdNs: [{ matchName: rule.peer.fqdn! }], ...withPorts };
-    case 'cidrs': return { toCidrSet: rule.peer.cidrs!.map(cidr => ({ cidr })), ...withPorts };
-    case 'anywhere': return { toCidrSet: [{ cidr: '0.0.0.0/0' }], ...withPorts };
+    case 'fqdn': return { toFQDNs: [{ matchName: rule.peer.fqdn! }], ...withPorts };
+    case 'cidrs': return { toCIDRSet: rule.peer.cidrs!.map(cidr => ({ cidr })), ...withPorts };
+    case 'anywhere': return { toCIDRSet: [{ cidr: '0.0.0.0/0' }], ...withPorts };
     default: return { toEndpoints: [selector(rule.peer)], ...withPorts };
   }
 }
