@@ -1,4 +1,4 @@
-import { Labels } from './labels';
+import { Labels, MANAGED_BY } from './labels';
 import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
 import { DataPlane } from '../model/data-plane';
 import { Visibility } from '../model/endpoint';
@@ -37,7 +37,7 @@ export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>
     const widened: string[] = [];
     const cellsOfEnv: PlanPeer = {
       kind: 'cells',
-      namespaceLabels: { [Labels.NAMESPACE]: cell.organization, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: 'cdk8s-openchoreo' },
+      namespaceLabels: { [Labels.NAMESPACE]: cell.organization, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: MANAGED_BY },
     };
     const components: PlanComponent[] = cell.components.map(c => {
       const ingress: PlanNetworkRule[] = [];
