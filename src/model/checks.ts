@@ -35,6 +35,14 @@ export function suggestDnsLabel(value: string, max = 63): string {
   return s.length > 0 ? s : 'my-name';
 }
 
+/** Validates a Go duration such as `1h` or `5m30s`. @internal */
+export function checkDuration(scope: IConstruct, what: string, value: string): string {
+  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value)) {
+    fail(scope, `${what} '${value}' is not a duration`, "use a Go duration such as '1h' or '5m'");
+  }
+  return value;
+}
+
 /** Validates a TCP/UDP port number. @internal */
 export function checkPort(scope: IConstruct, what: string, port: number): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkLabels } from './checks';
+import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
 import { NetworkPolicyProvider, PodPeer } from './network';
 import { Organization } from './organization';
@@ -105,10 +105,7 @@ export class DataPlane extends Construct {
     this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'data plane name', props.name ?? id);
     this.secretStore = checkDnsLabel(this, 'secretStore', props.secretStore ?? 'default', 253);
-    this.secretRefreshInterval = props.secretRefreshInterval ?? '1h';
-    if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(this.secretRefreshInterval)) {
-      fail(this, `secretRefreshInterval '${this.secretRefreshInterval}' is not a duration`, "use a Go duration such as '1h' or '15m'");
-    }
+    this.secretRefreshInterval = checkDuration(this, 'secretRefreshInterval', props.secretRefreshInterval ?? '1h');
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';
     if (!/^https:\/\/[^\s]+$/.test(this.apiServer)) fail(this, `apiServer '${this.apiServer}' is not an https URL`, "use the cluster's API URL, e.g. 'https://eu-west.k8s.example.com'");

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkDuration } from './checks';
 import { fail } from './errors';
 import { Organization } from './organization';
 
@@ -87,8 +88,7 @@ export class GitOpsDelivery extends Construct {
     if (this.tools.length === 0) fail(this, 'tools is empty', 'list GitOpsTool.ARGO_CD, GitOpsTool.FLUX or both');
     this.argoCdNamespace = props.argoCdNamespace ?? 'argocd';
     this.fluxNamespace = props.fluxNamespace ?? 'flux-system';
-    this.interval = props.interval ?? '5m';
-    if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(this.interval)) fail(this, `interval '${this.interval}' is not a duration`, "use a Go duration such as '5m'");
+    this.interval = checkDuration(this, 'interval', props.interval ?? '5m');
     this.organization._register('GitOpsDelivery', 'delivery', this);
   }
 }

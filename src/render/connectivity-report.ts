@@ -1,3 +1,4 @@
+import { cellsByEnvironment, manifestsByNamespace } from './grouping';
 import type { RenderedObject } from './platform';
 import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from '../report/connectivity';
 import { connectivityMarkdown } from '../report/connectivity-markdown';
@@ -27,20 +28,8 @@ const DNS_ID = 'dns';
  * than from the model. @internal
  */
 export function connectivityOf(plan: Plan, objects: RenderedObject[]): EnvironmentConnectivity[] {
-  const groups = new Map<string, Cell[]>();
-  for (const cell of plan.cells) {
-    const key = `${cell.dataPlane}/${cell.environment}`;
-    if (groups.has(key)) groups.get(key)!.push(cell);
-    else groups.set(key, [cell]);
-  }
-  const byNamespace = new Map<string, any[]>();
-  for (const o of objects) {
-    const ns = o.manifest.kind === 'Namespace' ? o.manifest.metadata.name : o.manifest.metadata.namespace;
-    if (!ns) continue;
-    if (byNamespace.has(ns)) byNamespace.get(ns)!.push(o.manifest);
-    else byNamespace.set(ns, [o.manifest]);
-  }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, cells]) => {
+  const byNamespace = manifestsByNamespace(objects);
+  return cellsByEnvironment(plan.cells).map(([, cells]) => {
     const net = cells[0].network;
     const names = new Map<string, string>();
     const manifests: any[] = [];

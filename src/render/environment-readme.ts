@@ -1,4 +1,5 @@
 import type { RenderedDocument } from './connectivity-report';
+import { cellsByEnvironment } from './grouping';
 import { Visibility } from '../model/endpoint';
 import { Cell, Plan } from '../resolve/plan';
 
@@ -14,13 +15,7 @@ const VISIBILITY_NAMES: Record<string, string> = {
  * gateways as a Mermaid diagram and a table, so a reviewer sees a change as a picture. @internal
  */
 export function renderEnvironmentReadmes(plan: Plan): RenderedDocument[] {
-  const groups = new Map<string, Cell[]>();
-  for (const cell of plan.cells) {
-    const key = `${cell.dataPlane}/${cell.environment}`;
-    if (groups.has(key)) groups.get(key)!.push(cell);
-    else groups.set(key, [cell]);
-  }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([dir, cells]) => ({
+  return cellsByEnvironment(plan.cells).map(([dir, cells]) => ({
     file: `${dir}/README.md`,
     content: environmentReadme(cells),
   }));

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { cellsByEnvironment, groupBy, manifestsByNamespace } from './grouping';
 import { object } from './json';
 import type { RenderedObject } from './platform';
 import { Application, AppProject } from '../imports/argoproj.io';
@@ -33,7 +34,7 @@ function providersOf(cell: Cell): string[] {
  * cycle share a wave. Waves start at 1 (0 is for platform objects). @internal
  */
 export function projectWaves(cells: Cell[]): Map<string, number> {
-  const needs = new Map<string, string[]>(cells.map(cell => [cell.project, providersOf(cell)]));
+  const needs = dependencyEdges(cells);
   const wave = new Map<string, number>([...needs.keys()].map(p => [p, 1]));
   // Relax at most |projects| times: enough for any acyclic chain; cycles stop growing at the cap.
   for (let round = 0; round < needs.size; round++) {
@@ -52,9 +53,13 @@ export function projectWaves(cells: Cell[]): Map<string, number> {
   return wave;
 }
 
+/** Project → the projects it depends on, within one environment. */
+function dependencyEdges(cells: Cell[]): Map<string, string[]> {
+  return new Map(cells.map(cell => [cell.project, providersOf(cell)]));
+}
+
 /** Projects that depend on each other (directly or through others) cannot wait for each other. */
-function inCycle(cells: Cell[], from: string, to: string): boolean {
-  const edges = new Map<string, string[]>(cells.map(cell => [cell.project, providersOf(cell)]));
+function inCycle(edges: Map<string, string[]>, from: string, to: string): boolean {
   const seen = new Set<string>();
   const stack = [to];
   while (stack.length > 0) {
@@ -82,17 +87,10 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
   if (!d) return [];
   const org = plan.organization.name;
   const out: RenderedObject[] = [];
-  const byProject = new Map<string, Cell[]>();
-  const byEnv = new Map<string, Cell[]>();
-  for (const cell of plan.cells) {
-    byProject.set(cell.project, [...(byProject.get(cell.project) ?? []), cell]);
-    const key = `${cell.dataPlane}/${cell.environment}`;
-    byEnv.set(key, [...(byEnv.get(key) ?? []), cell]);
-  }
-  const manifestsOf = (cells: Cell[]) => {
-    const namespaces = new Set(cells.map(c => c.namespace));
-    return objects.map(o => o.manifest).filter(m => namespaces.has(m.metadata.namespace) || (m.kind === 'Namespace' && namespaces.has(m.metadata.name)));
-  };
+  const projects = [...groupBy(plan.cells, c => c.project).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const environments = cellsByEnvironment(plan.cells);
+  const byNamespace = manifestsByNamespace(objects);
+  const manifestsOf = (cells: Cell[]) => cells.flatMap(c => byNamespace.get(c.namespace) ?? []);
   const labels = { [Labels.NAMESPACE]: org, [Labels.MANAGED_BY]: MANAGED_BY };
 
   if (d.argoCd) {
@@ -112,7 +110,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
         },
       }),
     });
-    for (const [project, cells] of [...byProject.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [project, cells] of projects) {
       const kinds = kindsOf(manifestsOf(cells));
       out.push({
         dir,
@@ -130,7 +128,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
         }),
       });
     }
-    for (const [key, cells] of [...byEnv.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, cells] of environments) {
       const [dataPlane, environment] = key.split('/');
       const waves = projectWaves(cells);
       const appsDir = `${dir}/${dataPlane}-${environment}`;
@@ -188,12 +186,13 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
           spec: { url: d.repoUrl, ref: { branch: d.revision }, interval: d.interval },
         }),
       });
-      for (const [key, cells] of [...byEnv.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const [key, cells] of environments) {
         const [plane, environment] = key.split('/');
         if (plane !== dataPlane) continue;
         const name = (project: string) => generateName(NameLimit.SUBDOMAIN, org, project, environment);
+        const edges = dependencyEdges(cells);
         for (const cell of [...cells].sort((a, b) => (a.project < b.project ? -1 : 1))) {
-          const providers = providersOf(cell).filter(p => !inCycle(cells, cell.project, p));
+          const providers = edges.get(cell.project)!.filter(p => !inCycle(edges, cell.project, p));
           out.push({
             dir,
             group: 'kustomizations',
@@ -218,7 +217,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
           });
         }
       }
-      for (const [project, allCells] of [...byProject.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const [project, allCells] of projects) {
         const cells = allCells.filter(c => c.dataPlane === dataPlane);
         if (cells.length > 0) out.push(...tenant(d, org, project, cells, kindsOf(manifestsOf(cells)), dir, `${dataPlane}/flux-tenants`));
       }
