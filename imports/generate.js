@@ -6,7 +6,10 @@
 //
 // Reads imports/kinds.json (the single list of kinds this library emits) and writes:
 //   src/imports/<group>.ts      cdk8s bindings for the CRD kinds (cdk8s import),
-//                               limited to the CRDs and versions listed in kinds.json
+//                               limited to the CRDs and versions listed in kinds.json;
+//                               a kind marked "bindings": false gets a schema only (its
+//                               bindings would be megabytes of TypeScript that every
+//                               compile pays for: EnvoyProxy, WorkflowTemplate)
 //   test/schemas/*.json         JSON schemas used by test/support/schema-validator.ts
 //   test/schemas/index.json     "apiVersion/kind" -> schema file (+ definition name)
 //
@@ -98,9 +101,12 @@ function loadKinds() {
       fail(`${where}: needs string "apiVersion" and "kind"`);
     }
     for (const key of Object.keys(entry)) {
-      if (!['apiVersion', 'kind', 'crd'].includes(key)) fail(`${where}: unknown key "${key}"`);
+      if (!['apiVersion', 'kind', 'crd', 'bindings'].includes(key)) fail(`${where}: unknown key "${key}"`);
     }
     if (entry.crd !== undefined && typeof entry.crd !== 'string') fail(`${where}: "crd" must be a path`);
+    if (entry.bindings !== undefined && (entry.bindings !== false || entry.crd === undefined)) {
+      fail(`${where}: "bindings" may only be false, on a CRD kind (schema only, no cdk8s bindings)`);
+    }
     const key = `${entry.apiVersion}/${entry.kind}`;
     if (seen.has(key)) fail(`${where}: duplicate ${key}`);
     seen.add(key);
@@ -216,6 +222,7 @@ function generateBindings(crdKinds) {
   if (!fs.existsSync(CDK8S_BIN)) fail(`${CDK8S_BIN} not found; run npm install first`);
   const groups = new Map(); // group -> Map(crdDoc -> { crdDoc, versions:Set, sources:Set })
   for (const k of crdKinds) {
+    if (k.bindings === false) continue; // schema only: the renderer writes plain JSON
     if (!groups.has(k.group)) groups.set(k.group, new Map());
     const crds = groups.get(k.group);
     if (!crds.has(k.crdDoc)) crds.set(k.crdDoc, { crdDoc: k.crdDoc, versions: new Set(), sources: new Set() });
