@@ -6,6 +6,8 @@ export * from './model/project';
 export * from './model/component';
 export * from './model/component-kinds';
 export * from './model/endpoint';
+export * from './model/gateway';
+export * from './model/api-policy';
 export * from './model/external-service';
 export * from './model/network';
 export * from './model/gitops';

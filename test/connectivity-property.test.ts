@@ -21,7 +21,12 @@ function generate(seed: number, provider: NetworkPolicyProvider, isolation: Isol
   const pick = <T>(xs: T[]): T => xs[rnd(xs.length)];
 
   const org = new Organization(testApp(), 'acme', { isolation });
-  const dataPlane = new DataPlane(org, 'dp', { networkPolicyProvider: provider, acceptWiderNetworkRules: provider === NetworkPolicyProvider.KUBERNETES });
+  const dataPlane = new DataPlane(org, 'dp', {
+    networkPolicyProvider: provider,
+    acceptWiderNetworkRules: provider === NetworkPolicyProvider.KUBERNETES,
+    externalGateway: { domain: 'apps.acme.example' },
+    internalGateway: { domain: 'internal.acme.example' },
+  });
   const dev = new Environment(org, 'dev', { dataPlane });
   const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [new Environment(org, 'prod', { dataPlane })] }] });
   const externals = Array.from({ length: rnd(3) }, (_, i) => new ExternalService(org, `ext${i}`, rnd(2) === 0
@@ -39,8 +44,15 @@ function generate(seed: number, provider: NetworkPolicyProvider, isolation: Isol
           : kind === 2 ? new WebApplication(project, `c${i}`, props) : new Service(project, `c${i}`, props);
       if (kind >= 2) {
         for (let e = 0; e < rnd(4); e++) {
-          const visibility = [Visibility.ORGANIZATION, Visibility.INTERNAL, Visibility.PUBLIC].filter(() => rnd(3) === 0);
-          c.addEndpoint(`ep${e}`, { port: 8000 + e, type: pick(TYPES), visibility });
+          const type = pick(TYPES);
+          // only HTTP-like and gRPC endpoints can be exposed through the gateways
+          const candidates = [Visibility.ORGANIZATION, ...(L7_TYPES.includes(type) ? [Visibility.INTERNAL, Visibility.PUBLIC] : [])];
+          const visibility = candidates.filter(() => rnd(3) === 0);
+          const exposed = visibility.some(v => v !== Visibility.ORGANIZATION);
+          // Services share a host name per environment: their routes need prefixes of their own
+          const route = exposed && kind === 3 && type !== EndpointType.GRPC ? { pathPrefix: `/${project.name}-c${i}-ep${e}` } : undefined;
+          // the Service port and the container port differ half of the time
+          c.addEndpoint(`ep${e}`, { port: 8000 + e, targetPort: rnd(2) === 0 ? undefined : 9000 + e, type, visibility, route });
         }
       }
       components.push(c);
@@ -63,7 +75,7 @@ function generate(seed: number, provider: NetworkPolicyProvider, isolation: Isol
       c.dependOn(ep, { addressEnvVar: `DEP_${ep.component.project.name}_${ep.component.name}_${ep.name}`.toUpperCase(), httpRules: rules });
       if (isolation === IsolationMode.LEAST_PRIVILEGE) {
         const l7 = l7Rendered && rules ? rules.map(r => `${r.method ?? '*'} ${r.path === undefined ? '*' : regex(r.path)}`).sort() : undefined;
-        expected.push({ from: id(c), to: id(ep.component), port: ep.port, protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP', ...(l7 ? { l7 } : {}) });
+        expected.push({ from: id(c), to: id(ep.component), port: ep.targetPort, protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP', ...(l7 ? { l7 } : {}) });
       }
     }
     for (const ext of externals) {
@@ -79,12 +91,15 @@ function generate(seed: number, provider: NetworkPolicyProvider, isolation: Isol
   for (const p of components) {
     for (const ep of p.endpoints) {
       const protocol = ep.type === EndpointType.UDP ? 'UDP' : 'TCP';
-      if (ep.isVisibleTo(Visibility.INTERNAL)) expected.push({ from: 'gateway:internal', to: id(p), port: ep.port, protocol });
-      if (ep.isVisibleTo(Visibility.PUBLIC)) expected.push({ from: 'gateway:external', to: id(p), port: ep.port, protocol });
+      // flows arrive on the pods' container ports
+      if (ep.isVisibleTo(Visibility.INTERNAL)) expected.push({ from: 'gateway:internal', to: id(p), port: ep.targetPort, protocol });
+      if (ep.isVisibleTo(Visibility.PUBLIC)) expected.push({ from: 'gateway:external', to: id(p), port: ep.targetPort, protocol });
       if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) {
         for (const c of components) {
           const sameCell = c.project === p.project;
-          if (c !== p && (sameCell || ep.isVisibleTo(Visibility.ORGANIZATION))) expected.push({ from: id(c), to: id(p), port: ep.port, protocol });
+          if (c !== p && (sameCell || ep.isVisibleTo(Visibility.ORGANIZATION))) {
+            expected.push({ from: id(c), to: id(p), port: ep.targetPort, protocol });
+          }
         }
       }
     }

@@ -1,14 +1,14 @@
 import { buildPlatform } from '../examples/platform/main';
 import {
   DataPlane, DeploymentPipeline, Environment, EndpointType, ExternalService, Organization, PlatformApp, Project,
-  ScheduledTask, SecretRef, Service, Visibility, Worker,
+  RateLimitUnit, ScheduledTask, SecretRef, Service, Visibility, Worker,
 } from '../src';
 import { testApp } from './support/synth';
 
 /** Declares the same platform, visiting every list in the given order. */
 function declare(app: PlatformApp, order: (xs: number[]) => number[]): void {
   const org = new Organization(app, 'acme');
-  const dp = new DataPlane(org, 'dp');
+  const dp = new DataPlane(org, 'dp', { internalGateway: { domain: 'internal.acme.example' } });
   const envs: Record<string, Environment> = {};
   for (const i of order([0, 1, 2])) {
     const name = ['dev', 'staging', 'prod'][i];
@@ -33,7 +33,19 @@ function declare(app: PlatformApp, order: (xs: number[]) => number[]): void {
       }
       const s = new Service(project, id, { image: `reg.example/${id}:1.0.${p}`, env: { Z: '1', A: '2' } });
       for (const e of order([0, 1])) {
-        s.addEndpoint(`ep${e}`, { port: 8080 + e, type: e === 0 ? EndpointType.HTTP : EndpointType.GRPC, visibility: [Visibility.ORGANIZATION] });
+        const ep = s.addEndpoint(`ep${e}`, {
+          port: 8080 + e,
+          type: e === 0 ? EndpointType.HTTP : EndpointType.GRPC,
+          visibility: [Visibility.ORGANIZATION, ...(e === 0 ? [Visibility.INTERNAL] : [])],
+        });
+        if (e !== 0) continue;
+        // route options of different scopes, declared in any order
+        const calls = [
+          () => ep.configureRoute({ pathPrefix: `/${project.name}-${id}`, policy: { rateLimit: { requests: 10, unit: RateLimitUnit.SECOND } } }),
+          () => ep.configureRoute({ policy: { timeout: { request: '5s' } } }, { environment: envs.prod }),
+          () => ep.configureRoute({ policy: { responseHeaders: { set: { 'X-B': 'b', 'X-A': 'a' }, remove: ['Server', 'Date'] } } }, { visibility: Visibility.INTERNAL }),
+        ];
+        for (const i of order([0, 1, 2])) calls[i]();
       }
       services.push(s);
     }
@@ -67,7 +79,10 @@ describe('deterministic output', () => {
     const rotated = testApp();
     declare(rotated, xs => [...xs.slice(1), ...xs.slice(0, 1)]);
     const f = forward.synthFiles();
-    expect(Object.keys(f)).toHaveLength(3 * 3 * 6 + 3 * 2 + (1 + 1 + 3 + 9) + 1); // + platform.json
+    // 9 cells × 6 files, a README and a report per environment, kustomizations (organization, data
+    // plane, 3 environments, 9 cells, the platform folder), the platform's gateways and platform.json
+    expect(Object.keys(f)).toHaveLength(3 * 3 * 6 + 3 * 2 + (1 + 1 + 3 + 9 + 1) + 1 + 1);
+    expect(f['acme/dp/prod/proj1/c1.yaml']).toContain('kind: BackendTrafficPolicy');
     expect(reverse.synthFiles()).toEqual(f);
     expect(rotated.synthFiles()).toEqual(f);
   });

@@ -16,8 +16,8 @@ describe('example platform', () => {
   });
 
   test('object counts by kind', () => {
-    // 2 projects × 3 environments
-    expect(count('Namespace')).toBe(6);
+    // 2 projects × 3 environments, and the gateway namespace
+    expect(count('Namespace')).toBe(6 + 1);
     // ledger, payments-api, web, catalog, order-worker
     expect(count('Deployment')).toBe(15);
     expect(count('CronJob')).toBe(3);
@@ -28,19 +28,34 @@ describe('example platform', () => {
     // payments-api autoscales in every environment
     expect(count('HorizontalPodAutoscaler')).toBe(3);
     expect(count('PodDisruptionBudget')).toBe(6);
-    // ledger, payments-api and order-worker env secrets + catalog's secret file
-    expect(count('ExternalSecret')).toBe(12);
+    // ledger, payments-api and order-worker env secrets, catalog's secret file, the ledger's API keys
+    // per environment, and the internal gateway's certificate
+    expect(count('ExternalSecret')).toBe(12 + 3 + 1);
     expect(count('ConfigMap')).toBe(9);
     // a baseline per cell and one policy per component per environment
     expect(count('CiliumNetworkPolicy')).toBe(6 + 18);
+    // gateways: the data plane's external and internal ones, and production's own external one
+    expect(count('GatewayClass')).toBe(1);
+    expect(count('Gateway')).toBe(3);
+    expect(count('EnvoyProxy')).toBe(3);
+    expect(count('ClientTrafficPolicy')).toBe(3);
+    // payments-api (internal) and web (external) per environment, and the HTTPS redirects of the 3 gateways
+    expect(count('HTTPRoute')).toBe(2 * 3 + 3);
+    // the ledger's gRPC endpoint (internal) per environment
+    expect(count('GRPCRoute')).toBe(3);
+    // API keys on the ledger everywhere; JWT on payments-api except in development
+    expect(count('SecurityPolicy')).toBe(3 + 2);
+    // payments-api's and web's rate limits (and payments-api's retries, timeouts, circuit breaker)
+    expect(count('BackendTrafficPolicy')).toBe(2 * 3);
     // delivery: 3 AppProjects, 6 Applications and 3 app-of-apps; a GitRepository, 6 Kustomizations
-    // and per project a tenant (ServiceAccount, 2 ClusterRoles, a ClusterRoleBinding, 3 RoleBindings)
-    expect(count('AppProject')).toBe(3);
-    expect(count('Application')).toBe(9);
+    // and per project a tenant (ServiceAccount, 2 ClusterRoles, a ClusterRoleBinding, 3 RoleBindings);
+    // the platform folder: an AppProject, an Application and a Kustomization
+    expect(count('AppProject')).toBe(3 + 1);
+    expect(count('Application')).toBe(9 + 1);
     expect(count('GitRepository')).toBe(1);
-    expect(count('Kustomization')).toBe(6 + 1); // + the tenants' access
+    expect(count('Kustomization')).toBe(6 + 1 + 1); // + the tenants' access, the platform
     expect(count('RoleBinding')).toBe(6);
-    expect(objects.length).toBe(108 + 12 + 22);
+    expect(objects.length).toBe(131 + 15 + 14 + 23);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -80,7 +95,8 @@ describe('example platform', () => {
     // + Argo CD (projects, app-of-apps, 3 application files) and Flux (source, kustomizations, tenant)
     // with their kustomizations (gitops, argocd, 3 environments, flux-system)
     // + flux-tenants (2 files and a kustomization) and platform.json
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1);
+    // + the platform folder (gateways and its kustomization)
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 2);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });
@@ -95,6 +111,7 @@ describe('example platform connectivity', () => {
   test('production flows computed from the emitted policies are exactly the declared ones', () => {
     expect(edges(prod.flows)).toEqual([
       'gateway:external -> storefront/web:3000/TCP',
+      'gateway:internal -> payments/ledger:9090/TCP',
       'gateway:internal -> payments/payments-api:8080/TCP',
       'payments/payments-api -> external:stripe:443/TCP',
       'payments/payments-api -> payments/ledger:9090/TCP',

@@ -38,7 +38,7 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
 
   test('a kustomization.yaml at every level: organization, data plane, environments, projects', () => {
     const folders = kustomizedFolders(root);
-    const expected = ['acme', 'acme/eu-west', 'acme/eu-west/flux-system', 'acme/eu-west/flux-tenants', 'acme/gitops', 'acme/gitops/argocd',
+    const expected = ['acme', 'acme/eu-west', 'acme/eu-west/flux-system', 'acme/eu-west/flux-tenants', 'acme/eu-west/platform', 'acme/gitops', 'acme/gitops/argocd',
       ...['development', 'production', 'staging'].map(e => `acme/gitops/argocd/eu-west-${e}`),
       ...['development', 'production', 'staging'].flatMap(e => [`acme/eu-west/${e}`, `acme/eu-west/${e}/payments`, `acme/eu-west/${e}/storefront`])];
     if (layout === OutputLayout.FILE_PER_RESOURCE) {
@@ -58,10 +58,11 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       const files = objectsBelow(path.join(root, folder));
       expect(built.map(key).sort()).toEqual(files.map(key).sort());
     }
-    // 108 objects in the cells, 12 Argo CD and 22 Flux objects
-    expect(kustomize(path.join(root, 'acme'))).toHaveLength(142);
-    expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(36);
-    expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(19);
+    // 131 objects in the cells, 15 in the data plane's platform folder (gateways), 14 Argo CD and 23 Flux objects
+    expect(kustomize(path.join(root, 'acme'))).toHaveLength(183);
+    expect(kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(15);
+    expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(44);
+    expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(25);
   });
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {

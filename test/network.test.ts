@@ -12,7 +12,12 @@ interface Options { provider?: NetworkPolicyProvider; isolation?: IsolationMode;
 /** acme / dp / dev, projects `shop` and `billing`. */
 function platform(o: Options = {}) {
   const org = new Organization(testApp(), 'acme', { isolation: o.isolation });
-  const dataPlane = new DataPlane(org, 'dp', { networkPolicyProvider: o.provider, acceptWiderNetworkRules: o.acceptWider });
+  const dataPlane = new DataPlane(org, 'dp', {
+    networkPolicyProvider: o.provider,
+    acceptWiderNetworkRules: o.acceptWider,
+    externalGateway: { domain: 'apps.acme.example' },
+    internalGateway: { domain: 'internal.acme.example' },
+  });
   const dev = new Environment(org, 'dev', { dataPlane });
   const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [new Environment(org, 'prod', { dataPlane })] }] });
   const shop = new Project(org, 'shop', { pipeline });

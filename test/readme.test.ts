@@ -30,6 +30,12 @@ describe('README', () => {
         name: 'PAYMENTS_API_HTTP_URL',
         value: expect.stringMatching(/^http:\/\/payments-api\.dp-acme-payments-production-[0-9a-f]{8}\.svc\.cluster\.local:8080\/api\/v1$/),
       });
+      // the route its comment promises, behind OIDC sign-in and a rate limit
+      const route = objects.find(o => o.kind === 'HTTPRoute');
+      expect(route.spec.hostnames).toEqual([expect.stringMatching(/^http-web-production-acme-[0-9a-f]{8}\.apps\.acme\.example$/)]);
+      expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway-external', namespace: 'openchoreo-data-plane', sectionName: 'https' }]);
+      expect(objects.filter(o => o.kind === 'SecurityPolicy' || o.kind === 'BackendTrafficPolicy').map(o => o.spec.targetRefs[0].name))
+        .toEqual([route.metadata.name, route.metadata.name]);
       expect(fs.existsSync(path.join(outdir, 'acme/eu-west/development/connectivity.md'))).toBe(true);
     } finally {
       if (previous === undefined) delete process.env.CDK8S_OUTDIR;

@@ -1,6 +1,7 @@
 import {
-  DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService, GitOpsDelivery, GitOpsTool,
-  Organization, PlatformApp, Project, ReleaseLedger, ScheduledTask, SecretRef, Service, Visibility, WebApplication, Worker,
+  ApiAuthentication, ClientIpDetection, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
+  GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger, RetryOn,
+  ScheduledTask, SecretRef, Service, TlsVersion, Visibility, WebApplication, Worker,
 } from '../../src';
 import * as path from 'path';
 
@@ -12,13 +13,25 @@ import * as path from 'path';
 export function buildPlatform(app: PlatformApp): Organization {
   // Releases per environment come from the reviewed ledger next to this file (see `npm run promote`).
   const acme = new Organization(app, 'acme', { displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')) });
-  const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu' });
+  // Two Envoy gateways: PUBLIC endpoints on *.apps.acme.example (behind a load balancer that sets
+  // X-Forwarded-For), INTERNAL ones on *.internal.acme.example with a certificate from Vault.
+  const eu = new DataPlane(acme, 'eu-west', {
+    secretStore: 'vault-eu',
+    externalGateway: {
+      domain: 'apps.acme.example',
+      certificate: GatewayCertificate.fromCertManager('letsencrypt-dns'),
+      clientTraffic: { clientIpDetection: ClientIpDetection.xForwardedFor(1), requestTimeout: '60s' },
+    },
+    internalGateway: { domain: 'internal.acme.example', certificate: GatewayCertificate.fromSecretStore('certs/internal-acme-example') },
+  });
 
   const dev = new Environment(acme, 'development', { dataPlane: eu });
   const staging = new Environment(acme, 'staging', { dataPlane: eu, defaultReplicas: 2 });
+  // Production serves the public under acme.example on a gateway of its own, TLS 1.3 only.
   const prod = new Environment(acme, 'production', {
     dataPlane: eu, isProduction: true, defaultReplicas: 3,
     defaultResources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
+    externalGateway: { domain: 'acme.example', replicas: 3, clientTraffic: { minTlsVersion: TlsVersion.TLS_1_3, clientIpDetection: ClientIpDetection.xForwardedFor(1) } },
   });
   const pipeline = new DeploymentPipeline(acme, 'standard', {
     promotionPaths: [
@@ -42,7 +55,11 @@ export function buildPlatform(app: PlatformApp): Organization {
     image: 'ghcr.io/acme/ledger:2.3.1',
     secretEnv: { DB_PASSWORD: SecretRef.fromStore('payments/ledger-db', { property: 'password' }) },
   });
-  const ledgerGrpc = ledger.addEndpoint('grpc', { port: 9090, type: EndpointType.GRPC });
+  // The back office calls the ledger through the internal gateway with an API key.
+  const ledgerGrpc = ledger.addEndpoint('grpc', {
+    port: 9090, type: EndpointType.GRPC, visibility: [Visibility.INTERNAL],
+    route: { policy: { authentication: ApiAuthentication.apiKey({ clients: { 'back-office': SecretRef.fromStore('payments/api-keys', { property: 'back-office' }) } }) } },
+  });
 
   const paymentsApi = new Service(payments, 'payments-api', {
     image: 'ghcr.io/acme/payments-api:1.8.0',
@@ -53,7 +70,24 @@ export function buildPlatform(app: PlatformApp): Organization {
   });
   const paymentsHttp = paymentsApi.addEndpoint('http', {
     port: 8080, basePath: '/api/v1', visibility: [Visibility.ORGANIZATION, Visibility.INTERNAL],
+    // Internal callers through the gateway need a token with the right scope; the gateway sheds load.
+    route: {
+      pathPrefix: '/payments',
+      policy: {
+        authentication: ApiAuthentication.jwt({ issuer: 'https://auth.acme.example/realms/acme', jwksUri: 'https://auth.acme.example/realms/acme/protocol/openid-connect/certs', audiences: ['payments'] }),
+        authorization: [
+          { scopes: ['payments:read'], methods: [HttpMethod.GET, HttpMethod.HEAD] },
+          { scopes: ['payments:write'], methods: [HttpMethod.POST] },
+        ],
+        rateLimit: { requests: 50, unit: RateLimitUnit.SECOND },
+        retry: { attempts: 2, on: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM], perTryTimeout: '2s' },
+        timeout: { request: '10s' },
+        circuitBreaker: { maxPendingRequests: 200, maxParallelRequests: 400 },
+      },
+    },
   });
+  // Developers call the development API without tokens.
+  paymentsHttp.configureRoute({ policy: { authentication: ApiAuthentication.none() } }, { environment: dev });
   paymentsApi.dependOn(ledgerGrpc, { addressEnvVar: 'LEDGER_ADDRESS' });
   paymentsApi.dependOnExternal(stripe, { addressEnvVar: 'STRIPE_URL' });
   paymentsApi.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' }, autoscaling: { maxReplicas: 2 } });
@@ -83,7 +117,17 @@ export function buildPlatform(app: PlatformApp): Organization {
     replicas: 2,
     disruptionBudget: DisruptionBudget.minAvailablePercent(50),
   });
-  web.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+  const webHttp = web.addEndpoint('http', {
+    port: 3000, visibility: [Visibility.PUBLIC],
+    route: {
+      policy: {
+        rateLimit: { requests: 200, unit: RateLimitUnit.SECOND },
+        responseHeaders: { set: { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains', 'X-Frame-Options': 'DENY' }, remove: ['Server'] },
+      },
+    },
+  });
+  // The shop's public address in production: shop.acme.example.
+  webHttp.configureRoute({ hostLabel: 'shop' }, { environment: prod });
   web.dependOn(catalogHttp);
   web.dependOn(paymentsHttp, { addressEnvVar: 'PAYMENTS_API_URL' });
 

@@ -1,12 +1,15 @@
 // The README's worked example, kept runnable (test/readme.test.ts checks they stay identical).
 import {
-  DataPlane, DeploymentPipeline, EndpointType, Environment, ExternalService, Organization,
-  PlatformApp, Project, SecretRef, Service, Visibility, WebApplication,
+  ApiAuthentication, DataPlane, DeploymentPipeline, Environment, ExternalService, GatewayCertificate, Organization,
+  PlatformApp, Project, RateLimitUnit, SecretRef, Service, Visibility, WebApplication,
 } from '../../src';
 
 const app = new PlatformApp();
 const acme = new Organization(app, 'acme');
-const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu' });
+const eu = new DataPlane(acme, 'eu-west', {
+  secretStore: 'vault-eu',
+  externalGateway: { domain: 'apps.acme.example', certificate: GatewayCertificate.fromCertManager('letsencrypt') },
+});
 
 const dev = new Environment(acme, 'development', { dataPlane: eu });
 const prod = new Environment(acme, 'production', { dataPlane: eu, isProduction: true, defaultReplicas: 3 });
@@ -27,7 +30,15 @@ api.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' } });
 
 const shop = new Project(acme, 'storefront', { pipeline });
 const web = new WebApplication(shop, 'web', { image: 'ghcr.io/acme/web:3.1.0' });
-web.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+web.addEndpoint('http', {
+  port: 3000, visibility: [Visibility.PUBLIC], // an HTTPRoute on https://<label>.apps.acme.example
+  route: {
+    policy: {
+      authentication: ApiAuthentication.oidc({ issuer: 'https://login.acme.example', clientId: 'shop', clientSecret: SecretRef.fromStore('shop/oidc') }),
+      rateLimit: { requests: 100, unit: RateLimitUnit.SECOND },
+    },
+  },
+});
 web.dependOn(http); // injects PAYMENTS_API_HTTP_URL=http://payments-api.dp-acme-payments-<env>-<hash>.svc.cluster.local:8080/api/v1
 
 app.synth();

@@ -159,3 +159,17 @@ export function checkLabels(scope: IConstruct, what: string, labels: { [key: str
     }
   }
 }
+
+const ENVOY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+/**
+ * Validates a duration in the form Gateway API and Envoy Gateway accept (`30s`, `1m30s`, `500ms`:
+ * whole numbers with h, m, s or ms units). Undefined passes. @internal
+ */
+export function checkEnvoyDuration(scope: IConstruct, what: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !ENVOY_DURATION.test(value) || !/[1-9]/.test(value)) {
+    fail(scope, `${what} '${value}' is not a gateway duration`, "use whole numbers with h, m, s or ms units and a non-zero total, such as '30s', '1m30s' or '500ms'");
+  }
+  return value;
+}

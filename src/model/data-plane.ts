@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
+import { checkGatewaySettings, GatewayOptions } from './gateway';
 import { NetworkPolicyProvider, PodPeer } from './network';
 import { Organization } from './organization';
 
@@ -45,13 +46,39 @@ export interface DataPlaneProps {
    */
   readonly acceptWiderNetworkRules?: boolean;
   /**
-   * The pods of the external (PUBLIC) gateway, allowed to reach PUBLIC endpoints.
-   * @default - Envoy Gateway proxies of gateway `gateway-external` in namespace `openchoreo-data-plane`, running in `envoy-gateway-system`
+   * The external gateway, which routes PUBLIC endpoints (Gateway `gateway-external`).
+   * @default - none: a PUBLIC endpoint in an environment of this data plane is an error
+   * @see https://gateway.envoyproxy.io/docs/concepts/
+   */
+  readonly externalGateway?: GatewayOptions;
+  /**
+   * The internal gateway, which routes INTERNAL endpoints (Gateway `gateway-internal`).
+   * @default - none: an INTERNAL endpoint in an environment of this data plane is an error
+   */
+  readonly internalGateway?: GatewayOptions;
+  /**
+   * Namespace of the Gateway objects (and of the EnvoyProxy settings and redirect routes).
+   * @default 'openchoreo-data-plane'
+   */
+  readonly gatewayNamespace?: string;
+  /**
+   * Namespace Envoy Gateway runs the gateways' proxy pods in (its controller namespace by default).
+   * @default 'envoy-gateway-system'
+   */
+  readonly gatewayProxyNamespace?: string;
+  /**
+   * Name of the GatewayClass (Envoy Gateway's controller) the gateways use.
+   * @default 'openchoreo'
+   */
+  readonly gatewayClassName?: string;
+  /**
+   * The pods of the data plane's external gateway, allowed to reach PUBLIC endpoints.
+   * @default - Envoy Gateway's proxy pods of Gateway `gateway-external`
    */
   readonly externalGatewayPods?: PodPeer;
   /**
-   * The pods of the internal gateway, allowed to reach INTERNAL endpoints.
-   * @default - Envoy Gateway proxies of gateway `gateway-internal` in namespace `openchoreo-data-plane`, running in `envoy-gateway-system`
+   * The pods of the data plane's internal gateway, allowed to reach INTERNAL endpoints.
+   * @default - Envoy Gateway's proxy pods of Gateway `gateway-internal`
    */
   readonly internalGatewayPods?: PodPeer;
   /**
@@ -61,13 +88,13 @@ export interface DataPlaneProps {
   readonly dnsPods?: PodPeer;
 }
 
-/** Envoy Gateway's labels for the proxies of a Gateway. @internal */
-export function envoyGatewayPods(gateway: string): PodPeer {
+/** Envoy Gateway's labels for the proxy pods of a Gateway. @internal */
+export function envoyGatewayPods(gateway: string, gatewayNamespace: string, proxyNamespace: string): PodPeer {
   return {
-    namespace: 'envoy-gateway-system',
+    namespace: proxyNamespace,
     labels: {
       'gateway.envoyproxy.io/owning-gateway-name': gateway,
-      'gateway.envoyproxy.io/owning-gateway-namespace': 'openchoreo-data-plane',
+      'gateway.envoyproxy.io/owning-gateway-namespace': gatewayNamespace,
     },
   };
 }
@@ -93,6 +120,16 @@ export class DataPlane extends Construct {
   public readonly networkPolicyProvider: NetworkPolicyProvider;
   /** Whether wider-than-declared rules are accepted on the Kubernetes back-end. */
   public readonly acceptWiderNetworkRules: boolean;
+  /** The external gateway, if declared. */
+  public readonly externalGateway?: GatewayOptions;
+  /** The internal gateway, if declared. */
+  public readonly internalGateway?: GatewayOptions;
+  /** Namespace of the Gateway objects. */
+  public readonly gatewayNamespace: string;
+  /** Namespace of the gateways' proxy pods. */
+  public readonly gatewayProxyNamespace: string;
+  /** GatewayClass name. */
+  public readonly gatewayClassName: string;
   /** External gateway pods. */
   public readonly externalGatewayPods: PodPeer;
   /** Internal gateway pods. */
@@ -114,8 +151,23 @@ export class DataPlane extends Construct {
       fail(this, `networkPolicyProvider '${this.networkPolicyProvider}' is unknown`, 'use NetworkPolicyProvider.CILIUM or NetworkPolicyProvider.KUBERNETES');
     }
     this.acceptWiderNetworkRules = props.acceptWiderNetworkRules ?? false;
-    this.externalGatewayPods = checkPeer(this, 'externalGatewayPods', props.externalGatewayPods ?? envoyGatewayPods('gateway-external'));
-    this.internalGatewayPods = checkPeer(this, 'internalGatewayPods', props.internalGatewayPods ?? envoyGatewayPods('gateway-internal'));
+    this.gatewayNamespace = checkDnsLabel(this, 'gatewayNamespace', props.gatewayNamespace ?? 'openchoreo-data-plane');
+    this.gatewayProxyNamespace = checkDnsLabel(this, 'gatewayProxyNamespace', props.gatewayProxyNamespace ?? 'envoy-gateway-system');
+    this.gatewayClassName = checkDnsLabel(this, 'gatewayClassName', props.gatewayClassName ?? 'openchoreo', 253);
+    if (props.externalGateway) checkGatewaySettings(this, 'externalGateway', props.externalGateway);
+    if (props.internalGateway) checkGatewaySettings(this, 'internalGateway', props.internalGateway);
+    for (const [what, g] of [['externalGateway', props.externalGateway], ['internalGateway', props.internalGateway]] as const) {
+      if (g && g.domain === undefined) fail(this, `${what} has no domain`, "set the domain its routes are served under, e.g. domain: 'apps.acme.example'");
+    }
+    if (props.externalGateway && props.internalGateway && props.externalGateway.domain === props.internalGateway.domain) {
+      fail(this, `externalGateway and internalGateway both serve domain '${props.externalGateway.domain}'`, "give the internal gateway a domain of its own, e.g. 'internal.acme.example'");
+    }
+    this.externalGateway = props.externalGateway;
+    this.internalGateway = props.internalGateway;
+    this.externalGatewayPods = checkPeer(this, 'externalGatewayPods',
+      props.externalGatewayPods ?? envoyGatewayPods('gateway-external', this.gatewayNamespace, this.gatewayProxyNamespace));
+    this.internalGatewayPods = checkPeer(this, 'internalGatewayPods',
+      props.internalGatewayPods ?? envoyGatewayPods('gateway-internal', this.gatewayNamespace, this.gatewayProxyNamespace));
     this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
     this.organization._register('DataPlane', this.name, this);
   }

@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
-import { checkDns1035Label, checkPort } from './checks';
+import { checkApiPolicy, checkPathPrefix, RouteOptions } from './api-policy';
+import { checkDns1035Label, checkDnsLabel, checkPort } from './checks';
 import type { Component } from './component';
+import type { Environment } from './environment';
 import { fail } from './errors';
+import { Organization } from './organization';
 
 /**
  * The protocol an endpoint speaks.
@@ -60,10 +63,39 @@ export interface EndpointOptions {
    * @default - project only
    */
   readonly visibility?: Visibility[];
+  /**
+   * Routing and API policy of the endpoint's gateway routes (INTERNAL and PUBLIC visibility), in
+   * every environment. Narrow it per visibility or environment with `configureRoute`.
+   * @default - the default host name and path prefix, no API policy
+   */
+  readonly route?: RouteOptions;
+}
+
+/** Where route options apply: one visibility, one environment, or both. */
+export interface RouteScope {
+  /**
+   * The gateway visibility (INTERNAL or PUBLIC) whose route the options apply to.
+   * @default - both gateway routes of the endpoint
+   */
+  readonly visibility?: Visibility;
+  /**
+   * The environment the options apply in.
+   * @default - every environment
+   */
+  readonly environment?: Environment;
+}
+
+/** Route options recorded for a scope. @internal */
+export interface RouteLayer {
+  readonly visibility?: Visibility;
+  readonly environment?: Environment;
+  readonly options: RouteOptions;
 }
 
 const PATH = /^\/([A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/;
 const VISIBILITY_ORDER = [Visibility.PROJECT, Visibility.ORGANIZATION, Visibility.INTERNAL, Visibility.PUBLIC];
+const GATEWAY_VISIBILITIES = [Visibility.INTERNAL, Visibility.PUBLIC];
+const GATEWAY_TYPES = [EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET, EndpointType.GRPC];
 
 /**
  * A network endpoint a component offers. Create it with `component.addEndpoint(name, options)`.
@@ -84,6 +116,7 @@ export class Endpoint extends Construct {
   public readonly basePath: string;
   /** Visibilities, always including PROJECT, in a fixed order. */
   public readonly visibility: Visibility[];
+  /** @internal */ public readonly _routeLayers: RouteLayer[] = [];
 
   /** @internal */
   constructor(component: Component, name: string, options: EndpointOptions) {
@@ -111,6 +144,43 @@ export class Endpoint extends Construct {
       }
     }
     this.visibility = VISIBILITY_ORDER.filter(v => requested.has(v));
+    const exposed = this.visibility.filter(v => GATEWAY_VISIBILITIES.includes(v));
+    if (exposed.length > 0 && !GATEWAY_TYPES.includes(this.type)) {
+      fail(this, `${this.type} endpoint '${name}' is ${exposed.map(v => `Visibility.${v === Visibility.PUBLIC ? 'PUBLIC' : 'INTERNAL'}`).join(' and ')}, but the HTTP gateways cannot route ${this.type}`,
+        'keep the endpoint at PROJECT or ORGANIZATION visibility (reached inside the cluster), or serve it over HTTP or gRPC');
+    }
+    if (options.route) this.configureRoute(options.route);
+  }
+
+  /**
+   * Sets how the endpoint's gateway routes are built and which API policy they enforce. Options of
+   * a narrower scope (a visibility, an environment, or both) replace the same fields of a wider
+   * one; within a scope, later calls replace earlier ones field by field.
+   */
+  public configureRoute(options: RouteOptions, scope: RouteScope = {}): void {
+    const where = `route options${scope.visibility ? ` for ${scope.visibility === Visibility.PUBLIC ? 'PUBLIC' : 'INTERNAL'}` : ''}${scope.environment ? ` in '${scope.environment.name}'` : ''}`;
+    const exposed = this.visibility.filter(v => GATEWAY_VISIBILITIES.includes(v));
+    if (exposed.length === 0) {
+      fail(this, `${where} are set on endpoint '${this.name}', which has no gateway route (it is not INTERNAL or PUBLIC)`,
+        'add Visibility.INTERNAL or Visibility.PUBLIC to the endpoint, or remove the route options');
+    }
+    if (scope.visibility !== undefined && !exposed.includes(scope.visibility)) {
+      fail(this, `${where} target visibility '${scope.visibility}', which is not a gateway visibility of endpoint '${this.name}'`,
+        `use one of the endpoint's gateway visibilities: ${exposed.map(v => `Visibility.${v === Visibility.PUBLIC ? 'PUBLIC' : 'INTERNAL'}`).join(', ')}`);
+    }
+    const org = Organization.ofConstruct(this);
+    if (scope.environment !== undefined && scope.environment.organization !== org) {
+      fail(this, `${where} target environment '${scope.environment.node.path}', which is not an environment of organization '${org.name}'`,
+        'pass an Environment declared in the same organization');
+    }
+    if (options.hostLabel !== undefined) checkDnsLabel(this, `${where}: hostLabel`, options.hostLabel);
+    checkPathPrefix(this, `${where}: pathPrefix`, options.pathPrefix);
+    if (options.pathPrefix !== undefined && this.type === EndpointType.GRPC) {
+      fail(this, `${where}: pathPrefix '${options.pathPrefix}' is set on gRPC endpoint '${this.name}'`, 'remove pathPrefix: gRPC routes match whole host names (set hostLabel instead)');
+    }
+    checkApiPolicy(this, `${where}: policy`, options.policy);
+    this._routeLayers.push({ visibility: scope.visibility, environment: scope.environment, options });
+    org._changed();
   }
 
   /** Whether the endpoint has the given visibility. */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkInteger, checkResourceFields } from './checks';
 import { DataPlane } from './data-plane';
 import { fail } from './errors';
+import { checkGatewaySettings, EnvironmentGatewayOptions } from './gateway';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
 
@@ -34,6 +35,17 @@ export interface EnvironmentProps {
    * @default - the organization's default resources
    */
   readonly defaultResources?: ResourceRequirements;
+  /**
+   * This environment's changes to the data plane's external gateway (another domain, certificate,
+   * client settings). The environment then gets an external Gateway of its own.
+   * @default - the data plane's external gateway
+   */
+  readonly externalGateway?: EnvironmentGatewayOptions;
+  /**
+   * This environment's changes to the data plane's internal gateway.
+   * @default - the data plane's internal gateway
+   */
+  readonly internalGateway?: EnvironmentGatewayOptions;
 }
 
 /**
@@ -55,6 +67,10 @@ export class Environment extends Construct {
   public readonly defaultReplicas: number;
   /** Default container resources, if set. */
   public readonly defaultResources?: ResourceRequirements;
+  /** Changes to the external gateway, if any. */
+  public readonly externalGateway?: EnvironmentGatewayOptions;
+  /** Changes to the internal gateway, if any. */
+  public readonly internalGateway?: EnvironmentGatewayOptions;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
@@ -72,6 +88,10 @@ export class Environment extends Construct {
     const r = props.defaultResources;
     checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = r;
+    if (props.externalGateway) checkGatewaySettings(this, 'externalGateway', props.externalGateway);
+    if (props.internalGateway) checkGatewaySettings(this, 'internalGateway', props.internalGateway);
+    this.externalGateway = props.externalGateway;
+    this.internalGateway = props.internalGateway;
     this.organization._register('Environment', this.name, this);
   }
 }

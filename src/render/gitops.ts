@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { platformDirectory } from './directories';
 import { cellsByEnvironment, groupBy, manifestsByNamespace } from './grouping';
 import { object } from './json';
 import type { RenderedObject } from './platform';
@@ -92,6 +93,10 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
   const byNamespace = manifestsByNamespace(objects);
   const manifestsOf = (cells: Cell[]) => cells.flatMap(c => byNamespace.get(c.namespace) ?? []);
   const labels = { [Labels.NAMESPACE]: org, [Labels.MANAGED_BY]: MANAGED_BY };
+  // Each data plane's platform folder (gateways): delivered before and beside the cells.
+  const platforms = plan.dataPlanes
+    .map(dp => ({ dp, manifests: objects.filter(o => o.dir === platformDirectory(dp.name)).map(o => o.manifest) }))
+    .filter(p => p.manifests.length > 0);
 
   if (d.argoCd) {
     const dir = 'gitops/argocd';
@@ -124,6 +129,42 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
             destinations: cells.map(c => ({ server: c.apiServer, namespace: c.namespace })),
             clusterResourceWhitelist: kinds.filter(k => k.kind === 'Namespace'),
             namespaceResourceWhitelist: kinds.filter(k => k.kind !== 'Namespace'),
+          },
+        }),
+      });
+    }
+    for (const { dp, manifests } of platforms) {
+      const kinds = kindsOf(manifests);
+      const cluster = kindsOf(manifests.filter(m => m.metadata.namespace === undefined));
+      const clusterKinds = new Set(cluster.map(k => `${k.group}/${k.kind}`));
+      const name = `${org}-${dp.name}-platform`;
+      out.push({
+        dir,
+        group: 'projects',
+        isComponent: false,
+        manifest: AppProject.manifest({
+          metadata: { name, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.DATAPLANE]: dp.name } },
+          spec: {
+            description: `Platform objects of data plane ${dp.name} (organization ${org}): gateways`,
+            sourceRepos: [d.repoUrl],
+            destinations: [...new Set(manifests.map(m => m.metadata.namespace).filter((n: string | undefined) => n !== undefined))]
+              .sort().map(namespace => ({ server: dp.apiServer, namespace: namespace as string })),
+            clusterResourceWhitelist: cluster,
+            namespaceResourceWhitelist: kinds.filter(k => !clusterKinds.has(`${k.group}/${k.kind}`)),
+          },
+        }),
+      });
+      out.push({
+        dir,
+        group: 'root-applications',
+        isComponent: false,
+        manifest: Application.manifest({
+          metadata: { name, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.DATAPLANE]: dp.name }, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+          spec: {
+            project: name,
+            source: { repoUrl: d.repoUrl, targetRevision: d.revision, path: repoPath(d, org, platformDirectory(dp.name)) },
+            destination: { server: dp.apiServer, namespace: dp.gatewayNamespace },
+            syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
           },
         }),
       });
@@ -186,6 +227,24 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
           spec: { url: d.repoUrl, ref: { branch: d.revision }, interval: d.interval },
         }),
       });
+      if (platforms.some(p => p.dp.name === dataPlane)) {
+        out.push({
+          dir,
+          group: 'kustomizations',
+          isComponent: false,
+          manifest: Kustomization.manifest({
+            metadata: { name: `${org}-platform`, namespace: d.fluxNamespace, labels },
+            spec: {
+              interval: d.interval,
+              path: `./${repoPath(d, org, platformDirectory(dataPlane))}`,
+              sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: org },
+              prune: true,
+              wait: true,
+              timeout: '5m',
+            },
+          }),
+        });
+      }
       for (const [key, cells] of environments) {
         const [plane, environment] = key.split('/');
         if (plane !== dataPlane) continue;

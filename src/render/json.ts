@@ -9,12 +9,36 @@ import { k8s } from 'cdk8s-plus-28';
  * @internal
  */
 export type Plain<T> =
-  T extends k8s.IntOrString | k8s.Quantity ? string | number
+  0 extends (1 & T) ? any // `any` (index signatures such as ApiObjectMetadata's) stays any
+    : T extends unknown ? PlainMember<T> : never; // distributes over unions (optional fields)
+
+/** Plain form of one member of a union. @internal */
+export type PlainMember<T> =
+  IsWrapper<T> extends true ? string | number
     : T extends Array<infer U> ? Array<Plain<U>>
       : T extends object ? { [K in keyof T]: Plain<T[K]> }
         : T;
 
+/**
+ * Whether T is exactly cdk8s' IntOrString or Quantity wrapper (assignable both ways): a plain
+ * `{ name, value }` struct also has the wrapper's shape, but is not one. @internal
+ */
+export type IsWrapper<T> =
+  [T] extends [k8s.IntOrString] ? ([k8s.IntOrString] extends [T] ? true : false)
+    : [T] extends [k8s.Quantity] ? ([k8s.Quantity] extends [T] ? true : false)
+      : false;
+
 /** A Kubernetes object: apiVersion and kind first, then the body. @internal */
 export function object<T>(apiVersion: string, kind: string, body: Plain<T>): any {
   return { apiVersion, kind, ...body };
+}
+
+/**
+ * The member of a generated (string) enum whose value is `value`. Plans carry plain strings;
+ * bindings type enum fields with generated enums whose member names we do not repeat. @internal
+ */
+export function enumMember<E extends Record<string, string | number>>(e: E, value: string): E[keyof E] {
+  const member = Object.values(e).find(v => v === value);
+  if (member === undefined) throw new Error(`'${value}' is not a value of the generated enum (${Object.values(e).join(', ')})`);
+  return member as E[keyof E];
 }

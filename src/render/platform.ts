@@ -1,26 +1,30 @@
 import { createHash } from 'crypto';
-import { renderConfig, SecretStoreSettings } from './config';
+import { renderApiPolicies } from './api-policy';
+import { renderConfig } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
+import { cellDirectory, platformDirectory } from './directories';
 import { renderEnvironmentReadmes } from './environment-readme';
+import { renderGateways } from './gateway';
 import { renderGitOps } from './gitops';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderPlatformManifest } from './platform-manifest';
+import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
 import { renderWorkload } from './workload';
 import { NetworkPolicyProvider } from '../model/network';
 import type { Organization } from '../model/organization';
-import { Cell, Plan } from '../resolve/plan';
+import { Plan } from '../resolve/plan';
 import { resolveOrganization } from '../resolve/resolver';
 
 /** A rendered Kubernetes object and where it belongs in the output tree. @internal */
 export interface RenderedObject {
-  /** The cell's folder, e.g. `dp/development/shop`. */
+  /** Its folder: a cell's (`dp/development/shop`), a data plane's platform folder (`dp/platform`), … */
   readonly dir: string;
-  /** The group of objects it belongs to: a component's name, `namespace` or `network-baseline`. */
+  /** The group of objects it belongs to: a component's name, `namespace`, `network-baseline`, `gateways`, … */
   readonly group: string;
   /** Whether the group is a component (it then gets its own folder in a file-per-resource layout). */
   readonly isComponent: boolean;
@@ -38,39 +42,43 @@ export interface RenderedOrganization {
 /** Resolves and renders an organization: objects first, then the reports read from them. @internal */
 export function renderOrganization(org: Organization): RenderedOrganization {
   const plan = resolveOrganization(org);
-  const cellObjects = renderObjects(org, plan);
+  const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const connectivity = connectivityOf(plan, cellObjects);
   const documents = [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan)];
   return { plan, objects, connectivity, documents };
 }
 
-function renderObjects(org: Organization, plan: Plan): RenderedObject[] {
-  const stores = new Map<string, SecretStoreSettings>(org.dataPlanes.map(d => [d.name, {
-    secretStore: d.secretStore,
-    refreshInterval: d.secretRefreshInterval,
-  }]));
-  return renderPlan(plan, stores);
-}
-
-/** Renders a resolved plan, cell by cell, component by component. @internal */
-export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>): RenderedObject[] {
+/**
+ * Renders a resolved plan: each data plane's platform objects, then cell by cell, component by
+ * component. @internal
+ */
+export function renderPlan(plan: Plan): RenderedObject[] {
   const out: RenderedObject[] = [];
+  const planes = new Map(plan.dataPlanes.map(d => [d.name, d]));
+  for (const dp of plan.dataPlanes) {
+    for (const manifest of renderGateways(plan.organization.name, dp)) {
+      out.push({ dir: platformDirectory(dp.name), group: 'gateways', isComponent: false, manifest });
+    }
+  }
   for (const cell of plan.cells) {
     const dir = cellDirectory(cell);
+    const store = planes.get(cell.dataPlane)!;
     const cilium = cell.network.provider === NetworkPolicyProvider.CILIUM;
     out.push({ dir, group: 'namespace', isComponent: false, manifest: renderNamespace(cell) });
     for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
       out.push({ dir, group: 'network-baseline', isComponent: false, manifest });
     }
     for (const c of cell.components) {
-      const config = renderConfig(cell, c, stores.get(cell.dataPlane)!);
+      const config = renderConfig(cell, c, store);
       const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
       const objects = [
         renderServiceAccount(cell, c),
         ...config,
         renderWorkload(cell, c, configHash),
         ...renderService(cell, c),
+        ...renderRoutes(cell, c),
+        ...renderApiPolicies(cell, c, store),
         ...renderScaling(cell, c),
         cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c),
       ];
@@ -78,9 +86,4 @@ export function renderPlan(plan: Plan, stores: Map<string, SecretStoreSettings>)
     }
   }
   return out;
-}
-
-/** The folder of a cell in the output tree: data plane, environment, project. @internal */
-export function cellDirectory(cell: Cell): string {
-  return `${cell.dataPlane}/${cell.environment}/${cell.project}`;
 }

@@ -1,7 +1,7 @@
 import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
-import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanSecretData } from './plan';
+import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component, ComponentKind } from '../model/component';
 import { ScheduledTask } from '../model/component-kinds';
@@ -19,6 +19,7 @@ export interface ComponentContext {
   readonly projectUid: string;
   readonly dependencies: PlanDependency[];
   readonly dependencyEnv: PlanEnvVar[];
+  readonly routes: PlanRoute[];
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -131,6 +132,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       suspend: o.suspend ?? false,
     } : undefined,
     endpoints,
+    routes: ctx.routes,
     dependencies: ctx.dependencies,
     security: {
       exceptions,

@@ -10,6 +10,7 @@ export const Labels = {
   DATAPLANE: 'openchoreo.dev/dataplane',
   COMPONENT_TYPE: 'openchoreo.dev/component-type',
   ENDPOINT_NAME: 'openchoreo.dev/endpoint-name',
+  ENDPOINT_VISIBILITY: 'openchoreo.dev/endpoint-visibility',
   MANAGED_BY: 'app.kubernetes.io/managed-by',
 } as const;
 
@@ -17,6 +18,7 @@ export const Labels = {
 export const Annotations = {
   DISPLAY_NAME: 'openchoreo.dev/display-name',
   RESOURCE_HASH: 'openchoreo.dev/dp-resource-hash',
+  ENDPOINT_BASE_PATH: 'openchoreo.dev/endpoint-base-path',
   SECURITY_EXCEPTION_PREFIX: 'security.openchoreo.dev/exception-',
   POD_SECURITY_RELAXED_BY: 'security.openchoreo.dev/pod-security-relaxed-by',
 } as const;

@@ -3,7 +3,13 @@ import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, Plan
 import { DataPlane } from '../model/data-plane';
 import { Visibility } from '../model/endpoint';
 import { ProblemCollector } from '../model/errors';
-import { IsolationMode, NetworkPolicyProvider } from '../model/network';
+import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
+
+/** The proxy pods of the gateways serving a cell's environment. @internal */
+export interface GatewayPods {
+  readonly external: PodPeer;
+  readonly internal: PodPeer;
+}
 
 /** A component before its network rules are known. @internal */
 export type DraftComponent = Omit<PlanComponent, 'network'>;
@@ -18,7 +24,10 @@ const podsOf = (namespace: string, component: string): PlanPeer =>
  * and dependencies (back-end neutral). Checks what the data plane's back-end cannot express.
  * @internal
  */
-export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>, isolation: IsolationMode, problems: ProblemCollector): Cell[] {
+export function attachNetwork(
+  cells: DraftCell[], planes: Map<string, DataPlane>, isolation: IsolationMode,
+  gatewayPods: (cell: DraftCell) => GatewayPods, problems: ProblemCollector,
+): Cell[] {
   // Reverse index: who depends on each provider component, per cell.
   const consumers = new Map<string, Array<{ cell: DraftCell; component: DraftComponent; dep: PlanDependency }>>();
   for (const cell of cells) {
@@ -34,6 +43,7 @@ export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>
   }
   return cells.map(cell => {
     const plane = planes.get(cell.dataPlane)!;
+    const gateways = gatewayPods(cell);
     const widened: string[] = [];
     const cellsOfEnv: PlanPeer = {
       kind: 'cells',
@@ -42,7 +52,8 @@ export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>
     const components: PlanComponent[] = cell.components.map(c => {
       const ingress: PlanNetworkRule[] = [];
       const egress: PlanNetworkRule[] = [];
-      const portsWith = (v: Visibility) => c.endpoints.filter(e => e.visibility.includes(v)).map(e => ({ port: e.port, protocol: e.protocol }));
+      // Policies see the pods' ports (after the Service's translation): the container ports.
+      const portsWith = (v: Visibility) => c.endpoints.filter(e => e.visibility.includes(v)).map(e => ({ port: e.targetPort, protocol: e.protocol }));
       if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) {
         if (c.endpoints.length > 0) {
           ingress.push({ peer: { kind: 'namespace', namespace: cell.namespace }, ports: portsWith(Visibility.PROJECT), reason: 'PROJECT visibility: any pod of the cell' });
@@ -55,19 +66,19 @@ export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>
         for (const u of consumers.get(`${cell.namespace}/${c.name}`) ?? []) {
           ingress.push({
             peer: podsOf(u.cell.namespace, u.component.name),
-            ports: [{ port: u.dep.port, protocol: u.dep.protocol }],
+            ports: [{ port: u.dep.targetPort, protocol: u.dep.protocol }],
             http: httpFor(cell, plane, u.component, u.dep, widened, problems),
             reason: `dependency of ${u.cell.project}/${u.component.name} on endpoint ${u.dep.endpoint}`,
           });
         }
       }
       const internal = portsWith(Visibility.INTERNAL);
-      if (internal.length > 0) ingress.push({ peer: { kind: 'pods', ...plane.internalGatewayPods }, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
+      if (internal.length > 0) ingress.push({ peer: { kind: 'pods', ...gateways.internal }, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
       const pub = portsWith(Visibility.PUBLIC);
-      if (pub.length > 0) ingress.push({ peer: { kind: 'pods', ...plane.externalGatewayPods }, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
+      if (pub.length > 0) ingress.push({ peer: { kind: 'pods', ...gateways.external }, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
 
       for (const dep of c.dependencies) {
-        const ports = [{ port: dep.port, protocol: dep.protocol }];
+        const ports = [{ port: dep.targetPort, protocol: dep.protocol }];
         if (dep.kind === 'endpoint') {
           if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) continue;
           egress.push({
@@ -94,8 +105,8 @@ export function attachNetwork(cells: DraftCell[], planes: Map<string, DataPlane>
       provider: plane.networkPolicyProvider,
       isolation,
       dnsPods: plane.dnsPods,
-      externalGatewayPods: plane.externalGatewayPods,
-      internalGatewayPods: plane.internalGatewayPods,
+      externalGatewayPods: gateways.external,
+      internalGatewayPods: gateways.internal,
       widened: [...new Set(widened)].sort(),
     };
     return { ...cell, components, network };

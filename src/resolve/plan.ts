@@ -11,6 +11,8 @@ import { ConcurrencyPolicy, DisruptionBudgetKind, PodSecurityRule } from '../mod
 export interface Plan {
   readonly organization: PlanOrganization;
   readonly environments: PlanEnvironment[];
+  /** Data planes with their platform objects (gateways). */
+  readonly dataPlanes: PlanDataPlane[];
   readonly cells: Cell[];
   /** How the tree is delivered, if declared. */
   readonly delivery?: PlanDelivery;
@@ -42,6 +44,61 @@ export interface PlanEnvironment {
   readonly uid: string;
   readonly dataPlane: string;
   readonly isProduction: boolean;
+}
+
+/** A data plane and the platform objects it carries. @internal */
+export interface PlanDataPlane {
+  readonly name: string;
+  readonly gatewayNamespace: string;
+  readonly gatewayClassName: string;
+  /** The cluster's API server URL (Argo CD destination). */
+  readonly apiServer: string;
+  /** ClusterSecretStore that ExternalSecrets on this data plane read from. */
+  readonly secretStore: string;
+  readonly secretRefreshInterval: string;
+  /** Its gateways (shared and environment-specific), sorted by name. */
+  readonly gateways: PlanGateway[];
+}
+
+/** `external` routes PUBLIC endpoints, `internal` routes INTERNAL ones. @internal */
+export type PlanGatewayVisibility = 'external' | 'internal';
+
+/** Where a gateway's TLS certificate Secret comes from. @internal */
+export interface PlanCertificate {
+  /** The `kubernetes.io/tls` Secret the HTTPS listener names. */
+  readonly secretName: string;
+  /** Fetched from the secret store by an ExternalSecret (properties `tls.crt`, `tls.key`). */
+  readonly remoteKey?: string;
+  /** Issued by cert-manager for the Gateway. */
+  readonly clusterIssuer?: string;
+}
+
+/** A Gateway with its listeners, proxy settings and client traffic policy. @internal */
+export interface PlanGateway {
+  readonly name: string;
+  readonly namespace: string;
+  readonly visibility: PlanGatewayVisibility;
+  readonly className: string;
+  readonly organization: string;
+  readonly dataPlane: string;
+  /** Set for an environment's own gateway. */
+  readonly environment?: string;
+  /** Environments whose routes attach to it, sorted. */
+  readonly environments: string[];
+  readonly domain: string;
+  readonly certificate?: PlanCertificate;
+  readonly clientTraffic: {
+    readonly minTlsVersion: string;
+    readonly requestTimeout?: string;
+    readonly idleTimeout?: string;
+    readonly http2MaxConcurrentStreams?: number;
+    readonly clientIp?: { readonly xForwardedForHops?: number; readonly header?: string };
+  };
+  readonly replicas: number;
+  readonly serviceType: string;
+  readonly serviceAnnotations: Record<string, string>;
+  /** Its proxy pods (network policy peer). */
+  readonly pods: PodPeer;
 }
 
 /** One project in one environment: a namespace on the environment's data plane. @internal */
@@ -127,12 +184,100 @@ export interface PlanEndpoint {
   readonly visibility: Visibility[];
 }
 
+/** Header changes, as name/value pairs sorted by name. @internal */
+export interface PlanHeaderChanges {
+  readonly set: Array<{ readonly name: string; readonly value: string }>;
+  readonly add: Array<{ readonly name: string; readonly value: string }>;
+  readonly remove: string[];
+}
+
+/** The resolved API policy of a route (every scope merged). @internal */
+export interface PlanApiPolicy {
+  readonly jwt?: {
+    readonly issuer: string;
+    readonly jwksUri: string;
+    readonly audiences?: string[];
+    readonly claimToHeaders?: Array<{ readonly claim: string; readonly header: string }>;
+  };
+  readonly oidc?: {
+    readonly issuer: string;
+    readonly clientId: string;
+    /** Secret (from an ExternalSecret) holding `client-secret`. */
+    readonly secretName: string;
+    readonly secret: PlanSecretData;
+    readonly scopes?: string[];
+    readonly redirectUrl: string;
+    readonly logoutPath: string;
+  };
+  readonly apiKey?: {
+    /** Secret (from an ExternalSecret) with one key per client ID. */
+    readonly secretName: string;
+    readonly clients: PlanSecretData[];
+    readonly header: string;
+    readonly forwardClientIdHeader?: string;
+  };
+  readonly authorization?: Array<{
+    readonly scopes?: string[];
+    readonly claims?: Array<{ readonly name: string; readonly values: string[] }>;
+    readonly methods?: string[];
+    /** Full path prefix as the client sends it. */
+    readonly pathPrefix?: string;
+  }>;
+  readonly cors?: {
+    readonly allowOrigins: string[];
+    readonly allowMethods: string[];
+    readonly allowHeaders?: string[];
+    readonly exposeHeaders?: string[];
+    readonly allowCredentials: boolean;
+    readonly maxAge?: string;
+  };
+  readonly rateLimit?: { readonly requests: number; readonly unit: string };
+  readonly retry?: {
+    readonly attempts: number;
+    readonly on?: string[];
+    readonly statusCodes?: number[];
+    readonly perTryTimeout?: string;
+    readonly backoffBase?: string;
+    readonly backoffMax?: string;
+  };
+  readonly timeout?: { readonly request?: string; readonly idle?: string; readonly connect?: string };
+  readonly circuitBreaker?: {
+    readonly maxConnections?: number;
+    readonly maxPendingRequests?: number;
+    readonly maxParallelRequests?: number;
+    readonly maxParallelRetries?: number;
+  };
+  readonly requestHeaders?: PlanHeaderChanges;
+  readonly responseHeaders?: PlanHeaderChanges;
+}
+
+/** A gateway route of an exposed endpoint in one environment. @internal */
+export interface PlanRoute {
+  readonly kind: 'HTTPRoute' | 'GRPCRoute';
+  readonly name: string;
+  readonly endpoint: string;
+  readonly visibility: PlanGatewayVisibility;
+  readonly gateway: { readonly name: string; readonly namespace: string; readonly sectionName: string };
+  readonly hostname: string;
+  /** The path prefix matched (HTTPRoute only). */
+  readonly pathPrefix?: string;
+  /** The endpoint's base path the prefix is rewritten to, when they differ. */
+  readonly rewritePath?: string;
+  readonly backend: { readonly service: string; readonly port: number };
+  /** How clients call it. */
+  readonly url: string;
+  readonly policy: PlanApiPolicy;
+}
+
 /** A dependency resolved in one environment. @internal */
 export interface PlanDependency {
   /** 'endpoint' for another component, 'external' for an external service. */
   readonly kind: 'endpoint' | 'external';
   readonly host: string;
+  /** The port the address names (the Service port for endpoints). */
   readonly port: number;
+  /** The port packets arrive on at the provider's pods (the container port), for network rules. */
+  readonly targetPort: number;
   readonly protocol: 'TCP' | 'UDP';
   readonly address: string;
   /** Provider's cell namespace, project and component (endpoint dependencies). */
@@ -248,6 +393,8 @@ export interface PlanComponent {
   readonly disruptionBudget?: PlanDisruptionBudget;
   readonly schedule?: PlanSchedule;
   readonly endpoints: PlanEndpoint[];
+  /** Gateway routes of its INTERNAL and PUBLIC endpoints. */
+  readonly routes: PlanRoute[];
   readonly dependencies: PlanDependency[];
   readonly security: PlanSecurity;
   readonly network: PlanComponentNetwork;

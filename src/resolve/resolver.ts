@@ -1,11 +1,13 @@
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
+import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import { attachNetwork, DraftCell } from './network';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
-import { Plan } from './plan';
+import { Plan, PlanRoute } from './plan';
 import { checkReleases } from './releases';
+import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -49,6 +51,9 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
 
+  const gateways = resolveGateways(org, problems);
+  const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
+  const missingGateways: MissingGateways = new Map();
   const drafts: DraftCell[] = [];
   for (const project of projects) {
     const projectUid = stableUid('Project', org.name, project.name);
@@ -57,7 +62,10 @@ export function resolveOrganization(org: Organization): Plan {
       const namespace = cellNamespace(project, env);
       const components = project.components.map(c => {
         const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
-        return resolveComponent(c, { org, env, environmentUid, projectUid, dependencies: placed.dependencies, dependencyEnv: placed.env }, problems);
+        const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
+        for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
+        const ctx = { org, env, environmentUid, projectUid, dependencies: placed.dependencies, dependencyEnv: placed.env, routes };
+        return resolveComponent(c, ctx, problems);
       });
       const relaxedBy = components
         .filter(c => c.security.exceptions.some(e => e.rule !== 'read-only-root-filesystem'))
@@ -93,12 +101,19 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
   checkReleases(org, drafts, problems);
-  const cells = attachNetwork(drafts, new Map(org.dataPlanes.map(d => [d.name, d])), org.isolation, problems);
+  reportMissingGateways(missingGateways, problems);
+  checkRouteConflicts(allRoutes, problems);
+  const planes = new Map(org.dataPlanes.map(d => [d.name, d]));
+  const cells = attachNetwork(drafts, planes, org.isolation, cell => ({
+    external: gateways.gatewayOf(cell.environment, 'external')?.pods ?? planes.get(cell.dataPlane)!.externalGatewayPods,
+    internal: gateways.gatewayOf(cell.environment, 'internal')?.pods ?? planes.get(cell.dataPlane)!.internalGatewayPods,
+  }), problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {
     organization: { name: org.name, uid: stableUid('Organization', org.name), displayName: org.displayName },
     environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction })),
+    dataPlanes: gateways.dataPlanes,
     cells,
     delivery: org.delivery ? {
       repoUrl: org.delivery.repoUrl,

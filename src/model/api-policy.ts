@@ -1,0 +1,574 @@
+import { IConstruct } from 'constructs';
+import { checkEnvoyDuration, checkInteger, checkNonEmpty } from './checks';
+import { fail } from './errors';
+import { checkHeaderName } from './gateway';
+import { HttpMethod } from './network';
+import { SecretRef } from './secrets';
+
+/** The period of a rate limit. */
+export enum RateLimitUnit {
+  SECOND = 'Second',
+  MINUTE = 'Minute',
+  HOUR = 'Hour',
+  DAY = 'Day',
+}
+
+/**
+ * A request budget for a route, enforced by each gateway proxy replica on its own (Envoy local
+ * rate limiting: with 2 replicas a route accepts up to twice the budget). Excess requests get 429.
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/local-rate-limit/
+ */
+export interface RateLimit {
+  /** Requests allowed per unit (at least 1). */
+  readonly requests: number;
+  /** The period. */
+  readonly unit: RateLimitUnit;
+}
+
+/** Conditions under which the gateway retries a request. */
+export enum RetryOn {
+  /** The connection to the backend failed. */
+  CONNECT_FAILURE = 'connect-failure',
+  /** The backend reset the connection or did not answer. */
+  RESET = 'reset',
+  /** The backend answered 5xx. */
+  SERVER_ERROR = '5xx',
+  /** The backend answered 502, 503 or 504. */
+  GATEWAY_ERROR = 'gateway-error',
+  /** The backend answered 409. */
+  RETRIABLE_4XX = 'retriable-4xx',
+  /** The backend refused an HTTP/2 stream. */
+  REFUSED_STREAM = 'refused-stream',
+  /** A gRPC backend answered UNAVAILABLE. */
+  UNAVAILABLE = 'unavailable',
+  /** A gRPC backend answered RESOURCE_EXHAUSTED. */
+  RESOURCE_EXHAUSTED = 'resource-exhausted',
+  /** A gRPC backend answered CANCELLED. */
+  CANCELLED = 'cancelled',
+  /** A gRPC backend answered DEADLINE_EXCEEDED. */
+  DEADLINE_EXCEEDED = 'deadline-exceeded',
+}
+
+/**
+ * Retries of failed requests. Retry only idempotent APIs, or ones that tolerate repeats.
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/retry/
+ */
+export interface RetryPolicy {
+  /** Retries after the first attempt (1 to 10). */
+  readonly attempts: number;
+  /**
+   * When to retry.
+   * @default - Envoy Gateway's default: connection failures, refused streams and 503
+   */
+  readonly on?: RetryOn[];
+  /**
+   * Also retry on these HTTP status codes.
+   * @default - none beyond `on`
+   */
+  readonly statusCodes?: number[];
+  /**
+   * Time allowed for each attempt, e.g. `2s`.
+   * @default - the route's request timeout
+   */
+  readonly perTryTimeout?: string;
+  /**
+   * First back-off interval between attempts, e.g. `100ms`.
+   * @default - 25ms (Envoy's default)
+   */
+  readonly backoffBase?: string;
+  /**
+   * Longest back-off interval, e.g. `2s`.
+   * @default - ten times backoffBase
+   */
+  readonly backoffMax?: string;
+}
+
+/**
+ * Timeouts between the gateway and the backend.
+ * @see https://gateway.envoyproxy.io/docs/api/extension_types/#timeout
+ */
+export interface TimeoutPolicy {
+  /**
+   * Time for the whole request, from the gateway to the backend and back, e.g. `15s`.
+   * @default - 15s (Envoy's default)
+   */
+  readonly request?: string;
+  /**
+   * Idle time after which an upstream connection is closed, e.g. `5m`.
+   * @default - 1h (Envoy's default)
+   */
+  readonly idle?: string;
+  /**
+   * Time to establish a connection to the backend, e.g. `2s`.
+   * @default - 10s (Envoy Gateway's default)
+   */
+  readonly connect?: string;
+}
+
+/**
+ * Limits that stop a struggling backend from being flooded (Envoy circuit breakers: requests over
+ * a limit fail fast with 503).
+ * @see https://gateway.envoyproxy.io/docs/tasks/traffic/circuit-breaker/
+ */
+export interface CircuitBreakerPolicy {
+  /**
+   * Connections to the backend.
+   * @default 1024
+   */
+  readonly maxConnections?: number;
+  /**
+   * Requests waiting for a connection.
+   * @default 1024
+   */
+  readonly maxPendingRequests?: number;
+  /**
+   * Requests in flight.
+   * @default 1024
+   */
+  readonly maxParallelRequests?: number;
+  /**
+   * Retries in flight.
+   * @default 1024
+   */
+  readonly maxParallelRetries?: number;
+}
+
+/**
+ * Changes to request or response headers, applied by the gateway (Gateway API header modifier
+ * filters).
+ * @see https://gateway-api.sigs.k8s.io/guides/http-header-modifier/
+ */
+export interface HeaderChanges {
+  /**
+   * Headers set to a value, replacing any existing value.
+   * @default - none
+   */
+  readonly set?: { [name: string]: string };
+  /**
+   * Headers added, keeping existing values.
+   * @default - none
+   */
+  readonly add?: { [name: string]: string };
+  /**
+   * Headers removed.
+   * @default - none
+   */
+  readonly remove?: string[];
+}
+
+/**
+ * Cross-origin resource sharing for browser clients.
+ * @see https://gateway.envoyproxy.io/docs/tasks/security/cors/
+ */
+export interface CorsPolicy {
+  /** Origins allowed, e.g. `https://shop.acme.example`, `https://*.acme.example`, or `*`. */
+  readonly allowOrigins: string[];
+  /**
+   * Methods allowed.
+   * @default [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST]
+   */
+  readonly allowMethods?: HttpMethod[];
+  /**
+   * Request headers allowed.
+   * @default - the CORS-safelisted headers only
+   */
+  readonly allowHeaders?: string[];
+  /**
+   * Response headers exposed to the browser.
+   * @default - the CORS-safelisted headers only
+   */
+  readonly exposeHeaders?: string[];
+  /**
+   * Whether credentials (cookies, authorization headers) may be sent. Not allowed with a wildcard origin.
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+  /**
+   * How long browsers may cache a preflight answer, e.g. `10m`.
+   * @default - the browser's default
+   */
+  readonly maxAge?: string;
+}
+
+/** A JWT claim copied into a request header for the backend. */
+export interface ClaimToHeader {
+  /** The claim, e.g. `sub`. */
+  readonly claim: string;
+  /** The header, e.g. `X-User-Id`. */
+  readonly header: string;
+}
+
+/**
+ * Validation of bearer JSON Web Tokens.
+ * @see https://gateway.envoyproxy.io/docs/tasks/security/jwt-authentication/
+ */
+export interface JwtOptions {
+  /** The token issuer (`iss`), e.g. `https://auth.acme.example/`. */
+  readonly issuer: string;
+  /** HTTPS URL of the issuer's JSON Web Key Set. */
+  readonly jwksUri: string;
+  /**
+   * Audiences (`aud`) of which a token must name one.
+   * @default - any audience
+   */
+  readonly audiences?: string[];
+  /**
+   * Claims passed to the backend as headers.
+   * @default - none
+   */
+  readonly claimToHeaders?: ClaimToHeader[];
+}
+
+/**
+ * Browser sign-in with OpenID Connect (authorization code flow at the gateway). Needs an HTTPS
+ * gateway.
+ * @see https://gateway.envoyproxy.io/docs/tasks/security/oidc/
+ */
+export interface OidcOptions {
+  /** The provider's issuer URL (its discovery document lives below it). */
+  readonly issuer: string;
+  /** The client ID registered with the provider. */
+  readonly clientId: string;
+  /** The client secret, kept in the secret store. */
+  readonly clientSecret: SecretRef;
+  /**
+   * Scopes requested (`openid` is always requested).
+   * @default - openid only
+   */
+  readonly scopes?: string[];
+  /**
+   * Path of the redirect (callback) URL, below the route's path prefix.
+   * @default '/oauth2/callback'
+   */
+  readonly redirectPath?: string;
+  /**
+   * Path that signs the user out, below the route's path prefix.
+   * @default '/logout'
+   */
+  readonly logoutPath?: string;
+}
+
+/**
+ * API keys sent by clients in a header. Each key is kept in the secret store; the gateway learns
+ * them through an ExternalSecret (never in the output).
+ * @see https://gateway.envoyproxy.io/docs/tasks/security/apikey-auth/
+ */
+export interface ApiKeyOptions {
+  /** Client ID → its key in the secret store. */
+  readonly clients: { [clientId: string]: SecretRef };
+  /**
+   * The header clients send the key in.
+   * @default 'x-api-key'
+   */
+  readonly header?: string;
+  /**
+   * A header the gateway sets to the authenticated client ID for the backend.
+   * @default - not forwarded
+   */
+  readonly forwardClientIdHeader?: string;
+}
+
+/** The kind of authentication. @internal */
+export enum AuthenticationKind {
+  NONE = 'none',
+  JWT = 'jwt',
+  OIDC = 'oidc',
+  API_KEY = 'api-key',
+}
+
+/**
+ * How clients authenticate at the gateway (rendered into an Envoy Gateway SecurityPolicy).
+ * @see https://gateway.envoyproxy.io/docs/api/extension_types/#securitypolicy
+ */
+export class ApiAuthentication {
+  /** Bearer JSON Web Tokens validated against the issuer's key set. */
+  public static jwt(options: JwtOptions): ApiAuthentication {
+    return new ApiAuthentication(AuthenticationKind.JWT, options, undefined, undefined);
+  }
+  /** Browser sign-in with OpenID Connect. */
+  public static oidc(options: OidcOptions): ApiAuthentication {
+    return new ApiAuthentication(AuthenticationKind.OIDC, undefined, options, undefined);
+  }
+  /** API keys in a request header. */
+  public static apiKey(options: ApiKeyOptions): ApiAuthentication {
+    return new ApiAuthentication(AuthenticationKind.API_KEY, undefined, undefined, options);
+  }
+  /**
+   * No authentication: lifts authentication set at a wider scope (e.g. in a development
+   * environment), together with the authorization rules that depend on it.
+   */
+  public static none(): ApiAuthentication {
+    return new ApiAuthentication(AuthenticationKind.NONE, undefined, undefined, undefined);
+  }
+  private constructor(
+    /** @internal */ public readonly _kind: AuthenticationKind,
+    /** @internal */ public readonly _jwt?: JwtOptions,
+    /** @internal */ public readonly _oidc?: OidcOptions,
+    /** @internal */ public readonly _apiKey?: ApiKeyOptions,
+  ) {}
+}
+
+/** A JWT claim and the values of which it must have one. */
+export interface JwtClaim {
+  /** The claim, e.g. `groups` (nested claims with dots: `realm_access.roles`). */
+  readonly name: string;
+  /** Accepted values. */
+  readonly values: string[];
+}
+
+/**
+ * One allowed kind of request: a token with these scopes and claims may send these requests.
+ * Requests that no rule allows are denied (403).
+ * @see https://gateway.envoyproxy.io/docs/tasks/security/jwt-claim-authorization/
+ */
+export interface AuthorizationRule {
+  /**
+   * Scopes the token must all have (the `scope` claim).
+   * @default - none required (then `claims` must be set)
+   */
+  readonly scopes?: string[];
+  /**
+   * Claims the token must have.
+   * @default - none required (then `scopes` must be set)
+   */
+  readonly claims?: JwtClaim[];
+  /**
+   * Methods the rule allows.
+   * @default - every method
+   */
+  readonly methods?: HttpMethod[];
+  /**
+   * Path prefix the rule allows, below the route's path prefix (e.g. `/admin`).
+   * @default - every path
+   */
+  readonly pathPrefix?: string;
+}
+
+/**
+ * The API policy of an exposed endpoint's gateway route: who may call it, and how the gateway
+ * protects the backend. Fields set at a narrower scope (a visibility, an environment) replace the
+ * same fields set at a wider one.
+ */
+export interface ApiPolicy {
+  /**
+   * How clients authenticate.
+   * @default - no authentication
+   */
+  readonly authentication?: ApiAuthentication;
+  /**
+   * Which authenticated requests are allowed (needs JWT authentication); others are denied.
+   * @default - every authenticated request
+   */
+  readonly authorization?: AuthorizationRule[];
+  /**
+   * Cross-origin resource sharing (HTTP, GraphQL and Websocket endpoints).
+   * @default - no CORS headers: browsers block cross-origin calls
+   */
+  readonly cors?: CorsPolicy;
+  /**
+   * A request budget.
+   * @default - no rate limit
+   */
+  readonly rateLimit?: RateLimit;
+  /**
+   * Retries of failed requests.
+   * @default - Envoy Gateway's default (no retries)
+   */
+  readonly retry?: RetryPolicy;
+  /**
+   * Timeouts towards the backend.
+   * @default - Envoy's defaults
+   */
+  readonly timeout?: TimeoutPolicy;
+  /**
+   * Circuit breaking towards the backend.
+   * @default - Envoy's defaults (1024 of each)
+   */
+  readonly circuitBreaker?: CircuitBreakerPolicy;
+  /**
+   * Changes to request headers before they reach the backend.
+   * @default - none
+   */
+  readonly requestHeaders?: HeaderChanges;
+  /**
+   * Changes to response headers before they reach the client.
+   * @default - none
+   */
+  readonly responseHeaders?: HeaderChanges;
+}
+
+/**
+ * How an exposed endpoint is routed on a gateway, and its API policy.
+ */
+export interface RouteOptions {
+  /**
+   * The host name's first label: the route serves `<hostLabel>.<gateway domain>`.
+   * @default - Services share `<environment>-<organization>`; web applications and gRPC endpoints get a generated label of their own
+   */
+  readonly hostLabel?: string;
+  /**
+   * The path prefix the route matches; it is rewritten to the endpoint's base path. Not for gRPC.
+   * @default - `/<component>-<endpoint>` for Services, `/` for web applications
+   */
+  readonly pathPrefix?: string;
+  /**
+   * The API policy.
+   * @default - none
+   */
+  readonly policy?: ApiPolicy;
+}
+
+const URL_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[^\s]*)?$/;
+const ORIGIN = /^(\*|[A-Za-z][A-Za-z0-9+.-]*:\/\/(\*|(\*\.)?(([\w-]+\.?)+)?[\w-]+)(:\d{1,5})?)$/;
+const CLIENT_ID = /^[A-Za-z0-9._-]{1,253}$/;
+
+/** Validates a URL path prefix (no trailing slash unless it is `/`). @internal */
+export function checkPathPrefix(scope: IConstruct, what: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !URL_PATH.test(value) || value.length > 1024 || (value.length > 1 && value.endsWith('/')) || value.includes('//')) {
+    fail(scope, `${what} '${value}' is not a URL path prefix`, "start it with '/', use URL path characters and no trailing '/' (e.g. '/payments')");
+  }
+}
+
+/** Validates what an API policy can check on its own; combinations are checked at resolution. @internal */
+export function checkApiPolicy(scope: IConstruct, what: string, p: ApiPolicy | undefined): void {
+  if (!p) return;
+  if (p.authentication !== undefined) checkAuthentication(scope, `${what}.authentication`, p.authentication);
+  (p.authorization ?? []).forEach((r, i) => checkAuthorizationRule(scope, `${what}.authorization[${i}]`, r));
+  if (p.authorization !== undefined && p.authorization.length === 0) {
+    fail(scope, `${what}.authorization is an empty list, which would deny every request`, 'list the requests to allow, or leave authorization unset to allow every authenticated request');
+  }
+  if (p.cors) checkCors(scope, `${what}.cors`, p.cors);
+  if (p.rateLimit) {
+    const r = p.rateLimit;
+    if (!Number.isInteger(r.requests) || r.requests < 1 || r.requests > 4294967295) {
+      fail(scope, `${what}.rateLimit.requests ${r.requests} is invalid (a budget of zero would refuse every request)`, 'use a whole number of requests of at least 1, or remove rateLimit');
+    }
+    if (!Object.values(RateLimitUnit).includes(r.unit)) fail(scope, `${what}.rateLimit.unit '${r.unit}' is unknown`, 'use RateLimitUnit.SECOND, MINUTE, HOUR or DAY');
+  }
+  if (p.retry) {
+    const r = p.retry;
+    checkInteger(scope, `${what}.retry.attempts`, r.attempts ?? Number.NaN, 1, 10);
+    for (const o of r.on ?? []) {
+      if (!Object.values(RetryOn).includes(o)) fail(scope, `${what}.retry.on '${o}' is unknown`, `use one of ${Object.keys(RetryOn).map(k => `RetryOn.${k}`).join(', ')}`);
+    }
+    for (const code of r.statusCodes ?? []) checkInteger(scope, `${what}.retry.statusCodes entry`, code, 100, 599);
+    checkEnvoyDuration(scope, `${what}.retry.perTryTimeout`, r.perTryTimeout);
+    checkEnvoyDuration(scope, `${what}.retry.backoffBase`, r.backoffBase);
+    checkEnvoyDuration(scope, `${what}.retry.backoffMax`, r.backoffMax);
+  }
+  if (p.timeout) {
+    checkEnvoyDuration(scope, `${what}.timeout.request`, p.timeout.request);
+    checkEnvoyDuration(scope, `${what}.timeout.idle`, p.timeout.idle);
+    checkEnvoyDuration(scope, `${what}.timeout.connect`, p.timeout.connect);
+  }
+  if (p.circuitBreaker) {
+    const c = p.circuitBreaker;
+    for (const f of ['maxConnections', 'maxPendingRequests', 'maxParallelRequests', 'maxParallelRetries'] as const) {
+      checkInteger(scope, `${what}.circuitBreaker.${f}`, c[f], 1, 4294967295);
+    }
+  }
+  checkHeaderChanges(scope, `${what}.requestHeaders`, p.requestHeaders);
+  checkHeaderChanges(scope, `${what}.responseHeaders`, p.responseHeaders);
+}
+
+function checkAuthentication(scope: IConstruct, what: string, a: ApiAuthentication): void {
+  if (!(a instanceof ApiAuthentication)) fail(scope, `${what} is not an ApiAuthentication`, 'use ApiAuthentication.jwt(...), oidc(...), apiKey(...) or none()');
+  if (a._jwt) {
+    const j = a._jwt;
+    if (!j.issuer || j.issuer.trim() === '') fail(scope, `${what}: JWT authentication has no issuer`, "set issuer to the token issuer ('iss'), e.g. 'https://auth.acme.example/'");
+    if (!j.jwksUri || j.jwksUri.trim() === '') fail(scope, `${what}: JWT authentication has no jwksUri`, "set jwksUri to the issuer's key set, e.g. 'https://auth.acme.example/.well-known/jwks.json'");
+    if (!HTTPS_URL.test(j.jwksUri)) fail(scope, `${what}: jwksUri '${j.jwksUri}' is not an https URL`, 'fetch keys over https only, e.g. \'https://auth.acme.example/.well-known/jwks.json\'');
+    for (const aud of j.audiences ?? []) checkNonEmpty(scope, `${what} audience`, aud);
+    for (const c of j.claimToHeaders ?? []) {
+      checkNonEmpty(scope, `${what} claimToHeaders claim`, c.claim);
+      checkHeaderName(scope, `${what} claimToHeaders header`, c.header);
+    }
+  }
+  if (a._oidc) {
+    const o = a._oidc;
+    if (!o.issuer || !HTTPS_URL.test(o.issuer)) fail(scope, `${what}: OIDC issuer '${o.issuer ?? ''}' is not an https URL`, "set issuer to the provider's https URL, e.g. 'https://auth.acme.example/realms/acme'");
+    checkNonEmpty(scope, `${what} OIDC clientId`, o.clientId);
+    if (!(o.clientSecret instanceof SecretRef)) {
+      fail(scope, `${what}: OIDC clientSecret is not a SecretRef`, "keep the client secret in the secret store: clientSecret: SecretRef.fromStore('<remote-key>')");
+    }
+    checkNonEmpty(scope, `${what} OIDC clientSecret remote key`, o.clientSecret.key);
+    checkPathPrefix(scope, `${what} OIDC redirectPath`, o.redirectPath);
+    checkPathPrefix(scope, `${what} OIDC logoutPath`, o.logoutPath);
+    for (const s of o.scopes ?? []) {
+      if (!/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s)) fail(scope, `${what}: OIDC scope '${s}' is invalid`, "use scope tokens such as 'profile' or 'email'");
+    }
+  }
+  if (a._apiKey) {
+    const k = a._apiKey;
+    const clients = Object.entries(k.clients ?? {});
+    if (clients.length === 0) fail(scope, `${what}: API key authentication lists no clients`, "list each client's key: clients: { 'partner-a': SecretRef.fromStore('api-keys/partner-a') }");
+    for (const [id, ref] of clients) {
+      if (!CLIENT_ID.test(id)) fail(scope, `${what}: API key client ID '${id}' is invalid`, "use letters, digits, '.', '_' and '-' (it becomes a Secret key)");
+      if (!(ref instanceof SecretRef)) fail(scope, `${what}: the key of API client '${id}' is not a SecretRef`, "keep keys in the secret store: SecretRef.fromStore('<remote-key>')");
+    }
+    if (k.header !== undefined) checkHeaderName(scope, `${what} API key header`, k.header);
+    if (k.forwardClientIdHeader !== undefined) checkHeaderName(scope, `${what} forwardClientIdHeader`, k.forwardClientIdHeader);
+  }
+}
+
+function checkAuthorizationRule(scope: IConstruct, what: string, r: AuthorizationRule): void {
+  if ((r.scopes ?? []).length === 0 && (r.claims ?? []).length === 0) {
+    fail(scope, `${what} requires neither scopes nor claims, so it would allow every authenticated request`, 'give the rule scopes or claims, or leave authorization unset');
+  }
+  for (const s of r.scopes ?? []) checkNonEmpty(scope, `${what} scope`, s);
+  for (const c of r.claims ?? []) {
+    checkNonEmpty(scope, `${what} claim name`, c.name);
+    if ((c.values ?? []).length === 0) fail(scope, `${what} claim '${c.name}' lists no values`, 'list the accepted values of the claim');
+  }
+  for (const m of r.methods ?? []) {
+    if (!Object.values(HttpMethod).includes(m)) fail(scope, `${what} method '${m}' is unknown`, `use one of ${Object.keys(HttpMethod).map(k => `HttpMethod.${k}`).join(', ')}`);
+  }
+  checkPathPrefix(scope, `${what}.pathPrefix`, r.pathPrefix);
+}
+
+function checkCors(scope: IConstruct, what: string, c: CorsPolicy): void {
+  if ((c.allowOrigins ?? []).length === 0) fail(scope, `${what}.allowOrigins is empty`, "list the origins allowed, e.g. ['https://shop.acme.example']");
+  for (const o of c.allowOrigins) {
+    if (!ORIGIN.test(o)) fail(scope, `${what} origin '${o}' is invalid`, "use 'scheme://host[:port]' (a '*.' host wildcard is allowed), or '*'");
+  }
+  if (c.allowCredentials && c.allowOrigins.some(o => o === '*' || o.includes('://*'))) {
+    fail(scope, `${what} allows credentials for a wildcard origin ('${c.allowOrigins.find(o => o === '*' || o.includes('://*'))}'), which lets any site act as the signed-in user`,
+      'list the exact origins allowed to send credentials, or set allowCredentials: false');
+  }
+  for (const m of c.allowMethods ?? []) {
+    if (!Object.values(HttpMethod).includes(m)) fail(scope, `${what} method '${m}' is unknown`, `use one of ${Object.keys(HttpMethod).map(k => `HttpMethod.${k}`).join(', ')}`);
+  }
+  for (const h of [...(c.allowHeaders ?? []), ...(c.exposeHeaders ?? [])]) {
+    if (h !== '*') checkHeaderName(scope, `${what} header`, h);
+  }
+  checkEnvoyDuration(scope, `${what}.maxAge`, c.maxAge);
+}
+
+function checkHeaderChanges(scope: IConstruct, what: string, h: HeaderChanges | undefined): void {
+  if (!h) return;
+  const seen = new Map<string, string>();
+  const names = [
+    ...Object.keys(h.set ?? {}).map(n => ['set', n]),
+    ...Object.keys(h.add ?? {}).map(n => ['add', n]),
+    ...(h.remove ?? []).map(n => ['remove', n]),
+  ];
+  for (const [op, name] of names) {
+    checkHeaderName(scope, `${what}.${op} header`, name);
+    const key = name.toLowerCase();
+    if (key === 'host' || key.startsWith(':')) fail(scope, `${what}.${op} changes the '${name}' header`, 'leave Host to the gateway; set the route\'s host name instead');
+    const prev = seen.get(key);
+    if (prev) fail(scope, `${what} names header '${name}' in both '${prev}' and '${op}' (header names are case-insensitive)`, 'change each header once');
+    seen.set(key, op);
+  }
+  for (const [name, value] of [...Object.entries(h.set ?? {}), ...Object.entries(h.add ?? {})]) {
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value) || value.length > 4096) {
+      fail(scope, `${what} value of header '${name}' is invalid`, 'use a single-line value of at most 4096 characters');
+    }
+  }
+  for (const op of ['set', 'add', 'remove'] as const) {
+    const n = op === 'remove' ? (h.remove ?? []).length : Object.keys(h[op] ?? {}).length;
+    if (n > 16) fail(scope, `${what}.${op} changes ${n} headers`, 'change at most 16 headers per operation (a Gateway API limit)');
+  }
+}
