@@ -533,8 +533,9 @@ function checkCors(scope: IConstruct, what: string, c: CorsPolicy): void {
   for (const o of c.allowOrigins) {
     if (!ORIGIN.test(o)) fail(scope, `${what} origin '${o}' is invalid`, "use 'scheme://host[:port]' (a '*.' host wildcard is allowed), or '*'");
   }
-  if (c.allowCredentials && c.allowOrigins.some(o => o === '*' || o.includes('://*'))) {
-    fail(scope, `${what} allows credentials for a wildcard origin ('${c.allowOrigins.find(o => o === '*' || o.includes('://*'))}'), which lets any site act as the signed-in user`,
+  const anyOrigin = c.allowOrigins.find(o => o === '*' || /:\/\/\*(:\d+)?$/.test(o));
+  if (c.allowCredentials && anyOrigin) {
+    fail(scope, `${what} allows credentials for the wildcard origin '${anyOrigin}', which lets any site act as the signed-in user`,
       'list the exact origins allowed to send credentials, or set allowCredentials: false');
   }
   for (const m of c.allowMethods ?? []) {
