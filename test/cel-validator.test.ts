@@ -125,6 +125,19 @@ describe('evaluation semantics', () => {
     expect(bare.validate({ spec: { value: {} } })).toEqual(['spec.value: failed rule: self.a == "x" (evaluation error: field not found: a)']);
   });
 
+  test('strings extension functions behave as in Go', () => {
+    const rules = [
+      "'a/b/c'.split('/') == ['a', 'b', 'c']",
+      "'a/b/c'.split('/', 2) == ['a', 'b/c']",
+      "'a/b'.split('/', 0) == []",
+      "'héllo'.split('', 3) == ['h', 'é', 'llo']",
+      "'ÄbC'.lowerAscii() == 'Äbc' && 'äBc'.upperAscii() == 'äBC'",
+      "'Shop.Orders'.matches('^(?i)shop\\.')",
+    ];
+    const v = compileCelValidator(tiny({ type: 'string' }, ...rules.map((rule) => ({ rule }))));
+    expect(v.validate({ spec: { value: '' } })).toEqual([]);
+  });
+
   test('messageExpression and fieldPath', () => {
     const schema = tiny({ type: 'object', properties: { 'max-items': { type: 'integer' }, 'items': { type: 'array', items: { type: 'string' } } } }, {
       rule: 'self.items.size() <= self.max__dash__items',

@@ -96,6 +96,3 @@ export const OVERLOADS: ReadonlyMap<string, readonly Overload[]> = (() => {
   }
   return table;
 })();
-
-/** Names of the functions this environment adds to the CEL standard library. */
-export const EXTENSION_FUNCTIONS: readonly string[] = [...new Set(EXTENSIONS.map((f) => f.name))].sort();
