@@ -8,14 +8,17 @@
  * - patterns use Go RE2 syntax (via re2js), formats are checked (incl. `cidr`);
  * - metadata of custom resources is checked against ObjectMeta;
  * - metadata.name/namespace, label and annotation syntax are checked the way the API
- *   server does it outside the OpenAPI schema.
- * CEL rules (x-kubernetes-validations) are not evaluated and defaults are not applied.
+ *   server does it outside the OpenAPI schema;
+ * - the CEL rules of CRD schemas (x-kubernetes-validations) are evaluated by cel-validator.ts,
+ *   on a view of the object with the schema defaults applied (transition rules are skipped).
+ * ajv itself validates the object as written: defaults are not applied to it.
  */
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { CelValidator, compileCelValidator } from './cel-validator';
 
 // re2js is ESM-typed; its CommonJS build is loaded with require (see package.json "exports").
 interface Re2Matcher { find(): boolean }
@@ -45,6 +48,8 @@ const OBJECT_META_REF = `${CORE_FILE}#/definitions/io.k8s.apimachinery.pkg.apis.
 
 let loaded: { ajv: Ajv; index: Record<string, IndexEntry> } | undefined;
 const validators = new Map<string, ValidateFunction>();
+/** CEL rules per CRD kind (undefined: the kind has none). */
+const celValidators = new Map<string, CelValidator | undefined>();
 
 function readJson(file: string): Json {
   return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Json;
@@ -97,6 +102,8 @@ function validatorFor(key: string): ValidateFunction | undefined {
     if (!validate) throw new Error(`schema ${entry.file}#/definitions/${entry.definition} not found`);
   } else {
     const schema = readJson(entry.file);
+    const cel = compileCelValidator(schema); // before tighten() rewrites the schema; throws on rules it cannot evaluate
+    celValidators.set(key, cel.stats.rules > cel.stats.transitionRules ? cel : undefined);
     const metadata: Json | undefined = schema.properties?.metadata;
     if (schema.properties) delete schema.properties.metadata;
     tighten(schema);
@@ -354,6 +361,8 @@ export function validateManifest(obj: any): string[] {
   const errors: string[] = [];
   if (!validate(obj)) errors.push(...(validate.errors ?? []).map(formatError));
   errors.push(...checkMetadata(key, state().index[key], obj.metadata));
+  const cel = celValidators.get(key);
+  if (cel) errors.push(...cel.validate(obj));
   return [...new Set(errors)];
 }
 
