@@ -5,6 +5,7 @@ import {
   Visibility, WebApplication,
 } from '../src';
 import { assertReferencesResolve, referenceProblems } from './support/references';
+import { validateManifest } from './support/schema-validator';
 import { one, synth, testApp } from './support/synth';
 import { generateName } from '../src/resolve/naming';
 
@@ -394,7 +395,8 @@ describe('API policies', () => {
       route: { policy: { rateLimit: { requests: 10, unit: RateLimitUnit.SECOND }, timeout: { request: '5s' } } },
     });
     const prodPublic = { environment: prod, visibility: Visibility.PUBLIC };
-    http.configureRoute({ policy: { rateLimit: { requests: 40, unit: RateLimitUnit.SECOND }, authentication: ApiAuthentication.none() } }, prodPublic);
+    const lifted = { rateLimit: { requests: 40, unit: RateLimitUnit.SECOND }, authentication: ApiAuthentication.none() };
+    http.configureRoute({ policy: lifted }, prodPublic);
     http.configureRoute({ policy: { rateLimit: { requests: 20, unit: RateLimitUnit.SECOND } } }, { visibility: Visibility.PUBLIC });
     http.configureRoute({ policy: { rateLimit: { requests: 30, unit: RateLimitUnit.SECOND }, authentication: jwt } }, { environment: prod });
     http.configureRoute({ policy: { timeout: { request: '9s' } } });
@@ -449,5 +451,19 @@ describe('reference integrity', () => {
       // the policy of the moved route no longer finds it
       expect.stringMatching(/^BackendTrafficPolicy dp-acme-storefront-staging-[0-9a-f]+\/web-http-[0-9a-f]+: targetRef HTTPRoute .* is not emitted$/),
     ]);
+  });
+
+  test('the CRDs\' CEL rules hold for the example\'s gateway objects, and catch the same objects tampered with', () => {
+    const objects = buildPlatform(testApp()).toJson();
+    const gatewayKinds = ['Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'SecurityPolicy', 'BackendTrafficPolicy', 'ClientTrafficPolicy', 'EnvoyProxy'];
+    const checked = objects.filter(o => gatewayKinds.includes(o.kind));
+    expect(checked.length).toBeGreaterThan(30);
+    for (const o of checked) expect(validateManifest(o)).toEqual([]);
+    const r = structuredClone(checked.find(o => o.kind === 'HTTPRoute' && o.metadata.labels['openchoreo.dev/component']));
+    delete r.spec.rules[0].backendRefs[0].port;
+    expect(validateManifest(r)).toEqual([expect.stringMatching(/^spec\.rules\[0\]\.backendRefs\[0\]: Must have port for Service reference \(rule: /)]);
+    const sp = structuredClone(checked.find(o => o.kind === 'SecurityPolicy' && o.spec.authorization));
+    delete sp.spec.jwt;
+    expect(validateManifest(sp)).toEqual([expect.stringMatching(/^spec: if authorization\.rules\.principal\.jwt is used, jwt must be defined/)]);
   });
 });
