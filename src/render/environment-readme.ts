@@ -1,7 +1,7 @@
 import type { RenderedDocument } from './connectivity-report';
 import { cellsByEnvironment } from './grouping';
 import { Visibility } from '../model/endpoint';
-import { Cell, Plan } from '../resolve/plan';
+import { Cell, Plan, PlanApiPolicy } from '../resolve/plan';
 
 const VISIBILITY_NAMES: Record<string, string> = {
   [Visibility.PROJECT]: 'project',
@@ -39,6 +39,13 @@ function environmentReadme(cells: Cell[]): string {
       lines.push(`| ${cell.project} | \`${cell.namespace}\` | ${c.name} | ${c.kind} | \`${c.image}\` | ${endpoints} |`);
     }
   }
+  const routes = cells.flatMap(cell => cell.components.flatMap(c => c.routes.map(r => ({ cell, c, r }))));
+  if (routes.length > 0) {
+    lines.push('', '## Gateway routes', '', '| Project | Component | Endpoint | Gateway | URL | API policy |', '| --- | --- | --- | --- | --- | --- |');
+    for (const { cell, c, r } of routes) {
+      lines.push(`| ${cell.project} | ${c.name} | ${r.endpoint} | ${r.gateway.name} | \`${r.url}\` | ${policySummary(r.policy)} |`);
+    }
+  }
   lines.push('', '```mermaid', 'flowchart LR');
   const gateways = new Set<string>();
   const externals = new Map<string, string>();
@@ -72,4 +79,20 @@ function environmentReadme(cells: Cell[]): string {
   for (const [name, where] of [...externals.entries()].sort()) lines.push(`  ${id('x', name)}[("${name}<br/><small>${where}</small>")]`);
   lines.push(...edges.sort(), '```', '');
   return lines.join('\n');
+}
+
+/** A one-line summary of a route's API policy, for reviewers. */
+function policySummary(p: PlanApiPolicy): string {
+  const parts: string[] = [];
+  if (p.jwt) parts.push(`JWT (${p.jwt.issuer})`);
+  if (p.oidc) parts.push(`OIDC sign-in (${p.oidc.issuer})`);
+  if (p.apiKey) parts.push(`API keys (${p.apiKey.clients.length} client${p.apiKey.clients.length === 1 ? '' : 's'})`);
+  if (p.authorization) parts.push(`${p.authorization.length} authorization rule${p.authorization.length === 1 ? '' : 's'}`);
+  if (p.cors) parts.push('CORS');
+  if (p.rateLimit) parts.push(`${p.rateLimit.requests}/${p.rateLimit.unit.toLowerCase()} per proxy`);
+  if (p.retry) parts.push(`${p.retry.attempts} retr${p.retry.attempts === 1 ? 'y' : 'ies'}`);
+  if (p.timeout?.request) parts.push(`timeout ${p.timeout.request}`);
+  if (p.circuitBreaker) parts.push('circuit breaker');
+  if (p.requestHeaders || p.responseHeaders) parts.push('header changes');
+  return parts.join(', ') || '—';
 }
