@@ -12,6 +12,7 @@ export * from './model/external-service';
 export * from './model/network';
 export * from './model/gitops';
 export * from './model/ledger';
+export * from './model/observability';
 export * from './model/options';
 export * from './model/secrets';
 export * from './output/layout';

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import {
   Component, DataPlane, DeploymentPipeline, Endpoint, EndpointType, Environment, ExternalService, HttpMethod, HttpRule,
-  IsolationMode, NetworkPolicyProvider, Organization, Project, ScheduledTask, Service, Visibility, WebApplication, Worker,
+  IsolationMode, NetworkPolicyProvider, Organization, Project, ScheduledTask, Service, Tracing, Visibility, WebApplication, Worker,
 } from '../src';
 import { assertValidManifests } from './support/schema-validator';
 import { testApp } from './support/synth';
@@ -37,22 +37,25 @@ function generate(seed: number, provider: NetworkPolicyProvider, isolation: Isol
   const projects = Array.from({ length: 1 + rnd(3) }, (_, p) => new Project(org, `proj${p}`, { pipeline }));
   for (const project of projects) {
     for (let i = 0; i < 1 + rnd(4); i++) {
-      const props = { image: `r.example/c${i}:1.0.0` };
       const kind = rnd(4);
+      const types = kind >= 2 ? Array.from({ length: rnd(4) }, () => pick(TYPES)) : [];
+      // a third of the components serve metrics: workers and tasks on a port of their own, the others on their first
+      // endpoint's port (through the Service); tracing is off, explicit or the data plane's default
+      const metricsPort = kind < 2 ? 9464 : types.length > 0 && types[0] !== EndpointType.UDP ? 8000 : undefined;
+      const metrics = metricsPort !== undefined && rnd(3) === 0 ? { port: metricsPort } : undefined;
+      const tracing = [Tracing.none(), Tracing.sdk(), undefined][rnd(3)];
+      const props = { image: `r.example/c${i}:1.0.0`, tracing, metrics };
       const c = kind === 0 ? new Worker(project, `c${i}`, props)
         : kind === 1 ? new ScheduledTask(project, `c${i}`, { ...props, schedule: '@hourly' })
           : kind === 2 ? new WebApplication(project, `c${i}`, props) : new Service(project, `c${i}`, props);
       if (kind >= 2) {
-        for (let e = 0; e < rnd(4); e++) {
-          const type = pick(TYPES);
+        for (let e = 0; e < types.length; e++) {
+          const type = types[e];
           // only HTTP-like and gRPC endpoints can be exposed through the gateways
           const candidates = [Visibility.ORGANIZATION, ...(L7_TYPES.includes(type) ? [Visibility.INTERNAL, Visibility.PUBLIC] : [])];
           const visibility = candidates.filter(() => rnd(3) === 0);
-          const exposed = visibility.some(v => v !== Visibility.ORGANIZATION);
-          // Services share a host name per environment: their routes need prefixes of their own
-          const route = exposed && kind === 3 && type !== EndpointType.GRPC ? { pathPrefix: `/${project.name}-c${i}-ep${e}` } : undefined;
           // the Service port and the container port differ half of the time
-          c.addEndpoint(`ep${e}`, { port: 8000 + e, targetPort: rnd(2) === 0 ? undefined : 9000 + e, type, visibility, route });
+          c.addEndpoint(`ep${e}`, { port: 8000 + e, targetPort: rnd(2) === 0 ? undefined : 9000 + e, type, visibility });
         }
       }
       components.push(c);
@@ -64,6 +67,12 @@ function generate(seed: number, provider: NetworkPolicyProvider, isolation: Isol
   const l7Rendered = provider === NetworkPolicyProvider.CILIUM && isolation === IsolationMode.LEAST_PRIVILEGE;
   for (const c of components) {
     expected.push({ from: id(c), to: 'dns', port: 53, protocol: 'TCP' }, { from: id(c), to: 'dns', port: 53, protocol: 'UDP' });
+    // telemetry: traces to the collector unless switched off; Prometheus scrapes the metrics port (the container port)
+    if (c._props.tracing === undefined || c._props.tracing._mode !== 'none') {
+      expected.push({ from: id(c), to: 'otel-collector', port: 4318, protocol: 'TCP' });
+    }
+    const m = c._props.metrics;
+    if (m) expected.push({ from: 'prometheus', to: id(c), port: c.endpoints.find(e => e.port === m.port)?.targetPort ?? m.port, protocol: 'TCP' });
     const candidates = components.flatMap(p => p.endpoints)
       .filter(ep => ep.component !== c && (ep.component.project === c.project || ep.isVisibleTo(Visibility.ORGANIZATION)));
     const chosen = new Set<Endpoint>();

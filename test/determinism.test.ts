@@ -31,7 +31,7 @@ function declare(app: PlatformApp, order: (xs: number[]) => number[]): void {
         new Worker(project, id, { image: `reg.example/${id}:1.0.${p}`, secretEnv: { B: SecretRef.fromStore('b'), A: SecretRef.fromStore('a') } });
         continue;
       }
-      const s = new Service(project, id, { image: `reg.example/${id}:1.0.${p}`, env: { Z: '1', A: '2' } });
+      const s = new Service(project, id, { image: `reg.example/${id}:1.0.${p}`, env: { Z: '1', A: '2' }, metrics: { port: 8080 } });
       for (const e of order([0, 1])) {
         const ep = s.addEndpoint(`ep${e}`, {
           port: 8080 + e,
@@ -80,9 +80,10 @@ describe('deterministic output', () => {
     declare(rotated, xs => [...xs.slice(1), ...xs.slice(0, 1)]);
     const f = forward.synthFiles();
     // 9 cells × 6 files, a README and a report per environment, kustomizations (organization, data
-    // plane, 3 environments, 9 cells, the platform folder), the platform's gateways and platform.json
-    expect(Object.keys(f)).toHaveLength(3 * 3 * 6 + 3 * 2 + (1 + 1 + 3 + 9 + 1) + 1 + 1);
+    // plane, 3 environments, 9 cells, the platform folder), the platform's gateways and dashboards, and platform.json
+    expect(Object.keys(f)).toHaveLength(3 * 3 * 6 + 3 * 2 + (1 + 1 + 3 + 9 + 1) + 2 + 1);
     expect(f['acme/dp/prod/proj1/c1.yaml']).toContain('kind: BackendTrafficPolicy');
+    expect(f['acme/dp/prod/proj1/c1.yaml']).toContain('record: openchoreo_component:http_request_errors:ratio_rate3d');
     expect(reverse.synthFiles()).toEqual(f);
     expect(rotated.synthFiles()).toEqual(f);
   });

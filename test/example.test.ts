@@ -31,7 +31,8 @@ describe('example platform', () => {
     // ledger, payments-api and order-worker env secrets, catalog's secret file, the ledger's API keys
     // per environment, and the internal gateway's certificate
     expect(count('ExternalSecret')).toBe(12 + 3 + 1);
-    expect(count('ConfigMap')).toBe(9);
+    // env and file ConfigMaps, and a Grafana dashboard per project and environment
+    expect(count('ConfigMap')).toBe(9 + 6);
     // a baseline per cell and one policy per component per environment
     expect(count('CiliumNetworkPolicy')).toBe(6 + 18);
     // gateways: the data plane's external and internal ones, and production's own external one
@@ -55,7 +56,14 @@ describe('example platform', () => {
     expect(count('GitRepository')).toBe(1);
     expect(count('Kustomization')).toBe(6 + 1 + 1); // + the tenants' access, the platform
     expect(count('RoleBinding')).toBe(6);
-    expect(objects.length).toBe(131 + 15 + 14 + 23);
+    // observability: metrics of payments-api and web (ServiceMonitors) and settlement (PodMonitor) per
+    // environment, a PrometheusRule per component per environment, the Java agent's Instrumentation
+    // in the payments cells
+    expect(count('ServiceMonitor')).toBe(2 * 3);
+    expect(count('PodMonitor')).toBe(3);
+    expect(count('PrometheusRule')).toBe(18);
+    expect(count('Instrumentation')).toBe(3);
+    expect(objects.length).toBe(161 + 21 + 14 + 23);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -95,8 +103,8 @@ describe('example platform', () => {
     // + Argo CD (projects, app-of-apps, 3 application files) and Flux (source, kustomizations, tenant)
     // with their kustomizations (gitops, argocd, 3 environments, flux-system)
     // + flux-tenants (2 files and a kustomization) and platform.json
-    // + the platform folder (gateways and its kustomization)
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 2);
+    // + the platform folder (gateways, dashboards and its kustomization) and the payments cells' instrumentation
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 3);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });
@@ -113,11 +121,20 @@ describe('example platform connectivity', () => {
       'gateway:external -> storefront/web:3000/TCP',
       'gateway:internal -> payments/ledger:9090/TCP',
       'gateway:internal -> payments/payments-api:8080/TCP',
+      'payments/ledger -> otel-collector:4318/TCP',
       'payments/payments-api -> external:stripe:443/TCP',
+      'payments/payments-api -> otel-collector:4318/TCP',
       'payments/payments-api -> payments/ledger:9090/TCP',
+      'payments/settlement -> otel-collector:4318/TCP',
       'payments/settlement -> payments/ledger:9090/TCP',
+      'prometheus -> payments/payments-api:8080/TCP',
+      'prometheus -> payments/settlement:9464/TCP',
+      'prometheus -> storefront/web:3000/TCP',
+      'storefront/catalog -> otel-collector:4318/TCP',
+      'storefront/order-worker -> otel-collector:4318/TCP',
       'storefront/order-worker -> payments/payments-api:8080/TCP',
       'storefront/order-worker -> storefront/catalog:8080/TCP',
+      'storefront/web -> otel-collector:4318/TCP',
       'storefront/web -> payments/payments-api:8080/TCP',
       'storefront/web -> storefront/catalog:8080/TCP',
     ]);

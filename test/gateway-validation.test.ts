@@ -47,11 +47,11 @@ describe('exposing endpoints', () => {
   test('two Services of two projects claim the same host and path: both are named', () => {
     expectProblem(app => {
       const { org, pipeline, api } = platform(app);
-      api.addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC] });
-      new Service(new Project(org, 'blog', { pipeline }), 'api', { image: IMAGE }).addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC] });
+      api.addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC], route: { pathPrefix: '/api' } });
+      new Service(new Project(org, 'blog', { pipeline }), 'api', { image: IMAGE }).addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC], route: { pathPrefix: '/api' } });
     }, {
       path: 'acme/shop/api',
-      value: "claims development-acme.apps.acme.example/api-http on gateway openchoreo-data-plane/gateway-external, which route 'api-http-697b47a5' of acme/blog/api",
+      value: "claims development-acme.apps.acme.example/api on gateway openchoreo-data-plane/gateway-external, which route 'api-http-697b47a5' of acme/blog/api",
       fix: /another pathPrefix or hostLabel/,
       at: 'synth',
     });

@@ -171,7 +171,21 @@ describe('gateways of a data plane', () => {
 });
 
 describe('routes of exposed endpoints', () => {
-  test('a Service: shared host per environment, path prefix /<component>-<endpoint> rewritten to the base path', () => {
+  test('two projects with components and endpoints of the same names do not collide', () => {
+    const { org, shop, billing } = platform();
+    for (const p of [shop, billing]) {
+      api(p).addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC] });
+      new WebApplication(p, 'web', { image: 'r.example/web:1.0.0' }).addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+    }
+    const objects = synth(org);
+    const dev = ofKind(objects, 'HTTPRoute').filter(r => r.metadata.namespace?.includes('-dev-'));
+    const claims = dev.map(r => `${r.spec.hostnames[0]}${r.spec.rules[0].matches[0].path.value}`);
+    expect(claims).toHaveLength(4);
+    expect(new Set(claims).size).toBe(4);
+    expect(claims).toEqual(expect.arrayContaining(['dev-acme.apps.acme.example/shop/api-http', 'dev-acme.apps.acme.example/billing/api-http']));
+  });
+
+  test('a Service: shared host per environment, path prefix /<project>/<component>-<endpoint> rewritten to the base path', () => {
     const { org, shop } = platform();
     api(shop).addEndpoint('http', { port: 8080, targetPort: 9000, basePath: '/api/v1', visibility: [Visibility.PUBLIC, Visibility.INTERNAL] });
     const objects = synth(org);
@@ -182,7 +196,7 @@ describe('routes of exposed endpoints', () => {
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway-external', namespace: GW_NS, sectionName: 'https' }],
       hostnames: ['dev-acme.apps.acme.example'],
       rules: [{
-        matches: [{ path: { type: 'PathPrefix', value: '/api-http' } }],
+        matches: [{ path: { type: 'PathPrefix', value: '/shop/api-http' } }],
         filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/api/v1' } } }],
         backendRefs: [{ name: 'api', port: 8080 }],
       }],
@@ -204,12 +218,12 @@ describe('routes of exposed endpoints', () => {
     api(shop).addEndpoint('rpc', { port: 9090, type: EndpointType.GRPC, visibility: [Visibility.INTERNAL] });
     const objects = synth(org);
     const web = route(objects, 'HTTPRoute', 'dev', generateName(253, 'web', 'http'));
-    expect(web.spec.hostnames).toEqual([`${generateName(63, 'http', 'web', 'dev', 'acme')}.apps.acme.example`]);
+    expect(web.spec.hostnames).toEqual([`${generateName(63, 'http', 'web', 'shop', 'dev', 'acme')}.apps.acme.example`]);
     expect(web.spec.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web', port: 3000 }] }]);
     const rpc = route(objects, 'GRPCRoute', 'dev', generateName(253, 'api', 'rpc', 'internal'));
     expect(rpc.spec).toEqual({
       parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway-internal', namespace: GW_NS, sectionName: 'http' }],
-      hostnames: [`${generateName(63, 'rpc', 'api', 'dev', 'acme')}.internal.acme.example`],
+      hostnames: [`${generateName(63, 'rpc', 'api', 'shop', 'dev', 'acme')}.internal.acme.example`],
       rules: [{ backendRefs: [{ name: 'api', port: 9090 }] }],
     });
     expect(ofKind(objects, 'HTTPRoute').filter(r => r.metadata.name.startsWith('api-rpc'))).toEqual([]);

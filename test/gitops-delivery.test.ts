@@ -32,8 +32,22 @@ describe('Argo CD', () => {
     expect(shop.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(shop.spec.namespaceResourceWhitelist).toEqual([
       { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' }, { group: 'apps', kind: 'Deployment' },
-      { group: 'cilium.io', kind: 'CiliumNetworkPolicy' },
+      { group: 'cilium.io', kind: 'CiliumNetworkPolicy' }, { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
     ]);
+  });
+
+  test('the data plane\'s platform folder (dashboards, gateways) is an application of its own, limited to its namespaces and kinds', () => {
+    const objects = synth(platform().org);
+    const project = one(objects, 'AppProject', 'acme-eu-platform');
+    expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'monitoring' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }]);
+    expect(one(objects, 'Application', 'acme-eu-platform').spec).toMatchObject({
+      project: 'acme-eu-platform',
+      source: { path: 'deploy/acme/eu/platform', targetRevision: 'release' },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    });
+    expect(one(objects, 'Kustomization', 'acme-platform').spec).toMatchObject({ path: './deploy/acme/eu/platform', prune: true, wait: true });
   });
 
   test('automated sync with prune and self-heal, manual where the pipeline requires approval', () => {
@@ -103,6 +117,7 @@ describe('Flux', () => {
       { apiGroups: [''], resources: ['services', 'serviceaccounts'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
       { apiGroups: ['cilium.io'], resources: ['ciliumnetworkpolicies'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: ['monitoring.coreos.com'], resources: ['prometheusrules'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
     ]);
   });
 });
@@ -128,6 +143,7 @@ describe('delivery errors', () => {
     const { org, project } = baseline(testApp());
     new Worker(project, 'w', { image: 'r.example/w:1.0.0' });
     new GitOpsDelivery(org, 'd', { repoUrl: 'https://git.example/ops.git' });
-    expect(synth(org).filter(o => o.kind === 'Application')).toHaveLength(3 + 3);
+    // per environment the project's application and the app-of-apps, and the platform folder's (dashboards)
+    expect(synth(org).filter(o => o.kind === 'Application')).toHaveLength(3 + 3 + 1);
   });
 });

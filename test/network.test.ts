@@ -1,6 +1,6 @@
 import {
   DataPlane, DeploymentPipeline, EndpointType, Environment, ExternalService, HttpMethod, IsolationMode,
-  NetworkPolicyProvider, Organization, Project, Service, Visibility, Worker,
+  NetworkPolicyProvider, Organization, Project, Service, Tracing, Visibility, Worker,
 } from '../src';
 import { one, synth, testApp } from './support/synth';
 import { generateName } from '../src/resolve/naming';
@@ -17,6 +17,8 @@ function platform(o: Options = {}) {
     acceptWiderNetworkRules: o.acceptWider,
     externalGateway: { domain: 'apps.acme.example' },
     internalGateway: { domain: 'internal.acme.example' },
+    // telemetry paths are tested in observability.test.ts; here every flow is a dependency or an exposure
+    observability: { defaultTracing: Tracing.none() },
   });
   const dev = new Environment(org, 'dev', { dataPlane });
   const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [new Environment(org, 'prod', { dataPlane })] }] });

@@ -26,13 +26,13 @@ describe('README', () => {
       const objects = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS());
       assertValidManifests(objects);
       const web = objects.find(o => o.kind === 'Deployment');
-      expect(web.spec.template.spec.containers[0].env[0]).toEqual({
+      expect(web.spec.template.spec.containers[0].env.find((e: any) => e.name === 'PAYMENTS_API_HTTP_URL')).toEqual({
         name: 'PAYMENTS_API_HTTP_URL',
         value: expect.stringMatching(/^http:\/\/payments-api\.dp-acme-payments-production-[0-9a-f]{8}\.svc\.cluster\.local:8080\/api\/v1$/),
       });
       // the route its comment promises, behind OIDC sign-in and a rate limit
       const route = objects.find(o => o.kind === 'HTTPRoute');
-      expect(route.spec.hostnames).toEqual([expect.stringMatching(/^http-web-production-acme-[0-9a-f]{8}\.apps\.acme\.example$/)]);
+      expect(route.spec.hostnames).toEqual([expect.stringMatching(/^http-web-storefront-production-acme-[0-9a-f]{8}\.apps\.acme\.example$/)]);
       expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gateway-external', namespace: 'openchoreo-data-plane', sectionName: 'https' }]);
       expect(objects.filter(o => o.kind === 'SecurityPolicy' || o.kind === 'BackendTrafficPolicy').map(o => o.spec.targetRefs[0].name))
         .toEqual([route.metadata.name, route.metadata.name]);

@@ -49,8 +49,8 @@ describe('cells and workloads', () => {
     const objects = synth(shop.organization);
     const dep = one(objects, 'Deployment', generateName(253, 'api', 'development'));
     expect(dep.metadata.namespace).toBe(ns('shop', 'development'));
-    const ofComponents = objects.filter(x => x.kind !== 'Namespace' && x.metadata.name !== 'cell-baseline');
-    expect(ofComponents).toHaveLength(3 * 4); // service account, deployment, service, policy
+    const ofComponents = objects.filter(x => x.kind !== 'Namespace' && x.metadata.name !== 'cell-baseline' && x.metadata.namespace?.startsWith('dp-'));
+    expect(ofComponents).toHaveLength(3 * 5); // service account, deployment, service, alerts, policy
     for (const o of ofComponents) {
       expect(Object.keys(o.metadata.labels)).toEqual(expect.arrayContaining(STD7));
     }
@@ -228,7 +228,8 @@ describe('dependencies', () => {
     api.dependOnExternal(mail);
     expect(ws.name).toBe('events');
     const objects = synth(org);
-    const env = one(objects, 'Deployment', generateName(253, 'api', 'staging')).spec.template.spec.containers[0].env;
+    // (the OTEL_* variables of tracing are checked in observability.test.ts)
+    const env = one(objects, 'Deployment', generateName(253, 'api', 'staging')).spec.template.spec.containers[0].env.filter((e: any) => !e.name.startsWith('OTEL_'));
     const shopNs = ns('shop', 'staging');
     expect(env).toEqual([
       { name: 'EVENTS', value: `ws://ledger.${shopNs}.svc.cluster.local:9091` },
@@ -328,9 +329,9 @@ describe('cdk8s integration', () => {
     const { shop } = basePlatform(Testing.app({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'oc-')) }));
     new Worker(shop, 'w', { image: 'ghcr.io/acme/w:1.0.0' });
     expect(Testing.synth(shop.organization)).toEqual(synth(shop.organization));
-    // cell baseline policy, service account, deployment, component policy
-    expect(inNamespace(Testing.synth(shop.organization), ns('shop', 'development'))).toHaveLength(4);
-    expect(ofComponent(Testing.synth(shop.organization), 'w', 'production')).toHaveLength(3);
+    // cell baseline policy, service account, deployment, alerts, component policy
+    expect(inNamespace(Testing.synth(shop.organization), ns('shop', 'development'))).toHaveLength(5);
+    expect(ofComponent(Testing.synth(shop.organization), 'w', 'production')).toHaveLength(4);
   });
 
   test('a plain cdk8s App writes the organization as one chart file', () => {
@@ -358,6 +359,7 @@ describe('cdk8s integration', () => {
       'acme/eu/development/connectivity.md',
       'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
       'acme/eu/development/shop/w.yaml',
+      'acme/eu/platform/dashboards.yaml',
       'acme/eu/production/connectivity.md',
       'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
       'acme/eu/production/shop/w.yaml',

@@ -1,7 +1,7 @@
 import {
   ApiAuthentication, ClientIpDetection, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
-  GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger, RetryOn,
-  ScheduledTask, SecretRef, Service, TlsVersion, Visibility, WebApplication, Worker,
+  GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
+  RetryOn, ScheduledTask, SecretRef, Service, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
 } from '../../src';
 import * as path from 'path';
 
@@ -67,6 +67,12 @@ export function buildPlatform(app: PlatformApp): Organization {
     secretEnv: { STRIPE_API_KEY: SecretRef.fromStore('payments/stripe', { property: 'api-key' }) },
     autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 },
     disruptionBudget: DisruptionBudget.maxUnavailable(1),
+    // Observability: Prometheus scrapes the HTTP port, the OpenTelemetry operator injects the Java
+    // agent, Fluent Bit parses JSON logs, and SLO burn-rate alerts watch availability and latency.
+    metrics: { port: 8080, path: '/actuator/prometheus' },
+    tracing: Tracing.autoInstrument(TracingLanguage.JAVA),
+    logFormat: LogFormat.JSON,
+    slo: { availability: 99.5, latencyThreshold: '500ms' },
   });
   const paymentsHttp = paymentsApi.addEndpoint('http', {
     port: 8080, basePath: '/api/v1', visibility: [Visibility.ORGANIZATION, Visibility.INTERNAL],
@@ -91,13 +97,17 @@ export function buildPlatform(app: PlatformApp): Organization {
   paymentsApi.dependOn(ledgerGrpc, { addressEnvVar: 'LEDGER_ADDRESS' });
   paymentsApi.dependOnExternal(stripe, { addressEnvVar: 'STRIPE_URL' });
   paymentsApi.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' }, autoscaling: { maxReplicas: 2 } });
-  paymentsApi.configureEnvironment(prod, { autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 60 } });
+  paymentsApi.configureEnvironment(prod, {
+    autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 60 },
+    slo: { availability: 99.9, latencyThreshold: '250ms' },
+  });
 
   const settlement = new ScheduledTask(payments, 'settlement', {
     image: 'ghcr.io/acme/settlement:1.2.0',
     schedule: '30 2 * * *',
     timeZone: 'Europe/Berlin',
     files: [{ mountPath: '/etc/settlement', fileName: 'rules.yaml', content: 'currency: EUR\ncutoff: "23:59"\n' }],
+    metrics: { port: 9464 },
   });
   settlement.dependOn(ledgerGrpc);
   settlement.configureEnvironment(dev, { suspend: true });
@@ -116,6 +126,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     env: { PUBLIC_BASE_URL: 'https://shop.acme.example' },
     replicas: 2,
     disruptionBudget: DisruptionBudget.minAvailablePercent(50),
+    metrics: { port: 3000 },
   });
   const webHttp = web.addEndpoint('http', {
     port: 3000, visibility: [Visibility.PUBLIC],

@@ -403,12 +403,12 @@ export interface ApiPolicy {
 export interface RouteOptions {
   /**
    * The host name's first label: the route serves `<hostLabel>.<gateway domain>`.
-   * @default - Services share `<environment>-<organization>`; web applications and gRPC endpoints get a generated label of their own
+   * @default - Services share `<environment>-<organization>`; web applications and gRPC endpoints get a label of their own, generated from endpoint, component, project, environment and organization
    */
   readonly hostLabel?: string;
   /**
    * The path prefix the route matches; it is rewritten to the endpoint's base path. Not for gRPC.
-   * @default - `/<component>-<endpoint>` for Services, `/` for web applications
+   * @default - `/<project>/<component>-<endpoint>` for Services, `/` for web applications
    */
   readonly pathPrefix?: string;
   /**

@@ -5,6 +5,7 @@ import { Environment } from './environment';
 import { fail } from './errors';
 import { ExternalService } from './external-service';
 import { HttpMethod, HttpRule } from './network';
+import { checkMetrics, checkSlo, checkTracing, LogFormat, MetricsOptions, SloOptions, Tracing } from './observability';
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
 import { Project } from './project';
@@ -147,6 +148,28 @@ export interface ComponentProps extends WorkloadSettings {
    * @default - none
    */
   readonly displayName?: string;
+  /**
+   * The Prometheus metrics endpoint, scraped by a ServiceMonitor (or a PodMonitor for workers and
+   * scheduled tasks).
+   * @default - not scraped
+   */
+  readonly metrics?: MetricsOptions;
+  /**
+   * How the component's traces reach the data plane's OpenTelemetry collector.
+   * @default - the data plane's default tracing: Tracing.sdk() (the OTEL_* variables, for applications with an OpenTelemetry SDK) unless set otherwise
+   */
+  readonly tracing?: Tracing;
+  /**
+   * Service level objectives of its HTTP endpoints (needs request metrics: a metrics endpoint, or
+   * Hubble metrics on the data plane).
+   * @default - 99.5% availability, 99% of requests under 500ms, where request metrics exist
+   */
+  readonly slo?: SloOptions;
+  /**
+   * The format of its log lines, for the log pipeline's parser.
+   * @default LogFormat.TEXT
+   */
+  readonly logFormat?: LogFormat;
 }
 
 /** Properties of Deployment-backed components. */
@@ -206,6 +229,12 @@ export abstract class Component extends Construct {
       checkNonEmpty(this, `secretEnv '${key}' remote key`, ref.key);
     }
     checkFiles(this, props.files ?? []);
+    checkMetrics(this, props.metrics);
+    checkTracing(this, 'tracing', props.tracing);
+    checkSlo(this, 'slo', props.slo);
+    if (props.logFormat !== undefined && !Object.values(LogFormat).includes(props.logFormat)) {
+      fail(this, `logFormat '${props.logFormat}' is unknown`, 'use LogFormat.TEXT or LogFormat.JSON');
+    }
     this._securityExceptions = checkSecurityExceptions(this, props.securityExceptions ?? []);
     this._scratchPaths = [...new Set(props.scratchPaths ?? ['/tmp'])].sort();
     for (const p of this._scratchPaths) {
@@ -282,6 +311,8 @@ export abstract class Component extends Construct {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a ${this.kind} component`, `remove '${f}': it applies to scheduled tasks only`);
       }
     }
+    checkTracing(this, `${scope}: tracing`, overrides.tracing);
+    checkSlo(this, `${scope}: slo`, overrides.slo);
     this._checkKindOverrides(overrides, scope);
     const previous = this._overrides.get(environment) ?? {};
     this._overrides.set(environment, {
@@ -289,6 +320,7 @@ export abstract class Component extends Construct {
       ...overrides,
       env: { ...(previous.env ?? {}), ...(overrides.env ?? {}) },
       resources: { ...(previous.resources ?? {}), ...(overrides.resources ?? {}) },
+      slo: { ...(previous.slo ?? {}), ...(overrides.slo ?? {}) },
     });
     this.project.organization._changed();
   }

@@ -3,6 +3,7 @@ import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
 import { NetworkPolicyProvider, PodPeer } from './network';
+import { checkObservabilityOptions, ObservabilityOptions } from './observability';
 import { Organization } from './organization';
 
 /** Properties of a {@link DataPlane}. */
@@ -82,6 +83,11 @@ export interface DataPlaneProps {
    */
   readonly internalGatewayPods?: PodPeer;
   /**
+   * Where metrics, traces and dashboards go, and which request metrics SLO alerts read.
+   * @default - kube-prometheus-stack's Prometheus and Grafana, OpenChoreo's OpenTelemetry collector, OpenTelemetry HTTP metrics
+   */
+  readonly observability?: ObservabilityOptions;
+  /**
    * The cluster DNS pods every workload may query.
    * @default - pods labelled `k8s-app: kube-dns` in `kube-system`
    */
@@ -136,6 +142,8 @@ export class DataPlane extends Construct {
   public readonly internalGatewayPods: PodPeer;
   /** Cluster DNS pods. */
   public readonly dnsPods: PodPeer;
+  /** Observability settings. */
+  public readonly observability: ObservabilityOptions;
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
@@ -168,6 +176,8 @@ export class DataPlane extends Construct {
       props.externalGatewayPods ?? envoyGatewayPods('gateway-external', this.gatewayNamespace, this.gatewayProxyNamespace));
     this.internalGatewayPods = checkPeer(this, 'internalGatewayPods',
       props.internalGatewayPods ?? envoyGatewayPods('gateway-internal', this.gatewayNamespace, this.gatewayProxyNamespace));
+    checkObservabilityOptions(this, props.observability ?? {});
+    this.observability = props.observability ?? {};
     this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
     this.organization._register('DataPlane', this.name, this);
   }

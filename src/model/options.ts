@@ -1,3 +1,5 @@
+import type { SloOptions, Tracing } from './observability';
+
 /**
  * CPU and memory for a container. Requests default to the limits when only limits are set, and
  * vice versa.
@@ -182,4 +184,14 @@ export interface EnvironmentOverrides extends DeploymentSettings {
    * @default false
    */
   readonly suspend?: boolean;
+  /**
+   * Tracing in this environment (e.g. another sampling ratio, or Tracing.none()).
+   * @default - the component's tracing
+   */
+  readonly tracing?: Tracing;
+  /**
+   * SLO settings in this environment, merged field by field over the component's.
+   * @default - the component's SLOs
+   */
+  readonly slo?: SloOptions;
 }

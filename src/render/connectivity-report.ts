@@ -14,13 +14,15 @@ export interface RenderedDocument {
 export interface EnvironmentConnectivity {
   readonly dataPlane: string;
   readonly environment: string;
-  /** Flows with readable ends: `project/component`, `gateway:external`, `gateway:internal`, `dns`, `external:<service>`. */
+  /** Flows with readable ends: `project/component`, `gateway:external`, `gateway:internal`, `dns`, `prometheus`, `otel-collector`, `external:<service>`. */
   readonly flows: Flow[];
   /** Rules the Kubernetes back-end widened. */
   readonly widened: string[];
 }
 
 const DNS_ID = 'dns';
+const PROMETHEUS_ID = 'prometheus';
+const COLLECTOR_ID = 'otel-collector';
 
 /**
  * Evaluates the emitted network policies of every environment with the back-end's semantics
@@ -45,10 +47,15 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
         }
       }
     }
+    const tracing = cells.flatMap(c => c.components.flatMap(x => (x.observability.tracing ? [x.observability.tracing.collectorPort] : [])));
+    const collectorPorts = [...new Set(tracing)]
+      .sort((a, b) => a - b).map(port => ({ port, protocol: 'TCP' as const }));
     const extraPods: PodIdentity[] = [
       { id: 'gateway:external', namespace: net.externalGatewayPods.namespace, labels: net.externalGatewayPods.labels, ports: [] },
       { id: 'gateway:internal', namespace: net.internalGatewayPods.namespace, labels: net.internalGatewayPods.labels, ports: [] },
       { id: DNS_ID, namespace: net.dnsPods.namespace, labels: net.dnsPods.labels, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+      { id: PROMETHEUS_ID, namespace: net.prometheusPods.namespace, labels: net.prometheusPods.labels, ports: [] },
+      { id: COLLECTOR_ID, namespace: net.collectorPods.namespace, labels: net.collectorPods.labels, ports: collectorPorts },
     ];
     // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
     const flows = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })

@@ -46,6 +46,16 @@ function environmentReadme(cells: Cell[]): string {
       lines.push(`| ${cell.project} | ${c.name} | ${r.endpoint} | ${r.gateway.name} | \`${r.url}\` | ${policySummary(r.policy)} |`);
     }
   }
+  lines.push('', '## Observability', '', '| Project | Component | Metrics | Traces | SLO alerts |', '| --- | --- | --- | --- | --- |');
+  for (const cell of cells) {
+    for (const c of cell.components) {
+      const o = c.observability;
+      const metrics = o.metrics ? `${o.metrics.monitor} :${o.metrics.containerPort}${o.metrics.path}` : '—';
+      const traces = o.tracing ? `${o.tracing.mode === 'auto' ? `${o.tracing.language} agent` : 'OpenTelemetry SDK'}, sampling ${o.tracing.samplingRatio}` : '—';
+      const slo = o.slo ? `${o.slo.availability}% available, ${o.slo.latencyTarget}% under ${o.slo.latencyThreshold}` : o.sloMissing ?? '—';
+      lines.push(`| ${cell.project} | ${c.name} | ${metrics} | ${traces} | ${slo} |`);
+    }
+  }
   lines.push('', '```mermaid', 'flowchart LR');
   const gateways = new Set<string>();
   const externals = new Map<string, string>();

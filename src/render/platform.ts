@@ -2,13 +2,16 @@ import { createHash } from 'crypto';
 import { renderApiPolicies } from './api-policy';
 import { renderConfig } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
+import { renderDashboard } from './dashboards';
 import { cellDirectory, platformDirectory } from './directories';
 import { renderEnvironmentReadmes } from './environment-readme';
 import { renderGateways } from './gateway';
 import { renderGitOps } from './gitops';
+import { cellLabels } from './metadata';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
+import { renderInstrumentation, renderMonitoring } from './observability';
 import { renderPlatformManifest } from './platform-manifest';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
@@ -69,6 +72,8 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
       out.push({ dir, group: 'network-baseline', isComponent: false, manifest });
     }
+    for (const manifest of renderInstrumentation(cell, cellLabels(cell))) out.push({ dir, group: 'instrumentation', isComponent: false, manifest });
+    out.push({ dir: platformDirectory(cell.dataPlane), group: 'dashboards', isComponent: false, manifest: renderDashboard(cell, store.observability) });
     for (const c of cell.components) {
       const config = renderConfig(cell, c, store);
       const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
@@ -80,6 +85,7 @@ export function renderPlan(plan: Plan): RenderedObject[] {
         ...renderRoutes(cell, c),
         ...renderApiPolicies(cell, c, store),
         ...renderScaling(cell, c),
+        ...renderMonitoring(cell, c, store.observability),
         cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c),
       ];
       for (const manifest of objects) out.push({ dir, group: c.name, isComponent: true, manifest });

@@ -13,10 +13,18 @@ import { Cell, PlanComponent } from '../resolve/plan';
 export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string): any {
   const annotations: Record<string, string> = {};
   for (const e of c.security.exceptions) annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
+  const o = c.observability;
   const template: Plain<k8s.PodTemplateSpec> = {
     metadata: {
       labels: c.labels,
-      annotations: { [Annotations.RESOURCE_HASH]: configHash, ...annotations },
+      annotations: {
+        [Annotations.RESOURCE_HASH]: configHash,
+        ...annotations,
+        // the OpenTelemetry operator injects the agent configured by the cell's Instrumentation
+        ...(o.tracing?.mode === 'auto' ? { [`instrumentation.opentelemetry.io/inject-${o.tracing.language}`]: cell.instrumentation!.name } : {}),
+        // Fluent Bit parses JSON lines into fields (K8S-Logging.Parser)
+        ...(o.logFormat === 'json' ? { 'fluentbit.io/parser': 'json' } : {}),
+      },
     },
     spec: podSpec(c),
   };
@@ -69,6 +77,11 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     volumes.push({ name, emptyDir: { sizeLimit: '256Mi' } });
     mounts.push({ name, mountPath: p });
   });
+  const ports: Array<Plain<k8s.ContainerPort>> = c.endpoints.map(e => ({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol }));
+  const metrics = c.observability.metrics;
+  if (metrics?.ownContainerPort) ports.push({ name: metrics.portName, containerPort: metrics.containerPort, protocol: 'TCP' });
+  const env = [...c.dependencyEnv, ...c.telemetryEnv].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(v => ({ name: v.name, value: v.value }));
   const envFrom: Array<Plain<k8s.EnvFromSource>> = [];
   if (c.configMapName) envFrom.push({ configMapRef: { name: c.configMapName } });
   if (c.secretEnvName) envFrom.push({ secretRef: { name: c.secretEnvName } });
@@ -78,10 +91,8 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     imagePullPolicy: 'IfNotPresent',
     ...(c.command ? { command: c.command } : {}),
     ...(c.args ? { args: c.args } : {}),
-    ...(c.endpoints.length > 0 ? {
-      ports: c.endpoints.map(e => ({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol })),
-    } : {}),
-    ...(c.dependencyEnv.length > 0 ? { env: c.dependencyEnv.map(v => ({ name: v.name, value: v.value })) } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
+    ...(env.length > 0 ? { env } : {}),
     ...(envFrom.length > 0 ? { envFrom } : {}),
     resources: {
       requests: { cpu: c.resources.requests.cpu, memory: c.resources.requests.memory },

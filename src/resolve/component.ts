@@ -1,6 +1,7 @@
 import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
+import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component, ComponentKind } from '../model/component';
@@ -20,6 +21,10 @@ export interface ComponentContext {
   readonly dependencies: PlanDependency[];
   readonly dependencyEnv: PlanEnvVar[];
   readonly routes: PlanRoute[];
+  /** The cell namespace. */
+  readonly namespace: string;
+  /** The data plane's observability services. */
+  readonly observability: ObservabilitySettings;
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -96,6 +101,18 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     }
   }
 
+  const { observability, telemetryEnv } = resolveObservability(c, env, {
+    organization: org.name, project, namespace: ctx.namespace, endpoints, settings: ctx.observability,
+  }, problems);
+  for (const v of telemetryEnv) {
+    if (configNames.has(v.name) || secretEnvNames.has(v.name)) {
+      problems.add(c, `environment variable '${v.name}' is set by tracing and also in ${secretEnvNames.has(v.name) ? 'secretEnv' : 'env'} in '${env.name}'`,
+        'remove it from env (tracing sets it from the data plane\'s collector), or set tracing: Tracing.none()');
+    } else if (ctx.dependencyEnv.some(d => d.name === v.name)) {
+      problems.add(c, `environment variable '${v.name}' is injected by a dependency and by tracing`, 'give the dependency another addressEnvVar');
+    }
+  }
+
   const isTask = c.kind === ComponentKind.SCHEDULED_TASK;
   const deployment = isTask ? undefined : resolveScaling(c, env, p, o, problems);
   const exceptions = c._securityExceptions;
@@ -117,6 +134,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     secretEnv,
     secretEnvName,
     dependencyEnv: ctx.dependencyEnv,
+    telemetryEnv,
     files,
     scratchPaths: c._scratchPaths,
     resources: resolveResources(c, org, env, p.resources, o.resources, problems),
@@ -134,6 +152,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     endpoints,
     routes: ctx.routes,
     dependencies: ctx.dependencies,
+    observability,
     security: {
       exceptions,
       runAsNonRoot: !relaxed.has(PodSecurityRule.RUN_AS_NON_ROOT),

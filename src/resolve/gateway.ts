@@ -10,7 +10,7 @@ const VISIBILITIES: PlanGatewayVisibility[] = ['external', 'internal'];
 
 /** The data plane's and the environments' gateways, and which one serves each environment. @internal */
 export interface ResolvedGateways {
-  readonly dataPlanes: PlanDataPlane[];
+  readonly dataPlanes: Array<Omit<PlanDataPlane, 'observability'>>;
   /** The gateway routing `visibility` in `environment`, if any. */
   gatewayOf(environment: string, visibility: PlanGatewayVisibility): PlanGateway | undefined;
 }
@@ -24,7 +24,7 @@ const overridesOf = (env: Environment, v: PlanGatewayVisibility): EnvironmentGat
  */
 export function resolveGateways(org: Organization, problems: ProblemCollector): ResolvedGateways {
   const byEnvironment = new Map<string, PlanGateway>();
-  const dataPlanes: PlanDataPlane[] = org.dataPlanes.map(dp => {
+  const dataPlanes = org.dataPlanes.map(dp => {
     const envs = org.environments.filter(e => e.dataPlane === dp);
     const gateways: PlanGateway[] = [];
     for (const v of VISIBILITIES) {

@@ -1,14 +1,18 @@
 import { Labels, MANAGED_BY } from './labels';
 import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
 import { DataPlane } from '../model/data-plane';
-import { Visibility } from '../model/endpoint';
+import { EndpointType, Visibility } from '../model/endpoint';
 import { ProblemCollector } from '../model/errors';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
 
-/** The proxy pods of the gateways serving a cell's environment. @internal */
-export interface GatewayPods {
+/** Pods outside the cells that a cell's policies name: its environment's gateway proxies, Prometheus, the collector. @internal */
+export interface CellPeers {
   readonly external: PodPeer;
   readonly internal: PodPeer;
+  readonly prometheus: PodPeer;
+  readonly collector: PodPeer;
+  /** Whether HTTP ingress gets L7 visibility for Hubble's request metrics. */
+  readonly l7Visibility: boolean;
 }
 
 /** A component before its network rules are known. @internal */
@@ -26,7 +30,7 @@ const podsOf = (namespace: string, component: string): PlanPeer =>
  */
 export function attachNetwork(
   cells: DraftCell[], planes: Map<string, DataPlane>, isolation: IsolationMode,
-  gatewayPods: (cell: DraftCell) => GatewayPods, problems: ProblemCollector,
+  peersOf: (cell: DraftCell) => CellPeers, problems: ProblemCollector,
 ): Cell[] {
   // Reverse index: who depends on each provider component, per cell.
   const consumers = new Map<string, Array<{ cell: DraftCell; component: DraftComponent; dep: PlanDependency }>>();
@@ -43,7 +47,7 @@ export function attachNetwork(
   }
   return cells.map(cell => {
     const plane = planes.get(cell.dataPlane)!;
-    const gateways = gatewayPods(cell);
+    const peers = peersOf(cell);
     const widened: string[] = [];
     const cellsOfEnv: PlanPeer = {
       kind: 'cells',
@@ -73,9 +77,17 @@ export function attachNetwork(
         }
       }
       const internal = portsWith(Visibility.INTERNAL);
-      if (internal.length > 0) ingress.push({ peer: { kind: 'pods', ...gateways.internal }, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
+      if (internal.length > 0) ingress.push({ peer: { kind: 'pods', ...peers.internal }, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
       const pub = portsWith(Visibility.PUBLIC);
-      if (pub.length > 0) ingress.push({ peer: { kind: 'pods', ...gateways.external }, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
+      if (pub.length > 0) ingress.push({ peer: { kind: 'pods', ...peers.external }, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
+      const metrics = c.observability.metrics;
+      if (metrics) {
+        ingress.push({ peer: { kind: 'pods', ...peers.prometheus }, ports: [{ port: metrics.containerPort, protocol: 'TCP' }], reason: 'metrics scraped by Prometheus' });
+      }
+      const tracing = c.observability.tracing;
+      if (tracing) {
+        egress.push({ peer: { kind: 'pods', ...peers.collector }, ports: [{ port: tracing.collectorPort, protocol: 'TCP' }], reason: 'traces to the OpenTelemetry collector' });
+      }
 
       for (const dep of c.dependencies) {
         const ports = [{ port: dep.targetPort, protocol: dep.protocol }];
@@ -99,17 +111,40 @@ export function attachNetwork(
             `declare the service's cidrs, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow port ${dep.port} to any address`);
         }
       }
-      return { ...c, network: { ingress: mergeRules(ingress), egress: mergeRules(egress) } };
+      const visible = peers.l7Visibility ? withL7Visibility(ingress, c.endpoints) : ingress;
+      return { ...c, network: { ingress: mergeRules(visible), egress: mergeRules(egress) } };
     });
     const network: CellNetwork = {
       provider: plane.networkPolicyProvider,
       isolation,
       dnsPods: plane.dnsPods,
-      externalGatewayPods: gateways.external,
-      internalGatewayPods: gateways.internal,
+      externalGatewayPods: peers.external,
+      internalGatewayPods: peers.internal,
+      prometheusPods: peers.prometheus,
+      collectorPods: peers.collector,
       widened: [...new Set(widened)].sort(),
     };
     return { ...cell, components, network };
+  });
+}
+
+const L7_TYPES = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET, EndpointType.GRPC]);
+
+/**
+ * Hubble measures only requests that pass Cilium's L7 proxy: each ingress rule to an HTTP-like or
+ * gRPC endpoint port without HTTP rules gets an allow-all HTTP rule (`{}`), split from the rule's
+ * other ports. Metrics scrapes stay L4.
+ */
+function withL7Visibility(rules: PlanNetworkRule[], endpoints: DraftComponent['endpoints']): PlanNetworkRule[] {
+  const l7Ports = new Set(endpoints.filter(e => L7_TYPES.has(e.type)).map(e => `${e.targetPort}/${e.protocol}`));
+  return rules.flatMap(r => {
+    if (r.http || r.ports.length === 0 || r.reason === 'metrics scraped by Prometheus') return [r];
+    const l7 = r.ports.filter(p => l7Ports.has(`${p.port}/${p.protocol}`));
+    const l4 = r.ports.filter(p => !l7Ports.has(`${p.port}/${p.protocol}`));
+    return [
+      ...(l7.length > 0 ? [{ ...r, ports: l7, http: [{}] }] : []),
+      ...(l4.length > 0 ? [{ ...r, ports: l4 }] : []),
+    ];
   });
 }
 

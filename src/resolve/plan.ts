@@ -58,6 +58,16 @@ export interface PlanDataPlane {
   readonly secretRefreshInterval: string;
   /** Its gateways (shared and environment-specific), sorted by name. */
   readonly gateways: PlanGateway[];
+  readonly observability: PlanObservabilityServices;
+}
+
+/** A data plane's observability services. @internal */
+export interface PlanObservabilityServices {
+  /** Labels ServiceMonitors, PodMonitors and PrometheusRules carry for Prometheus to select them. */
+  readonly selectorLabels: Record<string, string>;
+  readonly grafana: { readonly namespace: string; readonly dashboardLabels: Record<string, string>; readonly folderAnnotation: string };
+  /** Where SLO alerts and dashboards read request metrics. */
+  readonly httpMetrics: 'opentelemetry' | 'hubble';
 }
 
 /** `external` routes PUBLIC endpoints, `internal` routes INTERNAL ones. @internal */
@@ -121,6 +131,16 @@ export interface Cell {
   readonly annotations: Record<string, string>;
   readonly components: PlanComponent[];
   readonly network: CellNetwork;
+  /** The OpenTelemetry Instrumentation of the cell, when a component is auto-instrumented. */
+  readonly instrumentation?: PlanInstrumentation;
+}
+
+/** The settings of a cell's OpenTelemetry Instrumentation. @internal */
+export interface PlanInstrumentation {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly protocol: string;
+  readonly languages: string[];
 }
 
 /** Network settings of a cell (from its data plane and organization). @internal */
@@ -132,6 +152,9 @@ export interface CellNetwork {
   readonly internalGatewayPods: PodPeer;
   /** Rules the Kubernetes back-end renders wider than declared (accepted by the data plane). */
   readonly widened: string[];
+  /** Prometheus pods (scrape flows) and OpenTelemetry collector pods (telemetry flows). */
+  readonly prometheusPods: PodPeer;
+  readonly collectorPods: PodPeer;
 }
 
 /** Who a network rule talks to. @internal */
@@ -362,6 +385,44 @@ export interface PlanSchedule {
   readonly suspend: boolean;
 }
 
+/** A component's metrics, traces, logs and SLOs in one environment. @internal */
+export interface PlanObservability {
+  readonly metrics?: {
+    /** A ServiceMonitor scrapes a Service port; a PodMonitor scrapes a container port of the pods. */
+    readonly monitor: 'ServiceMonitor' | 'PodMonitor';
+    /** The Service port's or the container port's name. */
+    readonly portName: string;
+    /** The container port (network rule). */
+    readonly containerPort: number;
+    /** Whether the container needs a port of its own for metrics (workers, scheduled tasks). */
+    readonly ownContainerPort: boolean;
+    readonly path: string;
+    readonly interval?: string;
+  };
+  readonly tracing?: {
+    readonly mode: 'sdk' | 'auto';
+    readonly language?: string;
+    readonly samplingRatio: number;
+    /** The collector's OTLP port (network rule). */
+    readonly collectorPort: number;
+  };
+  /** SLO alerts, when the component has HTTP endpoints with request metrics and alerts are on. */
+  readonly slo?: {
+    /** Allowed share of failed requests (1 - availability), e.g. 0.005. */
+    readonly errorBudget: number;
+    readonly availability: number;
+    /** Latency threshold in seconds, a bucket boundary of the request duration histogram. */
+    readonly latencySeconds: number;
+    readonly latencyThreshold: string;
+    /** Allowed share of slow requests (1 - latency target). */
+    readonly latencyBudget: number;
+    readonly latencyTarget: number;
+  };
+  /** Why there are no SLO alerts for HTTP endpoints, when there are none. */
+  readonly sloMissing?: string;
+  readonly logFormat: 'text' | 'json';
+}
+
 /** One component in one cell. @internal */
 export interface PlanComponent {
   readonly path: string;
@@ -384,6 +445,8 @@ export interface PlanComponent {
   readonly secretEnvName?: string;
   /** Dependency addresses, injected directly into the container env. */
   readonly dependencyEnv: PlanEnvVar[];
+  /** OTEL_* variables, injected directly into the container env. */
+  readonly telemetryEnv: PlanEnvVar[];
   readonly files: PlanFile[];
   readonly scratchPaths: string[];
   readonly resources: PlanResources;
@@ -396,6 +459,7 @@ export interface PlanComponent {
   /** Gateway routes of its INTERNAL and PUBLIC endpoints. */
   readonly routes: PlanRoute[];
   readonly dependencies: PlanDependency[];
+  readonly observability: PlanObservability;
   readonly security: PlanSecurity;
   readonly network: PlanComponentNetwork;
 }

@@ -4,6 +4,7 @@ import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import { attachNetwork, DraftCell } from './network';
+import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
 import { checkReleases } from './releases';
@@ -52,6 +53,7 @@ export function resolveOrganization(org: Organization): Plan {
   }
 
   const gateways = resolveGateways(org, problems);
+  const observability = new Map(org.dataPlanes.map(d => [d.name, observabilitySettings(d, problems)]));
   const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
   const missingGateways: MissingGateways = new Map();
   const drafts: DraftCell[] = [];
@@ -64,13 +66,29 @@ export function resolveOrganization(org: Organization): Plan {
         const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
         const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
         for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
-        const ctx = { org, env, environmentUid, projectUid, dependencies: placed.dependencies, dependencyEnv: placed.env, routes };
+        const ctx = {
+          org,
+          env,
+          environmentUid,
+          projectUid,
+          dependencies: placed.dependencies,
+          dependencyEnv: placed.env,
+          routes,
+          namespace,
+          observability: observability.get(env.dataPlane.name)!,
+        };
         return resolveComponent(c, ctx, problems);
       });
       const relaxedBy = components
         .filter(c => c.security.exceptions.some(e => e.rule !== 'read-only-root-filesystem'))
         .map(c => c.name);
+      const autoInstrumented = [...new Set(components.map(c => c.observability.tracing)
+        .filter(t => t?.mode === 'auto').map(t => t!.language!))].sort();
+      const collector = observability.get(env.dataPlane.name)!.collector;
       drafts.push({
+        instrumentation: autoInstrumented.length === 0 ? undefined : {
+          name: 'openchoreo', endpoint: `http://${collector.host}:${collector.port}`, protocol: collector.protocol, languages: autoInstrumented,
+        },
         namespace,
         organization: org.name,
         project: project.name,
@@ -104,16 +122,25 @@ export function resolveOrganization(org: Organization): Plan {
   reportMissingGateways(missingGateways, problems);
   checkRouteConflicts(allRoutes, problems);
   const planes = new Map(org.dataPlanes.map(d => [d.name, d]));
-  const cells = attachNetwork(drafts, planes, org.isolation, cell => ({
-    external: gateways.gatewayOf(cell.environment, 'external')?.pods ?? planes.get(cell.dataPlane)!.externalGatewayPods,
-    internal: gateways.gatewayOf(cell.environment, 'internal')?.pods ?? planes.get(cell.dataPlane)!.internalGatewayPods,
-  }), problems);
+  const cells = attachNetwork(drafts, planes, org.isolation, cell => {
+    const o = observability.get(cell.dataPlane)!;
+    return {
+      external: gateways.gatewayOf(cell.environment, 'external')?.pods ?? planes.get(cell.dataPlane)!.externalGatewayPods,
+      internal: gateways.gatewayOf(cell.environment, 'internal')?.pods ?? planes.get(cell.dataPlane)!.internalGatewayPods,
+      prometheus: o.prometheusPods,
+      collector: o.collector.pods,
+      l7Visibility: o.httpMetrics === 'hubble',
+    };
+  }, problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {
     organization: { name: org.name, uid: stableUid('Organization', org.name), displayName: org.displayName },
     environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction })),
-    dataPlanes: gateways.dataPlanes,
+    dataPlanes: gateways.dataPlanes.map(d => {
+      const o = observability.get(d.name)!;
+      return { ...d, observability: { selectorLabels: o.selectorLabels, grafana: o.grafana, httpMetrics: o.httpMetrics } };
+    }),
     cells,
     delivery: org.delivery ? {
       repoUrl: org.delivery.repoUrl,

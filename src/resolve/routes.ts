@@ -78,9 +78,12 @@ function resolveRoute(
   const ownHost = grpc || c.kind === ComponentKind.WEB_APPLICATION;
   const sharedLabel = `${env.name}-${org}`;
   const sharedHost = sharedLabel.length <= 63 ? sharedLabel : generateName(NameLimit.LABEL, env.name, org);
-  const hostLabel = o.hostLabel ?? (ownHost ? generateName(NameLimit.LABEL, ep.name, c.name, env.name, org) : sharedHost);
+  // OpenChoreo's names are unique per namespace (our organization), ours per project: the project
+  // joins the generated host label and the shared host's path so that no two projects collide.
+  const project = c.project.name;
+  const hostLabel = o.hostLabel ?? (ownHost ? generateName(NameLimit.LABEL, ep.name, c.name, project, env.name, org) : sharedHost);
   const hostname = `${hostLabel}.${gateway.domain}`;
-  const pathPrefix = grpc ? undefined : o.pathPrefix ?? (ownHost ? '/' : `/${c.name}-${ep.name}`);
+  const pathPrefix = grpc ? undefined : o.pathPrefix ?? (ownHost ? '/' : `/${project}/${c.name}-${ep.name}`);
   const name = which === 'external' ? generateName(NameLimit.SUBDOMAIN, c.name, ep.name) : generateName(NameLimit.SUBDOMAIN, c.name, ep.name, 'internal');
   const https = gateway.certificate !== undefined;
   const where = `route of endpoint '${ep.name}' on the ${which} gateway in '${env.name}'`;
