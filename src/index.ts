@@ -14,5 +14,6 @@ export * from './model/gitops';
 export * from './model/ledger';
 export * from './model/options';
 export * from './model/secrets';
+export * from './model/access';
 export * from './output/layout';
 export * from './output/platform-app';

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkGroupPrefix } from './access-names';
 import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
@@ -86,6 +87,14 @@ export interface DataPlaneProps {
    * @default - pods labelled `k8s-app: kube-dns` in `kube-system`
    */
   readonly dnsPods?: PodPeer;
+  /**
+   * The prefix this cluster's API server puts before the identity provider's group names
+   * (`--oidc-groups-prefix`, or `claimMappings.groups.prefix` of its authentication
+   * configuration): RoleBindings name groups with it, Argo CD without.
+   * @default '' - group names as the identity provider sends them
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/authentication/#openid-connect-tokens
+   */
+  readonly kubernetesGroupPrefix?: string;
 }
 
 /** Envoy Gateway's labels for the proxy pods of a Gateway. @internal */
@@ -136,6 +145,8 @@ export class DataPlane extends Construct {
   public readonly internalGatewayPods: PodPeer;
   /** Cluster DNS pods. */
   public readonly dnsPods: PodPeer;
+  /** Prefix of group names in this cluster's RBAC subjects. */
+  public readonly kubernetesGroupPrefix: string;
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
@@ -169,6 +180,7 @@ export class DataPlane extends Construct {
     this.internalGatewayPods = checkPeer(this, 'internalGatewayPods',
       props.internalGatewayPods ?? envoyGatewayPods('gateway-internal', this.gatewayNamespace, this.gatewayProxyNamespace));
     this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
+    this.kubernetesGroupPrefix = checkGroupPrefix(this, props.kubernetesGroupPrefix ?? '');
     this.organization._register('DataPlane', this.name, this);
   }
 }
