@@ -1,3 +1,4 @@
+import { resolveAccess } from './access';
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
@@ -108,6 +109,7 @@ export function resolveOrganization(org: Organization): Plan {
     external: gateways.gatewayOf(cell.environment, 'external')?.pods ?? planes.get(cell.dataPlane)!.externalGatewayPods,
     internal: gateways.gatewayOf(cell.environment, 'internal')?.pods ?? planes.get(cell.dataPlane)!.internalGatewayPods,
   }), problems);
+  const access = resolveAccess(org, cells, p => (pipelines.get(p.pipeline.name) ? envsOf.get(p) : undefined), problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {
@@ -125,5 +127,6 @@ export function resolveOrganization(org: Organization): Plan {
       fluxNamespace: org.delivery.fluxNamespace,
       interval: org.delivery.interval,
     } : undefined,
+    ...(access ? { access } : {}),
   };
 }
