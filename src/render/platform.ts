@@ -10,6 +10,7 @@ import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderPlatformManifest } from './platform-manifest';
+import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
@@ -60,6 +61,9 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     for (const manifest of renderGateways(plan.organization.name, dp)) {
       out.push({ dir: platformDirectory(dp.name), group: 'gateways', isComponent: false, manifest });
     }
+    for (const manifest of renderAccessClusterRoles(plan, dp.name)) {
+      out.push({ dir: platformDirectory(dp.name), group: 'rbac', isComponent: false, manifest });
+    }
   }
   for (const cell of plan.cells) {
     const dir = cellDirectory(cell);
@@ -69,6 +73,7 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
       out.push({ dir, group: 'network-baseline', isComponent: false, manifest });
     }
+    for (const manifest of renderCellAccess(plan, cell)) out.push({ dir, group: 'access', isComponent: false, manifest });
     for (const c of cell.components) {
       const config = renderConfig(cell, c, store);
       const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
