@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { accessOf, EnvironmentAccess, renderAccessReports } from './access-report';
 import { renderApiPolicies } from './api-policy';
 import { renderConfig } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
@@ -37,6 +38,8 @@ export interface RenderedOrganization {
   readonly plan: Plan;
   readonly objects: RenderedObject[];
   readonly connectivity: EnvironmentConnectivity[];
+  /** Who may do what per environment, computed from the emitted objects (when access is granted). */
+  readonly access: EnvironmentAccess[];
   readonly documents: RenderedDocument[];
 }
 
@@ -46,8 +49,11 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const connectivity = connectivityOf(plan, cellObjects);
-  const documents = [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan)];
-  return { plan, objects, connectivity, documents };
+  const access = accessOf(plan, objects);
+  const documents = [
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan),
+  ];
+  return { plan, objects, connectivity, access, documents };
 }
 
 /**
