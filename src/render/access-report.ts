@@ -52,7 +52,7 @@ export function accessOf(plan: Plan, objects: RenderedObject[]): EnvironmentAcce
       isProduction: first.isProduction,
       projects: [...new Set(cells.map(c => c.project))].sort(),
       layers: { argoCd: d?.argoCd ?? false, flux: d?.flux ?? false },
-      entries: evaluateAccess(manifests, targets, plan.access!.groupPrefixes[first.dataPlane] ?? ''),
+      entries: evaluateAccess(evaluator, targets, plan.access!.groupPrefixes[first.dataPlane] ?? ''),
       serviceAccounts,
     };
   });

@@ -65,8 +65,20 @@ function kubernetesPermissions(capability: AccessCapability): Array<readonly [st
   }
 }
 
+const rulesCache = new Map<string, any[]>();
+
 /** PolicyRules granting exactly the capabilities' permissions: one rule per API group and verb set, sorted. @internal */
 export function kubernetesRules(capabilities: readonly AccessCapability[]): any[] {
+  const key = capabilities.join(',');
+  let rules = rulesCache.get(key);
+  if (!rules) {
+    rules = computeRules(capabilities);
+    rulesCache.set(key, rules);
+  }
+  return structuredClone(rules);
+}
+
+function computeRules(capabilities: readonly AccessCapability[]): any[] {
   const verbs = new Map<string, Map<string, Set<string>>>(); // group → resource → verbs
   for (const c of capabilities) {
     for (const [g, r, vs] of kubernetesPermissions(c)) {

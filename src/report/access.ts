@@ -71,6 +71,12 @@ interface Rule {
   readonly resourceNames: string[];
 }
 
+/** A role's rules, prepared: exact `group\nresource\nverb` keys of plain rules, and the rest. */
+interface CompiledRole {
+  readonly exact: Set<string>;
+  readonly other: Rule[];
+}
+
 interface Binding {
   readonly source: string;
   /** undefined: cluster-wide (ClusterRoleBinding). */
@@ -78,12 +84,14 @@ interface Binding {
   readonly roleKind: 'Role' | 'ClusterRole';
   readonly roleName: string;
   readonly subjects: Array<{ kind: string; name: string; namespace?: string }>;
+  /** Its role, compiled on first use (null: the role does not exist). */
+  compiled?: CompiledRole | null;
 }
 
 interface ArgoPolicy {
-  readonly resource: string;
-  readonly action: string;
-  readonly object: string;
+  readonly resource: RegExp;
+  readonly action: RegExp;
+  readonly object: RegExp;
   readonly allow: boolean;
 }
 
@@ -105,8 +113,18 @@ export interface BindingSummary {
 export class AccessEvaluator {
   private readonly clusterRoles = new Map<string, Rule[]>();
   private readonly roles = new Map<string, Rule[]>();
+  /** Bindings by namespace ('' for cluster-wide), built on first use. */
+  private byNamespace?: Map<string, Binding[]>;
+  /** Compiled roles by `ClusterRole/<name>` or `Role/<namespace>/<name>`. */
+  private readonly compiled = new Map<string, CompiledRole | undefined>();
   private readonly bindings: Binding[] = [];
-  private readonly argoRoles: Array<{ project: string; role: string; groups: string[]; policies: ArgoPolicy[] }> = [];
+  /**
+   * Bindings by subject key (`Group:<name>`, `User:<name>`) and namespace ('' for cluster-wide), so
+   * that a request looks only at the bindings of its identity that apply where it is made.
+   */
+  private readonly bySubject = new Map<string, Map<string, Binding[]>>();
+  /** Argo CD policies by group, then by AppProject (policy objects always start with their project). */
+  private readonly argoPolicies = new Map<string, Map<string, ArgoPolicy[]>>();
 
   constructor(manifests: readonly any[]) {
     const aggregated: any[] = [];
@@ -137,6 +155,15 @@ export class AccessEvaluator {
         this.readAppProject(m);
       }
     }
+    for (const b of this.bindings) {
+      for (const key of new Set(b.subjects.map(s => subjectKey(s, b.namespace)))) {
+        const byNamespace = this.bySubject.get(key) ?? new Map<string, Binding[]>();
+        const list = byNamespace.get(b.namespace ?? '') ?? [];
+        list.push(b);
+        byNamespace.set(b.namespace ?? '', list);
+        this.bySubject.set(key, byNamespace);
+      }
+    }
     for (const m of aggregated) {
       const rules: Rule[] = [];
       for (const other of manifests.filter(o => o?.kind === 'ClusterRole' && !o.aggregationRule)) {
@@ -149,13 +176,59 @@ export class AccessEvaluator {
 
   /** Whether Kubernetes RBAC allows the request. @internal */
   public kubernetesAllows(identity: KubernetesIdentity, request: KubernetesRequest): boolean {
-    for (const b of this.bindings) {
-      if (b.namespace !== undefined && b.namespace !== request.namespace) continue;
-      if (!b.subjects.some(s => subjectMatches(s, identity, b.namespace))) continue;
-      const rules = b.roleKind === 'ClusterRole' ? this.clusterRoles.get(b.roleName) : this.roles.get(`${b.namespace}/${b.roleName}`);
-      if ((rules ?? []).some(r => ruleMatches(r, request))) return true;
+    const key = `${request.apiGroup}\n${request.resource}\n${request.verb}`;
+    for (const g of identity.groups) if (this.subjectAllows(`Group:${g}`, request, key)) return true;
+    return identity.user !== undefined && this.subjectAllows(`User:${identity.user}`, request, key);
+  }
+
+  /** Whether any binding of the identity applies in the namespace (a cheap filter before asking). @internal */
+  public hasBindingsIn(identity: KubernetesIdentity, namespace: string): boolean {
+    const keys = [...identity.groups.map(g => `Group:${g}`), ...(identity.user !== undefined ? [`User:${identity.user}`] : [])];
+    return keys.some(k => (this.bySubject.get(k)?.get('')?.length ?? 0) > 0 || (this.bySubject.get(k)?.get(namespace)?.length ?? 0) > 0);
+  }
+
+  /** Whether any Argo CD policy of the groups names the project (a cheap filter before asking). @internal */
+  public hasArgoCdPolicies(groups: readonly string[], project: string): boolean {
+    return groups.some(g => this.argoPolicies.get(g)?.has(project));
+  }
+
+  private subjectAllows(subject: string, request: KubernetesRequest, key: string): boolean {
+    const byNamespace = this.bySubject.get(subject);
+    if (!byNamespace) return false;
+    return this.bindingsAllow(byNamespace.get(''), request, key)
+      || (request.namespace !== undefined && this.bindingsAllow(byNamespace.get(request.namespace), request, key));
+  }
+
+  private bindingsAllow(bindings: Binding[] | undefined, request: KubernetesRequest, key: string): boolean {
+    if (!bindings) return false;
+    for (const b of bindings) {
+      if (b.compiled === undefined) b.compiled = this.compiledRole(b) ?? null;
+      const role = b.compiled;
+      if (role && (role.exact.has(key) || (role.other.length > 0 && role.other.some(r => ruleMatches(r, request))))) return true;
     }
     return false;
+  }
+
+  private compiledRole(b: Binding): CompiledRole | undefined {
+    const id = b.roleKind === 'ClusterRole' ? `ClusterRole/${b.roleName}` : `Role/${b.namespace}/${b.roleName}`;
+    if (this.compiled.has(id)) return this.compiled.get(id);
+    const rules = b.roleKind === 'ClusterRole' ? this.clusterRoles.get(b.roleName) : this.roles.get(`${b.namespace}/${b.roleName}`);
+    let role: CompiledRole | undefined;
+    if (rules) {
+      const exact = new Set<string>();
+      const other: Rule[] = [];
+      for (const r of rules) {
+        const plain = r.resourceNames.length === 0 && ![...r.apiGroups, ...r.resources, ...r.verbs].some(x => x.includes('*'));
+        if (!plain) {
+          other.push(r);
+          continue;
+        }
+        for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) exact.add(`${g}\n${res}\n${v}`);
+      }
+      role = { exact, other };
+    }
+    this.compiled.set(id, role);
+    return role;
   }
 
   /**
@@ -177,11 +250,11 @@ export class AccessEvaluator {
 
   /** Whether an Argo CD user in these groups may do the request through project roles. @internal */
   public argoCdAllows(groups: readonly string[], request: ArgoCdRequest): boolean {
+    const project = request.object.slice(0, request.object.indexOf('/'));
     let allowed = false;
-    for (const role of this.argoRoles) {
-      if (!role.groups.some(g => groups.includes(g))) continue;
-      for (const p of role.policies) {
-        if (!glob(p.resource, request.resource) || !glob(p.action, request.action) || !glob(p.object, request.object)) continue;
+    for (const group of groups) {
+      for (const p of this.argoPolicies.get(group)?.get(project) ?? []) {
+        if (!p.resource.test(request.resource) || !p.action.test(request.action) || !p.object.test(request.object)) continue;
         if (!p.allow) return false;
         allowed = true;
       }
@@ -206,13 +279,20 @@ export class AccessEvaluator {
 
   /** Every group named by an Argo CD project role, sorted. @internal */
   public argoCdGroups(): string[] {
-    return [...new Set(this.argoRoles.flatMap(r => r.groups))].sort();
+    return [...this.argoPolicies.keys()].sort();
   }
 
   /** The bindings that apply in a namespace (its RoleBindings and every ClusterRoleBinding). @internal */
   public bindingsIn(namespace: string): BindingSummary[] {
-    return this.bindings
-      .filter(b => b.namespace === undefined || b.namespace === namespace)
+    if (!this.byNamespace) {
+      this.byNamespace = new Map();
+      for (const b of this.bindings) {
+        const list = this.byNamespace.get(b.namespace ?? '') ?? [];
+        list.push(b);
+        this.byNamespace.set(b.namespace ?? '', list);
+      }
+    }
+    return [...(this.byNamespace.get('') ?? []), ...(this.byNamespace.get(namespace) ?? [])]
       .map(b => ({ source: b.source, ...(b.namespace ? { namespace: b.namespace } : {}), role: `${b.roleKind} ${b.roleName}`, subjects: b.subjects }));
   }
 
@@ -238,9 +318,15 @@ export class AccessEvaluator {
         for (const token of [resource, action, object]) {
           if (/[[\]{}]/.test(token)) throw new Error(`AppProject ${project}, role ${role.name}: glob classes in '${token}' are not supported`);
         }
-        return { resource, action, object, allow: effect === 'allow' };
+        return { resource: glob(resource), action: glob(action), object: glob(object), allow: effect === 'allow' };
       });
-      this.argoRoles.push({ project, role: role.name, groups: [...(role.groups ?? [])], policies });
+      for (const group of role.groups ?? []) {
+        const byProject = this.argoPolicies.get(group) ?? new Map<string, ArgoPolicy[]>();
+        const list = byProject.get(project) ?? [];
+        list.push(...policies);
+        byProject.set(project, list);
+        this.argoPolicies.set(group, byProject);
+      }
     }
   }
 }
@@ -262,10 +348,11 @@ function ruleMatches(rule: Rule, request: KubernetesRequest): boolean {
   return request.name !== undefined && rule.resourceNames.includes(request.name);
 }
 
-function subjectMatches(s: { kind: string; name: string; namespace?: string }, identity: KubernetesIdentity, bindingNamespace?: string): boolean {
-  if (s.kind === 'Group') return identity.groups.includes(s.name);
-  if (s.kind === 'User') return identity.user === s.name;
-  if (s.kind === 'ServiceAccount') return identity.user === `system:serviceaccount:${s.namespace ?? bindingNamespace}:${s.name}`;
+/** The identity a subject names: `Group:<name>` or `User:<name>` (a service account is user `system:serviceaccount:<ns>:<name>`). */
+function subjectKey(s: { kind: string; name: string; namespace?: string }, bindingNamespace?: string): string {
+  if (s.kind === 'Group') return `Group:${s.name}`;
+  if (s.kind === 'User') return `User:${s.name}`;
+  if (s.kind === 'ServiceAccount') return `User:system:serviceaccount:${s.namespace ?? bindingNamespace}:${s.name}`;
   throw new Error(`unknown subject kind ${s.kind}`);
 }
 
@@ -284,11 +371,16 @@ function selects(selector: any, labels: Record<string, string>): boolean {
   return true;
 }
 
-/** Argo CD's glob match (no separators): `*` any sequence, `?` one character. */
-function glob(pattern: string, value: string): boolean {
-  if (pattern === '*') return true;
-  const re = pattern.split('').map(ch => (ch === '*' ? '.*' : ch === '?' ? '.' : escapeRegExp(ch))).join('');
-  return new RegExp(`^${re}$`, 's').test(value);
+const globs = new Map<string, RegExp>();
+
+/** Argo CD's glob (no separators) as a regular expression: `*` any sequence, `?` one character. */
+function glob(pattern: string): RegExp {
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('').map(ch => (ch === '*' ? '.*' : ch === '?' ? '.' : escapeRegExp(ch))).join('')}$`, 's');
+    globs.set(pattern, re);
+  }
+  return re;
 }
 
 function escapeRegExp(s: string): string {
@@ -402,8 +494,8 @@ export function capabilityChecks(name: string): { kubernetes?: string; argoCd?: 
  * permission, is left out). Entries list the capabilities at least one layer allows, sorted by
  * group then target. @internal
  */
-export function evaluateAccess(manifests: readonly any[], targets: readonly AccessTarget[], kubernetesGroupPrefix = ''): AccessEntry[] {
-  const evaluator = new AccessEvaluator(manifests);
+export function evaluateAccess(source: AccessEvaluator | readonly any[], targets: readonly AccessTarget[], kubernetesGroupPrefix = ''): AccessEntry[] {
+  const evaluator = source instanceof AccessEvaluator ? source : new AccessEvaluator(source);
   const groups = new Set<string>(evaluator.argoCdGroups());
   for (const g of evaluator.kubernetesSubjects().groups) {
     if (g.startsWith('system:')) continue;
@@ -413,7 +505,13 @@ export function evaluateAccess(manifests: readonly any[], targets: readonly Acce
   for (const group of [...groups].sort()) {
     const identity = groupMember(group, kubernetesGroupPrefix);
     for (const target of [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-      const verdicts = CAPABILITIES.map(c => verdict(evaluator, c, identity, [group], target))
+      const reach = {
+        kubernetes: evaluator.hasBindingsIn(identity, target.namespace),
+        argoCd: target.argoCd !== undefined && evaluator.hasArgoCdPolicies([group], target.argoCd.project),
+        flux: target.flux !== undefined && evaluator.hasBindingsIn(identity, target.flux.namespace),
+      };
+      if (!reach.kubernetes && !reach.argoCd && !reach.flux) continue;
+      const verdicts = CAPABILITIES.map(c => verdict(evaluator, c, identity, [group], target, reach))
         .filter(v => v.kubernetes === true || v.argoCd === true || v.flux === true);
       if (verdicts.length > 0) out.push({ group, target: target.id, verdicts });
     }
@@ -421,21 +519,24 @@ export function evaluateAccess(manifests: readonly any[], targets: readonly Acce
   return out;
 }
 
+/** `reach` says which layers hold anything for the identity at all (the others answer no without asking). */
 function verdict(
   evaluator: AccessEvaluator, c: CapabilityProbe, identity: KubernetesIdentity, groups: string[], target: AccessTarget,
+  reach: { readonly kubernetes: boolean; readonly argoCd: boolean; readonly flux: boolean },
 ): CapabilityVerdict {
   const v: { -readonly [K in keyof CapabilityVerdict]: CapabilityVerdict[K] } = { capability: c.name };
   if (c.kubernetes) {
     const namespace = target.namespace;
-    v.kubernetes = c.kubernetes.every(([verb, apiGroup, resource]) => evaluator.kubernetesAllows(identity, { verb, apiGroup, resource, namespace }));
+    v.kubernetes = reach.kubernetes
+      && c.kubernetes.every(([verb, apiGroup, resource]) => evaluator.kubernetesAllows(identity, { verb, apiGroup, resource, namespace }));
   }
   if (c.argoCd && target.argoCd) {
     const object = `${target.argoCd.project}/${target.argoCd.application}`;
-    v.argoCd = c.argoCd.every(([resource, action]) => evaluator.argoCdAllows(groups, { resource, action, object }));
+    v.argoCd = reach.argoCd && c.argoCd.every(([resource, action]) => evaluator.argoCdAllows(groups, { resource, action, object }));
   }
   if (c.flux && target.flux) {
     const { namespace, kustomization } = target.flux;
-    v.flux = c.flux.every(verb => evaluator.kubernetesAllows(identity, {
+    v.flux = reach.flux && c.flux.every(verb => evaluator.kubernetesAllows(identity, {
       verb, apiGroup: 'kustomize.toolkit.fluxcd.io', resource: 'kustomizations', namespace, name: kustomization,
     }));
   }
