@@ -310,6 +310,23 @@ describe('Flux', () => {
     expect(evaluator.mayCreateRoleBinding(reconciler, clusterAdmin)).toBe(false);
   });
 
+  test('the tenant changes only the RoleBindings it applies, never the one that grants it its own access', () => {
+    const may = (verb: string, name: string, env = 'staging') => evaluator.kubernetesAllows(reconciler, {
+      verb, apiGroup: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: cell('shop', env), name,
+    });
+    for (const verb of ['update', 'patch', 'delete']) {
+      expect(may(verb, 'acme-developer')).toBe(true);
+      expect(may(verb, 'acme-shop-reconciler')).toBe(false);
+    }
+    expect(may('get', 'acme-shop-reconciler')).toBe(true);
+    expect(one(objects, 'ClusterRole', 'acme-shop-reconciler-objects').rules).toContainEqual({
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['rolebindings'],
+      resourceNames: ['acme-developer', 'acme-developer-read-only', 'acme-viewer'],
+      verbs: ['update', 'patch', 'delete'],
+    });
+  });
+
   test('without the bind rule Kubernetes would refuse the RoleBindings (escalation prevention)', () => {
     const tampered = objects.map(o => (o.kind === 'ClusterRole' && o.metadata.name === 'acme-shop-reconciler-objects'
       ? { ...o, rules: o.rules.filter((r: any) => !r.verbs.includes('bind')) } : o));
@@ -666,16 +683,14 @@ function expectProblem(build: (app: PlatformApp) => void, expected: ExpectedProb
 describe('access errors', () => {
   test.each<[string, (app: PlatformApp) => void, ExpectedProblem]>([
     ['a grant to a project of another organization', app => {
-      baseline(app);
-      const other = baseline(new PlatformApp({ outdir: testApp().outdir }));
-      const { org } = baseline(new PlatformApp({ outdir: testApp().outdir }), { name: 'globex' });
-      void other;
-      new AccessGrant(org, 'g', { groups: ['devs'], role: AccessRole.DEVELOPER, project: other.project });
-    }, { path: 'acme/g', value: "project 'shop' (acme/shop) is not a project of organization 'globex'", fix: /project declared in organization 'globex'/, at: 'construction' }],
+      const acme = baseline(app);
+      const globex = new Organization(app, 'globex');
+      new AccessGrant(globex, 'g', { groups: ['devs'], role: AccessRole.DEVELOPER, project: acme.project });
+    }, { path: 'globex/g', value: "project 'shop' (acme/shop) is not a project of organization 'globex'", fix: /project declared in organization 'globex'/, at: 'construction' }],
     ['a grant to an environment of another organization', app => {
       const { org } = baseline(app);
-      const other = baseline(new PlatformApp({ outdir: testApp().outdir }), { name: 'globex' });
-      new AccessGrant(org, 'g', { groups: ['devs'], role: AccessRole.VIEWER, environment: other.prod });
+      const globex = baseline(new PlatformApp({ outdir: testApp().outdir }), { name: 'globex' });
+      new AccessGrant(org, 'g', { groups: ['devs'], role: AccessRole.VIEWER, environment: globex.prod });
     }, { path: 'acme/g', value: "environment 'production' (acme/production) is not an environment of organization 'acme'", fix: /environment declared in organization 'acme'/, at: 'construction' }],
     ['a custom role with no capabilities', app => {
       new CustomRole(baseline(app).org, 'empty', { capabilities: [] });
@@ -728,17 +743,16 @@ describe('access errors', () => {
     }, { path: 'acme/g', value: "grants role 'sre', which does not exist in organization 'acme'", fix: /new CustomRole\(organization, 'sre'.*admin, developer, viewer/, at: 'synth' }],
     ['a custom role of another organization', app => {
       const { org } = baseline(app);
-      const other = baseline(new PlatformApp({ outdir: testApp().outdir }), { name: 'globex' });
-      const sre = new CustomRole(other.org, 'sre', { capabilities: [AccessCapability.READ] });
+      const globex = new Organization(app, 'globex');
+      const sre = new CustomRole(globex, 'sre', { capabilities: [AccessCapability.READ] });
       new AccessGrant(org, 'g', { groups: ['sre'], role: sre });
-    }, { path: 'acme/g', value: "role 'sre' (acme/sre) is a custom role of organization 'globex', not of 'acme'", fix: /CustomRole in organization 'acme'/, at: 'construction' }],
+    }, { path: 'acme/g', value: "role 'sre' (globex/sre) is a custom role of organization 'globex', not of 'acme'", fix: /CustomRole in organization 'acme'/, at: 'construction' }],
     ['a project in an environment it is not deployed to', app => {
       const { org, dev, staging, dataPlane } = baseline(app);
       const qa = new Environment(org, 'qa', { dataPlane });
       const short = new DeploymentPipeline(org, 'short', { promotionPaths: [{ source: dev, targets: [staging] }] });
       const tools = new Project(org, 'tools', { pipeline: short });
       service(tools, 'api');
-      void qa;
       new AccessGrant(org, 'g', { groups: ['devs'], role: AccessRole.DEVELOPER, project: tools, environment: qa });
     }, { path: 'acme/g', value: "project 'tools' in environment 'qa', which is not on the project's pipeline 'short'", fix: /development, staging/, at: 'synth' }],
     ['a custom role named like a Flux tenant', app => {

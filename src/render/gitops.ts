@@ -160,7 +160,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
         manifest: AppProject.manifest({
           metadata: { name, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.DATAPLANE]: dp.name } },
           spec: {
-            description: `Platform objects of data plane ${dp.name} (organization ${org}): gateways`,
+            description: `Platform objects of data plane ${dp.name} (organization ${org}): gateways and access roles`,
             sourceRepos: [d.repoUrl],
             // The Application's own destination namespace too: a folder of cluster-scoped objects only (RBAC) has none.
             destinations: [...new Set([...namespaces, dp.gatewayNamespace])].sort().map(namespace => ({ server: dp.apiServer, namespace })),
@@ -333,11 +333,13 @@ function tenantName(org: string, project: string): string {
  */
 function tenant(d: PlanDelivery, org: string, project: string, cells: Cell[], manifests: any[], dir: string, accessDir: string): RenderedObject[] {
   const kinds = kindsOf(manifests);
-  const bindable = [...new Set(manifests.filter(m => m.kind === 'RoleBinding' && m.roleRef.kind === 'ClusterRole').map(m => m.roleRef.name as string))].sort();
+  const roleBindings = manifests.filter(m => m.kind === 'RoleBinding');
+  const bindable = [...new Set(roleBindings.filter(m => m.roleRef.kind === 'ClusterRole').map(m => m.roleRef.name as string))].sort();
   const sa = tenantName(org, project);
   const labels = { [Labels.NAMESPACE]: org, [Labels.PROJECT]: project, [Labels.MANAGED_BY]: MANAGED_BY };
   const plural = (kind: string) => (kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
-  const namespaced = kinds.filter(k => k.kind !== 'Namespace');
+  // RoleBindings get their own rules: the tenant changes only the ones it applies (never its own).
+  const namespaced = kinds.filter(k => k.kind !== 'Namespace' && !(k.group === 'rbac.authorization.k8s.io' && k.kind === 'RoleBinding'));
   const groups = [...new Set(namespaced.map(k => k.group))].sort();
   const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
   const group = 'tenant';
@@ -351,6 +353,15 @@ function tenant(d: PlanDelivery, org: string, project: string, cells: Cell[], ma
         metadata: { name: `${sa}-objects`, labels },
         rules: [
           ...groups.map(g => ({ apiGroups: [g], resources: namespaced.filter(k => k.group === g).map(k => plural(k.kind)), verbs })),
+          ...(roleBindings.length > 0 ? [
+            { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['get', 'list', 'watch', 'create'] },
+            {
+              apiGroups: ['rbac.authorization.k8s.io'],
+              resources: ['rolebindings'],
+              resourceNames: [...new Set(roleBindings.map(m => m.metadata.name as string))].sort(),
+              verbs: ['update', 'patch', 'delete'],
+            },
+          ] : []),
           ...(bindable.length > 0 ? [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: bindable, verbs: ['bind'] }] : []),
         ],
       }),
