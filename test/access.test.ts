@@ -173,7 +173,7 @@ describe('grants in the cells', () => {
     ]);
     expect(binding.metadata.labels).toMatchObject({ 'openchoreo.dev/project': 'shop', 'openchoreo.dev/environment': 'staging', 'openchoreo.dev/access-role': 'developer' });
     // Argo CD sees the identity provider's names.
-    expect(one(objects, 'AppProject', 'acme-shop').spec.roles.find((r: any) => r.name === 'developer-staging').groups).toEqual(['contractors', 'shop-devs']);
+    expect(one(objects, 'AppProject', 'acme-shop').spec.roles.find((r: any) => r.name === 'developer_staging').groups).toEqual(['contractors', 'shop-devs']);
     // The same people, the same access, whatever the prefix.
     const report = org._render().access.find(e => e.environment === 'staging')!;
     expect(matrix(report.entries)).toEqual({
@@ -251,25 +251,25 @@ describe('Argo CD project roles', () => {
   const app = (env: string) => `acme-shop/${deliveryName('shop', env)}`;
 
   test('one role per role and environment; its policies name only that environment\'s Application', () => {
-    expect(Object.keys(roles)).toEqual(['developer-development', 'developer-read-only-production', 'developer-staging', 'viewer-staging']);
+    expect(Object.keys(roles)).toEqual(['developer-read-only_production', 'developer_development', 'developer_staging', 'viewer_staging']);
     for (const [name, role] of Object.entries<any>(roles)) {
-      const env = name.split('-').pop()!;
+      const env = name.split('_')[1];
       for (const p of role.policies) expect(p).toMatch(new RegExp(`^p, proj:acme-shop:${name}, [a-z]+, [^,]+, ${app(env)}, allow$`));
     }
-    expect(roles['viewer-staging']).toEqual({
-      name: 'viewer-staging',
+    expect(roles.viewer_staging).toEqual({
+      name: 'viewer_staging',
       description: expect.stringContaining('(environment staging)'),
       groups: ['qa'],
-      policies: [`p, proj:acme-shop:viewer-staging, applications, get, ${app('staging')}, allow`],
+      policies: [`p, proj:acme-shop:viewer_staging, applications, get, ${app('staging')}, allow`],
     });
   });
 
   test('developers sync, restart and exec outside production; in production they get and read logs, no sync', () => {
     const actions = (name: string) => roles[name].policies.map((p: string) => p.split(', ').slice(2, 4).join(' '));
-    expect(actions('developer-staging')).toEqual([
+    expect(actions('developer_staging')).toEqual([
       'applications get', 'logs get', 'applications sync', 'applications action/apps/*/restart', 'applications delete//Pod/*/*', 'exec create',
     ]);
-    expect(actions('developer-read-only-production')).toEqual(['applications get', 'logs get']);
+    expect(actions('developer-read-only_production')).toEqual(['applications get', 'logs get']);
     const evaluator = new AccessEvaluator(objects);
     expect(evaluator.argoCdAllows(['devs'], { resource: 'applications', action: 'sync', object: app('staging') })).toBe(true);
     expect(evaluator.argoCdAllows(['devs'], { resource: 'applications', action: 'sync', object: app('production') })).toBe(false);
@@ -414,7 +414,7 @@ describe('example platform with grants', () => {
   test('removing a group from an Argo CD project role removes exactly its Argo CD access', () => {
     const tampered = rendered.objects.map(o => ({ ...o, manifest: structuredClone(o.manifest) }));
     const project = tampered.find(o => o.manifest.kind === 'AppProject' && o.manifest.metadata.name === 'acme-storefront')!;
-    const role = project.manifest.spec.roles.find((r: any) => r.name === 'release-manager-production');
+    const role = project.manifest.spec.roles.find((r: any) => r.name === 'release-manager_production');
     role.groups = [];
     const after = accessOf(rendered.plan, tampered).find(e => e.environment === 'production')!;
     expect(matrix(after.entries)['release-managers']).toEqual({ payments: ['read', 'deploy'], storefront: ['read (inconsistent)', 'deploy (inconsistent)'] });
@@ -453,9 +453,9 @@ describe('example platform with grants', () => {
     expect(objects.length).toBe(without.length + 50);
     // AppProjects keep their number but gain roles
     expect(one(objects, 'AppProject', 'acme-payments').spec.roles.map((r: any) => r.name)).toEqual([
-      'admin-development', 'admin-production', 'admin-staging',
-      'developer-development', 'developer-production', 'developer-read-only-production', 'developer-staging',
-      'release-manager-production', 'viewer-development', 'viewer-production', 'viewer-staging',
+      'admin_development', 'admin_production', 'admin_staging',
+      'developer-read-only_production', 'developer_development', 'developer_production', 'developer_staging',
+      'release-manager_production', 'viewer_development', 'viewer_production', 'viewer_staging',
     ]);
   });
 });

@@ -181,7 +181,7 @@ export function renderCellAccess(plan: Plan, cell: Cell): any[] {
 
 /**
  * Argo CD project roles of a project's AppProject: one per role held in one of its cells, named
- * `<role id>-<environment>`, whose policies name only that environment's Application. @internal
+ * `<role id>_<environment>`, whose policies name only that environment's Application. @internal
  */
 export function argoProjectRoles(plan: Plan, appProject: string, applications: Array<{ readonly cell: Cell; readonly application: string }>): any[] {
   const roles: any[] = [];
@@ -189,7 +189,7 @@ export function argoProjectRoles(plan: Plan, appProject: string, applications: A
     const access = cellAccessOf(plan.access, cell.namespace);
     for (const b of access?.bindings ?? []) {
       const role = roleOf(plan.access!, b.role);
-      const name = `${b.role}-${cell.environment}`;
+      const name = `${b.role}_${cell.environment}`; // `_` never occurs in either part: names cannot collide
       const app = `${appProject}/${application}`;
       const policies = role.capabilities.flatMap(c => argoPermissions(c)).map(([resource, action]) => `p, proj:${appProject}:${name}, ${resource}, ${action}, ${app}, allow`);
       if (policies.length === 0) continue;
