@@ -15,5 +15,6 @@ export * from './model/ledger';
 export * from './model/observability';
 export * from './model/options';
 export * from './model/secrets';
+export * from './model/access';
 export * from './output/layout';
 export * from './output/platform-app';

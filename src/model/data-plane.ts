@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkGroupPrefix } from './access-names';
 import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
@@ -92,6 +93,14 @@ export interface DataPlaneProps {
    * @default - pods labelled `k8s-app: kube-dns` in `kube-system`
    */
   readonly dnsPods?: PodPeer;
+  /**
+   * The prefix this cluster's API server puts before the identity provider's group names
+   * (`--oidc-groups-prefix`, or `claimMappings.groups.prefix` of its authentication
+   * configuration): RoleBindings name groups with it, Argo CD without.
+   * @default '' - group names as the identity provider sends them
+   * @see https://kubernetes.io/docs/reference/access-authn-authz/authentication/#openid-connect-tokens
+   */
+  readonly kubernetesGroupPrefix?: string;
 }
 
 /** Envoy Gateway's labels for the proxy pods of a Gateway. @internal */
@@ -144,6 +153,8 @@ export class DataPlane extends Construct {
   public readonly dnsPods: PodPeer;
   /** Observability settings. */
   public readonly observability: ObservabilityOptions;
+  /** Prefix of group names in this cluster's RBAC subjects. */
+  public readonly kubernetesGroupPrefix: string;
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
@@ -179,6 +190,7 @@ export class DataPlane extends Construct {
     checkObservabilityOptions(this, props.observability ?? {});
     this.observability = props.observability ?? {};
     this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
+    this.kubernetesGroupPrefix = checkGroupPrefix(this, props.kubernetesGroupPrefix ?? '');
     this.organization._register('DataPlane', this.name, this);
   }
 }

@@ -3,6 +3,7 @@ import { platformDirectory } from './directories';
 import { cellsByEnvironment, groupBy, manifestsByNamespace } from './grouping';
 import { object } from './json';
 import type { RenderedObject } from './platform';
+import { argoProjectRoles, renderFluxAccess } from './rbac';
 import { Application, AppProject } from '../imports/argoproj.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository } from '../imports/source.toolkit.fluxcd.io';
@@ -73,6 +74,16 @@ function inCycle(edges: Map<string, string[]>, from: string, to: string): boolea
   return false;
 }
 
+/** The name of a project's Argo CD AppProject. @internal */
+export function appProjectName(organization: string, project: string): string {
+  return `${organization}-${project}`;
+}
+
+/** The name of a project's Argo CD Application and Flux Kustomization in an environment. @internal */
+export function deliveryName(organization: string, project: string, environment: string): string {
+  return generateName(NameLimit.SUBDOMAIN, organization, project, environment);
+}
+
 const repoPath = (d: PlanDelivery, ...parts: string[]) => [d.basePath, ...parts].filter(p => p !== '').join('/');
 
 /**
@@ -117,18 +128,21 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
     });
     for (const [project, cells] of projects) {
       const kinds = kindsOf(manifestsOf(cells));
+      const applications = cells.map(cell => ({ cell, application: deliveryName(org, project, cell.environment) }));
+      const roles = argoProjectRoles(plan, appProjectName(org, project), applications);
       out.push({
         dir,
         group: 'projects',
         isComponent: false,
         manifest: AppProject.manifest({
-          metadata: { name: `${org}-${project}`, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.PROJECT]: project } },
+          metadata: { name: appProjectName(org, project), namespace: d.argoCdNamespace, labels: { ...labels, [Labels.PROJECT]: project } },
           spec: {
             description: `Project ${project} of organization ${org}: its cells only`,
             sourceRepos: [d.repoUrl],
             destinations: cells.map(c => ({ server: c.apiServer, namespace: c.namespace })),
             clusterResourceWhitelist: kinds.filter(k => k.kind === 'Namespace'),
             namespaceResourceWhitelist: kinds.filter(k => k.kind !== 'Namespace'),
+            ...(roles.length > 0 ? { roles } : {}),
           },
         }),
       });
@@ -138,6 +152,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
       const cluster = kindsOf(manifests.filter(m => m.metadata.namespace === undefined));
       const clusterKinds = new Set(cluster.map(k => `${k.group}/${k.kind}`));
       const name = `${org}-${dp.name}-platform`;
+      const namespaces = manifests.map(m => m.metadata.namespace).filter((n: string | undefined): n is string => n !== undefined);
       out.push({
         dir,
         group: 'projects',
@@ -145,10 +160,10 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
         manifest: AppProject.manifest({
           metadata: { name, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.DATAPLANE]: dp.name } },
           spec: {
-            description: `Platform objects of data plane ${dp.name} (organization ${org}): gateways`,
+            description: `Platform objects of data plane ${dp.name} (organization ${org}): gateways and access roles`,
             sourceRepos: [d.repoUrl],
-            destinations: [...new Set(manifests.map(m => m.metadata.namespace).filter((n: string | undefined) => n !== undefined))]
-              .sort().map(namespace => ({ server: dp.apiServer, namespace: namespace as string })),
+            // The Application's own destination namespace too: a folder of cluster-scoped objects only (RBAC) has none.
+            destinations: [...new Set([...namespaces, dp.gatewayNamespace])].sort().map(namespace => ({ server: dp.apiServer, namespace })),
             clusterResourceWhitelist: cluster,
             namespaceResourceWhitelist: kinds.filter(k => !clusterKinds.has(`${k.group}/${k.kind}`)),
           },
@@ -180,14 +195,14 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
           isComponent: false,
           manifest: Application.manifest({
             metadata: {
-              name: generateName(NameLimit.SUBDOMAIN, org, cell.project, environment),
+              name: deliveryName(org, cell.project, environment),
               namespace: d.argoCdNamespace,
               labels: { ...labels, [Labels.PROJECT]: cell.project, [Labels.ENVIRONMENT]: environment },
               annotations: { 'argocd.argoproj.io/sync-wave': String(waves.get(cell.project)) },
               finalizers: ['resources-finalizer.argocd.argoproj.io'],
             },
             spec: {
-              project: `${org}-${cell.project}`,
+              project: appProjectName(org, cell.project),
               source: { repoUrl: d.repoUrl, targetRevision: d.revision, path: repoPath(d, org, dataPlane, environment, cell.project) },
               destination: { server: cell.apiServer, namespace: cell.namespace },
               syncPolicy: cell.requiresApproval
@@ -248,7 +263,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
       for (const [key, cells] of environments) {
         const [plane, environment] = key.split('/');
         if (plane !== dataPlane) continue;
-        const name = (project: string) => generateName(NameLimit.SUBDOMAIN, org, project, environment);
+        const name = (project: string) => deliveryName(org, project, environment);
         const edges = dependencyEdges(cells);
         for (const cell of [...cells].sort((a, b) => (a.project < b.project ? -1 : 1))) {
           const providers = edges.get(cell.project)!.filter(p => !inCycle(edges, cell.project, p));
@@ -278,7 +293,10 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
       }
       for (const [project, allCells] of projects) {
         const cells = allCells.filter(c => c.dataPlane === dataPlane);
-        if (cells.length > 0) out.push(...tenant(d, org, project, cells, kindsOf(manifestsOf(cells)), dir, `${dataPlane}/flux-tenants`));
+        if (cells.length > 0) out.push(...tenant(d, org, project, cells, manifestsOf(cells), dir, `${dataPlane}/flux-tenants`));
+      }
+      for (const manifest of renderFluxAccess(plan, dataPlane, d.fluxNamespace, cell => deliveryName(org, cell.project, cell.environment))) {
+        out.push({ dir, group: 'access', isComponent: false, manifest });
       }
       // The tenants' RoleBindings live in their cells, which the tenants create themselves: a
       // separate Kustomization (the controller's own account) applies them and retries until the
@@ -309,15 +327,19 @@ function tenantName(org: string, project: string): string {
 
 /**
  * Flux tenant isolation: the project's Kustomizations run as a service account that may manage
- * exactly its cells (create its namespaces; within them, exactly the kinds the project emits).
+ * exactly its cells (create its namespaces; within them, exactly the kinds the project emits, and
+ * bind exactly the ClusterRoles its RoleBindings name: Kubernetes lets an account create a
+ * RoleBinding only to a role whose permissions it holds, or that it may `bind`).
  */
-function tenant(
-  d: PlanDelivery, org: string, project: string, cells: Cell[], kinds: Array<{ group: string; kind: string }>, dir: string, accessDir: string,
-): RenderedObject[] {
+function tenant(d: PlanDelivery, org: string, project: string, cells: Cell[], manifests: any[], dir: string, accessDir: string): RenderedObject[] {
+  const kinds = kindsOf(manifests);
+  const roleBindings = manifests.filter(m => m.kind === 'RoleBinding');
+  const bindable = [...new Set(roleBindings.filter(m => m.roleRef.kind === 'ClusterRole').map(m => m.roleRef.name as string))].sort();
   const sa = tenantName(org, project);
   const labels = { [Labels.NAMESPACE]: org, [Labels.PROJECT]: project, [Labels.MANAGED_BY]: MANAGED_BY };
   const plural = (kind: string) => (kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
-  const namespaced = kinds.filter(k => k.kind !== 'Namespace');
+  // RoleBindings get their own rules: the tenant changes only the ones it applies (never its own).
+  const namespaced = kinds.filter(k => k.kind !== 'Namespace' && !(k.group === 'rbac.authorization.k8s.io' && k.kind === 'RoleBinding'));
   const groups = [...new Set(namespaced.map(k => k.group))].sort();
   const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
   const group = 'tenant';
@@ -329,7 +351,19 @@ function tenant(
       isComponent: false,
       manifest: object<k8s.KubeClusterRoleProps>('rbac.authorization.k8s.io/v1', 'ClusterRole', {
         metadata: { name: `${sa}-objects`, labels },
-        rules: groups.map(g => ({ apiGroups: [g], resources: namespaced.filter(k => k.group === g).map(k => plural(k.kind)), verbs })),
+        rules: [
+          ...groups.map(g => ({ apiGroups: [g], resources: namespaced.filter(k => k.group === g).map(k => plural(k.kind)), verbs })),
+          ...(roleBindings.length > 0 ? [
+            { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['get', 'list', 'watch', 'create'] },
+            {
+              apiGroups: ['rbac.authorization.k8s.io'],
+              resources: ['rolebindings'],
+              resourceNames: [...new Set(roleBindings.map(m => m.metadata.name as string))].sort(),
+              verbs: ['update', 'patch', 'delete'],
+            },
+          ] : []),
+          ...(bindable.length > 0 ? [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: bindable, verbs: ['bind'] }] : []),
+        ],
       }),
     },
     {

@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { accessOf, EnvironmentAccess, renderAccessReports } from './access-report';
 import { renderApiPolicies } from './api-policy';
 import { renderConfig } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
@@ -13,6 +14,7 @@ import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cil
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderInstrumentation, renderMonitoring } from './observability';
 import { renderPlatformManifest } from './platform-manifest';
+import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
@@ -39,6 +41,8 @@ export interface RenderedOrganization {
   readonly plan: Plan;
   readonly objects: RenderedObject[];
   readonly connectivity: EnvironmentConnectivity[];
+  /** Who may do what per environment, computed from the emitted objects (when access is granted). */
+  readonly access: EnvironmentAccess[];
   readonly documents: RenderedDocument[];
 }
 
@@ -48,8 +52,11 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const connectivity = connectivityOf(plan, cellObjects);
-  const documents = [...renderConnectivityReports(connectivity), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan)];
-  return { plan, objects, connectivity, documents };
+  const access = accessOf(plan, objects);
+  const documents = [
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan),
+  ];
+  return { plan, objects, connectivity, access, documents };
 }
 
 /**
@@ -63,6 +70,9 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     for (const manifest of renderGateways(plan.organization.name, dp)) {
       out.push({ dir: platformDirectory(dp.name), group: 'gateways', isComponent: false, manifest });
     }
+    for (const manifest of renderAccessClusterRoles(plan, dp.name)) {
+      out.push({ dir: platformDirectory(dp.name), group: 'rbac', isComponent: false, manifest });
+    }
   }
   for (const cell of plan.cells) {
     const dir = cellDirectory(cell);
@@ -74,6 +84,7 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     }
     for (const manifest of renderInstrumentation(cell, cellLabels(cell))) out.push({ dir, group: 'instrumentation', isComponent: false, manifest });
     out.push({ dir: platformDirectory(cell.dataPlane), group: 'dashboards', isComponent: false, manifest: renderDashboard(cell, store.observability) });
+    for (const manifest of renderCellAccess(plan, cell)) out.push({ dir, group: 'access', isComponent: false, manifest });
     for (const c of cell.components) {
       const config = renderConfig(cell, c, store);
       const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);

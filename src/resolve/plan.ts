@@ -1,3 +1,4 @@
+import type { PlanAccess } from './access';
 import { ComponentKind } from '../model/component';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -16,6 +17,8 @@ export interface Plan {
   readonly cells: Cell[];
   /** How the tree is delivered, if declared. */
   readonly delivery?: PlanDelivery;
+  /** Who may do what in which cells, if the organization grants access. */
+  readonly access?: PlanAccess;
 }
 
 /** GitOps delivery settings. @internal */

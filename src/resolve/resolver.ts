@@ -1,3 +1,4 @@
+import { resolveAccess } from './access';
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
@@ -132,6 +133,7 @@ export function resolveOrganization(org: Organization): Plan {
       l7Visibility: o.httpMetrics === 'hubble',
     };
   }, problems);
+  const access = resolveAccess(org, cells, p => (pipelines.get(p.pipeline.name) ? envsOf.get(p) : undefined), problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {
@@ -152,5 +154,6 @@ export function resolveOrganization(org: Organization): Plan {
       fluxNamespace: org.delivery.fluxNamespace,
       interval: org.delivery.interval,
     } : undefined,
+    ...(access ? { access } : {}),
   };
 }
