@@ -1,12 +1,12 @@
-import { Testing } from 'cdk8s';
 import { buildPlatform } from '../examples/platform/main';
 import {
   AccessCapability, AccessGrant, AccessRole, CustomRole, DataPlane, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool,
   Organization, PlatformApp, Project, Worker,
 } from '../src';
-import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
+import { baseline, IMAGE, service, withApp } from './support/fixtures';
+import { expectProblem, ExpectedProblem } from './support/problems';
 import { one, synth, testApp } from './support/synth';
-import { formatProblem, PlatformValidationError } from '../src/model/errors';
+import { PlatformValidationError } from '../src/model/errors';
 import { accessOf } from '../src/render/access-report';
 import { AccessEntry, AccessEvaluator, consistent, evaluateAccess, groupMember, serviceAccount } from '../src/report/access';
 import { generateName } from '../src/resolve/naming';
@@ -18,36 +18,12 @@ import { generateName } from '../src/resolve/naming';
 const cell = (project: string, env: string, org = 'acme') => generateName(63, 'dp', org, project, env);
 const deliveryName = (project: string, env: string) => generateName(253, 'acme', project, env);
 
-/**
- * The grants proposed for examples/platform/main.ts: platform admins everywhere, everyone in
- * engineering reads, each team develops its own project (read-only in production), the payments
- * on-call group may also deploy and debug payments in production, and release managers may
- * deploy (only) in production.
- */
-function exampleGrants(acme: Organization): void {
-  const payments = acme.projects.find(p => p.name === 'payments')!;
-  const storefront = acme.projects.find(p => p.name === 'storefront')!;
-  const prod = acme.environments.find(e => e.name === 'production')!;
-  // --- the snippet for examples/platform/main.ts starts here ---
-  new AccessGrant(acme, 'platform-admins', { groups: ['platform-admins'], role: AccessRole.ADMIN });
-  new AccessGrant(acme, 'engineering', { groups: ['engineering'], role: AccessRole.VIEWER });
-  new AccessGrant(acme, 'payments-developers', { groups: ['payments-developers'], role: AccessRole.DEVELOPER, project: payments });
-  new AccessGrant(acme, 'storefront-developers', { groups: ['storefront-developers'], role: AccessRole.DEVELOPER, project: storefront });
-  new AccessGrant(acme, 'payments-oncall', { groups: ['payments-oncall'], role: AccessRole.DEVELOPER, project: payments, environment: prod });
-  const releaseManager = new CustomRole(acme, 'release-manager', {
-    capabilities: [AccessCapability.READ, AccessCapability.DEPLOY],
-    restrictedInProduction: false,
-    description: 'Reads and deploys what Git holds; nothing else',
-  });
-  new AccessGrant(acme, 'release-managers', { groups: ['release-managers'], role: releaseManager, environment: prod });
-  // --- end of the snippet ---
-}
-
-/** The example platform with the proposed grants. */
+/** The example platform, whose grants are: platform admins everywhere, everyone in engineering
+ * reads, each team develops its own project (read-only in production), the payments on-call group
+ * may also deploy and debug payments in production, and release managers may deploy (only) in
+ * production. */
 function example(app: PlatformApp = testApp()): Organization {
-  const acme = buildPlatform(app);
-  exampleGrants(acme);
-  return acme;
+  return buildPlatform(app);
 }
 
 /** shop (dev → staging → production with approval) with both delivery tools and `grants`. */
@@ -435,22 +411,19 @@ describe('example platform with grants', () => {
     expect(md).not.toMatch(/⚠ .* only/);
   });
 
-  test('objects added by the grants, by kind', () => {
-    const without = buildPlatform(testApp()).toJson();
-    const count = (list: any[]) => {
-      const c: Record<string, number> = {};
-      for (const o of list) c[o.kind] = (c[o.kind] ?? 0) + 1;
-      return c;
-    };
-    const a = count(without);
-    const b = count(objects);
-    const added = Object.fromEntries(Object.keys(b).filter(k => b[k] !== (a[k] ?? 0)).map(k => [k, b[k] - (a[k] ?? 0)]));
+  test('objects the grants add, by kind', () => {
     // ClusterRoles: admin, developer, developer-read-only, release-manager, viewer.
+    const roles = objects.filter(o => o.kind === 'ClusterRole' && o.metadata.labels['openchoreo.dev/access-role']).map(o => o.metadata.name);
+    expect(roles).toEqual(['acme-admin', 'acme-developer', 'acme-developer-read-only', 'acme-release-manager', 'acme-viewer']);
     // RoleBindings: 21 in the cells (admin and viewer in 6 cells, developer in 4 non-production cells and
     // payments' production cell, developer-read-only in the 2 production cells, release-manager in the 2 production cells)
     // and 12 on Kustomizations (a view and a reconcile binding per cell); Roles: those 12.
-    expect(added).toEqual({ ClusterRole: 5, RoleBinding: 21 + 12, Role: 12 });
-    expect(objects.length).toBe(without.length + 50);
+    const inCells = objects.filter(o => o.kind === 'RoleBinding' && roles.includes(o.roleRef.name));
+    expect(inCells).toHaveLength(21);
+    expect(inCells.every(o => o.metadata.namespace.startsWith('dp-acme-'))).toBe(true);
+    const onFlux = objects.filter(o => o.kind === 'RoleBinding' && o.roleRef.kind === 'Role');
+    expect(onFlux).toHaveLength(12);
+    expect(objects.filter(o => o.kind === 'Role')).toHaveLength(12);
     // AppProjects keep their number but gain roles
     expect(one(objects, 'AppProject', 'acme-payments').spec.roles.map((r: any) => r.name)).toEqual([
       'admin_development', 'admin_production', 'admin_staging',
@@ -503,12 +476,14 @@ describe('component service accounts', () => {
 describe('output', () => {
   test('without grants nothing changes: no access objects, roles or reports', () => {
     const app = testApp();
-    const acme = buildPlatform(app);
-    const objects = acme.toJson();
+    const b = baseline(app);
+    service(b.project, 'api');
+    new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
+    const objects = b.org.toJson();
     expect(objects.filter(o => o.metadata?.labels?.['openchoreo.dev/access-role'] || o.kind === 'Role')).toEqual([]);
     expect(objects.filter(o => o.kind === 'AppProject' && o.spec.roles)).toEqual([]);
     expect(Object.keys(app.synthFiles()).filter(f => f.includes('access'))).toEqual([]);
-    expect(acme._render().access).toEqual([]);
+    expect(b.org._render().access).toEqual([]);
   });
 
   test('declaration order does not matter', () => {
@@ -638,47 +613,6 @@ describe('access evaluator', () => {
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
-
-interface ExpectedProblem {
-  readonly path: string;
-  readonly value: string;
-  readonly fix: RegExp;
-  readonly at: 'construction' | 'synth';
-}
-
-/** Declares with `build`; asserts one problem at `path` naming `value` with a fix, and no output. */
-function expectProblem(build: (app: PlatformApp) => void, expected: ExpectedProblem): void {
-  withApp((app, outdir) => {
-    let error: unknown;
-    let at: 'construction' | 'synth' | undefined;
-    try {
-      build(app);
-    } catch (e) {
-      error = e;
-      at = 'construction';
-    }
-    if (at === undefined) {
-      try {
-        app.synth();
-      } catch (e) {
-        error = e;
-        at = 'synth';
-      }
-    }
-    if (!(error instanceof PlatformValidationError)) throw error ?? new Error(`expected a problem at [${expected.path}], got ${listFiles(outdir).length} files`);
-    expect(at).toBe(expected.at);
-    const problem = error.problems.find(p => p.path === expected.path && p.message.includes(expected.value));
-    if (!problem) throw new Error(`no problem at [${expected.path}] names '${expected.value}'; got:\n${error.message}`);
-    expect(problem.fix).toMatch(expected.fix);
-    expect(error.message).toContain(formatProblem(problem));
-    expect(error.message).toContain('Fix:');
-    if (at === 'synth') {
-      expect(listFiles(outdir)).toEqual([]);
-      const org = app.node.findAll().filter(Organization.isOrganization).find(o => o.node.path === expected.path.split('/')[0]);
-      if (org) expect(() => Testing.synth(org)).toThrow(error.message);
-    }
-  });
-}
 
 describe('access errors', () => {
   test.each<[string, (app: PlatformApp) => void, ExpectedProblem]>([

@@ -55,7 +55,11 @@ describe('example platform', () => {
     expect(count('Application')).toBe(9 + 1);
     expect(count('GitRepository')).toBe(1);
     expect(count('Kustomization')).toBe(6 + 1 + 1); // + the tenants' access, the platform
-    expect(count('RoleBinding')).toBe(6);
+    // access: the tenants' RoleBindings, and the grants' ClusterRoles (admin, developer and its production
+    // read-only twin, viewer, release-manager), RoleBindings in the cells (21) and on the Flux objects (12)
+    expect(count('RoleBinding')).toBe(6 + 21 + 12);
+    expect(count('ClusterRole')).toBe(4 + 5);
+    expect(count('Role')).toBe(12);
     // observability: metrics of payments-api and web (ServiceMonitors) and settlement (PodMonitor) per
     // environment, a PrometheusRule per component per environment, the Java agent's Instrumentation
     // in the payments cells
@@ -63,7 +67,7 @@ describe('example platform', () => {
     expect(count('PodMonitor')).toBe(3);
     expect(count('PrometheusRule')).toBe(18);
     expect(count('Instrumentation')).toBe(3);
-    expect(objects.length).toBe(161 + 21 + 14 + 23);
+    expect(objects.length).toBe(182 + 26 + 14 + 47);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -104,7 +108,8 @@ describe('example platform', () => {
     // with their kustomizations (gitops, argocd, 3 environments, flux-system)
     // + flux-tenants (2 files and a kustomization) and platform.json
     // + the platform folder (gateways, dashboards and its kustomization) and the payments cells' instrumentation
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 3);
+    // + access: rbac.yaml, an access.yaml per cell, flux-system/access.yaml and an access.md per environment
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 3 + 1 + 6 + 1 + 3);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

@@ -58,11 +58,11 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       const files = objectsBelow(path.join(root, folder));
       expect(built.map(key).sort()).toEqual(files.map(key).sort());
     }
-    // 161 objects in the cells, 21 in the data plane's platform folder (gateways, dashboards), 14 Argo CD and 23 Flux objects
-    expect(kustomize(path.join(root, 'acme'))).toHaveLength(219);
-    expect(kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(21);
-    expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(54);
-    expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(31);
+    // 182 objects in the cells, 26 in the data plane's platform folder (gateways, dashboards, roles), 14 Argo CD and 47 Flux objects
+    expect(kustomize(path.join(root, 'acme'))).toHaveLength(269);
+    expect(kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(26);
+    expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(63);
+    expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(36);
   });
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {

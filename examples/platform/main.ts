@@ -1,5 +1,5 @@
 import {
-  ApiAuthentication, ClientIpDetection, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
+  AccessCapability, AccessGrant, AccessRole, ApiAuthentication, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   RetryOn, ScheduledTask, SecretRef, Service, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
 } from '../../src';
@@ -148,6 +148,21 @@ export function buildPlatform(app: PlatformApp): Organization {
   });
   orders.dependOn(paymentsHttp);
   orders.dependOn(catalogHttp);
+
+  // Access, the same in Kubernetes, Argo CD and Flux: platform admins everywhere, engineering reads
+  // everything, each team develops its own project (read-only in production), the payments on-call
+  // group may also deploy and debug payments in production, and release managers deploy production.
+  new AccessGrant(acme, 'platform-admins', { groups: ['platform-admins'], role: AccessRole.ADMIN });
+  new AccessGrant(acme, 'engineering', { groups: ['engineering'], role: AccessRole.VIEWER });
+  new AccessGrant(acme, 'payments-developers', { groups: ['payments-developers'], role: AccessRole.DEVELOPER, project: payments });
+  new AccessGrant(acme, 'storefront-developers', { groups: ['storefront-developers'], role: AccessRole.DEVELOPER, project: storefront });
+  new AccessGrant(acme, 'payments-oncall', { groups: ['payments-oncall'], role: AccessRole.DEVELOPER, project: payments, environment: prod });
+  const releaseManager = new CustomRole(acme, 'release-manager', {
+    capabilities: [AccessCapability.READ, AccessCapability.DEPLOY],
+    restrictedInProduction: false,
+    description: 'Reads and deploys what Git holds; nothing else',
+  });
+  new AccessGrant(acme, 'release-managers', { groups: ['release-managers'], role: releaseManager, environment: prod });
   return acme;
 }
 
