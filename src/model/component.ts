@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { BuildSource, checkBuildSource, ResolvedBuildSource } from './build';
 import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields } from './checks';
 import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
@@ -104,9 +105,20 @@ export interface ComponentProps extends WorkloadSettings {
   readonly name?: string;
   /**
    * Container image with a tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. Production environments
-   * refuse `latest` and untagged images.
+   * refuse `latest` and untagged images. Required unless the component has a `build`; for a built
+   * component it must be an image of its build repository, and it runs wherever the release
+   * ledger pins no release.
+   * @default - none: the component must have a `build`, and runs in an environment once the
+   * release ledger pins a release there (`cdk8s-openchoreo release`, then `promote`)
    */
-  readonly image: string;
+  readonly image?: string;
+  /**
+   * Builds the component from source on the organization's BuildPlane, pushing
+   * `<registry>/<organization>-<project>-<component>`. Ledger pins, `image` and environment image
+   * overrides must then be images of that repository.
+   * @default - not built here: `image` is required
+   */
+  readonly build?: BuildSource;
   /**
    * Container entrypoint.
    * @default - the image's entrypoint
@@ -167,8 +179,10 @@ export abstract class Component extends Construct {
   public readonly name: string;
   /** The component's kind. */
   public readonly kind: ComponentKind;
-  /** The container image. */
-  public readonly image: string;
+  /** The container image, if declared (built components may have none). */
+  public readonly image?: string;
+  /** The build source, if the component is built from source. */
+  public readonly build?: BuildSource;
   /** Container command, if set. */
   public readonly command?: string[];
   /** Container args, if set. */
@@ -179,6 +193,7 @@ export abstract class Component extends Construct {
   public readonly displayName?: string;
 
   /** @internal */ public readonly _props: DeployableComponentProps;
+  /** @internal */ public readonly _build?: ResolvedBuildSource;
   /** @internal */ public readonly _dependencies: DependencyDeclaration[] = [];
   /** @internal */ public readonly _overrides = new Map<Environment, EnvironmentOverrides>();
   /** @internal */ public readonly _securityExceptions: SecurityException[];
@@ -190,7 +205,13 @@ export abstract class Component extends Construct {
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
-    this.image = checkImage(this, props.image);
+    if (props.image === undefined && props.build === undefined) {
+      fail(this, `component '${this.name}' declares neither an image nor a build`,
+        "set image: 'registry/repository:tag', or build: { repository: 'https://<git host>/<owner>/<repo>.git' } to build it on the organization's BuildPlane");
+    }
+    this.image = props.image === undefined ? undefined : checkImage(this, props.image);
+    this.build = props.build;
+    this._build = props.build === undefined ? undefined : checkBuildSource(this, this.project.organization, props.build);
     this.command = props.command;
     this.args = props.args;
     this.kubernetesApiAccess = props.kubernetesApiAccess ?? false;
