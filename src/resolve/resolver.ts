@@ -1,3 +1,4 @@
+import { isPlacedIn, resolveBuildPlanes } from './builds';
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
@@ -60,7 +61,7 @@ export function resolveOrganization(org: Organization): Plan {
     for (const env of envsOf.get(project) ?? []) {
       const environmentUid = stableUid('Environment', org.name, env.name);
       const namespace = cellNamespace(project, env);
-      const components = project.components.map(c => {
+      const components = project.components.filter(c => isPlacedIn(org, c, env)).map(c => {
         const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
         const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
         for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
@@ -101,6 +102,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
   checkReleases(org, drafts, problems);
+  const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);
   checkRouteConflicts(allRoutes, problems);
   const planes = new Map(org.dataPlanes.map(d => [d.name, d]));
@@ -115,6 +117,7 @@ export function resolveOrganization(org: Organization): Plan {
     environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction })),
     dataPlanes: gateways.dataPlanes,
     cells,
+    buildPlanes,
     delivery: org.delivery ? {
       repoUrl: org.delivery.repoUrl,
       revision: org.delivery.revision,
