@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { renderApiPolicies } from './api-policy';
+import { renderBuildPlane } from './builds';
 import { renderConfig } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
 import { cellDirectory, platformDirectory } from './directories';
@@ -59,6 +60,11 @@ export function renderPlan(plan: Plan): RenderedObject[] {
   for (const dp of plan.dataPlanes) {
     for (const manifest of renderGateways(plan.organization.name, dp)) {
       out.push({ dir: platformDirectory(dp.name), group: 'gateways', isComponent: false, manifest });
+    }
+  }
+  for (const bp of plan.buildPlanes) {
+    for (const manifest of renderBuildPlane(bp, planes.get(bp.dataPlane)!)) {
+      out.push({ dir: platformDirectory(bp.dataPlane), group: 'builds', isComponent: false, manifest });
     }
   }
   for (const cell of plan.cells) {
