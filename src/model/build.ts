@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields } from './checks';
+import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, isImageReference } from './checks';
 import type { DataPlane } from './data-plane';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
@@ -293,10 +293,9 @@ function checkRepoPath(scope: IConstruct, what: string, value: string, base: str
 
 /** Builder images must be pinned (a version tag or a digest). */
 function checkBuilderImage(scope: IConstruct, what: string, image: string): string {
-  const ref = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
   const last = typeof image === 'string' ? image.slice(image.lastIndexOf('/') + 1) : '';
   const pinned = typeof image === 'string' && (image.includes('@sha256:') || (last.includes(':') && !last.endsWith(':latest')));
-  if (typeof image !== 'string' || !ref.test(image) || !pinned) {
+  if (!isImageReference(image) || !pinned) {
     fail(scope, `${what} '${image}' is not a pinned image reference`, "pin it by a version tag or a digest, e.g. 'docker.io/paketobuildpacks/builder-jammy-base:0.4.610'");
   }
   return image;

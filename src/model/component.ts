@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { BuildSource, checkBuildSource, ResolvedBuildSource } from './build';
-import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields } from './checks';
+import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields, isImageReference } from './checks';
 import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
@@ -347,8 +347,7 @@ export abstract class Component extends Construct {
 
 /** Validates an image reference (registry/repo[:tag][@digest]). @internal */
 export function checkImage(scope: Construct, image: string): string {
-  const ref = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-  if (typeof image !== 'string' || !ref.test(image)) {
+  if (!isImageReference(image)) {
     fail(scope, `image '${image}' is not a valid image reference`, "use 'registry/repository:tag' or 'registry/repository@sha256:<digest>', e.g. 'ghcr.io/acme/api:1.4.2'");
   }
   return image;

@@ -2,6 +2,7 @@ import { Annotations, Labels, MANAGED_BY, podSecurityLabels, PodSecurityLevel } 
 import { generateName, NameLimit, stableUid } from './naming';
 import { PlanNetworkRule, PlanPeer, PlanResources, PlanSecretData } from './plan';
 import { BuilderKind, BuildHost, BuildPlane } from '../model/build';
+import { isImageOf } from '../model/checks';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -97,11 +98,6 @@ export interface PlanBuildPlane {
 
 const CHECKOUT_RESOURCES: PlanResources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } };
 const EXECUTOR_RESOURCES: PlanResources = { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
-
-/** Whether `image` is an image of `repository` (a tag or digest of it). @internal */
-export function isImageOf(image: string, repository: string): boolean {
-  return image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`);
-}
 
 /** The build plane that builds `c`, if it can be determined. */
 function planeOf(org: Organization, c: Component): BuildPlane | undefined {
