@@ -138,17 +138,17 @@ function podSecurityViolations(pod: ReturnType<typeof stepPod>, level: 'baseline
 // ---------------------------------------------------------------------------------------------
 
 describe('build declaration errors', () => {
-  test('a component with neither an image nor a build', () => {
+  test('a component with neither an image nor a source to build', () => {
     const b = baseline(testApp());
     expectConstructionProblem(() => new Service(b.project, 'api', {}), {
-      path: 'acme/shop/api', value: "component 'api' declares neither an image nor a build", fix: /set image: .* or build: \{ repository:/,
+      path: 'acme/shop/api', value: "component 'api' declares neither an image nor a source to build", fix: /set image: .* or source: \{ repository:/,
     });
   });
 
   test('a build without a source repository', () => {
     const b = platform();
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository: '' } }), {
-      path: 'acme/shop/api', value: "build has no source repository ('')", fix: /set build\.repository to the HTTPS URL/,
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository: '' } }), {
+      path: 'acme/shop/api', value: "source has no repository ('')", fix: /set source\.repository to the HTTPS URL/,
     });
   });
 
@@ -159,16 +159,16 @@ describe('build declaration errors', () => {
     ['https://github.com/acme/shop.git?ref=main', /without user, query or fragment/],
   ])('an invalid repository URL: %s', (repository, fix) => {
     const b = platform();
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository } }), {
-      path: 'acme/shop/api', value: `build repository '${repository}' is not a valid HTTPS Git URL`, fix,
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository } }), {
+      path: 'acme/shop/api', value: `source repository '${repository}' is not a valid HTTPS Git URL`, fix,
     });
   });
 
   test('credentials in the repository URL are refused and not repeated', () => {
     const b = platform();
     const token = `ghp_${'x'.repeat(36)}`;
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository: `https://ci:${token}@github.com/acme/shop.git` } }), {
-      path: 'acme/shop/api', value: "build repository 'https://***@github.com/acme/shop.git'", fix: /gitCredentials: SecretRef\.fromStore/, notContaining: token,
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository: `https://ci:${token}@github.com/acme/shop.git` } }), {
+      path: 'acme/shop/api', value: "source repository 'https://***@github.com/acme/shop.git'", fix: /gitCredentials: SecretRef\.fromStore/, notContaining: token,
     });
   });
 
@@ -177,17 +177,17 @@ describe('build declaration errors', () => {
     ['build context', { context: '../../..' }, "build context '../../..' escapes the repository"],
   ])('a %s escaping the repository', (_what, options, value) => {
     const b = platform();
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository: REPO, path: 'services', builder: Builder.dockerfile(options) } }), {
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository: REPO, path: 'services', builder: Builder.dockerfile(options) } }), {
       path: 'acme/shop/api', value, fix: /keep it inside the repository: relative to 'services', use at most 1 '\.\.'/,
     });
   });
 
   test('a source path escaping the repository, and an absolute Dockerfile path', () => {
     const b = platform();
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository: REPO, path: '../other' } }), {
-      path: 'acme/shop/api', value: "build.path '../other' escapes the repository", fix: /relative to the repository root, use at most 0 '\.\.'/,
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository: REPO, path: '../other' } }), {
+      path: 'acme/shop/api', value: "source.path '../other' escapes the repository", fix: /relative to the repository root, use at most 0 '\.\.'/,
     });
-    expectConstructionProblem(() => new Service(b.project, 'web', { build: { repository: REPO, builder: Builder.dockerfile({ dockerfile: '/etc/Dockerfile' }) } }), {
+    expectConstructionProblem(() => new Service(b.project, 'web', { source: { repository: REPO, builder: Builder.dockerfile({ dockerfile: '/etc/Dockerfile' }) } }), {
       path: 'acme/shop/web', value: "Dockerfile path '/etc/Dockerfile' is absolute", fix: /relative to the repository/,
     });
   });
@@ -195,7 +195,7 @@ describe('build declaration errors', () => {
   test('a context above the source path but inside the repository is fine', () => {
     const b = platform();
     new Service(b.project, 'api', {
-      build: { repository: REPO, path: 'services/api', builder: Builder.dockerfile({ dockerfile: 'Dockerfile', context: '../..' }) },
+      source: { repository: REPO, path: 'services/api', builder: Builder.dockerfile({ dockerfile: 'Dockerfile', context: '../..' }) },
       image: `${API_REPOSITORY}:1.0.0`,
     });
     const env = envOf(stepOf(templateOf(synth(b.org), 'api'), 'build-and-push').container);
@@ -205,17 +205,17 @@ describe('build declaration errors', () => {
 
   test('an invalid branch and an unpinned builder image', () => {
     const b = platform();
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository: REPO, branch: 'release..1' } }), {
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository: REPO, branch: 'release..1' } }), {
       path: 'acme/shop/api', value: "build branch 'release..1' is not a valid Git branch name", fix: /'main' or 'release\/1\.x'/,
     });
-    expectConstructionProblem(() => new Service(b.project, 'web', { build: { repository: REPO, builder: Builder.buildpacks({ builderImage: 'paketobuildpacks/builder-jammy-base:latest' }) } }), {
+    expectConstructionProblem(() => new Service(b.project, 'web', { source: { repository: REPO, builder: Builder.buildpacks({ builderImage: 'paketobuildpacks/builder-jammy-base:latest' }) } }), {
       path: 'acme/shop/web', value: "builderImage 'paketobuildpacks/builder-jammy-base:latest' is not a pinned image reference", fix: /pin it by a version tag or a digest/,
     });
   });
 
   test('a built component with no build plane in the organization', () => {
     const b = baseline(testApp());
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     expectSynthProblem(b.org, {
       path: 'acme/shop/api', value: `is built from '${REPO}', but organization 'acme' declares no BuildPlane`, fix: /new BuildPlane\(org, 'ci', \{ dataPlane, registry: 'ghcr\.io\/acme'/,
     });
@@ -225,9 +225,9 @@ describe('build declaration errors', () => {
     const b = platform();
     const other = new DataPlane(b.org, 'us');
     new BuildPlane(b.org, 'ci-us', { dataPlane: other, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('ci/registry-push') });
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     expectSynthProblem(b.org, {
-      path: 'acme/shop/api', value: "organization 'acme' has 2 build planes (ci, ci-us)", fix: /choose one with build\.buildPlane \(ci or ci-us\)/,
+      path: 'acme/shop/api', value: "organization 'acme' has 2 build planes (ci, ci-us)", fix: /choose one with source\.buildPlane \(ci or ci-us\)/,
     });
   });
 
@@ -244,8 +244,8 @@ describe('build declaration errors', () => {
     const b = baseline(testApp());
     const other = new Organization(b.app, 'globex');
     const foreignPlane = new BuildPlane(other, 'ci', { dataPlane: new DataPlane(other, 'g1'), registry: 'ghcr.io/globex', registryCredentials: SecretRef.fromStore('k') });
-    expectConstructionProblem(() => new Service(b.project, 'api', { build: { repository: REPO, buildPlane: foreignPlane } }), {
-      path: 'acme/shop/api', value: "build.buildPlane 'globex/ci' is not a build plane of organization 'acme'", fix: /declare the BuildPlane in organization 'acme'/,
+    expectConstructionProblem(() => new Service(b.project, 'api', { source: { repository: REPO, buildPlane: foreignPlane } }), {
+      path: 'acme/shop/api', value: "source.buildPlane 'globex/ci' is not a build plane of organization 'acme'", fix: /declare the BuildPlane in organization 'acme'/,
     });
   });
 
@@ -290,7 +290,7 @@ describe('build declaration errors', () => {
 
   test('a ledger pin outside the build repository', () => {
     const b = platform({}, ledger({ development: { 'shop/api': { image: 'ghcr.io/acme/api:1.0.0' } } }));
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     expectSynthProblem(b.org, {
       path: 'acme/shop/api',
       value: `pins 'ghcr.io/acme/api:1.0.0' in 'development', which is not an image of the component's build repository '${API_REPOSITORY}'`,
@@ -300,7 +300,7 @@ describe('build declaration errors', () => {
 
   test('an image or an image override outside the build repository', () => {
     const b = platform();
-    const api = new Service(b.project, 'api', { build: { repository: REPO }, image: IMAGE });
+    const api = new Service(b.project, 'api', { source: { repository: REPO }, image: IMAGE });
     api.configureEnvironment(b.staging, { image: 'docker.io/library/nginx:1.27' });
     expectSynthProblem(b.org, {
       path: 'acme/shop/api', value: `image '${IMAGE}' is not an image of the component's build repository '${API_REPOSITORY}'`, fix: /or remove image so that the component runs the releases the ledger pins/,
@@ -314,7 +314,7 @@ describe('build declaration errors', () => {
     const b = baseline(testApp());
     const k8s = new DataPlane(b.org, 'builds', { networkPolicyProvider: NetworkPolicyProvider.KUBERNETES });
     new BuildPlane(b.org, 'ci', { dataPlane: k8s, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('k') });
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     expectSynthProblem(b.org, {
       path: 'acme/ci', value: "the Kubernetes NetworkPolicy back-end of data plane 'builds' cannot select the API server", fix: /set kubernetesApiCidrs to the API server endpoints/,
     });
@@ -333,10 +333,10 @@ describe('build declaration errors', () => {
 describe('WorkflowTemplate', () => {
   function built() {
     const b = platform({ allowedHosts: ['registry.npmjs.org'], gitCredentials: SecretRef.fromStore('ci/github-token') });
-    new Service(b.project, 'api', { build: { repository: REPO, branch: 'trunk', path: 'services/api', builder: Builder.dockerfile({ dockerfile: 'docker/Dockerfile.prod' }) } });
-    new WebApplication(b.project, 'web', { build: { repository: REPO, path: 'web', gitCredentials: SecretRef.fromStore('ci/web-token'), gitUsername: 'x-access-token' } });
-    new Worker(b.project, 'worker', { build: { repository: 'https://gitlab.acme.example:8443/shop/worker', builder: Builder.buildpacks({ runImage: 'ghcr.io/acme/run:jammy-1' }) } });
-    new ScheduledTask(b.project, 'report', { schedule: '@daily', build: { repository: REPO, path: 'jobs/report' } });
+    new Service(b.project, 'api', { source: { repository: REPO, branch: 'trunk', path: 'services/api', builder: Builder.dockerfile({ dockerfile: 'docker/Dockerfile.prod' }) } });
+    new WebApplication(b.project, 'web', { source: { repository: REPO, path: 'web', gitCredentials: SecretRef.fromStore('ci/web-token'), gitUsername: 'x-access-token' } });
+    new Worker(b.project, 'worker', { source: { repository: 'https://gitlab.acme.example:8443/shop/worker', builder: Builder.buildpacks({ runImage: 'ghcr.io/acme/run:jammy-1' }) } });
+    new ScheduledTask(b.project, 'report', { schedule: '@daily', source: { repository: REPO, path: 'jobs/report' } });
     return { ...b, objects: synth(b.org) };
   }
 
@@ -477,7 +477,7 @@ describe('WorkflowTemplate', () => {
 
   test('without Git credentials the checkout clones anonymously', () => {
     const b = platform();
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const checkout = stepOf(templateOf(synth(b.org), 'api'), 'checkout');
     expect(checkout.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
     expect(envOf(checkout.container).GIT_PASSWORD_FILE).toBeUndefined();
@@ -492,7 +492,7 @@ describe('WorkflowTemplate', () => {
       builderResources: { cpuRequest: '1', memoryLimit: '8Gi' },
       buildkitImage: 'registry.acme.example/mirror/buildkit:v0.32.2-rootless',
     });
-    new Service(b.project, 'api', { build: { repository: REPO, builder: Builder.dockerfile() } });
+    new Service(b.project, 'api', { source: { repository: REPO, builder: Builder.dockerfile() } });
     const wt = templateOf(synth(b.org), 'api');
     expect(wt.spec.activeDeadlineSeconds).toBe(1800);
     expect(wt.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'fast-ssd' });
@@ -512,7 +512,7 @@ describe('build namespace', () => {
 
   test('Pod Security: restricted with buildpacks only', () => {
     const b = platform();
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const ns = podSecurity(synth(b.org));
     expect(ns.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
@@ -525,8 +525,8 @@ describe('build namespace', () => {
 
   test('Pod Security: privileged with Dockerfile builds (BuildKit needs Unconfined profiles), recorded with its reason', () => {
     const b = platform();
-    new Service(b.project, 'api', { build: { repository: REPO, builder: Builder.dockerfile() } });
-    new Service(b.project, 'web', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO, builder: Builder.dockerfile() } });
+    new Service(b.project, 'web', { source: { repository: REPO } });
     const ns = podSecurity(synth(b.org));
     expect(ns.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
@@ -536,7 +536,7 @@ describe('build namespace', () => {
 
   test('Pod Security: baseline when BuildKit runs with node-installed Localhost profiles', () => {
     const b = platform({ dockerfileConfinement: BuilderConfinement.localhostProfiles('profiles/buildkit-rootless.json', 'buildkit-rootless') });
-    new Service(b.project, 'api', { build: { repository: REPO, builder: Builder.dockerfile() } });
+    new Service(b.project, 'api', { source: { repository: REPO, builder: Builder.dockerfile() } });
     const objects = synth(b.org);
     expect(podSecurity(objects).labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     const pod = stepPod(templateOf(objects, 'api'), 'build-and-push');
@@ -547,7 +547,7 @@ describe('build namespace', () => {
 
   test('the workflow service account has exactly the executor\'s RBAC and mounts no token', () => {
     const b = platform();
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const objects = inBuildNamespace(synth(b.org));
     expect(one(objects, 'ServiceAccount', 'workflow-sa').automountServiceAccountToken).toBe(false);
     expect(one(objects, 'Role', 'workflow-executor').rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }]);
@@ -558,8 +558,8 @@ describe('build namespace', () => {
 
   test('ExternalSecrets reference the secret store for registry push and Git credentials; no secret value is emitted', () => {
     const b = platform({ gitCredentials: SecretRef.fromStore('ci/github', { property: 'token' }) });
-    new Service(b.project, 'api', { build: { repository: REPO } });
-    new Service(b.project, 'web', { build: { repository: REPO, gitCredentials: SecretRef.fromStore('ci/web', { version: '3' }) } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
+    new Service(b.project, 'web', { source: { repository: REPO, gitCredentials: SecretRef.fromStore('ci/web', { version: '3' }) } });
     const objects = inBuildNamespace(synth(b.org));
     const registry = one(objects, 'ExternalSecret', 'registry-push');
     expect(registry.spec).toEqual({
@@ -623,8 +623,8 @@ describe('build network policies', () => {
 
   test('Cilium: checkout reaches only DNS, the API server and its Git hosts; builds only DNS, the API server, the registry and allowed hosts; nothing reaches build pods', () => {
     const b = platform({ allowedHosts: ['registry.npmjs.org'], kubernetesApiCidrs: ['10.0.0.10/32'], kubernetesApiPorts: [6443] });
-    const api = new Service(b.project, 'api', { build: { repository: REPO, builder: Builder.dockerfile() } });
-    new Worker(b.project, 'worker', { build: { repository: 'https://gitlab.acme.example:8443/shop/worker' } });
+    const api = new Service(b.project, 'api', { source: { repository: REPO, builder: Builder.dockerfile() } });
+    new Worker(b.project, 'worker', { source: { repository: 'https://gitlab.acme.example:8443/shop/worker' } });
     // a running workload that would like to reach the build pods
     new Service(b.project, 'client', { image: IMAGE }).dependOn(api.addEndpoint('http', { port: 8080 }));
     const base = ['dns:53/TCP', 'dns:53/UDP', 'apiserver:6443/TCP'];
@@ -645,7 +645,7 @@ describe('build network policies', () => {
 
   test('Cilium: without declared ranges the executor reaches the API server as the kube-apiserver entity', () => {
     const b = platform();
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const baselinePolicy = one(synth(b.org), 'CiliumNetworkPolicy', (o: any) => o.metadata.name === 'build-baseline');
     expect(baselinePolicy.spec.endpointSelector).toEqual({});
     expect(baselinePolicy.spec.enableDefaultDeny).toEqual({ ingress: true, egress: true });
@@ -655,7 +655,7 @@ describe('build network policies', () => {
 
   test('Cilium: wildcard hosts become FQDN patterns, Docker Hub pushes go to its registry and auth hosts', () => {
     const b = platform({ registry: 'docker.io/acme', allowedHosts: ['*.pkg.dev', 'proxy.golang.org:443'] });
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const policy = one(synth(b.org), 'CiliumNetworkPolicy', (o: any) => o.metadata.name === 'build-image');
     expect(policy.spec.endpointSelector).toEqual({ matchLabels: { 'openchoreo.dev/build-step': 'build' } });
     expect(policy.spec.egress.map((r: any) => r.toFQDNs[0])).toEqual([
@@ -670,7 +670,7 @@ describe('build network policies', () => {
     new BuildPlane(b.org, 'ci', {
       dataPlane: builds, registry: 'registry.acme.example:5000/platform', registryCredentials: SecretRef.fromStore('k'), kubernetesApiCidrs: ['10.0.0.10/32'],
     });
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const objects = synth(b.org);
     const checkout = one(objects, 'NetworkPolicy', 'build-checkout');
     expect(checkout.spec).toEqual({
@@ -703,13 +703,13 @@ describe('built components and the release ledger', () => {
   test('without an image, a built component runs only where the ledger pins a release of its build repository', () => {
     const released = `${API_REPOSITORY}:git-0123456789ab${DIGEST}`;
     const b = platform({}, ledger({ development: { 'shop/api': { image: released } } }));
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     expect(deployments(synth(b.org), 'api')).toEqual([['development', released]]);
   });
 
   test('with nothing released yet it runs nowhere, but its build and its dependents are rendered', () => {
     const b = platform();
-    const api = new Service(b.project, 'api', { build: { repository: REPO } });
+    const api = new Service(b.project, 'api', { source: { repository: REPO } });
     const client = new Worker(b.project, 'client', { image: IMAGE });
     client.dependOn(api.addEndpoint('http', { port: 8080 }));
     const objects = synth(b.org);
@@ -727,7 +727,7 @@ describe('built components and the release ledger', () => {
   test('with an image of its build repository, it runs that image wherever the ledger pins none', () => {
     const released = `${API_REPOSITORY}:git-0123456789ab${DIGEST}`;
     const b = platform({}, ledger({ development: { 'shop/api': { image: released } } }));
-    new Service(b.project, 'api', { build: { repository: REPO }, image: `${API_REPOSITORY}:1.0.0` });
+    new Service(b.project, 'api', { source: { repository: REPO }, image: `${API_REPOSITORY}:1.0.0` });
     expect(deployments(synth(b.org), 'api').sort()).toEqual([
       ['development', released], ['production', `${API_REPOSITORY}:1.0.0`], ['staging', `${API_REPOSITORY}:1.0.0`],
     ]);
@@ -736,7 +736,7 @@ describe('built components and the release ledger', () => {
   test('a promoted build runs where it was promoted (and must have run where it was promoted from)', () => {
     const released = `${API_REPOSITORY}:git-0123456789ab${DIGEST}`;
     const b = platform({}, ledger({ staging: { 'shop/api': { image: released } } }));
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     expectSynthProblem(b.org, {
       path: 'acme/shop/api', value: `release '${released}' is pinned in 'staging' but never ran in 'development'`, fix: /promote --from development --to staging/,
     });
@@ -744,7 +744,7 @@ describe('built components and the release ledger', () => {
 
   test('platform.json lists each build with its repository and the environment releases are recorded in', () => {
     const b = platform();
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const manifest = JSON.parse(b.org._render().documents.find(d => d.file === 'platform.json')!.content);
     expect(manifest.builds).toEqual({
       'shop/api': {
@@ -776,7 +776,7 @@ describe('determinism and delivery', () => {
     if (reverse) declarePlane();
     for (const p of projects) {
       for (const c of reverse ? ['y', 'x'] : ['x', 'y']) {
-        new Service(p, c, { build: { repository: `https://git${c}.example.com/${p.name}/${c}.git`, builder: c === 'x' ? Builder.dockerfile() : Builder.buildpacks(), gitCredentials: c === 'x' ? SecretRef.fromStore(`git/${c}`) : undefined } });
+        new Service(p, c, { source: { repository: `https://git${c}.example.com/${p.name}/${c}.git`, builder: c === 'x' ? Builder.dockerfile() : Builder.buildpacks(), gitCredentials: c === 'x' ? SecretRef.fromStore(`git/${c}`) : undefined } });
       }
     }
     if (!reverse) declarePlane();
@@ -791,7 +791,7 @@ describe('determinism and delivery', () => {
     const b = baseline(testApp());
     const ciCluster = new DataPlane(b.org, 'ci-cluster', { apiServer: 'https://ci.k8s.acme.example' });
     new BuildPlane(b.org, 'ci', { dataPlane: ciCluster, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('k') });
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', basePath: 'deploy', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
     const rendered = b.org._render().objects;
     const objects = rendered.map(o => o.manifest);
@@ -823,7 +823,7 @@ describe('determinism and delivery', () => {
     const app = testApp();
     const b = baseline(app);
     new BuildPlane(b.org, 'ci', { dataPlane: b.dataPlane, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('k') });
-    new Service(b.project, 'api', { build: { repository: REPO } });
+    new Service(b.project, 'api', { source: { repository: REPO } });
     const files = Object.keys(app.synthFiles());
     expect(files).toContain('acme/eu/platform/builds.yaml');
     expect(files).toContain('acme/eu/platform/kustomization.yaml');

@@ -23,7 +23,7 @@ const staging = new Environment(org, 'staging', { dataPlane });
 const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [staging] }] });
 new BuildPlane(org, 'ci', { dataPlane, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('ci/registry') });
 const shop = new Project(org, 'shop', { pipeline });
-new Service(shop, 'api', { build: { repository: 'https://github.com/acme/shop.git', path: 'api' } }).addEndpoint('http', { port: 8080 });
+new Service(shop, 'api', { source: { repository: 'https://github.com/acme/shop.git', path: 'api' } }).addEndpoint('http', { port: 8080 });
 new Service(shop, 'web', { image: 'r.example/web:1.0.0' });
 app.synth();
 `);
@@ -71,7 +71,7 @@ describe('release command', () => {
       expect(run('api', `${REPOSITORY}:1.0.0`).report)
         .toBe(`release refused: '${REPOSITORY}:1.0.0' has no digest; a release is an immutable build output: pass the build's 'image' output (${REPOSITORY}:<tag>@sha256:<digest>)`);
       expect(run('web', 'r.example/web:2.0.0').report)
-        .toBe("release refused: component 'shop/web' is not built by a build plane (built components: shop/api); give it a build source, or pin its images with promote");
+        .toBe("release refused: component 'shop/web' is not built by a build plane (built components: shop/api); give it a source to build, or pin its images with promote");
       expect(run('api', 'not an image').report).toMatch(/^release refused: 'not an image' is not a valid image reference/);
       const dry = run('api', BUILT, true);
       expect(dry.ok).toBe(true);

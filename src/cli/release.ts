@@ -37,7 +37,7 @@ export function release(o: ReleaseOptions): PromoteResult {
   if (owners.length === 0) {
     const built = before.flatMap(org => Object.keys(org.builds ?? {})).sort();
     return refuse(`component '${key}' is not built by a build plane (built components: ${built.length > 0 ? built.join(', ') : 'none'}); `
-      + 'give it a build source, or pin its images with promote');
+      + 'give it a source to build, or pin its images with promote');
   }
   if (owners.length > 1) return refuse(`component '${key}' is built in several organizations (${owners.map(org => org.organization).join(', ')})`);
   const org = owners[0];

@@ -18,12 +18,12 @@ export enum BuilderKind {
 /** Options of {@link Builder.dockerfile}. */
 export interface DockerfileBuilderOptions {
   /**
-   * The Dockerfile, relative to the build source's `path`. It must stay inside the repository.
+   * The Dockerfile, relative to the source's `path`. It must stay inside the repository.
    * @default 'Dockerfile'
    */
   readonly dockerfile?: string;
   /**
-   * The build context directory, relative to the build source's `path`. It must stay inside the
+   * The build context directory, relative to the source's `path`. It must stay inside the
    * repository (`'..'` from `services/api` is the repository's `services` folder).
    * @default '.' - the source path itself
    */
@@ -101,9 +101,9 @@ export class Builder {
     /** The kind of builder. */
     public readonly kind: BuilderKind,
     /** Dockerfile path relative to the source path (Dockerfile builds). */
-    public readonly dockerfile?: string,
+    public readonly dockerfilePath?: string,
     /** Build context relative to the source path (Dockerfile builds). */
-    public readonly context?: string,
+    public readonly contextPath?: string,
     /** CNB builder image (buildpacks builds). */
     public readonly builderImage?: string,
     /** Run image, if set (buildpacks builds). */
@@ -210,34 +210,34 @@ const GIT_USER = /^[A-Za-z0-9._@+-]+$/;
 
 /** Validates a build source declared on `scope` (a component). @internal */
 export function checkBuildSource(scope: IConstruct, organization: Organization, source: BuildSource): ResolvedBuildSource {
-  if (!source || typeof source !== 'object') fail(scope, `build '${source}' is not a build source`, "use build: { repository: 'https://github.com/acme/shop.git', builder: Builder.buildpacks() }");
+  if (!source || typeof source !== 'object') fail(scope, `source '${source}' is not a build source`, "use source: { repository: 'https://github.com/acme/shop.git', builder: Builder.buildpacks() }");
   const repository = source.repository;
   if (repository === undefined || (typeof repository === 'string' && repository.trim() === '')) {
-    fail(scope, `build has no source repository ('${repository ?? ''}')`, "set build.repository to the HTTPS URL of the Git repository, e.g. 'https://github.com/acme/shop.git'");
+    fail(scope, `source has no repository ('${repository ?? ''}')`, "set source.repository to the HTTPS URL of the Git repository, e.g. 'https://github.com/acme/shop.git'");
   }
   const m = typeof repository === 'string' ? REPOSITORY_URL.exec(repository) : null;
   if (!m) {
     const ssh = typeof repository === 'string' && /^(ssh:\/\/|git@)/.test(repository);
     const http = typeof repository === 'string' && repository.startsWith('http://');
     const credentials = typeof repository === 'string' && /^https:\/\/[^/]*@/.test(repository);
-    fail(scope, `build repository '${credentials ? repository.replace(/\/\/[^/]*@/, '//***@') : repository}' is not a valid HTTPS Git URL`,
+    fail(scope, `source repository '${credentials ? repository.replace(/\/\/[^/]*@/, '//***@') : repository}' is not a valid HTTPS Git URL`,
       ssh ? "use the repository's HTTPS URL (SSH remotes are not supported) with gitCredentials: SecretRef.fromStore('<token-key>')"
         : http ? 'use https:// (plain HTTP would expose the source and the credentials)'
           : credentials ? 'remove the credentials from the URL and reference them with gitCredentials: SecretRef.fromStore(\'<token-key>\')'
             : "use 'https://<host>/<owner>/<repository>[.git]' without user, query or fragment, e.g. 'https://github.com/acme/shop.git'");
   }
-  const port = m![6] !== undefined ? checkPort(scope, 'build repository port', Number(m![6])) : 443;
+  const port = m![6] !== undefined ? checkPort(scope, 'source repository port', Number(m![6])) : 443;
   const branch = source.branch ?? 'main';
   checkBranch(scope, branch);
-  const srcPath = checkRepoPath(scope, 'build.path', source.path ?? '.', '.');
+  const srcPath = checkRepoPath(scope, 'source.path', source.path ?? '.', '.');
   const builder = source.builder ?? Builder.buildpacks();
-  if (!(builder instanceof Builder)) fail(scope, `build.builder '${String(builder)}' is not a Builder`, 'use Builder.dockerfile({ ... }) or Builder.buildpacks({ ... })');
+  if (!(builder instanceof Builder)) fail(scope, `source.builder '${String(builder)}' is not a Builder`, 'use Builder.dockerfile({ ... }) or Builder.buildpacks({ ... })');
   let dockerfile: string | undefined;
   let context: string | undefined;
   if (builder.kind === BuilderKind.DOCKERFILE) {
-    dockerfile = checkRepoPath(scope, 'Dockerfile path', builder.dockerfile!, srcPath);
-    if (dockerfile === '.') fail(scope, `Dockerfile path '${builder.dockerfile}' names the source folder, not a file`, "name the file, e.g. dockerfile: 'Dockerfile'");
-    context = checkRepoPath(scope, 'build context', builder.context!, srcPath);
+    dockerfile = checkRepoPath(scope, 'Dockerfile path', builder.dockerfilePath!, srcPath);
+    if (dockerfile === '.') fail(scope, `Dockerfile path '${builder.dockerfilePath}' names the source folder, not a file`, "name the file, e.g. dockerfile: 'Dockerfile'");
+    context = checkRepoPath(scope, 'build context', builder.contextPath!, srcPath);
   } else {
     checkBuilderImage(scope, 'builderImage', builder.builderImage!);
     if (builder.runImage !== undefined) checkBuilderImage(scope, 'runImage', builder.runImage);
@@ -250,8 +250,8 @@ export function checkBuildSource(scope: IConstruct, organization: Organization, 
     fail(scope, `gitUsername '${gitUsername}' is invalid`, "use a plain user name such as 'git' or 'x-access-token'");
   }
   if (source.buildPlane !== undefined && (!(source.buildPlane instanceof BuildPlane) || source.buildPlane.organization !== organization)) {
-    fail(scope, `build.buildPlane '${source.buildPlane?.node?.path ?? source.buildPlane}' is not a build plane of organization '${organization.name}'`,
-      `declare the BuildPlane in organization '${organization.name}' and pass it as build.buildPlane`);
+    fail(scope, `source.buildPlane '${source.buildPlane?.node?.path ?? source.buildPlane}' is not a build plane of organization '${organization.name}'`,
+      `declare the BuildPlane in organization '${organization.name}' and pass it as source.buildPlane`);
   }
   return {
     repository,
@@ -282,7 +282,7 @@ function checkRepoPath(scope: IConstruct, what: string, value: string, base: str
   if (typeof value !== 'string' || value.length === 0 || !REPO_PATH.test(value)) {
     fail(scope, `${what} '${value}' is invalid`, "use a relative path of letters, digits, '.', '_', '-' and '/', e.g. 'services/api'");
   }
-  if (value.startsWith('/')) fail(scope, `${what} '${value}' is absolute`, 'give it relative to the repository (build.path) or to build.path (Dockerfile and context)');
+  if (value.startsWith('/')) fail(scope, `${what} '${value}' is absolute`, 'give it relative to the repository (source.path) or to source.path (Dockerfile and context)');
   const joined = path.posix.normalize(path.posix.join(base, value)).replace(/\/+$/, '');
   if (joined === '..' || joined.startsWith('../')) {
     fail(scope, `${what} '${value}' escapes the repository (it resolves to '${joined}' from the repository root)`,

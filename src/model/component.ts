@@ -105,20 +105,20 @@ export interface ComponentProps extends WorkloadSettings {
   readonly name?: string;
   /**
    * Container image with a tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. Production environments
-   * refuse `latest` and untagged images. Required unless the component has a `build`; for a built
-   * component it must be an image of its build repository, and it runs wherever the release
+   * refuse `latest` and untagged images. Required unless the component has a `source`; for a
+   * built component it must be an image of its build repository, and it runs wherever the release
    * ledger pins no release.
-   * @default - none: the component must have a `build`, and runs in an environment once the
+   * @default - none: the component must have a `source`, and runs in an environment once the
    * release ledger pins a release there (`cdk8s-openchoreo release`, then `promote`)
    */
   readonly image?: string;
   /**
-   * Builds the component from source on the organization's BuildPlane, pushing
+   * The component's source, built on the organization's BuildPlane, which pushes
    * `<registry>/<organization>-<project>-<component>`. Ledger pins, `image` and environment image
    * overrides must then be images of that repository.
    * @default - not built here: `image` is required
    */
-  readonly build?: BuildSource;
+  readonly source?: BuildSource;
   /**
    * Container entrypoint.
    * @default - the image's entrypoint
@@ -181,8 +181,8 @@ export abstract class Component extends Construct {
   public readonly kind: ComponentKind;
   /** The container image, if declared (built components may have none). */
   public readonly image?: string;
-  /** The build source, if the component is built from source. */
-  public readonly build?: BuildSource;
+  /** The source the component is built from, if any. */
+  public readonly source?: BuildSource;
   /** Container command, if set. */
   public readonly command?: string[];
   /** Container args, if set. */
@@ -205,13 +205,13 @@ export abstract class Component extends Construct {
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
-    if (props.image === undefined && props.build === undefined) {
-      fail(this, `component '${this.name}' declares neither an image nor a build`,
-        "set image: 'registry/repository:tag', or build: { repository: 'https://<git host>/<owner>/<repo>.git' } to build it on the organization's BuildPlane");
+    if (props.image === undefined && props.source === undefined) {
+      fail(this, `component '${this.name}' declares neither an image nor a source to build`,
+        "set image: 'registry/repository:tag', or source: { repository: 'https://<git host>/<owner>/<repo>.git' } to build it on the organization's BuildPlane");
     }
     this.image = props.image === undefined ? undefined : checkImage(this, props.image);
-    this.build = props.build;
-    this._build = props.build === undefined ? undefined : checkBuildSource(this, this.project.organization, props.build);
+    this.source = props.source;
+    this._build = props.source === undefined ? undefined : checkBuildSource(this, this.project.organization, props.source);
     this.command = props.command;
     this.args = props.args;
     this.kubernetesApiAccess = props.kubernetesApiAccess ?? false;

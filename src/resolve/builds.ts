@@ -134,7 +134,7 @@ export function resolveBuildPlanes(
           `declare one: new BuildPlane(org, 'ci', { dataPlane, registry: 'ghcr.io/${org.name}', registryCredentials: SecretRef.fromStore('<registry-credentials-key>') })`);
       } else {
         problems.add(c, `is built from '${c._build.repository}', but organization '${org.name}' has ${planes.length} build planes (${planes.map(p => p.name).join(', ')})`,
-          `choose one with build.buildPlane (${planes.map(p => p.name).join(' or ')})`);
+          `choose one with source.buildPlane (${planes.map(p => p.name).join(' or ')})`);
       }
       continue;
     }
