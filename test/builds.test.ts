@@ -1,8 +1,11 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   BuildPlane, BuildPlaneProps, Builder, BuilderConfinement, DataPlane, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool,
   NetworkPolicyProvider, Organization, Project, ReleaseLedger, ScheduledTask, SecretRef, Service, WebApplication, Worker,
 } from '../src';
-import { baseline, IMAGE } from './support/fixtures';
+import { baseline, IMAGE, tempDir } from './support/fixtures';
 import { assertValidManifests } from './support/schema-validator';
 import { one, synth, testApp } from './support/synth';
 import { PlatformValidationError } from '../src/model/errors';
@@ -827,5 +830,108 @@ describe('determinism and delivery', () => {
     const files = Object.keys(app.synthFiles());
     expect(files).toContain('acme/eu/platform/builds.yaml');
     expect(files).toContain('acme/eu/platform/kustomization.yaml');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The step scripts, run with sh against stand-ins for git remotes and builders
+// ---------------------------------------------------------------------------------------------
+
+describe('step scripts', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+
+  /** Runs a step's script with its env, paths below `dir` instead of /workspace and /tmp. */
+  function run(script: string, dir: string, env: Record<string, string>, pathPrefix?: string) {
+    const local = script
+      .replace(/\/tmp\/(outputs|git-askpass|metadata\.json|run\.toml)/g, `${dir}/tmp/$1`)
+      .replace(/\/workspace\/source/g, `${dir}/source`)
+      .replace(/(^|[\s=])\/layers\//gm, `$1${dir}/layers/`);
+    fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
+    return spawnSync('sh', ['-c', local], {
+      encoding: 'utf8',
+      env: { PATH: pathPrefix ? `${pathPrefix}:${process.env.PATH}` : process.env.PATH, HOME: dir, ...env },
+    });
+  }
+
+  function template() {
+    const b = platform();
+    new Service(b.project, 'api', { source: { repository: REPO, builder: Builder.dockerfile() } });
+    new Service(b.project, 'web', { source: { repository: REPO, path: 'web' } });
+    return synth(b.org);
+  }
+
+  test('checkout fetches the revision, records the commit, drops .git and refuses option-like revisions', () => {
+    const dir = tempDir();
+    try {
+      const remote = path.join(dir, 'remote');
+      fs.mkdirSync(remote);
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', '-c', 'init.defaultBranch=main', ...args], { cwd: remote });
+      git('init', '-q');
+      fs.writeFileSync(path.join(remote, 'app.txt'), 'hello');
+      git('add', '.');
+      git('commit', '-qm', 'init');
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: remote, encoding: 'utf8' }).trim();
+      const script = stepOf(templateOf(template(), 'api'), 'checkout').container.args[0];
+      const ok = run(script, dir, { REPOSITORY: `file://${remote}`, REVISION: 'main' });
+      expect(ok.stderr).toBe('');
+      expect(ok.status).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'tmp/outputs/commit'), 'utf8')).toBe(head);
+      expect(fs.readdirSync(path.join(dir, 'source'))).toEqual(['app.txt']);
+      const bad = run(script, path.join(dir, 'again'), { REPOSITORY: `file://${remote}`, REVISION: '--upload-pack=touch pwned' });
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toContain("invalid revision '--upload-pack=touch pwned'");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the BuildKit step pushes <repository>:git-<commit> and outputs it with the digest BuildKit reports', () => {
+    const dir = tempDir();
+    try {
+      const objects = template();
+      const step = stepOf(templateOf(objects, 'api'), 'build-and-push');
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      fs.mkdirSync(path.join(dir, 'source'));
+      fs.writeFileSync(path.join(dir, 'source/Dockerfile'), 'FROM scratch\n');
+      // a stand-in for buildctl-daemonless.sh: records its arguments, writes BuildKit's metadata file
+      fs.writeFileSync(path.join(bin, 'buildctl-daemonless.sh'),
+        `#!/bin/sh\nprintf '%s\\n' "$@" > ${dir}/args\nprintf '{\\n  "containerimage.digest": "${digest}"\\n}\\n' > ${dir}/tmp/metadata.json\n`, { mode: 0o755 });
+      const env = { ...envOf(step.container), IMAGE_TAG: '', COMMIT: '0123456789abcdef0123', CONTEXT_DIR: `${dir}/source`, DOCKERFILE_DIR: `${dir}/source` };
+      const result = run(step.container.args[0], dir, env, bin);
+      expect(result.stderr).toBe('');
+      expect(fs.readFileSync(path.join(dir, 'tmp/outputs/image'), 'utf8')).toBe(`${API_REPOSITORY}:git-0123456789ab@${digest}`);
+      expect(fs.readFileSync(path.join(dir, 'tmp/outputs/digest'), 'utf8')).toBe(digest);
+      const args = fs.readFileSync(path.join(dir, 'args'), 'utf8').split('\n');
+      expect(args).toContain(`type=image,name=${API_REPOSITORY}:git-0123456789ab,push=true`);
+      expect(args).toContain(`type=registry,ref=${API_REPOSITORY}:buildcache,mode=max`);
+      const untagged = run(step.container.args[0], dir, { ...env, IMAGE_TAG: 'v1 beta' }, bin);
+      expect(untagged.status).not.toBe(0);
+      expect(untagged.stderr).toContain("invalid image tag 'v1 beta'");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the buildpacks step reads the digest from the lifecycle report and fails without one', () => {
+    const script: string = stepOf(templateOf(template(), 'web'), 'build-and-push').container.args[0];
+    expect(script).toContain('/cnb/lifecycle/creator "$@" "$IMAGE:$TAG"');
+    const dir = tempDir();
+    try {
+      fs.mkdirSync(path.join(dir, 'source/web'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'layers'));
+      const report = (d: string) => `[image]\n  tags = ["x"]\n  digest = "${d}"\n  manifest-size = 1\n`;
+      // the lifecycle stand-in writes report.toml as the creator does
+      const stub = (d: string) => script.replace(/\/cnb\/lifecycle\/creator "\$@" "\$IMAGE:\$TAG"/, `printf '%s' '${report(d)}' > /layers/report.toml`);
+      const env = { IMAGE: 'ghcr.io/acme/acme-shop-web', IMAGE_TAG: '1.2.0', COMMIT: 'abc', SOURCE_PATH: 'web', REGISTRY_CACHE: 'true' };
+      const ok = run(stub(digest), dir, env);
+      expect(ok.stderr).toBe('');
+      expect(fs.readFileSync(path.join(dir, 'tmp/outputs/image'), 'utf8')).toBe(`ghcr.io/acme/acme-shop-web:1.2.0@${digest}`);
+      const missing = run(stub(''), dir, env);
+      expect(missing.status).not.toBe(0);
+      expect(missing.stderr).toContain('the build reported no image digest');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
