@@ -81,6 +81,10 @@ export const DEFAULT_GIT_IMAGE = 'docker.io/alpine/git:v2.52.0';
  *   Kaniko (runs as root; archived upstream in June 2025) and Buildah (the common in-cluster
  *   setups run it privileged) were not chosen.
  *
+ * Tool images are pinned by tag: `moby/buildkit:v0.32.2-rootless`,
+ * `paketobuildpacks/builder-jammy-base:0.4.610` (lifecycle 0.21.14) and `alpine/git:v2.52.0`;
+ * `BuildPlaneProps.buildkitImage`, `gitImage` and `builderImage` take mirrors or digests.
+ *
  * @see https://github.com/moby/buildkit/blob/master/docs/rootless.md
  * @see https://buildpacks.io/docs/for-platform-operators/concepts/lifecycle/create/
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
@@ -426,7 +430,12 @@ export interface BuildHost {
  *
  * Prerequisites on that cluster: Argo Workflows (emissary executor), the External Secrets
  * Operator with the data plane's ClusterSecretStore, and a default StorageClass (or `storageClass`).
+ * Configure Argo's controller with `workflowRestrictions: { templateReferencing: Secure }` so that
+ * only these WorkflowTemplates run and a submission cannot override their security settings;
+ * this matters most with Dockerfile builds, whose namespace admits any pod (Pod Security
+ * "privileged", see {@link Builder}).
  * @see https://openchoreo.dev/docs/concepts/platform-abstractions/workflow-plane/
+ * @see https://argo-workflows.readthedocs.io/en/latest/workflow-restrictions/
  * @see https://argo-workflows.readthedocs.io/en/latest/workflow-templates/
  */
 export class BuildPlane extends Construct {
