@@ -265,7 +265,7 @@ function configureEnvironments(e: Entry, dev: Environment, staging: Environment,
   }
   // Production runs the previous release, pinned by digest, for ~30% of components.
   if (rng.chance(0.3)) {
-    const repo = c.image.slice(0, c.image.lastIndexOf(':'));
+    const repo = c.image!.slice(0, c.image!.lastIndexOf(':'));
     c.configureEnvironment(prod, { image: `${repo}@sha256:${rng.hex(64)}` });
   }
 }

@@ -39,8 +39,8 @@ describe('Argo CD', () => {
   test('the data plane\'s platform folder (dashboards, gateways) is an application of its own, limited to its namespaces and kinds', () => {
     const objects = synth(platform().org);
     const project = one(objects, 'AppProject', 'acme-eu-platform');
-    // the dashboards' namespace, and the Application's own destination namespace
-    expect(project.spec.destinations).toEqual(['monitoring', 'openchoreo-data-plane'].map(namespace => ({ server: 'https://kubernetes.default.svc', namespace })));
+    // the dashboards' namespace, which is the Application's destination
+    expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'monitoring' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
     expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }]);
     expect(one(objects, 'Application', 'acme-eu-platform').spec).toMatchObject({

@@ -25,7 +25,8 @@ export interface PromoteResult {
   readonly report: string;
 }
 
-interface PlatformSummary {
+/** An organization's platform.json and rendered objects. @internal */
+export interface PlatformSummary {
   readonly organization: string;
   readonly environments: {
     [env: string]: {
@@ -33,12 +34,14 @@ interface PlatformSummary {
       readonly projects: { [project: string]: { promotedFrom: string[]; requiresApproval: boolean; components: { [c: string]: { image: string } } } };
     };
   };
+  /** Built components (`project/component`): their image repository and the environment releases are recorded in. */
+  readonly builds?: { [component: string]: { readonly repository: string; readonly releaseEnvironment: string | null } };
   /** Rendered objects per environment: `Kind/namespace/name` → its YAML. */
   readonly objects: { [env: string]: Map<string, string> };
 }
 
-/** Synthesizes the app into a temp folder and reads every organization's platform.json and objects. */
-function synthesize(o: PromoteOptions, label: string): PlatformSummary[] {
+/** Synthesizes the app into a temp folder and reads every organization's platform.json and objects. @internal */
+export function synthesize(o: Pick<PromoteOptions, 'app' | 'cwd'>, label: string): PlatformSummary[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk8s-openchoreo-promote-${label}-`));
   try {
     const run = spawnSync(o.app, { cwd: o.cwd, shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir } });

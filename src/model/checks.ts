@@ -173,3 +173,15 @@ export function checkEnvoyDuration(scope: IConstruct, what: string, value: strin
   }
   return value;
 }
+
+const IMAGE_REFERENCE = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** Whether `image` is an image reference (registry/repo[:tag][@digest]). @internal */
+export function isImageReference(image: string): boolean {
+  return typeof image === 'string' && IMAGE_REFERENCE.test(image);
+}
+
+/** Whether `image` is an image (a tag or a digest) of `repository`. @internal */
+export function isImageOf(image: string, repository: string): boolean {
+  return image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`);
+}

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields } from './checks';
+import { BuildSource, checkBuildSource, ResolvedBuildSource } from './build';
+import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields, isImageReference } from './checks';
 import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
@@ -105,9 +106,20 @@ export interface ComponentProps extends WorkloadSettings {
   readonly name?: string;
   /**
    * Container image with a tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. Production environments
-   * refuse `latest` and untagged images.
+   * refuse `latest` and untagged images. Required unless the component has a `source`; for a
+   * built component it must be an image of its build repository, and it runs wherever the release
+   * ledger pins no release.
+   * @default - none: the component must have a `source`, and runs in an environment once the
+   * release ledger pins a release there (`cdk8s-openchoreo release`, then `promote`)
    */
-  readonly image: string;
+  readonly image?: string;
+  /**
+   * The component's source, built on the organization's BuildPlane, which pushes
+   * `<registry>/<organization>-<project>-<component>`. Ledger pins, `image` and environment image
+   * overrides must then be images of that repository.
+   * @default - not built here: `image` is required
+   */
+  readonly source?: BuildSource;
   /**
    * Container entrypoint.
    * @default - the image's entrypoint
@@ -190,8 +202,10 @@ export abstract class Component extends Construct {
   public readonly name: string;
   /** The component's kind. */
   public readonly kind: ComponentKind;
-  /** The container image. */
-  public readonly image: string;
+  /** The container image, if declared (built components may have none). */
+  public readonly image?: string;
+  /** The source the component is built from, if any. */
+  public readonly source?: BuildSource;
   /** Container command, if set. */
   public readonly command?: string[];
   /** Container args, if set. */
@@ -202,6 +216,7 @@ export abstract class Component extends Construct {
   public readonly displayName?: string;
 
   /** @internal */ public readonly _props: DeployableComponentProps;
+  /** @internal */ public readonly _build?: ResolvedBuildSource;
   /** @internal */ public readonly _dependencies: DependencyDeclaration[] = [];
   /** @internal */ public readonly _overrides = new Map<Environment, EnvironmentOverrides>();
   /** @internal */ public readonly _securityExceptions: SecurityException[];
@@ -213,7 +228,13 @@ export abstract class Component extends Construct {
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
-    this.image = checkImage(this, props.image);
+    if (props.image === undefined && props.source === undefined) {
+      fail(this, `component '${this.name}' declares neither an image nor a source to build`,
+        "set image: 'registry/repository:tag', or source: { repository: 'https://<git host>/<owner>/<repo>.git' } to build it on the organization's BuildPlane");
+    }
+    this.image = props.image === undefined ? undefined : checkImage(this, props.image);
+    this.source = props.source;
+    this._build = props.source === undefined ? undefined : checkBuildSource(this, this.project.organization, props.source);
     this.command = props.command;
     this.args = props.args;
     this.kubernetesApiAccess = props.kubernetesApiAccess ?? false;
@@ -358,8 +379,7 @@ export abstract class Component extends Construct {
 
 /** Validates an image reference (registry/repo[:tag][@digest]). @internal */
 export function checkImage(scope: Construct, image: string): string {
-  const ref = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-  if (typeof image !== 'string' || !ref.test(image)) {
+  if (!isImageReference(image)) {
     fail(scope, `image '${image}' is not a valid image reference`, "use 'registry/repository:tag' or 'registry/repository@sha256:<digest>', e.g. 'ghcr.io/acme/api:1.4.2'");
   }
   return image;

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { BuildPlane } from './build';
 import { checkDnsLabel, checkResourceFields } from './checks';
 import type { Component } from './component';
 import type { DataPlane } from './data-plane';
@@ -117,6 +118,10 @@ export class Organization extends Chart {
   /** How the organization's tree is delivered, if declared. */
   public get delivery(): GitOpsDelivery | undefined {
     return this.members<GitOpsDelivery>('GitOpsDelivery')[0];
+  }
+  /** Build planes declared in this organization, sorted by name. */
+  public get buildPlanes(): BuildPlane[] {
+    return this.members<BuildPlane>('BuildPlane');
   }
   /** External services declared in this organization, sorted by name. */
   public get externalServices(): ExternalService[] {

@@ -104,9 +104,12 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
   const byNamespace = manifestsByNamespace(objects);
   const manifestsOf = (cells: Cell[]) => cells.flatMap(c => byNamespace.get(c.namespace) ?? []);
   const labels = { [Labels.NAMESPACE]: org, [Labels.MANAGED_BY]: MANAGED_BY };
-  // Each data plane's platform folder (gateways): delivered before and beside the cells.
+  // Each data plane's platform folder (gateways, builds): delivered before and beside the cells.
   const platforms = plan.dataPlanes
-    .map(dp => ({ dp, manifests: objects.filter(o => o.dir === platformDirectory(dp.name)).map(o => o.manifest) }))
+    .map(dp => {
+      const inFolder = objects.filter(o => o.dir === platformDirectory(dp.name));
+      return { dp, manifests: inFolder.map(o => o.manifest), groups: [...new Set(inFolder.map(o => o.group))].sort() };
+    })
     .filter(p => p.manifests.length > 0);
 
   if (d.argoCd) {
@@ -147,12 +150,15 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
         }),
       });
     }
-    for (const { dp, manifests } of platforms) {
+    for (const { dp, manifests, groups } of platforms) {
       const kinds = kindsOf(manifests);
+      const namespaces = [...new Set(manifests.map(m => m.metadata.namespace).filter((n: string | undefined) => n !== undefined))].sort() as string[];
       const cluster = kindsOf(manifests.filter(m => m.metadata.namespace === undefined));
       const clusterKinds = new Set(cluster.map(k => `${k.group}/${k.kind}`));
       const name = `${org}-${dp.name}-platform`;
-      const namespaces = manifests.map(m => m.metadata.namespace).filter((n: string | undefined): n is string => n !== undefined);
+      // The Application's destination namespace: the gateways', else one the folder writes to; a folder of
+      // cluster-scoped objects only (RBAC) has none, so the project admits the gateways' namespace then.
+      const home = namespaces.length === 0 || namespaces.includes(dp.gatewayNamespace) ? dp.gatewayNamespace : namespaces[0];
       out.push({
         dir,
         group: 'projects',
@@ -160,10 +166,9 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
         manifest: AppProject.manifest({
           metadata: { name, namespace: d.argoCdNamespace, labels: { ...labels, [Labels.DATAPLANE]: dp.name } },
           spec: {
-            description: `Platform objects of data plane ${dp.name} (organization ${org}): gateways and access roles`,
+            description: `Platform objects of data plane ${dp.name} (organization ${org}): ${groups.join(', ')}`,
             sourceRepos: [d.repoUrl],
-            // The Application's own destination namespace too: a folder of cluster-scoped objects only (RBAC) has none.
-            destinations: [...new Set([...namespaces, dp.gatewayNamespace])].sort().map(namespace => ({ server: dp.apiServer, namespace })),
+            destinations: [...new Set([...namespaces, home])].sort().map(namespace => ({ server: dp.apiServer, namespace })),
             clusterResourceWhitelist: cluster,
             namespaceResourceWhitelist: kinds.filter(k => !clusterKinds.has(`${k.group}/${k.kind}`)),
           },
@@ -178,7 +183,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
           spec: {
             project: name,
             source: { repoUrl: d.repoUrl, targetRevision: d.revision, path: repoPath(d, org, platformDirectory(dp.name)) },
-            destination: { server: dp.apiServer, namespace: dp.gatewayNamespace },
+            destination: { server: dp.apiServer, namespace: home },
             syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
           },
         }),
@@ -230,7 +235,8 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
   }
 
   if (d.flux) {
-    const planes = [...new Set(plan.cells.map(c => c.dataPlane))].sort();
+    // Data planes with cells, and those with platform objects only (a dedicated build cluster).
+    const planes = [...new Set([...plan.cells.map(c => c.dataPlane), ...platforms.map(p => p.dp.name)])].sort();
     for (const dataPlane of planes) {
       const dir = `${dataPlane}/flux-system`;
       out.push({
@@ -301,6 +307,7 @@ export function renderGitOps(plan: Plan, objects: RenderedObject[]): RenderedObj
       // The tenants' RoleBindings live in their cells, which the tenants create themselves: a
       // separate Kustomization (the controller's own account) applies them and retries until the
       // namespaces exist, so the bootstrap folder never waits on a namespace.
+      if (!plan.cells.some(c => c.dataPlane === dataPlane)) continue;
       out.push({
         dir,
         group: 'kustomizations',

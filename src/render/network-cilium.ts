@@ -1,5 +1,6 @@
 import { cellLabels, componentMetadata } from './metadata';
 import { CiliumNetworkPolicy, CiliumNetworkPolicySpecEgressToPortsPortsProtocol } from '../imports/cilium.io';
+import { PodPeer } from '../model/network';
 import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
 
 const NAMESPACE_KEY = 'k8s:io.kubernetes.pod.namespace';
@@ -11,25 +12,51 @@ const NAMESPACE_LABEL_PREFIX = 'k8s:io.cilium.k8s.namespace.labels.';
  * declared flows. @internal
  */
 export function renderCiliumPolicies(cell: Cell): any[] {
-  const dns = cell.network.dnsPods;
   const baseline = CiliumNetworkPolicy.manifest({
     metadata: { name: 'cell-baseline', namespace: cell.namespace, labels: cellLabels(cell) },
     spec: {
       endpointSelector: {},
       enableDefaultDeny: { ingress: true, egress: true },
-      egress: [{
-        toEndpoints: [{ matchLabels: { [NAMESPACE_KEY]: dns.namespace, ...dns.labels } }],
-        toPorts: [{
-          ports: [
-            { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.UDP },
-            { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.TCP },
-          ],
-          rules: { dns: [{ matchPattern: '*' }] },
-        }],
-      }],
+      egress: [dnsEgress(cell.network.dnsPods)],
     },
   });
   return [baseline];
+}
+
+/** Egress to the cluster DNS, through Cilium's DNS proxy (which FQDN rules need). */
+function dnsEgress(dns: PodPeer) {
+  return {
+    toEndpoints: [{ matchLabels: { [NAMESPACE_KEY]: dns.namespace, ...dns.labels } }],
+    toPorts: [{
+      ports: [
+        { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.UDP },
+        { port: '53', protocol: CiliumNetworkPolicySpecEgressToPortsPortsProtocol.TCP },
+      ],
+      rules: { dns: [{ matchPattern: '*' }] },
+    }],
+  };
+}
+
+/**
+ * A policy for pods of a platform namespace (the build namespace): default deny in both
+ * directions for the pods `podLabels` selects (every pod of the namespace when empty), egress to
+ * the cluster DNS when `dns` is given, then the `egress` rules; no ingress. Plain JSON, like the
+ * component policies. @internal
+ */
+export function renderCiliumEgressPolicy(
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> },
+  podLabels: Record<string, string>, egress: PlanNetworkRule[], dns?: PodPeer,
+): any {
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata,
+    spec: {
+      endpointSelector: Object.keys(podLabels).length > 0 ? { matchLabels: podLabels } : {},
+      enableDefaultDeny: { ingress: true, egress: true },
+      egress: [...(dns ? [dnsEgress(dns)] : []), ...egress.map(r => egressRule(r))],
+    },
+  };
 }
 
 /**
@@ -79,7 +106,8 @@ function ports(rule: PlanNetworkRule) {
 interface CiliumRuleJson {
   readonly fromEndpoints?: Array<ReturnType<typeof selector>>;
   readonly toEndpoints?: Array<ReturnType<typeof selector>>;
-  readonly toFQDNs?: Array<{ readonly matchName: string }>;
+  readonly toFQDNs?: Array<{ readonly matchName?: string; readonly matchPattern?: string }>;
+  readonly toEntities?: string[];
   readonly toCIDRSet?: Array<{ readonly cidr: string }>;
   readonly toPorts?: ReturnType<typeof ports>;
 }
@@ -93,7 +121,8 @@ function egressRule(rule: PlanNetworkRule): CiliumRuleJson {
   const toPorts = ports(rule);
   const withPorts = toPorts ? { toPorts } : {};
   switch (rule.peer.kind) {
-    case 'fqdn': return { toFQDNs: [{ matchName: rule.peer.fqdn! }], ...withPorts };
+    case 'fqdn': return { toFQDNs: [rule.peer.fqdn!.startsWith('*.') ? { matchPattern: rule.peer.fqdn! } : { matchName: rule.peer.fqdn! }], ...withPorts };
+    case 'kube-apiserver': return { toEntities: ['kube-apiserver'], ...withPorts };
     case 'cidrs': return { toCIDRSet: rule.peer.cidrs!.map(cidr => ({ cidr })), ...withPorts };
     case 'anywhere': return { toCIDRSet: [{ cidr: '0.0.0.0/0' }], ...withPorts };
     default: return { toEndpoints: [selector(rule.peer)], ...withPorts };

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { object, Plain } from './json';
 import { cellLabels, componentMetadata } from './metadata';
+import { PodPeer } from '../model/network';
 import { Cell, PlanComponent, PlanNetworkRule, PlanPeer } from '../resolve/plan';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -10,7 +11,6 @@ const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
  * cluster DNS) and one NetworkPolicy per component with its declared flows. @internal
  */
 export function renderKubernetesPolicies(cell: Cell): any[] {
-  const dns = cell.network.dnsPods;
   return [object<k8s.KubeNetworkPolicyProps>('networking.k8s.io/v1', 'NetworkPolicy', {
     metadata: {
       name: 'cell-baseline',
@@ -20,12 +20,35 @@ export function renderKubernetesPolicies(cell: Cell): any[] {
     spec: {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
-      egress: [{
-        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dns.namespace } }, podSelector: { matchLabels: dns.labels } }],
-        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-      }],
+      egress: [dnsEgress(cell.network.dnsPods)],
     },
   })];
+}
+
+function dnsEgress(dns: PodPeer): Plain<k8s.NetworkPolicyEgressRule> {
+  return {
+    to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dns.namespace } }, podSelector: { matchLabels: dns.labels } }],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  };
+}
+
+/**
+ * A policy for pods of a platform namespace (the build namespace): default deny in both
+ * directions for the pods `podLabels` selects (every pod when empty), egress to the cluster DNS
+ * when `dns` is given, then the `egress` rules; no ingress. @internal
+ */
+export function renderKubernetesEgressPolicy(
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> },
+  podLabels: Record<string, string>, egress: PlanNetworkRule[], dns?: PodPeer,
+): any {
+  return object<k8s.KubeNetworkPolicyProps>('networking.k8s.io/v1', 'NetworkPolicy', {
+    metadata,
+    spec: {
+      podSelector: Object.keys(podLabels).length > 0 ? { matchLabels: podLabels } : {},
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [...(dns ? [dnsEgress(dns)] : []), ...egress.map(r => ({ to: peers(r.peer), ...ports(r) }))],
+    },
+  });
 }
 
 /** The component's own policy. @internal */

@@ -4,7 +4,8 @@ import { Plan } from '../resolve/plan';
 /**
  * `platform.json`: a machine-readable summary of the organization for tools (the `promote`
  * command): environments, the pipeline edges and approvals per project, and the image and gateway
- * URLs of every component in every environment. @internal
+ * URLs of every component in every environment; with build planes, per built component its image
+ * repository and the environment `release` pins its builds in. @internal
  */
 export function renderPlatformManifest(plan: Plan): RenderedDocument {
   const envs: any = {};
@@ -19,5 +20,19 @@ export function renderPlatformManifest(plan: Plan): RenderedDocument {
       }])),
     };
   }
-  return { file: 'platform.json', content: `${JSON.stringify({ format: 1, organization: plan.organization.name, environments: envs }, undefined, 2)}\n` };
+  const builds = plan.buildPlanes.flatMap(bp => bp.builds.map(b => [`${b.project}/${b.component}`, {
+    repository: b.repository,
+    releaseEnvironment: b.releaseEnvironment ?? null,
+    buildPlane: bp.name,
+    dataPlane: bp.dataPlane,
+    namespace: bp.namespace,
+    workflowTemplate: b.templateName,
+  }] as const)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const summary = {
+    format: 1,
+    organization: plan.organization.name,
+    environments: envs,
+    ...(builds.length > 0 ? { builds: Object.fromEntries(builds) } : {}),
+  };
+  return { file: 'platform.json', content: `${JSON.stringify(summary, undefined, 2)}\n` };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { accessOf, EnvironmentAccess, renderAccessReports } from './access-report';
 import { renderApiPolicies } from './api-policy';
+import { renderBuildPlane } from './builds';
 import { renderConfig } from './config';
 import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
 import { renderDashboard } from './dashboards';
@@ -72,6 +73,11 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     }
     for (const manifest of renderAccessClusterRoles(plan, dp.name)) {
       out.push({ dir: platformDirectory(dp.name), group: 'rbac', isComponent: false, manifest });
+    }
+  }
+  for (const bp of plan.buildPlanes) {
+    for (const manifest of renderBuildPlane(bp, planes.get(bp.dataPlane)!)) {
+      out.push({ dir: platformDirectory(bp.dataPlane), group: 'builds', isComponent: false, manifest });
     }
   }
   for (const cell of plan.cells) {

@@ -47,7 +47,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   };
 
   const pin = org.releases?.pinOf(env.name, project, c.name);
-  const image = pin?.image ?? o.image ?? c.image;
+  // Built components without any of these are not placed in the environment (resolver).
+  const image = (pin?.image ?? o.image ?? c.image)!;
   if (env.isProduction && isMutableImage(image)) {
     problems.add(c, `image '${image}' is mutable ('latest' or no tag) but environment '${env.name}' is marked production`,
       `pin an immutable release for '${env.name}': a version tag or a digest, e.g. configureEnvironment(${env.name}, { image: '${image.replace(/:latest$/, '')}:1.2.3' })`);

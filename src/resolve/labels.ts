@@ -8,6 +8,8 @@ export const Labels = {
   ENVIRONMENT_UID: 'openchoreo.dev/environment-uid',
   PROJECT_UID: 'openchoreo.dev/project-uid',
   DATAPLANE: 'openchoreo.dev/dataplane',
+  WORKFLOW_PLANE: 'openchoreo.dev/workflow-plane',
+  WORKFLOW_TYPE: 'openchoreo.dev/workflow-type',
   COMPONENT_TYPE: 'openchoreo.dev/component-type',
   ENDPOINT_NAME: 'openchoreo.dev/endpoint-name',
   ENDPOINT_VISIBILITY: 'openchoreo.dev/endpoint-visibility',
@@ -21,13 +23,17 @@ export const Annotations = {
   ENDPOINT_BASE_PATH: 'openchoreo.dev/endpoint-base-path',
   SECURITY_EXCEPTION_PREFIX: 'security.openchoreo.dev/exception-',
   POD_SECURITY_RELAXED_BY: 'security.openchoreo.dev/pod-security-relaxed-by',
+  POD_SECURITY_REASON: 'security.openchoreo.dev/pod-security-reason',
 } as const;
 
 /** The value of app.kubernetes.io/managed-by on everything we emit. @internal */
 export const MANAGED_BY = 'cdk8s-openchoreo';
 
-/** Pod Security Admission labels for a cell. @internal */
-export function podSecurityLabels(enforce: 'restricted' | 'baseline'): Record<string, string> {
+/** A Pod Security Standards level. @internal */
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** Pod Security Admission labels for a namespace: `enforce` as given, audit and warn at restricted. @internal */
+export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, string> {
   return {
     'pod-security.kubernetes.io/audit': 'restricted',
     'pod-security.kubernetes.io/audit-version': 'v1.28',

@@ -1,4 +1,5 @@
 import type { PlanAccess } from './access';
+import type { PlanBuildPlane } from './builds';
 import { ComponentKind } from '../model/component';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -15,6 +16,8 @@ export interface Plan {
   /** Data planes with their platform objects (gateways). */
   readonly dataPlanes: PlanDataPlane[];
   readonly cells: Cell[];
+  /** Build planes (Argo Workflows) with their builds, sorted by name. */
+  readonly buildPlanes: PlanBuildPlane[];
   /** How the tree is delivered, if declared. */
   readonly delivery?: PlanDelivery;
   /** Who may do what in which cells, if the organization grants access. */
@@ -164,10 +167,12 @@ export interface CellNetwork {
 export interface PlanPeer {
   /**
    * `pods`: pods matching `labels` in `namespace`; `namespace`: every pod of `namespace`;
-   * `cells`: every pod of the namespaces labelled `namespaceLabels`; `fqdn`: a host name;
-   * `cidrs`: IP ranges; `anywhere`: any address (a widened FQDN rule).
+   * `cells`: every pod of the namespaces labelled `namespaceLabels`; `fqdn`: a host name (or a
+   * `*.`-prefixed pattern, Cilium only);
+   * `cidrs`: IP ranges; `anywhere`: any address (a widened FQDN rule); `kube-apiserver`: the
+   * cluster's API server (Cilium entity).
    */
-  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere';
+  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere' | 'kube-apiserver';
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
   readonly namespaceLabels?: Record<string, string>;

@@ -1,4 +1,5 @@
 import { resolveAccess } from './access';
+import { isPlacedIn, resolveBuildPlanes } from './builds';
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
@@ -63,7 +64,7 @@ export function resolveOrganization(org: Organization): Plan {
     for (const env of envsOf.get(project) ?? []) {
       const environmentUid = stableUid('Environment', org.name, env.name);
       const namespace = cellNamespace(project, env);
-      const components = project.components.map(c => {
+      const components = project.components.filter(c => isPlacedIn(org, c, env)).map(c => {
         const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
         const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
         for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
@@ -120,6 +121,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
   checkReleases(org, drafts, problems);
+  const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);
   checkRouteConflicts(allRoutes, problems);
   const planes = new Map(org.dataPlanes.map(d => [d.name, d]));
@@ -144,6 +146,7 @@ export function resolveOrganization(org: Organization): Plan {
       return { ...d, observability: { selectorLabels: o.selectorLabels, grafana: o.grafana, httpMetrics: o.httpMetrics } };
     }),
     cells,
+    buildPlanes,
     delivery: org.delivery ? {
       repoUrl: org.delivery.repoUrl,
       revision: org.delivery.revision,
