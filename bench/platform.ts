@@ -6,10 +6,16 @@
  * 2 ScheduledTasks); details (env vars, autoscaling, budgets, overrides, dependency targets) come
  * from a PRNG seeded per component, so component i is the same whatever N is and the platform for
  * N=3000 contains the one for N=1000 (bar the last, partial project).
+ *
+ * Platform services come from a second PRNG stream per component (so the structure above is the
+ * same as before they existed): gateways on the data plane with API policies on every exposed
+ * endpoint, metrics on half of the Services and web apps, Java auto-instrumentation on a fifth of
+ * the Services, a build from source for a tenth of them, and access grants per project.
  */
 import {
-  Component, DataPlane, DeploymentPipeline, DisruptionBudget, Endpoint, EndpointType, Environment, ExternalService,
-  Organization, PlatformApp, Project, ScheduledTask, SecretRef, Service, Visibility, WebApplication, Worker,
+  AccessGrant, AccessRole, ApiAuthentication, BuildPlane, Component, DataPlane, DeploymentPipeline, DisruptionBudget, Endpoint, EndpointType,
+  Environment, ExternalService, GatewayCertificate, Organization, PlatformApp, Project, RateLimitUnit, ScheduledTask, SecretRef, Service,
+  Tracing, TracingLanguage, Visibility, WebApplication, Worker,
 } from '../src';
 
 /** Options of {@link buildPlatform}. */
@@ -73,6 +79,7 @@ const LOG_LEVELS = ['info', 'warn', 'debug'];
 const REGIONS = ['eu-west-1', 'eu-central-1', 'us-east-1'];
 const SCHEDULES = ['*/15 * * * *', '0 * * * *', '30 2 * * *', '0 4 * * 1', '@hourly', '@daily'];
 const TIME_ZONES = [undefined, 'UTC', 'Europe/Berlin'];
+const JWT = { issuer: 'https://auth.bench.example/', jwksUri: 'https://auth.bench.example/.well-known/jwks.json' };
 
 type Kind = 'service' | 'web' | 'worker' | 'task';
 
@@ -102,7 +109,15 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
   const seed = options.seed ?? 0x5eed;
 
   const org = new Organization(app, 'bench', { displayName: 'Benchmark Corp' });
-  const dp = new DataPlane(org, 'eu-west', { secretStore: 'vault-eu', secretRefreshInterval: '30m' });
+  const dp = new DataPlane(org, 'eu-west', {
+    secretStore: 'vault-eu',
+    secretRefreshInterval: '30m',
+    externalGateway: { domain: 'apps.bench.example', certificate: GatewayCertificate.fromCertManager('letsencrypt') },
+    internalGateway: { domain: 'internal.bench.example', certificate: GatewayCertificate.fromSecretStore('certs/internal') },
+  });
+  new BuildPlane(org, 'ci', { dataPlane: dp, registry: 'ghcr.io/bench', registryCredentials: SecretRef.fromStore('ci/registry') });
+  new AccessGrant(org, 'admins', { groups: ['platform-admins'], role: AccessRole.ADMIN });
+  new AccessGrant(org, 'viewers', { groups: ['engineering'], role: AccessRole.VIEWER });
   const dev = new Environment(org, 'development', { dataPlane: dp });
   const staging = new Environment(org, 'staging', { dataPlane: dp, defaultReplicas: 2 });
   const prod = new Environment(org, 'production', {
@@ -133,6 +148,7 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
   for (let p = 0; p < projectCount; p++) {
     const pname = `p${String(p).padStart(4, '0')}`;
     const project = new Project(org, pname, { pipeline, displayName: `Project ${p}` });
+    new AccessGrant(org, `${pname}-developers`, { groups: [`${pname}-developers`], role: AccessRole.DEVELOPER, project });
     const entries: Entry[] = [];
     const sharedHere: Endpoint[] = [];
     const size = Math.min(perProject, n - p * perProject);
@@ -188,7 +204,13 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
 
 function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: Rng): Entry {
   const name = `${WORDS[i % WORDS.length]}-${kind === 'service' ? 'api' : kind === 'web' ? 'web' : kind === 'worker' ? 'worker' : 'job'}-${i}`;
-  const image = `ghcr.io/bench/${name}:${rng.int(0, 4)}.${rng.int(0, 20)}.${rng.int(0, 9)}`;
+  const services = rngFor(0x0b5e, i); // platform services: a stream of its own
+  const built = kind === 'service' && services.chance(0.1);
+  const version = `${rng.int(0, 4)}.${rng.int(0, 20)}.${rng.int(0, 9)}`;
+  const image = built ? `ghcr.io/bench/bench-${project.name}-${name}:${version}` : `ghcr.io/bench/${name}:${version}`;
+  const source = built ? { repository: `https://git.bench.example/${project.name}/${name}.git` } : undefined;
+  const metrics = (kind === 'service' || kind === 'web') && services.chance(0.5) ? { port: kind === 'web' ? 3000 : 8080 } : undefined;
+  const tracing = kind === 'service' && services.chance(0.2) ? Tracing.autoInstrument(TracingLanguage.JAVA) : undefined;
   const env: { [k: string]: string } = {
     LOG_LEVEL: rng.pick(LOG_LEVELS),
     AWS_REGION: rng.pick(REGIONS),
@@ -202,7 +224,7 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
   const files = rng.chance(0.1)
     ? [{ mountPath: `/etc/${name}`, fileName: 'config.yaml', content: `service: ${name}\nretries: ${rng.int(1, 5)}\ntimeoutSeconds: ${rng.int(5, 60)}\n` }]
     : undefined;
-  const base = { image, env, secretEnv, resources, files };
+  const base = { image, source, env, secretEnv, resources, files, metrics, tracing };
 
   if (kind === 'task') {
     const c = new ScheduledTask(project, name, {
@@ -226,7 +248,9 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
       autoscaling: autoscaledWeb ? { minReplicas: 2, maxReplicas: rng.int(4, 10), cpuUtilization: 70 } : undefined,
       disruptionBudget: DisruptionBudget.minAvailablePercent(50),
     });
-    const http = c.addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+    const http = c.addEndpoint('http', {
+      port: 3000, visibility: [Visibility.PUBLIC], route: { policy: { rateLimit: { requests: 100, unit: RateLimitUnit.SECOND } } },
+    });
     return { component: c, kind, rng, endpoints: [http], autoscaled: autoscaledWeb };
   }
   const autoscaled = rng.chance(0.35);
@@ -235,10 +259,12 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
     autoscaling: autoscaled ? { minReplicas: 2, maxReplicas: rng.int(4, 12), cpuUtilization: rng.pick([60, 70, 80]) } : undefined,
     disruptionBudget: autoscaled || rng.chance(0.2) ? DisruptionBudget.maxUnavailable(1) : undefined,
   });
+  const visibility = j < 2 ? [Visibility.ORGANIZATION, Visibility.INTERNAL] : rng.chance(0.1) ? [Visibility.INTERNAL] : undefined;
   const endpoints = [c.addEndpoint('http', {
     port: 8080,
     basePath: `/api/v${rng.int(1, 3)}`,
-    visibility: j < 2 ? [Visibility.ORGANIZATION, Visibility.INTERNAL] : rng.chance(0.1) ? [Visibility.INTERNAL] : undefined,
+    visibility,
+    route: visibility ? { policy: { authentication: ApiAuthentication.jwt(JWT), timeout: { request: '10s' }, retry: { attempts: 2 } } } : undefined,
   })];
   if (rng.chance(0.25)) endpoints.push(c.addEndpoint('grpc', { port: 9090, type: EndpointType.GRPC }));
   return { component: c, kind, rng, endpoints, autoscaled };

@@ -16,25 +16,27 @@ describe('example platform', () => {
   });
 
   test('object counts by kind', () => {
-    // 2 projects × 3 environments, and the gateway namespace
-    expect(count('Namespace')).toBe(6 + 1);
-    // ledger, payments-api, web, catalog, order-worker
-    expect(count('Deployment')).toBe(15);
+    // 2 projects × 3 environments, the gateway namespace and the build namespace
+    expect(count('Namespace')).toBe(6 + 1 + 1);
+    // ledger, payments-api, web, catalog, order-worker; recommendations, released in development only
+    // (fraud-scorer is built but not released anywhere yet)
+    expect(count('Deployment')).toBe(15 + 1);
     expect(count('CronJob')).toBe(3);
-    // one service account per component per environment
-    expect(count('ServiceAccount')).toBe(18 + 2);
-    // ledger, payments-api, catalog, web expose endpoints
-    expect(count('Service')).toBe(12);
+    // one service account per component per environment, the Flux tenants' and the builds'
+    expect(count('ServiceAccount')).toBe(18 + 1 + 2 + 1);
+    // ledger, payments-api, catalog, web expose endpoints, and recommendations
+    expect(count('Service')).toBe(12 + 1);
     // payments-api autoscales in every environment
     expect(count('HorizontalPodAutoscaler')).toBe(3);
     expect(count('PodDisruptionBudget')).toBe(6);
     // ledger, payments-api and order-worker env secrets, catalog's secret file, the ledger's API keys
-    // per environment, and the internal gateway's certificate
-    expect(count('ExternalSecret')).toBe(12 + 3 + 1);
+    // per environment, the internal gateway's certificate, and the builds' registry and Git credentials
+    expect(count('ExternalSecret')).toBe(12 + 3 + 1 + 2);
     // env and file ConfigMaps, and a Grafana dashboard per project and environment
     expect(count('ConfigMap')).toBe(9 + 6);
-    // a baseline per cell and one policy per component per environment
-    expect(count('CiliumNetworkPolicy')).toBe(6 + 18);
+    // a baseline per cell and one policy per component per environment (recommendations: development
+    // only), and the build namespace's baseline, checkout and image policies
+    expect(count('CiliumNetworkPolicy')).toBe(6 + 18 + 1 + 3);
     // gateways: the data plane's external and internal ones, and production's own external one
     expect(count('GatewayClass')).toBe(1);
     expect(count('Gateway')).toBe(3);
@@ -57,17 +59,20 @@ describe('example platform', () => {
     expect(count('Kustomization')).toBe(6 + 1 + 1); // + the tenants' access, the platform
     // access: the tenants' RoleBindings, and the grants' ClusterRoles (admin, developer and its production
     // read-only twin, viewer, release-manager), RoleBindings in the cells (21) and on the Flux objects (12)
-    expect(count('RoleBinding')).toBe(6 + 21 + 12);
+    // builds: the workflow executor's Role and RoleBinding, and a WorkflowTemplate per built component
+    expect(count('RoleBinding')).toBe(6 + 21 + 12 + 1);
     expect(count('ClusterRole')).toBe(4 + 5);
-    expect(count('Role')).toBe(12);
+    expect(count('Role')).toBe(12 + 1);
+    expect(count('WorkflowTemplate')).toBe(2);
     // observability: metrics of payments-api and web (ServiceMonitors) and settlement (PodMonitor) per
-    // environment, a PrometheusRule per component per environment, the Java agent's Instrumentation
-    // in the payments cells
+    // environment, a PrometheusRule per cell (health alerts, recorded SLIs) and one per component with an
+    // SLO (payments-api and web, which measure their requests) per environment, the Java agent's
+    // Instrumentation in the payments cells
     expect(count('ServiceMonitor')).toBe(2 * 3);
     expect(count('PodMonitor')).toBe(3);
-    expect(count('PrometheusRule')).toBe(18);
+    expect(count('PrometheusRule')).toBe(6 + 2 * 3);
     expect(count('Instrumentation')).toBe(3);
-    expect(objects.length).toBe(182 + 26 + 14 + 47);
+    expect(objects.length).toBe(180 + 37 + 14 + 47);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -107,9 +112,10 @@ describe('example platform', () => {
     // + Argo CD (projects, app-of-apps, 3 application files) and Flux (source, kustomizations, tenant)
     // with their kustomizations (gitops, argocd, 3 environments, flux-system)
     // + flux-tenants (2 files and a kustomization) and platform.json
-    // + the platform folder (gateways, dashboards and its kustomization) and the payments cells' instrumentation
+    // + the platform folder (gateways, dashboards and its kustomization) and every cell's observability
     // + access: rbac.yaml, an access.yaml per cell, flux-system/access.yaml and an access.md per environment
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 3 + 1 + 6 + 1 + 3);
+    // + builds.yaml and recommendations.yaml in development
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

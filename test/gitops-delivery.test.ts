@@ -1,4 +1,6 @@
-import { GitOpsDelivery, GitOpsTool, Project, Service, Visibility, Worker } from '../src';
+import {
+  DataPlane, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool, Organization, Project, Service, Visibility, WebApplication, Worker,
+} from '../src';
 import { baseline } from './support/fixtures';
 import { one, synth, testApp } from './support/synth';
 import { generateName } from '../src/resolve/naming';
@@ -146,5 +148,31 @@ describe('delivery errors', () => {
     new GitOpsDelivery(org, 'd', { repoUrl: 'https://git.example/ops.git' });
     // per environment the project's application and the app-of-apps, and the platform folder's (dashboards)
     expect(synth(org).filter(o => o.kind === 'Application')).toHaveLength(3 + 3 + 1);
+  });
+});
+
+describe('two data planes', () => {
+  test('each cluster gets its platform folder, gateways and Flux objects; names repeat only across clusters', () => {
+    const org = new Organization(testApp(), 'acme');
+    const planes = ['eu', 'us'].map(name => new DataPlane(org, name, {
+      apiServer: `https://${name}.k8s.acme.example`, externalGateway: { domain: `${name}.apps.acme.example` },
+    }));
+    const envs = planes.map(dataPlane => new Environment(org, `prod-${dataPlane.name}`, { dataPlane }));
+    const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: envs[0], targets: [envs[1]] }] });
+    const shop = new Project(org, 'shop', { pipeline });
+    new WebApplication(shop, 'web', { image: 'r.example/web:1.0.0' }).addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
+    new GitOpsDelivery(org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
+    const objects = synth(org);
+    const rendered = org._render().objects;
+    for (const dp of ['eu', 'us']) {
+      const inCluster = rendered.filter(o => o.dir.startsWith(`${dp}/`)).map(o => o.manifest);
+      expect(inCluster.filter(o => o.kind === 'Gateway').map(o => o.spec.listeners[0].hostname)).toEqual([`*.${dp}.apps.acme.example`]);
+      expect(inCluster.filter(o => o.kind === 'GitRepository').map(o => o.metadata.name)).toEqual(['acme']);
+      expect(inCluster.filter(o => o.kind === 'Kustomization').map(o => o.spec.path).sort()).toEqual(
+        [`./acme/${dp}/flux-tenants`, `./acme/${dp}/platform`, `./acme/${dp}/prod-${dp}/shop`]);
+    }
+    // Argo CD: a platform application per cluster, each targeting its own API server
+    expect(objects.filter(o => o.kind === 'Application' && o.metadata.name.endsWith('-platform')).map(o => o.spec.destination.server))
+      .toEqual(['https://eu.k8s.acme.example', 'https://us.k8s.acme.example']);
   });
 });

@@ -46,6 +46,8 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
         for (const c of ['payments/ledger', 'payments/payments-api', 'payments/settlement', 'storefront/catalog', 'storefront/order-worker', 'storefront/web']) {
           expected.push(`acme/eu-west/${e}/${c}`);
         }
+        // released in development only
+        if (e === 'development') expected.push('acme/eu-west/development/storefront/recommendations');
       }
     }
     expect(folders).toEqual(expected.sort());
@@ -58,11 +60,11 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       const files = objectsBelow(path.join(root, folder));
       expect(built.map(key).sort()).toEqual(files.map(key).sort());
     }
-    // 182 objects in the cells, 26 in the data plane's platform folder (gateways, dashboards, roles), 14 Argo CD and 47 Flux objects
-    expect(kustomize(path.join(root, 'acme'))).toHaveLength(269);
-    expect(kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(26);
-    expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(63);
-    expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(36);
+    // 180 objects in the cells, 37 in the data plane's platform folder (gateways, dashboards, roles, builds), 14 Argo CD and 47 Flux objects
+    expect(kustomize(path.join(root, 'acme'))).toHaveLength(278);
+    expect(kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(37);
+    expect(kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(61);
+    expect(kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(35);
   });
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {

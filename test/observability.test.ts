@@ -19,7 +19,7 @@ function platform(app: PlatformApp = testApp(), dataPlane: DataPlaneProps = {}) 
   const prod = new Environment(org, 'prod', { dataPlane: eu, isProduction: true });
   const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [prod] }] });
   const shop = new Project(org, 'shop', { pipeline });
-  return { org, eu, dev, prod, shop };
+  return { org, eu, dev, prod, shop, pipeline };
 }
 
 const inCell = (objects: any[], kind: string, env: string, name: string) =>
@@ -165,49 +165,83 @@ describe('logs', () => {
 });
 
 describe('alerts', () => {
-  const rules = (objects: any[], env: string, component: string) => inCell(objects, 'PrometheusRule', env, `openchoreo-${component}`).spec.groups;
+  const rules = (objects: any[], env: string, name: string) => inCell(objects, 'PrometheusRule', env, name).spec.groups;
+  const cellRules = (objects: any[], env: string) => rules(objects, env, 'openchoreo-cell');
+  const componentRules = (objects: any[], env: string, component: string) =>
+    objects.filter(o => o.kind === 'PrometheusRule' && o.metadata.namespace === ns(env) && o.metadata.name === `openchoreo-${component}`);
 
-  test('every component gets workload-health alerts: replicas for Deployments, failed runs for CronJobs', () => {
-    const { org, shop } = platform();
+  test('every cell gets workload-health alerts for its components: restarts, replicas for Deployments, failed runs for CronJobs', () => {
+    const { org, shop, pipeline } = platform();
     new Worker(shop, 'w', { image: IMAGE });
-    new ScheduledTask(shop, 't', { image: IMAGE, schedule: '@daily' });
+    new ScheduledTask(new Project(org, 'jobs', { pipeline }), 't', { image: IMAGE, schedule: '@daily' });
     const objects = synth(org);
-    const w = rules(objects, 'dev', 'w');
-    expect(w.map((g: any) => g.name)).toEqual(['w.health']);
-    expect(w[0].rules.map((r: any) => r.alert)).toEqual(['OpenChoreoContainerRestarting', 'OpenChoreoReplicasUnavailable']);
-    const deployment = generateName(253, 'w', 'dev');
-    expect(w[0].rules[1].expr).toBe(`kube_deployment_status_replicas_available{namespace="${ns('dev')}",deployment="${deployment}"} < kube_deployment_spec_replicas{namespace="${ns('dev')}",deployment="${deployment}"}`);
-    expect(w[0].rules[0].labels).toEqual({ openchoreo_namespace: 'acme', openchoreo_project: 'shop', openchoreo_component: 'w', openchoreo_environment: 'dev', severity: 'warning' });
-    const t = rules(objects, 'dev', 't');
-    expect(t[0].rules.map((r: any) => r.alert)).toEqual(['OpenChoreoContainerRestarting', 'OpenChoreoScheduledRunFailed']);
-    expect(t[0].rules[1].expr).toBe(`max(kube_job_status_failed{namespace="${ns('dev')}",job_name=~"${generateName(52, 't', 'dev')}-[0-9]+"}) > 0`);
+    const health = cellRules(objects, 'dev');
+    expect(health.map((g: any) => g.name)).toEqual(['health']);
+    expect(health[0].rules.map((r: any) => r.alert)).toEqual(['OpenChoreoContainerRestarting', 'OpenChoreoReplicasUnavailable']);
+    expect(health[0].rules[0].expr).toBe(`sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{namespace="${ns('dev')}",container="main"}[1h])) > 2`);
+    expect(health[0].rules[1].expr)
+      .toBe(`kube_deployment_status_replicas_available{namespace="${ns('dev')}"} < kube_deployment_spec_replicas{namespace="${ns('dev')}"}`);
+    expect(health[0].rules[1].labels).toEqual({ openchoreo_namespace: 'acme', openchoreo_project: 'shop', openchoreo_environment: 'dev', severity: 'warning' });
+    // a project of scheduled tasks only: no replica alert, a failed-run alert
+    const jobsHealth = one(objects, 'PrometheusRule', o => o.metadata.name === 'openchoreo-cell' && o.metadata.namespace === generateName(63, 'dp', 'acme', 'jobs', 'dev'));
+    expect(jobsHealth.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['OpenChoreoContainerRestarting', 'OpenChoreoScheduledRunFailed']);
+    expect(jobsHealth.spec.groups[0].rules[1].expr).toBe(`kube_job_status_failed{namespace="${generateName(63, 'dp', 'acme', 'jobs', 'dev')}"} > 0`);
+    // no SLO, no component rule
+    expect(componentRules(objects, 'dev', 'w')).toHaveLength(0);
   });
 
-  test('SLOs: recording rules per window and multi-window burn-rate alerts, thresholds per environment', () => {
+  test('SLOs: the cell records each SLI per window by component, the component alerts on multi-window burn rates, thresholds per environment', () => {
     const { org, shop, prod } = platform();
     api(shop, { metrics: { port: 8080 } }).configureEnvironment(prod, { slo: { availability: 99.9, latencyThreshold: '250ms' } });
     const objects = synth(org);
-    const [, recording, alerting] = rules(objects, 'prod', 'api');
-    expect(recording.rules.map((r: any) => r.record)).toEqual([
-      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map(w => `openchoreo_component:http_request_errors:ratio_rate${w}`),
-      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map(w => `openchoreo_component:http_request_slow:ratio_rate${w}`),
-    ]);
-    const sel = `namespace="${ns('prod')}",openchoreo_dev_component="api"`;
-    expect(recording.rules[2].expr).toBe(`sum(rate(http_server_request_duration_seconds_count{${sel},http_response_status_code=~"5.."}[1h])) / sum(rate(http_server_request_duration_seconds_count{${sel}}[1h]))`);
-    expect(recording.rules[7].expr).toBe(`1 - (sum(rate(http_server_request_duration_seconds_bucket{${sel},le=~"0\\\\.250*"}[5m])) / sum(rate(http_server_request_duration_seconds_count{${sel}}[5m])))`);
+    const [health, errors, latency] = cellRules(objects, 'prod');
+    expect(health.name).toBe('health');
+    expect(errors.name).toBe('slis.errors');
+    expect(latency.name).toBe('slis.latency-0_25s');
+    const windows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
+    expect(errors.rules.map((r: any) => r.record)).toEqual(windows.map(w => `openchoreo:http_request_errors:ratio_rate${w}`));
+    expect(latency.rules.map((r: any) => r.record)).toEqual(windows.map(w => `openchoreo:http_request_slow:ratio_rate${w}`));
+    const cell = `namespace="${ns('prod')}"`;
+    const by = 'sum by (namespace, openchoreo_dev_component)';
+    expect(errors.rules[2].expr).toBe(
+      `${by} (rate(http_server_request_duration_seconds_count{${cell},http_response_status_code=~"5.."}[1h])) / ${by} (rate(http_server_request_duration_seconds_count{${cell}}[1h]))`);
+    expect(latency.rules[0].expr).toBe(
+      `1 - (${by} (rate(http_server_request_duration_seconds_bucket{${cell},le=~"0\\\\.250*"}[5m])) / ${by} (rate(http_server_request_duration_seconds_count{${cell}}[5m])))`);
+    expect(latency.rules[0].labels).toEqual({ slo_threshold: '0.25' });
+
+    const [alerting] = rules(objects, 'prod', 'openchoreo-api');
+    expect(alerting.name).toBe('api.slo');
     expect(alerting.rules.map((r: any) => `${r.alert} ${r.labels.severity}`)).toEqual([
       'OpenChoreoAvailabilityBudgetBurn critical', 'OpenChoreoAvailabilityBudgetBurn warning', 'OpenChoreoLatencyBudgetBurn critical', 'OpenChoreoLatencyBudgetBurn warning',
     ]);
-    const labels = '{openchoreo_namespace="acme",openchoreo_project="shop",openchoreo_component="api",openchoreo_environment="prod"}';
-    const r = (w: string) => `openchoreo_component:http_request_errors:ratio_rate${w}${labels}`;
+    expect(alerting.rules[0].labels).toEqual({
+      openchoreo_namespace: 'acme', openchoreo_project: 'shop', openchoreo_component: 'api', openchoreo_environment: 'prod', severity: 'critical', slo: 'errors',
+    });
+    const sel = `{namespace="${ns('prod')}",openchoreo_dev_component="api"}`;
+    const r = (w: string) => `openchoreo:http_request_errors:ratio_rate${w}${sel}`;
     // 99.9% → a 0.1% budget, burnt 14.4× over 1h and 5m, or 6× over 6h and 30m, pages
     expect(alerting.rules[0].expr).toBe(`(${r('1h')} > (14.4 * 0.001) and ${r('5m')} > (14.4 * 0.001)) or (${r('6h')} > (6 * 0.001) and ${r('30m')} > (6 * 0.001))`);
     expect(alerting.rules[1].expr).toBe(`(${r('1d')} > (3 * 0.001) and ${r('2h')} > (3 * 0.001)) or (${r('3d')} > (1 * 0.001) and ${r('6h')} > (1 * 0.001))`);
+    // the latency alert reads the series recorded for its own threshold
+    expect(alerting.rules[2].expr).toContain(`openchoreo:http_request_slow:ratio_rate1h{namespace="${ns('prod')}",openchoreo_dev_component="api",slo_threshold="0.25"}`);
     // the default objective elsewhere: 99.5%, 99% under 500ms
-    const [, devRecording, devAlerting] = rules(objects, 'dev', 'api');
+    const [devAlerting] = rules(objects, 'dev', 'openchoreo-api');
     expect(devAlerting.rules[0].expr).toContain('> (14.4 * 0.005)');
     expect(devAlerting.rules[2].expr).toContain('> (14.4 * 0.01)');
-    expect(devRecording.rules[7].expr).toContain('le=~"0\\\\.50*"');
+    expect(cellRules(objects, 'dev')[2].rules[0].expr).toContain('le=~"0\\\\.50*"');
+  });
+
+  test('SLOs with different latency thresholds in one cell: one recording group per threshold', () => {
+    const { org, shop } = platform();
+    api(shop, { metrics: { port: 8080 }, slo: { latencyThreshold: '1s' } });
+    const web = new Service(shop, 'web', { image: IMAGE, metrics: { port: 8080 }, slo: { latencyThreshold: '100ms' } });
+    web.addEndpoint('http', { port: 8080 });
+    const other = new Service(shop, 'other', { image: IMAGE, metrics: { port: 8080 }, slo: { latencyThreshold: '1s' } });
+    other.addEndpoint('http', { port: 8080 });
+    const objects = synth(org);
+    expect(cellRules(objects, 'dev').map((g: any) => g.name)).toEqual(['health', 'slis.errors', 'slis.latency-0_1s', 'slis.latency-1s']);
+    expect(cellRules(objects, 'dev')[3].rules[0].expr).toContain('le=~"1(\\\\.0+)?"');
+    expect(rules(objects, 'dev', 'openchoreo-web')[0].rules[2].expr).toContain('slo_threshold="0.1"');
   });
 
   test('Hubble request metrics: every HTTP endpoint is measured, its ingress made L7-visible', () => {
@@ -217,10 +251,15 @@ describe('alerts', () => {
     s.addEndpoint('db', { port: 5432, type: EndpointType.TCP });
     new Worker(shop, 'w', { image: IMAGE }).dependOn(s.findEndpoint('db')!);
     const objects = synth(org);
-    const [, recording] = rules(objects, 'dev', 'api');
-    const sel = `destination_namespace="${ns('dev')}",destination_workload="${generateName(253, 'api', 'dev')}",reporter="server"`;
-    expect(recording.rules[0].expr).toBe(`sum(rate(hubble_http_requests_total{${sel},status=~"5.."}[5m])) / sum(rate(hubble_http_requests_total{${sel}}[5m]))`);
-    expect(recording.rules[7].expr).toContain('le=~"1(\\\\.0+)?"');
+    const [, errors, latency] = cellRules(objects, 'dev');
+    const cell = `destination_namespace="${ns('dev')}",reporter="server"`;
+    const by = 'sum by (destination_namespace, destination_workload)';
+    expect(errors.rules[0].expr).toBe(`${by} (rate(hubble_http_requests_total{${cell},status=~"5.."}[5m])) / ${by} (rate(hubble_http_requests_total{${cell}}[5m]))`);
+    expect(latency.rules[0].expr).toContain('hubble_http_request_duration_seconds_bucket');
+    expect(latency.rules[0].expr).toContain('le=~"1(\\\\.0+)?"');
+    // the component's alerts select its workload
+    expect(rules(objects, 'dev', 'openchoreo-api')[0].rules[0].expr)
+      .toContain(`openchoreo:http_request_errors:ratio_rate1h{destination_namespace="${ns('dev')}",destination_workload="${generateName(253, 'api', 'dev')}"}`);
     const ingress = policy(objects, 'dev', 'api').spec.ingress;
     // the gateway's rule to the HTTP port is L7 (Cilium's proxy sees every request); TCP stays L4
     expect(ingress.map((r: any) => r.toPorts)).toEqual(expect.arrayContaining([
@@ -234,7 +273,8 @@ describe('alerts', () => {
     const { org, shop } = platform(app);
     api(shop);
     const objects = synth(org);
-    expect(rules(objects, 'dev', 'api').map((g: any) => g.name)).toEqual(['api.health']);
+    expect(cellRules(objects, 'dev').map((g: any) => g.name)).toEqual(['health']);
+    expect(componentRules(objects, 'dev', 'api')).toHaveLength(0);
     expect(app.synthFiles()['acme/eu/dev/README.md'])
       .toContain('| shop | api | — | OpenTelemetry SDK, sampling 1 | no request metrics (declare metrics, or read Hubble metrics on the data plane) |');
   });
@@ -243,13 +283,15 @@ describe('alerts', () => {
     const { org, shop, dev } = platform();
     api(shop, { metrics: { port: 8080 } }).configureEnvironment(dev, { slo: { alerts: false } });
     const objects = synth(org);
-    expect(rules(objects, 'dev', 'api')).toHaveLength(1);
-    expect(rules(objects, 'prod', 'api')).toHaveLength(3);
+    expect(componentRules(objects, 'dev', 'api')).toHaveLength(0);
+    expect(cellRules(objects, 'dev').map((g: any) => g.name)).toEqual(['health']);
+    expect(componentRules(objects, 'prod', 'api')).toHaveLength(1);
+    expect(cellRules(objects, 'prod')).toHaveLength(3);
   });
 });
 
 describe('dashboards', () => {
-  test('a Grafana dashboard per project and environment in Grafana\'s namespace, a row per component, no PromQL to write', () => {
+  test('a Grafana dashboard per project and environment in Grafana\'s namespace, a row repeated per component, no PromQL to write', () => {
     const { org, shop } = platform(testApp(), { observability: { grafana: { namespace: 'grafana', dashboardLabels: { grafana: 'yes' }, folderAnnotation: 'folder' } } });
     api(shop, { metrics: { port: 8080 } });
     new ScheduledTask(shop, 't', { image: IMAGE, schedule: '@daily' });
@@ -260,15 +302,19 @@ describe('dashboards', () => {
     expect(cm.metadata.annotations).toEqual({ folder: 'acme' });
     const dashboard = JSON.parse(Object.values<string>(cm.data)[0]);
     expect(dashboard.title).toBe('shop (prod)');
-    expect(dashboard.panels.filter((p: any) => p.type === 'row').map((p: any) => p.title)).toEqual(['api — deployment/service', 't — cronjob/scheduled-task']);
+    // the row repeats for every workload of the variable, which lists the project's components
+    const workload = dashboard.templating.list.find((v: any) => v.name === 'workload');
+    expect(workload.query).toBe(`${generateName(253, 'api', 'prod')},${generateName(52, 't', 'prod')}`);
+    const rows = dashboard.panels.filter((p: any) => p.type === 'row');
+    expect(rows).toEqual([expect.objectContaining({ title: '$workload', repeat: 'workload' })]);
     expect(dashboard.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
-      'Requests', 'Failed requests (5xx)', 'Latency', 'CPU', 'Memory', 'Restarts (1h)', 'Available replicas',
-      'CPU', 'Memory', 'Restarts (1h)', 'Failed runs',
+      'Requests', 'Failed requests (5xx)', 'Latency', 'CPU', 'Memory', 'Restarts (1h)', 'Available replicas', 'Failed runs',
     ]);
     const errors = dashboard.panels.find((p: any) => p.title === 'Failed requests (5xx)');
-    expect(errors.fieldConfig.defaults.thresholds.steps[1]).toEqual({ color: 'red', value: 0.005 });
+    expect(errors.targets[0].expr).toBe(`sum(rate(http_server_request_duration_seconds_count{namespace="${ns('prod')}",pod=~"$workload-.+",http_response_status_code=~"5.."}[5m]))`
+      + ` / sum(rate(http_server_request_duration_seconds_count{namespace="${ns('prod')}",pod=~"$workload-.+"}[5m]))`);
     expect(dashboard.panels.find((p: any) => p.title === 'CPU').targets[0].expr)
-      .toBe(`sum(rate(container_cpu_usage_seconds_total{namespace="${ns('prod')}",pod=~"${generateName(253, 'api', 'prod')}-.+",container="main"}[5m]))`);
+      .toBe(`sum(rate(container_cpu_usage_seconds_total{namespace="${ns('prod')}",pod=~"$workload-.+",container="main"}[5m]))`);
     // every panel on the grid, none overlapping
     const cells = new Set<string>();
     for (const p of dashboard.panels) {

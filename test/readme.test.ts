@@ -3,10 +3,29 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { assertValidManifests } from './support/schema-validator';
+import { testApp } from './support/synth';
+import { buildPlatform } from '../examples/platform/main';
 
 const root = path.join(__dirname, '..');
 
 describe('README', () => {
+  test('the quick start states the example platform\'s object counts', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const [, total, cells, platform, delivery] = /writes (\d+) objects into `dist\/acme\/`: (\d+) in the cells .*?, (\d+) in the data plane's platform folder .*? and (\d+) that deliver/.exec(readme)!.map(Number);
+    const app = testApp();
+    buildPlatform(app);
+    // objects per folder: the environments' cell folders, the platform folder, the rest delivers
+    const count = (where: (file: string) => boolean) => Object.entries(app.synthFiles())
+      .filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml') && where(f))
+      .reduce((n, [, text]) => n + parseAllDocuments(text).length, 0);
+    const isCell = (f: string) => /^acme\/eu-west\/(development|staging|production)\//.test(f);
+    const isPlatform = (f: string) => f.startsWith('acme/eu-west/platform/');
+    expect(total).toBe(count(() => true));
+    expect(cells).toBe(count(isCell));
+    expect(platform).toBe(count(isPlatform));
+    expect(delivery).toBe(count(f => !isCell(f) && !isPlatform(f)));
+  });
+
   test('the worked example is examples/readme/main.ts, word for word', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const block = /## A worked example\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];

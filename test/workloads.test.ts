@@ -49,8 +49,9 @@ describe('cells and workloads', () => {
     const objects = synth(shop.organization);
     const dep = one(objects, 'Deployment', generateName(253, 'api', 'development'));
     expect(dep.metadata.namespace).toBe(ns('shop', 'development'));
-    const ofComponents = objects.filter(x => x.kind !== 'Namespace' && x.metadata.name !== 'cell-baseline' && x.metadata.namespace?.startsWith('dp-'));
-    expect(ofComponents).toHaveLength(3 * 5); // service account, deployment, service, alerts, policy
+    const cellWide = ['cell-baseline', 'openchoreo-cell'];
+    const ofComponents = objects.filter(x => x.kind !== 'Namespace' && !cellWide.includes(x.metadata.name) && x.metadata.namespace?.startsWith('dp-'));
+    expect(ofComponents).toHaveLength(3 * 4); // service account, deployment, service, policy
     for (const o of ofComponents) {
       expect(Object.keys(o.metadata.labels)).toEqual(expect.arrayContaining(STD7));
     }
@@ -329,9 +330,9 @@ describe('cdk8s integration', () => {
     const { shop } = basePlatform(Testing.app({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'oc-')) }));
     new Worker(shop, 'w', { image: 'ghcr.io/acme/w:1.0.0' });
     expect(Testing.synth(shop.organization)).toEqual(synth(shop.organization));
-    // cell baseline policy, service account, deployment, alerts, component policy
+    // cell baseline policy, cell alerts, service account, deployment, component policy
     expect(inNamespace(Testing.synth(shop.organization), ns('shop', 'development'))).toHaveLength(5);
-    expect(ofComponent(Testing.synth(shop.organization), 'w', 'production')).toHaveLength(4);
+    expect(ofComponent(Testing.synth(shop.organization), 'w', 'production')).toHaveLength(3);
   });
 
   test('a plain cdk8s App writes the organization as one chart file', () => {
@@ -358,14 +359,14 @@ describe('cdk8s integration', () => {
     expect(files).toEqual([
       'acme/eu/development/connectivity.md',
       'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
-      'acme/eu/development/shop/w.yaml',
+      'acme/eu/development/shop/observability.yaml', 'acme/eu/development/shop/w.yaml',
       'acme/eu/platform/dashboards.yaml',
       'acme/eu/production/connectivity.md',
       'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
-      'acme/eu/production/shop/w.yaml',
+      'acme/eu/production/shop/observability.yaml', 'acme/eu/production/shop/w.yaml',
       'acme/eu/staging/connectivity.md',
       'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/network-baseline.yaml',
-      'acme/eu/staging/shop/w.yaml',
+      'acme/eu/staging/shop/observability.yaml', 'acme/eu/staging/shop/w.yaml',
     ]);
     for (const f of files) expect(fs.existsSync(path.join(app.outdir, f))).toBe(true);
     expect(fs.readFileSync(path.join(app.outdir, 'acme/eu/staging/connectivity.md'), 'utf8')).toContain('# Connectivity: staging (data plane eu)');

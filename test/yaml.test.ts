@@ -61,4 +61,12 @@ describe('YAML emitter', () => {
     }
     for (const [parsed] of parseBoth(toYamlDocuments([{ strings }]))) expect(parsed).toEqual({ strings });
   });
+
+  test('strings full of double quotes and backslashes (PromQL, JSON) are single-quoted, and round-trip', () => {
+    const promql = 'sum(rate(x{namespace="a",le=~"0\\\\.50*"}[5m])) > 0';
+    const json = '{"title":"it\'s","panels":[{"expr":"up{job=\\"a\\"}"}]}';
+    const text = toYamlDocuments([{ promql, json }]);
+    expect(text).toBe(`promql: '${promql}'\njson: '${json.replace(/'/g, "''")}'\n`);
+    for (const [parsed] of parseBoth(text)) expect(parsed).toEqual({ promql, json });
+  });
 });

@@ -1,5 +1,5 @@
 import {
-  AccessCapability, AccessGrant, AccessRole, ApiAuthentication, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
+  AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   RetryOn, ScheduledTask, SecretRef, Service, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
 } from '../../src';
@@ -148,6 +148,30 @@ export function buildPlatform(app: PlatformApp): Organization {
   });
   orders.dependOn(paymentsHttp);
   orders.dependOn(catalogHttp);
+
+  // Builds: Argo Workflows on eu-west build components from source and push
+  // ghcr.io/acme/acme-<project>-<component>; credentials come from Vault, and builds may
+  // download only from GitHub, the registry and the hosts listed here.
+  new BuildPlane(acme, 'ci', {
+    dataPlane: eu,
+    registry: 'ghcr.io/acme',
+    registryCredentials: SecretRef.fromStore('ci/ghcr-push', { property: 'dockerconfigjson' }),
+    gitCredentials: SecretRef.fromStore('ci/github-app', { property: 'token' }),
+    allowedHosts: ['auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'registry.npmjs.org'],
+    // Rootless BuildKit under node-installed profiles keeps the build namespace at Pod Security baseline.
+    dockerfileConfinement: BuilderConfinement.localhostProfiles('operator/buildkit-rootless.json', 'buildkit-rootless'),
+  });
+  // Built by Cloud Native Buildpacks (no Dockerfile, no image tag to maintain): it runs where the
+  // release ledger pins one of its builds (`npx cdk8s-openchoreo release`, then `promote`):
+  // so far in development only.
+  const recommendations = new Service(storefront, 'recommendations', {
+    source: { repository: 'https://github.com/acme/storefront.git', path: 'services/recommendations', gitUsername: 'x-access-token' },
+  });
+  recommendations.addEndpoint('http', { port: 8080 });
+  // Built from its Dockerfile by rootless BuildKit; not released anywhere yet.
+  new Worker(payments, 'fraud-scorer', {
+    source: { repository: 'https://github.com/acme/payments.git', path: 'fraud-scorer', builder: Builder.dockerfile() },
+  });
 
   // Access, the same in Kubernetes, Argo CD and Flux: platform admins everywhere, engineering reads
   // everything, each team develops its own project (read-only in production), the payments on-call

@@ -32,10 +32,24 @@ export function isPlainSafe(s: string): boolean {
 // Manifests repeat the same keys and label values thousands of times: remember how each was written.
 const scalarCache = new Map<string, string>();
 
+const SINGLE_QUOTABLE = /^[^\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]*$/;
+
+/**
+ * A string that needs quotes: single-quoted (only `'` is escaped, as `''`) when it holds double
+ * quotes or backslashes, which PromQL and JSON are full of and double quotes would escape; else
+ * double-quoted (JSON's escapes are YAML's).
+ */
+function quoted(s: string): string {
+  if ((s.includes('"') || s.includes('\\')) && SINGLE_QUOTABLE.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  return JSON.stringify(s);
+}
+
 function scalar(s: string): string {
+  // long strings (queries, dashboards) rarely repeat: caching them would only hold memory
+  if (s.length > 80) return isPlainSafe(s) ? s : quoted(s);
   let written = scalarCache.get(s);
   if (written === undefined) {
-    written = isPlainSafe(s) ? s : JSON.stringify(s);
+    written = isPlainSafe(s) ? s : quoted(s);
     if (scalarCache.size > 100_000) scalarCache.clear();
     scalarCache.set(s, written);
   }

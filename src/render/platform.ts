@@ -13,7 +13,7 @@ import { cellLabels } from './metadata';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
-import { renderInstrumentation, renderMonitoring } from './observability';
+import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
 import { renderPlatformManifest } from './platform-manifest';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
@@ -88,7 +88,9 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
       out.push({ dir, group: 'network-baseline', isComponent: false, manifest });
     }
-    for (const manifest of renderInstrumentation(cell, cellLabels(cell))) out.push({ dir, group: 'instrumentation', isComponent: false, manifest });
+    for (const manifest of [...renderInstrumentation(cell, cellLabels(cell)), ...renderCellRules(cell, store.observability, cellLabels(cell))]) {
+      out.push({ dir, group: 'observability', isComponent: false, manifest });
+    }
     out.push({ dir: platformDirectory(cell.dataPlane), group: 'dashboards', isComponent: false, manifest: renderDashboard(cell, store.observability) });
     for (const manifest of renderCellAccess(plan, cell)) out.push({ dir, group: 'access', isComponent: false, manifest });
     for (const c of cell.components) {

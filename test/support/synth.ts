@@ -19,11 +19,19 @@ afterAll(() => {
 
 /**
  * Synthesizes an organization and validates every object against its upstream schema (unknown
- * fields rejected). Every test that looks at output goes through here.
+ * fields rejected), cluster by cluster: each data plane's objects (and the Argo CD objects) are
+ * checked for duplicates among themselves, since two clusters may hold objects of the same name.
+ * Every test that looks at output goes through here.
  */
 export function synth(org: Organization): any[] {
   const objects = org.toJson();
-  assertValidManifests(objects);
+  const clusters = new Map<string, any[]>();
+  for (const o of org._render().objects) {
+    const cluster = o.dir.split('/')[0];
+    clusters.set(cluster, [...(clusters.get(cluster) ?? []), o.manifest]);
+  }
+  for (const manifests of clusters.values()) assertValidManifests(manifests);
+  assertValidManifests(org._extraObjects());
   return objects;
 }
 
