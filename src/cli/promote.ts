@@ -134,36 +134,11 @@ export function promote(o: PromoteOptions): PromoteResult {
   }
   lines.push('Releases:', ...moves);
 
-  const previous = fs.existsSync(ledgerFile) ? fs.readFileSync(ledgerFile, 'utf8') : undefined;
-  fs.writeFileSync(ledgerFile, ledger.toJsonString());
-  let after: PlatformSummary[];
-  try {
-    after = synthesize(o, 'after');
-  } catch (e) {
-    restore(ledgerFile, previous);
-    return refuse((e as Error).message);
-  }
-  if (o.dryRun) restore(ledgerFile, previous);
+  const after = synthesizeWithLedger(o, ledgerFile, ledger);
+  if (after instanceof Error) return refuse(after.message);
 
   lines.push(`Changes in ${o.to} (rendered objects):`);
-  let added = 0; let changed = 0; let removed = 0;
-  for (const org of after) {
-    const old = before.find(b => b.organization === org.organization)?.objects[o.to] ?? new Map<string, string>();
-    const now = org.objects[o.to] ?? new Map<string, string>();
-    for (const key of [...new Set([...old.keys(), ...now.keys()])].sort()) {
-      if (!old.has(key)) {
-        added++;
-        lines.push(`  added    ${key}`);
-      } else if (!now.has(key)) {
-        removed++;
-        lines.push(`  removed  ${key}`);
-      } else if (old.get(key) !== now.get(key)) {
-        changed++;
-        lines.push(`  changed  ${key}`);
-      }
-    }
-  }
-  lines.push(`${added} added, ${changed} changed, ${removed} removed.`);
+  lines.push(...objectChanges(after.map(org => [before.find(b => b.organization === org.organization)?.objects[o.to], org.objects[o.to]])));
   lines.push(approval
     ? `Approval: '${o.to}' requires approval. Open a pull request with the ledger change; Argo CD syncs it only when someone syncs manually.`
     : `Approval: not required; '${o.to}' syncs automatically once the change is merged.`);
@@ -171,7 +146,41 @@ export function promote(o: PromoteOptions): PromoteResult {
   return { ok: true, report: lines.join('\n') };
 }
 
-function restore(file: string, content: string | undefined): void {
-  if (content === undefined) fs.rmSync(file, { force: true });
-  else fs.writeFileSync(file, content);
+/**
+ * Writes `ledger` to `ledgerFile` and synthesizes the app with it. The previous ledger file comes
+ * back if synthesis fails (the error is returned) or in a dry run. @internal
+ */
+export function synthesizeWithLedger(o: Pick<PromoteOptions, 'app' | 'cwd' | 'dryRun'>, ledgerFile: string, ledger: ReleaseLedger): PlatformSummary[] | Error {
+  const previous = fs.existsSync(ledgerFile) ? fs.readFileSync(ledgerFile, 'utf8') : undefined;
+  const restore = () => (previous === undefined ? fs.rmSync(ledgerFile, { force: true }) : fs.writeFileSync(ledgerFile, previous));
+  fs.writeFileSync(ledgerFile, ledger.toJsonString());
+  try {
+    const after = synthesize(o, 'after');
+    if (o.dryRun) restore();
+    return after;
+  } catch (e) {
+    restore();
+    return e as Error;
+  }
+}
+
+type Objects = Map<string, string> | undefined;
+
+/**
+ * The objects added, removed and changed between pairs of (before, after) renderings of an
+ * environment, one line each in key order, and a line with the counts. @internal
+ */
+export function objectChanges(pairs: ReadonlyArray<readonly [Objects, Objects]>): string[] {
+  const lines: string[] = [];
+  const counts = { added: 0, changed: 0, removed: 0 };
+  for (const [old = new Map<string, string>(), now = new Map<string, string>()] of pairs) {
+    for (const key of [...new Set([...old.keys(), ...now.keys()])].sort()) {
+      const change = !old.has(key) ? 'added' : !now.has(key) ? 'removed' : old.get(key) !== now.get(key) ? 'changed' : undefined;
+      if (!change) continue;
+      counts[change]++;
+      lines.push(`  ${change.padEnd(8)} ${key}`);
+    }
+  }
+  lines.push(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed.`);
+  return lines;
 }

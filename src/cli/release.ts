@@ -1,6 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { PlatformSummary, PromoteResult, synthesize } from './promote';
+import { objectChanges, PromoteResult, synthesize, synthesizeWithLedger } from './promote';
 import { isImageOf, isImageReference } from '../model/checks';
 import { ReleaseLedger } from '../model/ledger';
 
@@ -61,28 +60,11 @@ export function release(o: ReleaseOptions): PromoteResult {
   }
   lines.push(`  ${key}: ${current ?? '(none)'} → ${o.image}`);
 
-  const previous = fs.existsSync(ledgerFile) ? fs.readFileSync(ledgerFile, 'utf8') : undefined;
-  fs.writeFileSync(ledgerFile, ledger.withPin(env, o.project, o.component, o.image).toJsonString());
-  let after: PlatformSummary[];
-  try {
-    after = synthesize(o, 'after');
-  } catch (e) {
-    restore(ledgerFile, previous);
-    return refuse((e as Error).message);
-  }
-  if (o.dryRun) restore(ledgerFile, previous);
+  const after = synthesizeWithLedger(o, ledgerFile, ledger.withPin(env, o.project, o.component, o.image));
+  if (after instanceof Error) return refuse(after.message);
 
   lines.push(`Changes in ${env} (rendered objects):`);
-  const old = org.objects[env] ?? new Map<string, string>();
-  const now = after.find(a => a.organization === org.organization)?.objects[env] ?? new Map<string, string>();
-  const counts = { added: 0, changed: 0, removed: 0 };
-  for (const id of [...new Set([...old.keys(), ...now.keys()])].sort()) {
-    const change = !old.has(id) ? 'added' : !now.has(id) ? 'removed' : old.get(id) !== now.get(id) ? 'changed' : undefined;
-    if (!change) continue;
-    counts[change]++;
-    lines.push(`  ${change.padEnd(8)} ${id}`);
-  }
-  lines.push(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed.`);
+  lines.push(...objectChanges([[org.objects[env], after.find(a => a.organization === org.organization)?.objects[env]]]));
   const next = Object.entries(org.environments)
     .filter(([, e]) => e.projects[o.project]?.promotedFrom.includes(env))
     .map(([name]) => name).sort();
@@ -91,9 +73,4 @@ export function release(o: ReleaseOptions): PromoteResult {
   }
   lines.push(o.dryRun ? `Dry run: ${o.ledger} is unchanged.` : `Ledger updated: ${o.ledger}`);
   return { ok: true, report: lines.join('\n') };
-}
-
-function restore(file: string, content: string | undefined): void {
-  if (content === undefined) fs.rmSync(file, { force: true });
-  else fs.writeFileSync(file, content);
 }
