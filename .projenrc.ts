@@ -55,7 +55,7 @@ project.addTask('promote', {
 });
 // dist/ is the example's synth output; dist-pkg/ the packages. jsii-pacmak wants its outdir in .npmignore as written here.
 project.gitignore.addPatterns('/bench/.build/', '/dist/', '/dist-pkg/');
-project.npmignore?.addPatterns('dist-pkg');
+project.npmignore?.addPatterns('dist-pkg', '/scripts/', '/test-consumer/');
 project.npmignore?.addPatterns('/examples/', '/bench/', '/imports/', '/cdk8s.yaml', '/.ci/');
 
 project.synth();
