@@ -19,7 +19,7 @@ const section = (heading: string) => {
 };
 /** The example platform's files (relative path → content), synthesized once for this file. */
 let exampleFiles: Record<string, string> | undefined;
-const example = () => {
+const exampleOutput = () => {
   if (!exampleFiles) {
     const app = testApp();
     buildPlatform(app);
@@ -44,7 +44,7 @@ describe('README', () => {
     const readme = readmeText().replace(/\s+/g, ' ');
     const [, total, cells, platform, delivery] = /writes (\d+) objects into `dist\/acme\/`: (\d+) in the cells .*?, (\d+) in the data plane's platform folder .*? and (\d+) that deliver/.exec(readme)!.map(Number);
     // objects per folder: the environments' cell folders, the platform folder, the rest delivers
-    const count = (where: (file: string) => boolean) => Object.entries(example())
+    const count = (where: (file: string) => boolean) => Object.entries(exampleOutput())
       .filter(([f]) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml') && where(f))
       .reduce((n, [, text]) => n + parseAllDocuments(text).length, 0);
     const isCell = (f: string) => /^acme\/eu-west\/(development|staging|production)\//.test(f);
@@ -123,7 +123,7 @@ describe('README claims that can drift from the output', () => {
       listed.push(entry);
       if (entry.endsWith('/')) folders.push(m[2]);
     }
-    const files = Object.keys(example());
+    const files = Object.keys(exampleOutput());
     expect(listed).toEqual(expect.arrayContaining(['acme/eu-west/flux-system/', 'acme/eu-west/flux-tenants/', 'acme/gitops/']));
     for (const entry of listed.filter(e => !e.startsWith('.'))) {
       if (entry.endsWith('/')) expect(files.some(f => f.startsWith(entry)) ? entry : `${entry} (not in the output)`).toBe(entry);
@@ -161,7 +161,7 @@ describe('README claims that can drift from the output', () => {
     const text = section('GitOps delivery').replace(/\s+/g, ' ');
     const argoFolder = /`kubectl apply -k dist\/([^`]+)`/.exec(text)![1];
     const fluxFolder = /`flux bootstrap git [^`]*--path=dist\/([^`\s]+)`/.exec(text)![1];
-    const files = example();
+    const files = exampleOutput();
     const all = objectsIn(files, () => true);
     const under = (dir: string) => (f: string) => f.startsWith(`${dir}/`);
     const repoFolder = (p: string) => p.replace(/^\.\//, '').replace(/^dist\//, ''); // the example's basePath is 'dist'
