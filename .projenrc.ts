@@ -19,6 +19,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
   typecheckTests: true,
+  // Packages (jsii outdir, the npm tarball in dist-pkg/js/) stay out of dist/, which `npm run synth` rewrites.
+  artifactsDirectory: 'dist-pkg',
   keywords: ['cdk8s', 'openchoreo', 'kubernetes', 'platform-engineering', 'gitops', 'cilium', 'envoy-gateway'],
 });
 
@@ -51,7 +53,9 @@ project.addTask('promote', {
   exec: 'ts-node --transpile-only src/cli/main.ts promote --ledger examples/platform/releases.json',
   receiveArgs: true,
 });
-project.gitignore.addPatterns('/bench/.build/');
+// dist/ is the example's synth output; dist-pkg/ the packages. jsii-pacmak wants its outdir in .npmignore as written here.
+project.gitignore.addPatterns('/bench/.build/', '/dist/', '/dist-pkg/');
+project.npmignore?.addPatterns('dist-pkg', '/scripts/', '/test-consumer/');
 project.npmignore?.addPatterns('/examples/', '/bench/', '/imports/', '/cdk8s.yaml', '/.ci/');
 
 project.synth();
