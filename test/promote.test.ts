@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataPlane, DeploymentPipeline, Environment, Organization, PlatformApp, Project, ReleaseLedger, Service } from '../src';
-import { baseline } from './support/fixtures';
 import { InProcessApp, sink, tempWorkspace } from './support/cli';
+import { baseline } from './support/fixtures';
 import { testApp } from './support/synth';
 import { main } from '../src/cli/main';
 import { promote } from '../src/cli/promote';

@@ -62,7 +62,7 @@ export const COMMANDS: { readonly [name: string]: Command } = {
   promote: {
     summary: 'pin the releases of one environment in the next, along the deployment pipeline',
     synopsis: 'promote --from <env> --to <env> [--project <p>] [--component <c>] [options]',
-    description: "Pins the releases running in --from into --to in the release ledger, along the deployment\npipeline, prints what changes in --to and whether it needs approval, and re-synthesizes the\nGitOps tree.",
+    description: 'Pins the releases running in --from into --to in the release ledger, along the deployment\npipeline, prints what changes in --to and whether it needs approval, and re-synthesizes the\nGitOps tree.',
     options: {
       from: { type: 'string', value: '<env>', description: 'the environment to promote from (required)' },
       to: { type: 'string', value: '<env>', description: 'the environment to promote to (required)' },

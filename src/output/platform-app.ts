@@ -1,8 +1,8 @@
 import { App, AppProps, Chart } from 'cdk8s';
-import { debugRequested, PlatformErrors } from '../model/errors';
 import { fileOf, kustomizations, OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { toYamlDocuments } from './yaml';
+import { debugRequested, PlatformErrors } from '../model/errors';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {

@@ -29,15 +29,19 @@ export class InProcessApp implements AppRunner {
   }
 }
 
-/** Captured stdout and stderr of an in-process CLI run. */
-export interface Captured {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number;
+/** A writable that keeps what is written (`text`). */
+export class Sink {
+  private readonly chunks: string[] = [];
+  public get text(): string {
+    return this.chunks.join('');
+  }
+  public write(t: string): boolean {
+    this.chunks.push(t);
+    return true;
+  }
 }
 
-/** A writable that keeps what is written. */
-export function sink(): { write(text: string): boolean; readonly text: string } {
-  let text = '';
-  return { write: (t: string) => { text += t; return true; }, get text() { return text; } };
+/** A new {@link Sink}. */
+export function sink(): Sink {
+  return new Sink();
 }
