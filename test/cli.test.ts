@@ -31,9 +31,13 @@ describe('command line', () => {
     expect(topUsage()).toContain('commands:\n  promote  pin the releases of one environment in the next, along the deployment pipeline\n  release  record');
     expect(commandUsage('promote')).toMatch(/^usage: cdk8s-openchoreo promote --from <env> --to <env> \[--project <p>\] \[--component <c>\] \[options\]\n/);
     expect(commandUsage('release')).toContain('  --no-synth          do not re-synthesize the GitOps tree; print the command that does\n');
-    expect(commandUsage('release')).toMatch(/exit codes: 0 done, 1 refused or failed \(nothing changed\), 2 usage error$/);
+    expect(commandUsage('release')).toMatch(/exit codes: 0 done, 1 refused or failed, 2 usage error$/);
     const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
     expect(cli(['--version'])).toEqual({ code: 0, stdout: `cdk8s-openchoreo ${version}\n`, stderr: '' });
+    // the README shows the help as it is
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(`\n\`\`\`\n${topUsage()}\n\`\`\`\n`);
+    expect(readme).toContain(`\n\`\`\`\n${commandUsage('promote')}\n\`\`\`\n`);
     // no command is a usage error
     expect(cli([])).toEqual({ code: 2, stdout: '', stderr: `cdk8s-openchoreo: no command given\n\n${topUsage()}\n` });
   });

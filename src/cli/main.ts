@@ -43,7 +43,7 @@ export function commandUsage(name: string): string {
 }
 
 function exitCodes(): string {
-  return 'exit codes: 0 done, 1 refused or failed (nothing changed), 2 usage error';
+  return 'exit codes: 0 done, 1 refused or failed, 2 usage error';
 }
 
 /** The process's streams and folder. @internal */
