@@ -6,7 +6,7 @@ import { InProcessApp, sink, tempWorkspace } from './support/cli';
 import { baseline, IMAGE } from './support/fixtures';
 import { fieldChanges } from '../src/cli/diff';
 import { commandUsage, main, topUsage } from '../src/cli/main';
-import { PlatformValidationError } from '../src/model/errors';
+import { debugRequested, PlatformValidationError } from '../src/model/errors';
 
 const root = path.join(__dirname, '..');
 const TS_NODE = `${path.join(root, 'node_modules/.bin/ts-node')} --transpile-only --project ${path.join(root, 'tsconfig.json')}`;
@@ -122,6 +122,7 @@ describe('readable errors', () => {
       const debug = PlatformErrors.describe(declared, true);
       expect(debug).toMatch(/^Synthesis failed: 1 problem in the platform declaration\.\n\[acme\/Bad_Name\] .*\n\nPlatformValidationError: \[acme\/Bad_Name\][^\n]*\n {4}at /);
       expect(debug).not.toContain(HINT);
+      expect(['1', 'true', 'yes', '', '0', 'false', undefined].map(v => debugRequested({ CDK8S_OPENCHOREO_DEBUG: v }))).toEqual([true, true, true, false, false, false, false]);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
