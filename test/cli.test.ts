@@ -117,6 +117,8 @@ describe('readable errors', () => {
       expect(PlatformErrors.isPlatformValidationError(other)).toBe(false);
       expect(PlatformErrors.problemsOf(synthesized).map(p => p.path)).toEqual(['acme/dba', 'acme/sre']);
       expect(PlatformErrors.problemsOf(other)).toEqual([]);
+      const twice = new PlatformValidationError([...PlatformErrors.problemsOf(synthesized), PlatformErrors.problemsOf(synthesized)[0]]);
+      expect(PlatformErrors.describe(twice)).toBe(PlatformErrors.describe(synthesized));
       expect((synthesized as Error).message).toBe(`2 problems in the platform declaration:\n  - [acme/dba] grants role 'dba', which does not exist in organization 'acme'. ${fix('dba')}\n`
         + `  - [acme/sre] grants role 'sre', which does not exist in organization 'acme'. ${fix('sre')}`);
       const debug = PlatformErrors.describe(declared, true);

@@ -69,16 +69,16 @@ export class PlatformErrors {
   }
 
   /**
-   * The text a person sees for a failed synthesis: each problem once as `[path] message. Fix: ...`
+   * The text a person sees for a failed synthesis: each problem once (repeats dropped) as `[path] message. Fix: ...`
    * (or the error's message for other errors), no stack trace unless `withStack` (what
    * `CDK8S_OPENCHOREO_DEBUG=1` turns on), ending with a newline.
    * @param withStack add the error's stack trace
    * @default false
    */
   public static describe(error: any, withStack: boolean = false): string {
-    const problems = PlatformErrors.problemsOf(error);
+    const problems = [...new Set(PlatformErrors.problemsOf(error).map(formatProblem))];
     const lines = problems.length > 0
-      ? [`Synthesis failed: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`} in the platform declaration.`, ...problems.map(formatProblem)]
+      ? [`Synthesis failed: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`} in the platform declaration.`, ...problems]
       : [`Synthesis failed: ${error instanceof Error ? error.message : String(error)}`];
     if (withStack && error instanceof Error && error.stack) lines.push('', error.stack);
     else lines.push(`(set ${DEBUG_VARIABLE}=1 to see the stack trace)`);
