@@ -17,5 +17,7 @@ export * from './model/observability';
 export * from './model/options';
 export * from './model/secrets';
 export * from './model/access';
+export { PlatformErrors } from './model/errors';
+export type { ValidationProblem } from './model/errors';
 export * from './output/layout';
 export * from './output/platform-app';

@@ -191,6 +191,8 @@ export function buildPlatform(app: PlatformApp): Organization {
 }
 
 if (require.main === module) {
+  // Errors print as `[path] message. Fix: ...` lines (exit code 1), not as stack traces.
+  PlatformApp.handleErrors();
   const app = new PlatformApp();
   buildPlatform(app);
   app.synth();

@@ -1,81 +1,108 @@
 #!/usr/bin/env node
 import * as fs from 'fs';
 import * as path from 'path';
-import { promote } from './promote';
-import { release } from './release';
+import { parseArgs } from 'util';
+import { CliIo, Command, COMMANDS, ParsedArgs, UsageError } from './commands';
 
-const USAGE = `usage: cdk8s-openchoreo promote --from <env> --to <env> [--project <p>] [--component <c>]
-                                [--ledger releases.json] [--app "<synth command>"] [--dry-run]
-       cdk8s-openchoreo release --project <p> --component <c> --image <repository:tag@sha256:digest>
-                                [--ledger releases.json] [--app "<synth command>"] [--dry-run]
+/** Exit codes of the `cdk8s-openchoreo` command. @internal */
+export const EXIT = { OK: 0, REFUSED: 1, USAGE: 2 } as const;
 
-promote: pins the releases running in --from into --to in the release ledger, along the
-deployment pipeline, and prints what changes in --to.
-release: pins a build's output image (the WorkflowTemplate's 'image' output) for a built
-component in its pipeline's first environment, and prints what changes there.
---app defaults to the 'app' of ./cdk8s.yaml.`;
+const NAME = 'cdk8s-openchoreo';
 
-const OPTIONS: Record<string, string[]> = {
-  promote: ['from', 'to', 'project', 'component', 'ledger', 'app', 'dry-run'],
-  release: ['project', 'component', 'image', 'ledger', 'app', 'dry-run'],
-};
-
-/** Entry point of the `cdk8s-openchoreo` command. @internal */
-export function main(argv: string[]): number {
-  const [command, ...rest] = argv;
-  if (command === undefined || !Object.keys(OPTIONS).includes(command)) {
-    process.stderr.write(`${USAGE}\n`);
-    return command === undefined || command === '--help' ? 0 : 2;
-  }
-  const args: Record<string, string | boolean> = {};
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (!a.startsWith('--')) { process.stderr.write(`unexpected argument '${a}'\n${USAGE}\n`); return 2; }
-    if (a === '--dry-run') { args['dry-run'] = true; continue; }
-    const value = rest[++i];
-    if (value === undefined) { process.stderr.write(`${a} needs a value\n`); return 2; }
-    args[a.slice(2)] = value;
-  }
-  for (const k of Object.keys(args)) {
-    if (!OPTIONS[command].includes(k)) { process.stderr.write(`unknown option --${k}\n${USAGE}\n`); return 2; }
-  }
-  const isRelease = command === 'release';
-  if (isRelease && (typeof args.project !== 'string' || typeof args.component !== 'string' || typeof args.image !== 'string')) {
-    process.stderr.write(`--project, --component and --image are required\n${USAGE}\n`);
-    return 2;
-  }
-  if (!isRelease && (typeof args.from !== 'string' || typeof args.to !== 'string')) { process.stderr.write(`--from and --to are required\n${USAGE}\n`); return 2; }
-  const cwd = process.cwd();
-  const app = typeof args.app === 'string' ? args.app : appFromConfig(cwd);
-  if (!app) { process.stderr.write('no --app given and no app in ./cdk8s.yaml\n'); return 2; }
-  const ledger = typeof args.ledger === 'string' ? args.ledger : 'releases.json';
-  const result = isRelease ? release({
-    project: args.project as string,
-    component: args.component as string,
-    image: args.image as string,
-    ledger,
-    app,
-    cwd,
-    dryRun: args['dry-run'] === true,
-  }) : promote({
-    from: args.from as string,
-    to: args.to as string,
-    project: args.project as string | undefined,
-    component: args.component as string | undefined,
-    ledger,
-    app,
-    cwd,
-    dryRun: args['dry-run'] === true,
-  });
-  (result.ok ? process.stdout : process.stderr).write(`${result.report}\n`);
-  return result.ok ? 0 : 2;
+/** The top-level help. @internal */
+export function topUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map(n => n.length));
+  return [
+    `usage: ${NAME} <command> [options]`,
+    `       ${NAME} <command> --help`,
+    `       ${NAME} --version`,
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    exitCodes(),
+  ].join('\n');
 }
 
-function appFromConfig(cwd: string): string | undefined {
-  const file = path.join(cwd, 'cdk8s.yaml');
-  if (!fs.existsSync(file)) return undefined;
-  const line = fs.readFileSync(file, 'utf8').split('\n').find(l => /^app:\s*/.test(l));
-  return line?.replace(/^app:\s*/, '').trim().replace(/^["']|["']$/g, '');
+/** The help of one command. @internal */
+export function commandUsage(name: string): string {
+  const c = COMMANDS[name];
+  const flags = Object.entries(c.options).map(([o, s]) => [`${s.short ? `-${s.short}, ` : ''}--${o}${s.value ? ` ${s.value}` : ''}`, s.description]);
+  flags.push(['-h, --help', 'show this help']);
+  const width = Math.max(...flags.map(([f]) => f.length));
+  return [
+    `usage: ${NAME} ${c.synopsis}`,
+    '',
+    c.description,
+    '',
+    'options:',
+    ...flags.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
+    '',
+    exitCodes(),
+  ].join('\n');
+}
+
+function exitCodes(): string {
+  return 'exit codes: 0 done, 1 refused or failed, 2 usage error';
+}
+
+/** The process's streams and folder. @internal */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+}
+
+/**
+ * Runs `cdk8s-openchoreo <argv>` and returns its exit code: 0 done, 1 refused or failed, 2 usage
+ * error (with the command's usage on stderr). Help goes to stdout. @internal
+ */
+export function main(argv: string[], io: CliIo = processIo()): number {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') return help(io, topUsage());
+  if (name === '--version' || name === '-V') return help(io, `${NAME} ${version()}`);
+  if (name === undefined) return usageError(io, 'no command given', topUsage());
+  if (!Object.prototype.hasOwnProperty.call(COMMANDS, name)) {
+    return usageError(io, `unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`, topUsage());
+  }
+  const command = COMMANDS[name];
+  if (rest.includes('--help') || rest.includes('-h')) return help(io, commandUsage(name));
+  try {
+    return command.run(parse(command, rest), io);
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(io, e.message, commandUsage(name));
+    io.stderr.write(`${name} failed: ${(e as Error).message}\n`);
+    return EXIT.REFUSED;
+  }
+}
+
+function help(io: CliIo, text: string): number {
+  io.stdout.write(`${text}\n`);
+  return EXIT.OK;
+}
+
+function usageError(io: CliIo, message: string, usage: string): number {
+  io.stderr.write(`${NAME}: ${message}\n\n${usage}\n`);
+  return EXIT.USAGE;
+}
+
+/** Parses with `util.parseArgs` (strict), turning its errors into short usage errors. */
+function parse(command: Command, args: string[]): ParsedArgs {
+  const options = Object.fromEntries(Object.entries(command.options).map(([o, s]) => [o, { type: s.type, ...(s.short ? { short: s.short } : {}) }]));
+  try {
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: command.positionals === true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (e: any) {
+    const option = /'(-[^' ]+)/.exec(String(e.message))?.[1];
+    switch (e.code) {
+      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': throw new UsageError(`unknown option ${option}`);
+      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': throw new UsageError(`${option} needs a value`);
+      case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': throw new UsageError(`unexpected argument '${/'([^']*)'/.exec(String(e.message))?.[1] ?? ''}'`);
+      default: throw new UsageError(String(e.message));
+    }
+  }
+}
+
+function version(): string {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

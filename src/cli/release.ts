@@ -1,21 +1,16 @@
 import * as path from 'path';
-import { objectChanges, PromoteResult, synthesize, synthesizeWithLedger } from './promote';
+import { objectChanges } from './diff';
+import { closingLines, LedgerChangeOptions, LedgerChangeResult, ledgerNotRead, runnerOf, synthesizeWithLedger } from './ledger-change';
+import { synthesize } from './synthesize';
 import { isImageOf, isImageReference } from '../model/checks';
 import { ReleaseLedger } from '../model/ledger';
 
 /** Options of a release. @internal */
-export interface ReleaseOptions {
+export interface ReleaseOptions extends LedgerChangeOptions {
   readonly project: string;
   readonly component: string;
   /** The build's output: `<repository>:<tag>@sha256:<digest>`. */
   readonly image: string;
-  /** The ledger file the app reads (relative to `cwd`). */
-  readonly ledger: string;
-  /** The command that synthesizes the app (honours CDK8S_OUTDIR). */
-  readonly app: string;
-  readonly cwd: string;
-  /** Compute and print the report without changing the ledger. */
-  readonly dryRun?: boolean;
 }
 
 /**
@@ -23,15 +18,15 @@ export interface ReleaseOptions {
  * pipeline's first environment, after checking that the component is built by a build plane, that
  * the image is a valid reference of its build repository and that it carries a digest (an
  * immutable build output, not a movable tag). Re-synthesizes and reports what changes there.
- * Refusals leave the ledger untouched. Later environments get the release with `promote`. @internal
+ * Refuses apps that do not read the ledger. Refusals leave the ledger untouched. Later environments get the release with `promote`. @internal
  */
-export function release(o: ReleaseOptions): PromoteResult {
-  const refuse = (why: string): PromoteResult => ({ ok: false, report: `release refused: ${why}` });
+export function release(o: ReleaseOptions): LedgerChangeResult {
+  const refuse = (why: string): LedgerChangeResult => ({ ok: false, report: `release refused: ${why}` });
   const key = `${o.project}/${o.component}`;
   if (!isImageReference(o.image)) {
     return refuse(`'${o.image}' is not a valid image reference (pass the build's 'image' output, <repository>:<tag>@sha256:<digest>)`);
   }
-  const before = synthesize(o, 'before');
+  const before = synthesize(runnerOf(o), 'before');
   const owners = before.filter(org => org.builds?.[key] !== undefined);
   if (owners.length === 0) {
     const built = before.flatMap(org => Object.keys(org.builds ?? {})).sort();
@@ -52,6 +47,8 @@ export function release(o: ReleaseOptions): PromoteResult {
 
   const ledgerFile = path.resolve(o.cwd, o.ledger);
   const ledger = ReleaseLedger.fromFile(ledgerFile);
+  const unread = ledgerNotRead(o, before, ledger);
+  if (unread) return refuse(unread);
   const current = ledger.pinOf(env, o.project, o.component)?.image;
   const lines = [`Release ${key} → ${env}`];
   if (current === o.image) {
@@ -60,17 +57,19 @@ export function release(o: ReleaseOptions): PromoteResult {
   }
   lines.push(`  ${key}: ${current ?? '(none)'} → ${o.image}`);
 
-  const after = synthesizeWithLedger(o, ledgerFile, ledger.withPin(env, o.project, o.component, o.image));
-  if (after instanceof Error) return refuse(after.message);
+  const pin = { environment: env, project: o.project, component: o.component, image: o.image };
+  const after = synthesizeWithLedger(o, ledgerFile, ledger.withPin(env, o.project, o.component, o.image), [pin]);
+  if (typeof after === 'string') return refuse(after);
 
   lines.push(`Changes in ${env} (rendered objects):`);
-  lines.push(...objectChanges([[org.objects[env], after.find(a => a.organization === org.organization)?.objects[env]]]));
+  lines.push(...objectChanges([[org.objects[env], after.find(a => a.organization === org.organization)?.objects[env]]], o.diff));
   const next = Object.entries(org.environments)
     .filter(([, e]) => e.projects[o.project]?.promotedFrom.includes(env))
     .map(([name]) => name).sort();
   if (next.length > 0) {
     lines.push(`Next: ${next.map(t => `npx cdk8s-openchoreo promote --from ${env} --to ${t} --project ${o.project} --component ${o.component}`).join(' ; ')}`);
   }
-  lines.push(o.dryRun ? `Dry run: ${o.ledger} is unchanged.` : `Ledger updated: ${o.ledger}`);
-  return { ok: true, report: lines.join('\n') };
+  const closing = closingLines(o);
+  if (closing instanceof Error) return { ok: false, report: [...lines, closing.message].join('\n') };
+  return { ok: true, report: [...lines, ...closing].join('\n') };
 }

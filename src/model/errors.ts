@@ -1,33 +1,97 @@
 import { IConstruct } from 'constructs';
 
 /**
- * One problem found in the declared platform: where it is, what the bad value is, and how to fix it.
- * @internal
+ * One problem found in a platform declaration: where it is (the construct path, or a file), what is
+ * wrong (naming the bad value), and how to fix it.
  */
-export interface Problem {
+export interface ValidationProblem {
+  /** The construct path (or file) the problem is at, e.g. `acme/shop/api`. */
   readonly path: string;
+  /** What is wrong, naming the bad value. */
   readonly message: string;
+  /** How to fix it. */
   readonly fix: string;
 }
 
 /** Formats a problem as `[path] message. Fix: ...`. @internal */
-export function formatProblem(p: Problem): string {
+export function formatProblem(p: ValidationProblem): string {
   return `[${p.path}] ${p.message}. Fix: ${p.fix}`;
 }
 
+/** Marks our validation errors across copies of the library (instanceof fails between two copies). */
+const VALIDATION_ERROR = Symbol.for('cdk8s-openchoreo.PlatformValidationError');
+
 /**
- * Thrown for invalid declarations. The message names the construct path, the bad value and the fix.
- * @internal
+ * Thrown for invalid declarations, while declaring (constructors) or while synthesizing (checks
+ * across constructs, where every problem is collected first). `problems` lists each problem with
+ * its construct path, the bad value and the fix; the message is `[path] message. Fix: ...` (one
+ * problem) or one such line per problem.
+ *
+ * TypeScript: `import { PlatformValidationError } from 'cdk8s-openchoreo/lib/model/errors'`, or use
+ * `PlatformErrors.isPlatformValidationError(e)` (a jsii class extending `Error` cannot be exported
+ * to other languages).
  */
 export class PlatformValidationError extends Error {
-  public readonly problems: Problem[];
-  constructor(problems: Problem[]) {
+  /** Whether `x` is a PlatformValidationError (also one thrown by another copy of the library). */
+  public static isPlatformValidationError(x: any): x is PlatformValidationError {
+    return x !== null && typeof x === 'object' && VALIDATION_ERROR in x;
+  }
+
+  /** The problems, sorted by path when several were collected. */
+  public readonly problems: ValidationProblem[];
+
+  constructor(problems: ValidationProblem[]) {
     super(problems.length === 1
       ? formatProblem(problems[0])
       : `${problems.length} problems in the platform declaration:\n${problems.map(p => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'PlatformValidationError';
     this.problems = problems;
+    Object.defineProperty(this, VALIDATION_ERROR, { value: true });
   }
+}
+
+/** The environment variable that adds stack traces to the errors {@link PlatformErrors.describe} formats. */
+export const DEBUG_VARIABLE = 'CDK8S_OPENCHOREO_DEBUG';
+
+/**
+ * Reading the errors the library throws: a type guard for validation errors, their problems, and the
+ * text a person sees when a synthesis fails (what `PlatformApp.handleErrors()` prints).
+ */
+export class PlatformErrors {
+  /** Whether `x` is a validation error of the platform declaration (it has `problems`). */
+  public static isPlatformValidationError(x: any): x is PlatformValidationError {
+    return PlatformValidationError.isPlatformValidationError(x);
+  }
+
+  /** The problems of a validation error; none for anything else. */
+  public static problemsOf(error: any): ValidationProblem[] {
+    return PlatformValidationError.isPlatformValidationError(error) ? [...error.problems] : [];
+  }
+
+  /**
+   * The text a person sees for a failed synthesis: each problem once (repeats dropped) as `[path] message. Fix: ...`
+   * (or the error's message for other errors), no stack trace unless `withStack` (what
+   * `CDK8S_OPENCHOREO_DEBUG=1` turns on), ending with a newline.
+   * @param withStack add the error's stack trace
+   * @default false
+   */
+  public static describe(error: any, withStack: boolean = false): string {
+    const problems = [...new Set(PlatformErrors.problemsOf(error).map(formatProblem))];
+    const lines = problems.length > 0
+      ? [`Synthesis failed: ${problems.length === 1 ? '1 problem' : `${problems.length} problems`} in the platform declaration.`, ...problems]
+      : [`Synthesis failed: ${error instanceof Error ? error.message : String(error)}`];
+    if (withStack && error instanceof Error && error.stack) lines.push('', error.stack);
+    else lines.push(`(set ${DEBUG_VARIABLE}=1 to see the stack trace)`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  private constructor() {}
+}
+
+/** Whether the debug variable asks for stack traces. @internal */
+export function debugRequested(env: { [name: string]: string | undefined } = process.env): boolean {
+  const v = env[DEBUG_VARIABLE];
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 }
 
 /** Throws a single-problem validation error for `scope`. @internal */
@@ -37,7 +101,7 @@ export function fail(scope: IConstruct | string, message: string, fix: string): 
 
 /** Collects problems during resolution, then throws them all at once. @internal */
 export class ProblemCollector {
-  private readonly problems: Problem[] = [];
+  private readonly problems: ValidationProblem[] = [];
   public add(scope: IConstruct | string, message: string, fix: string): void {
     this.problems.push({ path: typeof scope === 'string' ? scope : scope.node.path, message, fix });
   }

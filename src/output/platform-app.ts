@@ -2,6 +2,7 @@ import { App, AppProps, Chart } from 'cdk8s';
 import { fileOf, kustomizations, OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { toYamlDocuments } from './yaml';
+import { debugRequested, PlatformErrors } from '../model/errors';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -23,6 +24,25 @@ import { Organization } from '../model/organization';
  * (which sets the output directory).
  */
 export class PlatformApp extends App {
+  /**
+   * Makes errors readable in a command-line entry (the `main.ts` that `cdk8s synth` runs): call it
+   * first. An error thrown afterwards, while declaring or while synthesizing, prints each problem
+   * once as `[path] message. Fix: ...` to stderr, without a stack trace, and ends the process with
+   * exit code 1. Set `CDK8S_OPENCHOREO_DEBUG=1` to see the stack trace as well. Calling it again
+   * changes nothing. Not for tests or long-running processes: catch the error there and read
+   * `PlatformErrors.problemsOf(error)`.
+   */
+  public static handleErrors(): void {
+    if (errorHandlerInstalled) return;
+    errorHandlerInstalled = true;
+    const exit = (error: unknown) => {
+      process.stderr.write(PlatformErrors.describe(error, debugRequested()));
+      process.exit(1);
+    };
+    process.on('uncaughtException', exit);
+    process.on('unhandledRejection', exit);
+  }
+
   /** How objects are spread over files. */
   public readonly layout: OutputLayout;
 
@@ -68,6 +88,8 @@ export class PlatformApp extends App {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }
+
+let errorHandlerInstalled = false;
 
 function push(groups: Map<string, any[]>, file: string, manifest: any): void {
   const list = groups.get(file);
