@@ -92,6 +92,7 @@ function readJson(root: string, rel: string, fix: string): any {
     text = fs.readFileSync(full, 'utf8');
   } catch (e: any) {
     if (e.code === 'ENOENT') return undefined;
+    if (e.path === undefined) e.path = full; // a read of a folder reports no path
     throw e;
   }
   if (CONFLICT_MARKERS.test(text)) {
