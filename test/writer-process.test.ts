@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildWriterChild, fastTempDir, runChild, startChild } from './support/writer-process';
+import { buildWriterChild, ChildOutcome, fastTempDir, runChild, startChild } from './support/writer-process';
 import { generatedTree } from './support/writer-tree';
 import { verifyOwnedTree } from '../src/output/verify';
 import { LOCK_FILE, PENDING_FILE, RECORD_FILE, writeOwnedTree, WriteStep } from '../src/output/writer';
@@ -50,27 +50,34 @@ describe('SIGKILL during a large write, then verify and a re-run', () => {
     ['with half the temp files written', WriteStep.TEMP, COUNT / 2],
     ['after the first rename', WriteStep.RENAME, 1],
     ['with half the files renamed into place', WriteStep.RENAME, COUNT / 2],
-    [`at a random rename (${Math.floor(Math.random() * COUNT) + 1})`, WriteStep.RENAME, 0],
+    ['at a random rename', WriteStep.RENAME, 0],
     ['after the record, before deleting', WriteStep.RECORD, 1],
     ['with some stale files deleted', WriteStep.REMOVE, 50],
   ];
 
+  const randomRename = Math.floor(Math.random() * COUNT) + 1;
+  const countAt = (at: number) => (at === 0 ? randomRename : at);
   let template: string;
-  beforeAll(() => {
+  /** Each kill point's folder and how its child died; the children run side by side. */
+  const killedAt = new Map<string, { dir: string; outcome: ChildOutcome }>();
+  beforeAll(async () => {
     template = freshDir();
     writeOwnedTree(template, generatedTree(COUNT, 1));
+    await Promise.all(points.map(async ([name, step, at]) => {
+      const dir = freshDir();
+      fs.cpSync(template, dir, { recursive: true });
+      const outcome = await startChild(child.script, { dir, count: COUNT, version: 2, killAt: { step, count: countAt(at) } }).done;
+      killedAt.set(name, { dir, outcome });
+    }));
   });
 
   test('the starting tree is complete', () => {
     expect(verifyOwnedTree(template)).toEqual({ complete: true, reasons: [], files: COUNT, owner: 'cdk8s-openchoreo' });
   });
 
-  test.each(points)('killed %s: verify reports it incomplete, a re-run repairs it and verify reports it complete', (_, step, at) => {
-    const count = at === 0 ? Number(/\((\d+)\)/.exec(_)![1]) : at;
-    const dir = freshDir();
-    fs.cpSync(template, dir, { recursive: true });
-
-    const killed = runChild(child.script, { dir, count: COUNT, version: 2, killAt: { step, count } });
+  test.each(points)('killed %s: verify reports it incomplete, a re-run repairs it and verify reports it complete', (name, step, at) => {
+    const count = countAt(at);
+    const { dir, outcome: killed } = killedAt.get(name)!;
     expect(killed.signal).toBe('SIGKILL');
 
     const after = verifyOwnedTree(dir);
