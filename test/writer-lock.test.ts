@@ -50,6 +50,17 @@ describe('the lock', () => {
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
+  test('the temp file of a process that died while taking the lock is removed; a live one is left alone', () => {
+    const dir = checkout();
+    const dead = `lock.${deadPid()}`;
+    const live = `lock.${process.ppid}`;
+    putLock(dir, '');
+    fs.renameSync(path.join(dir, LOCK_FILE), path.join(dir, '.cdk8s-openchoreo', dead));
+    fs.writeFileSync(path.join(dir, '.cdk8s-openchoreo', live), '{}');
+    writeOwnedTree(dir, { 'a.yaml': 'a\n' });
+    expect(fs.readdirSync(path.join(dir, '.cdk8s-openchoreo')).sort()).toEqual(['files.json', live].sort());
+  });
+
   const since = '2026-01-01T00:00:00.000Z';
   test.each([
     ['a live process', () => ({ pid: process.pid, host: os.hostname() })],

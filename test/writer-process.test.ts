@@ -10,6 +10,8 @@ import { LOCK_FILE, PENDING_FILE, RECORD_FILE, writeOwnedTree, WriteStep } from 
 // two at once into one folder. No timing is asserted: children kill themselves at a given step, or wait for a file.
 
 const COUNT = 2_000;
+// A generous cap for a loaded machine (children spawn and write thousands of files); nothing here asserts a duration.
+jest.setTimeout(120_000);
 let child: { script: string; cleanup: () => void };
 const tempDirs: string[] = [];
 

@@ -5,9 +5,9 @@ import { isInside, TEMP_MARK, TEMP_PATTERN } from './paths';
 /** The file's stats without following a link, or undefined if nothing is there. @internal */
 export function lstat(full: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(full);
+    return fs.lstatSync(full, { throwIfNoEntry: false });
   } catch (e: any) {
-    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+    if (e.code === 'ENOTDIR') return undefined;
     throw e;
   }
 }

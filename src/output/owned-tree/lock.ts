@@ -54,6 +54,7 @@ export function acquireLock(root: string, timeoutMs: number = DEFAULT_LOCK_TIMEO
   } finally {
     fs.rmSync(temp, { force: true });
   }
+  removeDeadTemps(path.dirname(lockPath));
   return {
     release: () => {
       fs.rmSync(lockPath, { force: true });
@@ -109,6 +110,14 @@ function tryLink(temp: string, lockPath: string): boolean {
   } catch (e: any) {
     if (e.code === 'EEXIST') return false;
     throw e;
+  }
+}
+
+/** Removes the lock temp files (`lock.<pid>`) of processes that died while taking the lock. */
+function removeDeadTemps(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const pid = /^lock\.(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !processRuns(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
