@@ -132,7 +132,8 @@ describe('tampered intent log', () => {
   test('a log in the old format (deletions without hashes) is refused, not trusted', () => {
     const dir = written();
     put(dir, PENDING_FILE, JSON.stringify({ format: 1, owner: 'cdk8s-openchoreo', write: [], remove: ['README.md'] }));
-    expectRefused(dir, 'has format 1; this version of cdk8s-openchoreo understands format 2', /Nothing was changed/);
+    expectRefused(dir, 'has format 1; this version of cdk8s-openchoreo understands format 2. Nothing was changed. '
+      + 'Fix: finish that run with the older version of cdk8s-openchoreo that wrote it, or delete the file and synth again.');
   });
 
   test.each([

@@ -73,8 +73,10 @@ function entries(list: unknown[], where: string, invalid: (why: string) => never
 function checkFormatAndOwner(root: string, file: string, data: any, format: number, owner: string | undefined): void {
   const full = path.join(root, file);
   if (data.format !== format) {
-    throw new Error(`${full} has format ${data.format}; this version of cdk8s-openchoreo understands format ${format}. `
-      + 'Nothing was changed. Fix: use the version of cdk8s-openchoreo that wrote it (upgrade it).');
+    const fix = typeof data.format === 'number' && data.format < format
+      ? 'finish that run with the older version of cdk8s-openchoreo that wrote it, or delete the file and synth again'
+      : 'upgrade cdk8s-openchoreo to the version that wrote it';
+    throw new Error(`${full} has format ${data.format}; this version of cdk8s-openchoreo understands format ${format}. Nothing was changed. Fix: ${fix}.`);
   }
   if (typeof data.owner !== 'string') {
     throw new Error(`${full} names no owner. Nothing was changed. Fix: restore it (e.g. from git), or delete it and synth again.`);
