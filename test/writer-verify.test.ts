@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
-import { verifyCommand } from '../src/cli/verify';
+import { main } from '../src/cli/main';
 import { verifyOwnedTree } from '../src/output/verify';
 import { PENDING_FILE, RECORD_FILE, writeOwnedTree } from '../src/output/writer';
 
@@ -23,7 +23,7 @@ const V1 = { 'acme/a.yaml': 'a\n', 'acme/dev/b.yaml': 'b\n', 'c.yaml': 'c\n' };
 function run(...args: string[]): { code: number; out: string; err: string } {
   const out = new PassThrough();
   const err = new PassThrough();
-  const code = verifyCommand(args, out, err);
+  const code = main(['verify', ...args], { stdout: out, stderr: err, cwd: process.cwd() });
   return { code, out: out.read()?.toString() ?? '', err: err.read()?.toString() ?? '' };
 }
 
@@ -114,7 +114,7 @@ describe('cdk8s-openchoreo verify <dir>', () => {
   ])('usage error %j: exit 2 with the usage', (args, why) => {
     const r = run(...args);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^${why}\\nusage: cdk8s-openchoreo verify <dir>\\n`));
+    expect(r.err).toMatch(new RegExp(`^cdk8s-openchoreo: ${why}\\n\\nusage: cdk8s-openchoreo verify <dir>\\n`));
     expect(r.out).toBe('');
   });
 
