@@ -162,7 +162,7 @@ function ours(args: ChildArgs, tStart: bigint): Partial {
 
 /** js-yaml (the serialization floor) and our emitter over the same document lists, file by file. */
 function serializeBoth(lists: any[][]): NonNullable<ChildResult['jsyaml']> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
   const jsyaml = require('js-yaml') as { dump: (o: unknown, opts?: object) => string };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { toYamlDocuments } = require('../src/output/yaml') as { toYamlDocuments: (docs: any[]) => string };
