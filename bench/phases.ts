@@ -1,7 +1,9 @@
 /**
  * Phase timing from outside the library: wraps exported functions of the compiled modules (which
  * TypeScript's CommonJS output reads from the module's `exports` at every call) so that each
- * phase's self time is recorded without changing what the functions return. A phase nested in
+ * phase's self time is recorded without changing what the functions return. Time is process CPU
+ * time (user + sys, GC threads included), not wall time, so that a loaded machine does not skew
+ * the split. A phase nested in
  * another (resolve inside renderOrganization) is subtracted from the outer one.
  *
  * The hooks name modules and functions of the library's current layout. A hook whose module or
@@ -30,7 +32,7 @@ const HOOKS: readonly Hook[] = [
   { module: 'output/writer', fn: 'writeOwnedTree', phase: 'write' },
 ];
 
-/** Self time per phase (ms) and what the hooked functions saw. */
+/** Self CPU time per phase (ms) and what the hooked functions saw. */
 export interface PhaseRecorder {
   readonly selfMs: Record<Phase, number>;
   /** Hooks whose module or function was not found (`module#fn`). */
@@ -49,7 +51,8 @@ export function installPhaseHooks(srcDir: string): PhaseRecorder {
   const selfMs = Object.fromEntries(PHASES.map(p => [p, 0])) as Record<Phase, number>;
   const rec: PhaseRecorder = { selfMs, missing: [] };
   // Stack of [phase, nested time] for the calls in progress.
-  const stack: Array<{ phase: Phase; nested: bigint }> = [];
+  const stack: Array<{ phase: Phase; nested: number }> = [];
+  const cpuUs = () => { const u = process.cpuUsage(); return u.user + u.system; };
   for (const hook of HOOKS) {
     let mod: any;
     try {
@@ -67,17 +70,17 @@ export function installPhaseHooks(srcDir: string): PhaseRecorder {
     }
     mod[hook.fn] = function (this: unknown, ...args: unknown[]) {
       if (hook.phase === 'yaml' && rec.onYaml) rec.onYaml(args[0] as any[]);
-      const frame = { phase: hook.phase, nested: 0n };
+      const frame = { phase: hook.phase, nested: 0 };
       stack.push(frame);
-      const t0 = process.hrtime.bigint();
+      const t0 = cpuUs();
       try {
         const result = real.apply(this, args);
         if (hook.phase === 'write' && rec.onWrite) rec.onWrite(result);
         return result;
       } finally {
-        const dt = process.hrtime.bigint() - t0;
+        const dt = cpuUs() - t0;
         stack.pop();
-        selfMs[frame.phase] += Number(dt - frame.nested) / 1e6;
+        selfMs[frame.phase] += (dt - frame.nested) / 1000;
         const parent = stack[stack.length - 1];
         if (parent) parent.nested += dt;
       }
