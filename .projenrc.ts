@@ -17,12 +17,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   github: false,
   release: false,
   depsUpgrade: false,
-  jestOptions: {
-    updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    // jest's default is one worker per core minus one: a single worker on a 2-core CI machine, which
-    // leaves a core idle while the main process only reports. One per core runs two test files at once.
-    jestConfig: { maxWorkers: '100%' },
-  },
+  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
   typecheckTests: true,
   keywords: ['cdk8s', 'openchoreo', 'kubernetes', 'platform-engineering', 'gitops', 'cilium', 'envoy-gateway'],
 });
