@@ -11,6 +11,7 @@ import { one, synth, testApp } from './support/synth';
 import { PlatformValidationError } from '../src/model/errors';
 import { evaluateConnectivity, ExternalTarget, PodIdentity } from '../src/report/connectivity';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -748,7 +749,7 @@ describe('built components and the release ledger', () => {
   test('platform.json lists each build with its repository and the environment releases are recorded in', () => {
     const b = platform();
     new Service(b.project, 'api', { source: { repository: REPO } });
-    const manifest = JSON.parse(b.org._render().documents.find(d => d.file === 'platform.json')!.content);
+    const manifest = JSON.parse(synthesizeOrganization(b.org).documents.find(d => d.file === 'platform.json')!.content);
     expect(manifest.builds).toEqual({
       'shop/api': {
         repository: API_REPOSITORY, releaseEnvironment: 'development', buildPlane: 'ci', dataPlane: 'eu', namespace: NS, workflowTemplate: generateName(253, 'shop', 'api'),
@@ -796,7 +797,7 @@ describe('determinism and delivery', () => {
     new BuildPlane(b.org, 'ci', { dataPlane: ciCluster, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('k') });
     new Service(b.project, 'api', { source: { repository: REPO } });
     new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', basePath: 'deploy', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
-    const rendered = b.org._render().objects;
+    const rendered = synthesizeOrganization(b.org).objects;
     const objects = rendered.map(o => o.manifest);
     // Every object is valid; names are unique per cluster (each data plane's Flux objects live in
     // its own cluster's flux-system namespace, Argo CD's in the Argo CD cluster).

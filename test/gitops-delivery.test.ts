@@ -4,6 +4,7 @@ import {
 import { baseline } from './support/fixtures';
 import { one, synth, testApp } from './support/synth';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 /** shop → billing (billing provides), plus GitOps delivery with both tools. */
 function platform(options: { cycle?: boolean } = {}) {
@@ -163,7 +164,7 @@ describe('two data planes', () => {
     new WebApplication(shop, 'web', { image: 'r.example/web:1.0.0' }).addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
     new GitOpsDelivery(org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
     const objects = synth(org);
-    const rendered = org._render().objects;
+    const rendered = synthesizeOrganization(org).objects;
     for (const dp of ['eu', 'us']) {
       const inCluster = rendered.filter(o => o.dir.startsWith(`${dp}/`)).map(o => o.manifest);
       expect(inCluster.filter(o => o.kind === 'Gateway').map(o => o.spec.listeners[0].hostname)).toEqual([`*.${dp}.apps.acme.example`]);

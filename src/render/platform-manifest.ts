@@ -1,4 +1,4 @@
-import type { RenderedDocument } from './connectivity-report';
+import type { RenderedDocument } from './types';
 import { Plan } from '../resolve/plan';
 
 /**

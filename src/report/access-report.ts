@@ -1,8 +1,7 @@
-import type { RenderedDocument } from './connectivity-report';
-import { appProjectName, deliveryName } from './gitops';
-import { cellsByEnvironment } from './grouping';
-import type { RenderedObject } from './platform';
-import { AccessEntry, AccessEvaluator, AccessTarget, CAPABILITY_NAMES, capabilityChecks, CapabilityVerdict, consistent, evaluateAccess } from '../report/access';
+import { AccessEntry, AccessEvaluator, AccessTarget, CAPABILITY_NAMES, capabilityChecks, CapabilityVerdict, consistent, evaluateAccess } from './access';
+import { appProjectName, deliveryName } from '../render/gitops';
+import { cellsByEnvironment } from '../render/grouping';
+import type { RenderedDocument, RenderedObject } from '../render/types';
 import { Plan } from '../resolve/plan';
 
 /** Who may do what to each project of one environment, computed from the emitted objects. @internal */
