@@ -126,6 +126,27 @@ describe('Flux', () => {
   });
 });
 
+describe('delivery in the plan', () => {
+  test('names, waves and dependencies are decided once per cell, before any renderer runs', () => {
+    const plan = synthesizeOrganization(platform().org).plan;
+    const staging = plan.delivery!.cells.filter(c => c.environment === 'staging');
+    expect(staging.map(c => [c.project, c.wave, c.dependsOn, c.waitsFor])).toEqual([
+      ['billing', 1, [], []],
+      ['shop', 2, ['billing'], ['billing']],
+    ]);
+    expect(staging[1]).toMatchObject({ name: generateName(253, 'acme', 'shop', 'staging'), appProject: 'acme-shop', tenant: 'acme-shop-reconciler' });
+    expect(plan.delivery!.cells).toHaveLength(plan.cells.length);
+  });
+
+  test('a dependency cycle shares a wave and waits for nobody', () => {
+    const staging = synthesizeOrganization(platform({ cycle: true }).org).plan.delivery!.cells.filter(c => c.environment === 'staging');
+    expect(staging.map(c => [c.project, c.wave, c.dependsOn, c.waitsFor])).toEqual([
+      ['billing', 2, ['shop'], []],
+      ['shop', 2, ['billing'], []],
+    ]);
+  });
+});
+
 describe('delivery errors', () => {
   test.each([
     [{ repoUrl: 'git.example/ops' }, /repoUrl 'git\.example\/ops' is not a Git repository URL\. Fix: use an https:\/\//],

@@ -1,5 +1,6 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
+import type { PlanCellDelivery } from './delivery';
 import { ComponentKind } from '../model/component';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -35,6 +36,8 @@ export interface PlanDelivery {
   readonly argoCdNamespace: string;
   readonly fluxNamespace: string;
   readonly interval: string;
+  /** Per cell (environment × project): delivery names, sync wave and dependencies, sorted by data plane, environment, project. */
+  readonly cells: PlanCellDelivery[];
 }
 
 /** @internal */
