@@ -6,7 +6,7 @@ import { toYamlDocuments } from './output/yaml';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
 import { renderPlan } from './render/platform';
-import { renderPlatformManifest } from './render/platform-manifest';
+import { renderPlatformSummary } from './render/platform-summary';
 import type { RenderedDocument, RenderedObject } from './render/types';
 import { accessOf, EnvironmentAccess, renderAccessReports } from './report/access-report';
 import { connectivityOf, EnvironmentConnectivity, renderConnectivityReports } from './report/connectivity-report';
@@ -45,7 +45,7 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
-    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan),
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformSummary(plan),
   ];
   const result = { plan, objects, connectivity, access, documents };
   cache.set(org, { revision: org._revision(), result });

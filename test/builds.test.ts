@@ -692,6 +692,12 @@ describe('build network policies', () => {
       .filter(f => f.from === 'api/checkout').map(f => `${f.to}:${f.port}`);
     // widened: any host on 443, still not port 22 or the build pods' own ports
     expect(allowed).toEqual(['apiserver:6443', 'dns:53', 'dns:53', 'elsewhere:443', 'ghcr:443', 'github:443', 'npm:443']);
+    // the plan holds the widening as data; renderers select on its fields, never on its text
+    const widened = synthesizeOrganization(b.org).plan.buildPlanes[0].network.widened;
+    expect(widened.map(w => [w.kind, w.from, w.buildStep, w.to, w.ports])).toEqual([
+      ['fqdn-egress', 'build checkout pods', 'checkout', 'github.com:443', [{ port: 443, protocol: 'TCP' }]],
+      ['fqdn-egress', 'build build pods', 'build', 'registry.acme.example:5000', [{ port: 5000, protocol: 'TCP' }]],
+    ]);
   });
 });
 

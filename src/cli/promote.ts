@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ReleaseLedger } from '../model/ledger';
+import { PlatformSummary as PlatformJson, readPlatformSummary } from '../render/platform-summary';
 
 /** Options of a promotion. @internal */
 export interface PromoteOptions {
@@ -26,16 +27,7 @@ export interface PromoteResult {
 }
 
 /** An organization's platform.json and rendered objects. @internal */
-export interface PlatformSummary {
-  readonly organization: string;
-  readonly environments: {
-    [env: string]: {
-      readonly dataPlane: string;
-      readonly projects: { [project: string]: { promotedFrom: string[]; requiresApproval: boolean; components: { [c: string]: { image: string } } } };
-    };
-  };
-  /** Built components (`project/component`): their image repository and the environment releases are recorded in. */
-  readonly builds?: { [component: string]: { readonly repository: string; readonly releaseEnvironment: string | null } };
+export interface PlatformSummary extends PlatformJson {
   /** Rendered objects per environment: `Kind/namespace/name` → its YAML. */
   readonly objects: { [env: string]: Map<string, string> };
 }
@@ -47,9 +39,9 @@ export function synthesize(o: Pick<PromoteOptions, 'app' | 'cwd'>, label: string
     const run = spawnSync(o.app, { cwd: o.cwd, shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
     if (run.status !== 0) throw new Error(`synthesizing the app (${o.app}) failed:\n${(run.stderr || run.stdout || '').trim()}`);
     return fs.readdirSync(outdir).filter(d => fs.existsSync(path.join(outdir, d, 'platform.json'))).sort().map(d => {
-      const summary = JSON.parse(fs.readFileSync(path.join(outdir, d, 'platform.json'), 'utf8'));
+      const summary = readPlatformSummary(path.join(outdir, d, 'platform.json'));
       const objects: { [env: string]: Map<string, string> } = {};
-      for (const [env, e] of Object.entries<any>(summary.environments)) objects[env] = readObjects(path.join(outdir, d, e.dataPlane, env));
+      for (const [env, e] of Object.entries(summary.environments)) objects[env] = readObjects(path.join(outdir, d, e.dataPlane, env));
       return { ...summary, objects };
     });
   } finally {

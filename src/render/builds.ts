@@ -65,8 +65,8 @@ function renderPolicies(bp: PlanBuildPlane): any[] {
   const policy = (name: string, step: string | undefined, rules: PlanNetworkRule[], dns: boolean) => {
     const annotations: Record<string, string> = {};
     if (rules.length > 0) annotations['openchoreo.dev/allowed-egress'] = rules.map(describeRule).join('; ');
-    const widened = step ? n.widened.filter(w => w.startsWith(`build ${step} pods`)) : [];
-    if (widened.length > 0) annotations['security.openchoreo.dev/widened'] = widened.join('; ');
+    const widened = step ? n.widened.filter(w => w.buildStep === step) : [];
+    if (widened.length > 0) annotations['security.openchoreo.dev/widened'] = widened.map(w => w.text).join('; ');
     const metadata = { name, namespace: bp.namespace, labels: bp.labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
     const pods: Record<string, string> = step ? { [BUILD_STEP_LABEL]: step } : {};
     const dnsPods = dns ? n.dns : undefined;

@@ -61,7 +61,7 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
 }
 
 function collectWidened(cells: Cell[]): string[] {
-  return [...new Set(cells.flatMap(c => c.network.widened))].sort();
+  return [...new Set(cells.flatMap(c => c.network.widened.map(w => w.text)))].sort();
 }
 
 /** `connectivity.md` per environment: a matrix, the flow table, a Mermaid diagram and widened rules. @internal */
