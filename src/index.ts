@@ -4,6 +4,7 @@ export * from './model/environment';
 export * from './model/deployment-pipeline';
 export * from './model/project';
 export * from './model/component';
+export { ComponentKind } from './model/component-kind';
 export * from './model/build';
 export * from './model/component-kinds';
 export * from './model/endpoint';

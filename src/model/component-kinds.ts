@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkInteger } from './checks';
-import { Component, ComponentKind, ComponentProps, DeployableComponentProps } from './component';
+import { Component, ComponentProps, DeployableComponentProps } from './component';
+import { ComponentKind } from './component-kind';
 import { checkCronSchedule, checkTimeZone } from './cron';
 import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
 

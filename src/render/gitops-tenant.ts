@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { kindsOf } from './gitops-context';
 import { object } from './json';
+import { pluralOf } from './kinds';
 import type { RenderedObject } from './types';
 import { tenantName } from '../resolve/delivery';
 import { Labels, MANAGED_BY } from '../resolve/labels';
@@ -20,7 +21,6 @@ export function renderFluxTenant(
   const bindable = [...new Set(roleBindings.filter(m => m.roleRef.kind === 'ClusterRole').map(m => m.roleRef.name as string))].sort();
   const sa = tenantName(org, project);
   const labels = { [Labels.NAMESPACE]: org, [Labels.PROJECT]: project, [Labels.MANAGED_BY]: MANAGED_BY };
-  const plural = (kind: string) => (kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
   // RoleBindings get their own rules: the tenant changes only the ones it applies (never its own).
   const namespaced = kinds.filter(k => k.kind !== 'Namespace' && !(k.group === 'rbac.authorization.k8s.io' && k.kind === 'RoleBinding'));
   const groups = [...new Set(namespaced.map(k => k.group))].sort();
@@ -35,7 +35,7 @@ export function renderFluxTenant(
       manifest: object<k8s.KubeClusterRoleProps>('rbac.authorization.k8s.io/v1', 'ClusterRole', {
         metadata: { name: `${sa}-objects`, labels },
         rules: [
-          ...groups.map(g => ({ apiGroups: [g], resources: namespaced.filter(k => k.group === g).map(k => plural(k.kind)), verbs })),
+          ...groups.map(g => ({ apiGroups: [g], resources: namespaced.filter(k => k.group === g).map(k => pluralOf(k.group, k.kind)), verbs })),
           ...(roleBindings.length > 0 ? [
             { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['get', 'list', 'watch', 'create'] },
             {

@@ -2,8 +2,9 @@
  * An independent access evaluator: from emitted manifests alone (rbac.authorization.k8s.io/v1
  * ClusterRoles, Roles, RoleBindings and ClusterRoleBindings, and Argo CD AppProjects), it answers
  * "may this identity do this request" for Kubernetes and Argo CD, and computes who can do what in
- * which cell. It deliberately shares no code with the model, resolver or renderers, so tests can
- * compare its answer with the declared grants.
+ * which cell. It deliberately shares no logic with the model, resolver or renderers, so tests can
+ * compare its answer with the declared grants; it reads only the kind table (src/render/kinds.ts,
+ * data: which kinds READ is probed on).
  *
  * Semantics implemented (anything it cannot judge exactly makes it throw, never guess):
  *
@@ -36,6 +37,8 @@
  *
  * @module
  */
+
+import { KINDS } from '../render/kinds';
 
 /** A Kubernetes API request. @internal */
 export interface KubernetesRequest {
@@ -437,10 +440,8 @@ interface CapabilityProbe {
   readonly flux?: readonly string[];
 }
 
-const READ_KINDS: ReadonlyArray<readonly [string, string]> = [
-  ['', 'pods'], ['', 'services'], ['', 'configmaps'], ['', 'events'], ['apps', 'deployments'], ['batch', 'cronjobs'],
-  ['gateway.networking.k8s.io', 'httproutes'], ['cilium.io', 'ciliumnetworkpolicies'], ['external-secrets.io', 'externalsecrets'],
-];
+/** The kinds READ is probed on (the `readProbe` rows of the kind table, in its order). */
+const READ_KINDS = KINDS.filter(k => k.readProbe).map(k => [k.group, k.plural] as const);
 
 /**
  * The capabilities reports show, as this evaluator defines them: a capability holds in a layer

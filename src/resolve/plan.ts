@@ -2,7 +2,7 @@ import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
 import type { PlanCellDelivery } from './delivery';
 import type { WidenedRule } from './widened';
-import { ComponentKind } from '../model/component';
+import { ComponentKind } from '../model/component-kind';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
 import { ConcurrencyPolicy, DisruptionBudgetKind, PodSecurityRule } from '../model/options';
