@@ -269,7 +269,15 @@ export abstract class Component extends Construct {
     if (this.endpointsByName.has(name)) {
       fail(this, `endpoint name '${name}' is already used in component '${this.name}'`, 'give each endpoint of a component a distinct name');
     }
-    const ep = new Endpoint(this, name, options);
+    return new Endpoint(this, name, options); // registers itself (_registerEndpoint)
+  }
+
+  /** Records an endpoint constructed on this component (Endpoint's constructor calls it). @internal */
+  public _registerEndpoint(ep: Endpoint): void {
+    const name = ep.name;
+    if (!kindTraits(this.kind).servesEndpoints) {
+      fail(this, `a ${this.kind} component cannot serve endpoint '${name}'`, 'declare the component as a Service or WebApplication, or remove the endpoint');
+    }
     for (const other of this.endpointsByName.values()) {
       const sameProtocol = (other.type === 'UDP') === (ep.type === 'UDP');
       if (sameProtocol && other.port === ep.port) {
@@ -281,7 +289,6 @@ export abstract class Component extends Construct {
     }
     this.endpointsByName.set(name, ep);
     Organization.ofConstruct(this)._changed();
-    return ep;
   }
 
   /** Declares that this component calls `endpoint` (of this or another project), injecting its address. */
