@@ -38,6 +38,7 @@
  * @module
  */
 
+import { selects } from './label-selector';
 import { KINDS } from '../render/kinds';
 
 /** A Kubernetes API request. @internal */
@@ -171,7 +172,9 @@ export class AccessEvaluator {
       const rules: Rule[] = [];
       for (const other of manifests.filter(o => o?.kind === 'ClusterRole' && !o.aggregationRule)) {
         const selectors: any[] = m.aggregationRule.clusterRoleSelectors ?? [];
-        if (selectors.some(sel => selects(sel, other.metadata.labels ?? {}))) rules.push(...rulesOf(other));
+        if (selectors.some(sel => selects(sel, other.metadata.labels ?? {}, { evaluator: 'access', where: `ClusterRole ${m.metadata.name}`, path: 'aggregationRule.clusterRoleSelectors' }))) {
+          rules.push(...rulesOf(other));
+        }
       }
       this.clusterRoles.set(m.metadata.name, [...rulesOf(m), ...rules]);
     }
@@ -357,21 +360,6 @@ function subjectKey(s: { kind: string; name: string; namespace?: string }, bindi
   if (s.kind === 'User') return `User:${s.name}`;
   if (s.kind === 'ServiceAccount') return `User:system:serviceaccount:${s.namespace ?? bindingNamespace}:${s.name}`;
   throw new Error(`unknown subject kind ${s.kind}`);
-}
-
-function selects(selector: any, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In': if (!has || !e.values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && e.values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: throw new Error(`unsupported selector operator ${e.operator}`);
-    }
-  }
-  return true;
 }
 
 const globs = new Map<string, RegExp>();
