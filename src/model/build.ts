@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, isImageReference } from './checks';
+import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, isImageReference, withResourceDefaults } from './checks';
 import type { DataPlane } from './data-plane';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
@@ -522,12 +522,7 @@ export class BuildPlane extends Construct {
     }
     const r = props.builderResources ?? {};
     checkResourceFields(this, 'builderResources', r);
-    // Unset: the defaults; one side set: the other follows it (as for components).
-    const pair = (req: string | undefined, lim: string | undefined, dReq: string, dLim: string) =>
-      (req === undefined && lim === undefined ? [dReq, dLim] : [req ?? lim!, lim ?? req!]);
-    const [cpuRequest, cpuLimit] = pair(r.cpuRequest, r.cpuLimit, '500m', '2');
-    const [memoryRequest, memoryLimit] = pair(r.memoryRequest, r.memoryLimit, '1Gi', '4Gi');
-    this._builderResources = { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
+    this._builderResources = withResourceDefaults(r, { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' });
     this.workspaceSize = props.workspaceSize ?? '2Gi';
     checkMemory(this, 'workspaceSize', this.workspaceSize);
     if (props.storageClass !== undefined) checkDnsLabel(this, 'storageClass', props.storageClass, 253);

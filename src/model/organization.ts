@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { BuildPlane } from './build';
-import { checkDnsLabel, checkResourceFields } from './checks';
+import { checkDnsLabel, checkResourceFields, withResourceDefaults } from './checks';
 import type { Component } from './component';
 import type { DataPlane } from './data-plane';
 import type { DeploymentPipeline } from './deployment-pipeline';
@@ -104,12 +104,7 @@ export class Organization extends Chart {
     }
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
-    this.defaultResources = {
-      cpuRequest: r.cpuRequest ?? r.cpuLimit ?? '100m',
-      cpuLimit: r.cpuLimit ?? r.cpuRequest ?? '100m',
-      memoryRequest: r.memoryRequest ?? r.memoryLimit ?? '256Mi',
-      memoryLimit: r.memoryLimit ?? r.memoryRequest ?? '256Mi',
-    };
+    this.defaultResources = withResourceDefaults(r, { cpuRequest: '100m', cpuLimit: '100m', memoryRequest: '256Mi', memoryLimit: '256Mi' });
   }
 
   /** Data planes declared in this organization, sorted by name. */
