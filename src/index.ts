@@ -14,10 +14,8 @@ export { ComponentKind } from './model/component-kind';
 export {
   ScheduledTask, type ScheduledTaskProps, Service, type ServiceProps, WebApplication, type WebApplicationProps, Worker, type WorkerProps,
 } from './model/component-kinds';
-export {
-  Builder, BuilderConfinement, BuilderKind, type BuildpacksBuilderOptions, BuildPlane, type BuildPlaneProps, type BuildSource,
-  type DockerfileBuilderOptions,
-} from './model/build';
+export { BuildPlane, type BuildPlaneProps, type BuildSource } from './model/build';
+export { Builder, BuilderConfinement, BuilderKind, type BuildpacksBuilderOptions, type DockerfileBuilderOptions } from './model/builder';
 export { Endpoint, type EndpointOptions, EndpointType, type RouteScope, Visibility } from './model/endpoint';
 export {
   ClientIpDetection, type ClientTrafficOptions, type EnvironmentGatewayOptions, GatewayCertificate, type GatewayOptions,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { checkApiPolicy, checkPathPrefix, RouteOptions } from './api-policy';
+import { RouteOptions } from './api-policy';
+import { checkApiPolicy, checkPathPrefix } from './api-policy-checks';
 import { checkDns1035Label, checkDnsLabel, checkPort } from './checks';
 import type { Component } from './component';
 import type { Environment } from './environment';

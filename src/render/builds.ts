@@ -4,7 +4,7 @@ import { externalSecret } from './external-secret';
 import { object, Plain } from './json';
 import { renderCiliumEgressPolicy } from './network-cilium';
 import { renderKubernetesEgressPolicy } from './network-kubernetes';
-import { BuilderKind } from '../model/build';
+import { BuilderKind } from '../model/builder';
 import { NetworkPolicyProvider } from '../model/network';
 import { BUILD_STEP_LABEL, BuildNames, PlanBuild, PlanBuildPlane } from '../resolve/builds';
 import { Labels } from '../resolve/labels';

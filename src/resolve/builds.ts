@@ -2,7 +2,8 @@ import { Annotations, Labels, MANAGED_BY, podSecurityLabels, PodSecurityLevel } 
 import { generateName, NameLimit, stableUid } from './naming';
 import { PlanNetworkRule, PlanPeer, PlanResources, PlanSecretData } from './plan';
 import { WidenedRule, widenedFqdnEgress } from './widened';
-import { BuilderKind, BuildHost, BuildPlane } from '../model/build';
+import { BuildHost, BuildPlane } from '../model/build';
+import { BuilderKind } from '../model/builder';
 import { isImageOf } from '../model/checks';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
