@@ -1,8 +1,9 @@
 import { App, AppProps, Chart } from 'cdk8s';
+import { FileOwners } from './file-owners';
 import { fileOf, kustomizations, OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { toYamlDocuments } from './yaml';
-import { debugRequested, PlatformErrors } from '../model/errors';
+import { debugRequested, PlatformErrors, PlatformValidationError, ProblemCollector } from '../model/errors';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -13,6 +14,8 @@ export interface PlatformAppProps extends AppProps {
   readonly layout?: OutputLayout;
 }
 import { Organization } from '../model/organization';
+import { identityProblems, ownedObjects } from '../render/identities';
+import { checkOrganizationNames } from '../resolve/collisions';
 
 /**
  * A cdk8s App that writes each organization as a GitOps tree:
@@ -69,22 +72,47 @@ export class PlatformApp extends App {
   private renderFiles(): Array<[string, string]> {
     const groups = new Map<string, any[]>();
     const organizations = this.node.findAll().filter(Organization.isOrganization);
+    const names = new ProblemCollector();
+    checkOrganizationNames(organizations, names);
+    names.throwIfAny();
     // Resolve and validate every organization before anything else is rendered or written.
     const rendered = organizations.map(org => ({ org, objects: org._render() }));
+    // Objects of different organizations may land on one cluster (Argo CD's, or a shared data plane).
+    const clashes = identityProblems(rendered.flatMap(({ org, objects }) => ownedObjects(org, objects.plan, objects.objects)));
+    if (clashes.length > 0) throw new PlatformValidationError(clashes);
+    const owners = new FileOwners();
     const documents = new Map<string, string>();
     for (const { org, objects } of rendered) {
-      for (const o of objects.objects) push(groups, `${org.name}/${fileOf(o, this.layout)}`, o.manifest);
-      for (const d of objects.documents) documents.set(`${org.name}/${d.file}`, d.content);
-      for (const m of org._extraObjects()) push(groups, `${org.name}/extra-objects.yaml`, m);
+      for (const o of objects.objects) {
+        const file = `${org.name}/${fileOf(o, this.layout)}`;
+        const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
+        owners.claim(file, this.layout === OutputLayout.FILE_PER_RESOURCE
+          ? `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`
+          : `the '${o.group}' objects of ${org.name}/${o.dir}/`);
+        push(groups, file, o.manifest);
+      }
+      for (const d of objects.documents) {
+        owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
+        documents.set(`${org.name}/${d.file}`, d.content);
+      }
+      for (const m of org._extraObjects()) {
+        owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);
+        push(groups, `${org.name}/extra-objects.yaml`, m);
+      }
     }
     for (const construct of this.node.findAll()) {
       if (!Chart.isChart(construct) || Organization.isOrganization(construct)) continue;
       const docs = construct.toJson();
-      if (docs.length > 0) groups.set(`${construct.node.path.replace(/\//g, '-')}.k8s.yaml`, docs);
+      const file = `${construct.node.path.replace(/\//g, '-')}.k8s.yaml`;
+      owners.claim(file, `chart ${construct.node.path}`);
+      if (docs.length > 0) groups.set(file, docs);
     }
     const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
     const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
-    return [...manifests, ...kustomizations(orgFiles).entries(), ...documents.entries()]
+    const generated = kustomizations(orgFiles);
+    for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
+    owners.throwIfAny();
+    return [...manifests, ...generated.entries(), ...documents.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 }

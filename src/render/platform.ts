@@ -9,6 +9,7 @@ import { cellDirectory, platformDirectory } from './directories';
 import { renderEnvironmentReadmes } from './environment-readme';
 import { renderGateways } from './gateway';
 import { renderGitOps } from './gitops';
+import { identityProblems, ownedObjects } from './identities';
 import { cellLabels } from './metadata';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
@@ -21,6 +22,7 @@ import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
 import { renderWorkload } from './workload';
+import { PlatformValidationError } from '../model/errors';
 import { NetworkPolicyProvider } from '../model/network';
 import type { Organization } from '../model/organization';
 import { Plan } from '../resolve/plan';
@@ -52,6 +54,8 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const plan = resolveOrganization(org);
   const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
+  const clashes = identityProblems(ownedObjects(org, plan, objects));
+  if (clashes.length > 0) throw new PlatformValidationError(clashes);
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [

@@ -1,5 +1,6 @@
 import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
+import { checkJoinedNames } from './collisions';
 import { resolveComponent } from './component';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
@@ -10,6 +11,7 @@ import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
 import { checkReleases } from './releases';
+import { checkReservedNames } from './reserved-names';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
@@ -25,6 +27,7 @@ import { Project } from '../model/project';
  */
 export function resolveOrganization(org: Organization): Plan {
   const problems = new ProblemCollector();
+  checkReservedNames(org, problems);
   const pipelines = new Map<string, ResolvedPipeline | undefined>();
   for (const p of org.pipelines) pipelines.set(p.name, resolvePipeline(p, problems));
 
@@ -120,6 +123,7 @@ export function resolveOrganization(org: Organization): Plan {
       });
     }
   }
+  checkJoinedNames(org, drafts, problems);
   checkReleases(org, drafts, problems);
   const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);

@@ -1,0 +1,101 @@
+import type { RenderedObject } from './platform';
+import type { ValidationProblem } from '../model/errors';
+import type { Organization } from '../model/organization';
+import { Labels } from '../resolve/labels';
+import { Plan } from '../resolve/plan';
+
+/** An emitted object with the cluster it is applied to and the construct that owns it. @internal */
+export interface OwnedObject {
+  /** The cluster: a data plane's API server URL, or the Argo CD cluster. */
+  readonly cluster: string;
+  /** The owner's construct path. */
+  readonly path: string;
+  /** The owner in words, e.g. `component acme/shop/api in environment 'development'`. */
+  readonly owner: string;
+  /** Its folder in the output tree, relative to the output directory. */
+  readonly folder: string;
+  readonly manifest: any;
+}
+
+/** The API server URL that means "the cluster Argo CD or Flux runs in": each data plane's own cluster. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+const ARGO_CD_CLUSTER = 'the Argo CD cluster';
+
+/**
+ * The cluster and owner of each object of an organization: cell objects belong to their component
+ * (or their project's cell), platform objects to their data plane, Argo CD and Flux objects to the
+ * project, environment or data plane they deliver (by their labels), else to the delivery. @internal
+ */
+export function ownedObjects(org: Organization, plan: Plan, objects: readonly RenderedObject[]): OwnedObject[] {
+  const planes = new Map(plan.dataPlanes.map(d => [d.name, d]));
+  const projects = new Map(org.projects.map(p => [p.name, p]));
+  const environments = new Map(org.environments.map(e => [e.name, e]));
+  const dataPlanes = new Map(org.dataPlanes.map(d => [d.name, d]));
+  return objects.map(o => {
+    const segments = o.dir.split('/');
+    const labels = o.manifest.metadata?.labels ?? {};
+    const envName: string | undefined = labels[Labels.ENVIRONMENT];
+    const inEnv = envName ? ` in environment '${envName}'` : '';
+    let path: string;
+    let owner: string;
+    const project = projects.get(labels[Labels.PROJECT] ?? (segments.length === 3 ? segments[2] : ''));
+    const component = o.isComponent ? project?.findComponent(o.group) : undefined;
+    if (component) {
+      path = component.node.path;
+      owner = `component ${path}${inEnv}`;
+    } else if (project) {
+      path = project.node.path;
+      owner = `project ${path}${inEnv} (${o.group})`;
+    } else if (envName && environments.has(envName)) {
+      path = environments.get(envName)!.node.path;
+      owner = `environment ${path} (${o.group})`;
+    } else if (dataPlanes.has(labels[Labels.DATAPLANE] ?? segments[0])) {
+      path = dataPlanes.get(labels[Labels.DATAPLANE] ?? segments[0])!.node.path;
+      owner = `data plane ${path} (${o.group})`;
+    } else {
+      path = org.delivery?.node.path ?? org.node.path;
+      owner = `${org.delivery ? 'delivery' : 'organization'} ${path} (${o.group})`;
+    }
+    const plane = planes.get(segments[0]);
+    const cluster = segments[0] === 'gitops' || !plane
+      ? ARGO_CD_CLUSTER
+      : plane.apiServer === IN_CLUSTER ? `the in-cluster API server of data plane ${dataPlanes.get(plane.name)!.node.path}` : plane.apiServer;
+    return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, manifest: o.manifest };
+  });
+}
+
+/** An object's identity on its cluster: API group, kind, namespace (none for cluster-scoped kinds) and name. */
+function identityOf(o: OwnedObject): string {
+  const m = o.manifest;
+  const apiVersion = String(m.apiVersion ?? '');
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return [o.cluster, group, m.kind, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000');
+}
+
+/**
+ * The last safety net after rendering: every object must be unique on its cluster (kind,
+ * namespace, name). Each clash becomes a problem at the later owner, naming both owners and their
+ * folders, instead of two objects that overwrite each other when applied. @internal
+ */
+export function identityProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
+  const seen = new Map<string, OwnedObject>();
+  const problems: ValidationProblem[] = [];
+  for (const o of objects) {
+    const key = identityOf(o);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, o);
+      continue;
+    }
+    const m = o.manifest;
+    const name = m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : m.metadata?.name;
+    problems.push({
+      path: o.path,
+      message: `${m.kind} '${name}' on ${o.cluster} is emitted twice, by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): the second would overwrite the first when applied`,
+      fix: first.path === o.path
+        ? `rename the ${m.kind}'s source in ${o.path} (a name that joins with '-' into another one)`
+        : `rename ${first.path} or ${o.path} (the 'name' prop or the construct id) so that the names they join into differ`,
+    });
+  }
+  return problems;
+}
