@@ -72,26 +72,33 @@ function identityOf(o: OwnedObject): string {
   return [o.cluster, group, m.kind, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000');
 }
 
+/** Kinds whose pods the network policies and the connectivity report tell apart by namespace and name. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
 /**
  * The last safety net after rendering: every object must be unique on its cluster (kind,
- * namespace, name). Each clash becomes a problem at the later owner, naming both owners and their
- * folders, instead of two objects that overwrite each other when applied. @internal
+ * namespace, name), and so must every workload's namespace and name across workload kinds.
+ * Each clash becomes a problem at the later owner, naming both owners and their folders, instead of two objects that overwrite each other when applied. @internal
  */
 export function identityProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
   const seen = new Map<string, OwnedObject>();
   const problems: ValidationProblem[] = [];
   for (const o of objects) {
-    const key = identityOf(o);
+    const m = o.manifest;
+    const pod = WORKLOAD_KINDS.has(m.kind) ? ['pod', o.cluster, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000') : undefined;
+    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(o);
     const first = seen.get(key);
     if (!first) {
       seen.set(key, o);
+      if (pod !== undefined) seen.set(pod, o);
       continue;
     }
-    const m = o.manifest;
     const name = m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : m.metadata?.name;
     problems.push({
       path: o.path,
-      message: `${m.kind} '${name}' on ${o.cluster} is emitted twice, by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): the second would overwrite the first when applied`,
+      message: first.manifest.kind === m.kind
+        ? `${m.kind} '${name}' on ${o.cluster} is emitted twice, by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): the second would overwrite the first when applied`
+        : `workloads ${first.manifest.kind} and ${m.kind} '${name}' on ${o.cluster} share one pod identity, emitted by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): their network policies could not tell them apart`,
       fix: first.path === o.path
         ? `rename the ${m.kind}'s source in ${o.path} (a name that joins with '-' into another one)`
         : `rename ${first.path} or ${o.path} (the 'name' prop or the construct id) so that the names they join into differ`,

@@ -63,6 +63,6 @@ export function checkOrganizationNames(organizations: readonly Organization[], p
       continue;
     }
     problems.add(org, `organization name '${org.name}' is already used by ${first.node.path} in this app: both would write the folder '${org.name}/' and share its objects`,
-      `give one of them a different name (the 'name' prop or the construct id)`);
+      "give one of them a different name (the 'name' prop or the construct id)");
   }
 }

@@ -124,7 +124,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
   checkJoinedNames(org, drafts, problems);
-  checkReleases(org, drafts, problems);
+  checkReleases(org, drafts, problems, name => projects.some(p => p.name === name && !pipelines.get(p.pipeline.name)));
   const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);
   checkRouteConflicts(allRoutes, problems);
