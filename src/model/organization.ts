@@ -15,6 +15,9 @@ import { ResourceRequirements } from './options';
 import type { Project } from './project';
 import { RenderedOrganization, renderOrganization } from '../render/platform';
 
+/** Marks organizations (also across copies of the library). */
+const ORGANIZATION = Symbol.for('cdk8s-openchoreo.Organization');
+
 /** Properties of an {@link Organization}. */
 export interface OrganizationProps {
   /**
@@ -63,7 +66,8 @@ export class Organization extends Chart {
 
   /** Whether `x` is an Organization. */
   public static isOrganization(x: any): x is Organization {
-    return x instanceof Organization;
+    // Not `instanceof`: cdk8s' Chart answers it for every chart (Symbol.hasInstance), subclasses included.
+    return x !== null && typeof x === 'object' && ORGANIZATION in x;
   }
 
   /** The organization's name. */
@@ -82,6 +86,7 @@ export class Organization extends Chart {
 
   constructor(scope: Construct, id: string, props: OrganizationProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, ORGANIZATION, { value: true });
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
     this.isolation = props.isolation ?? IsolationMode.LEAST_PRIVILEGE;

@@ -104,8 +104,9 @@ export class PlatformApp extends App {
       if (!Chart.isChart(construct) || Organization.isOrganization(construct)) continue;
       const docs = construct.toJson();
       const file = `${construct.node.path.replace(/\//g, '-')}.k8s.yaml`;
+      if (docs.length === 0) continue;
       owners.claim(file, `chart ${construct.node.path}`);
-      if (docs.length > 0) groups.set(file, docs);
+      groups.set(file, docs);
     }
     const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
     const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));

@@ -20,7 +20,8 @@ export interface ReservedName {
  * src/render/directories.ts and the renderers' document names). A user name equal to one of them
  * would overwrite or merge into it: `<org>/<data plane>/…`, `<data plane>/<environment>/…`,
  * `<environment>/<project>/…`, `<project>/<component>.yaml` and `flux-tenants/<project>.yaml`.
- * A test keeps it equal to the fixed names of a synthesized tree. @internal
+ * Object names that join a component's name are listed too ('cell'). A test checks that it holds
+ * every fixed name of a synthesized tree. @internal
  */
 export const RESERVED_NAMES: readonly ReservedName[] = [
   { name: 'kustomization', reservedFor: ['data plane', 'environment', 'project', 'component'], usedFor: "every folder's kustomization.yaml" },
@@ -35,6 +36,7 @@ export const RESERVED_NAMES: readonly ReservedName[] = [
   { name: 'namespace', reservedFor: ['component'], usedFor: "each cell's namespace.yaml" },
   { name: 'network-baseline', reservedFor: ['component'], usedFor: "each cell's network-baseline.yaml (default-deny policies)" },
   { name: 'observability', reservedFor: ['component'], usedFor: "each cell's observability.yaml (instrumentation and rules)" },
+  { name: 'cell', reservedFor: ['component'], usedFor: "each cell's PrometheusRule 'openchoreo-cell' (a component's is 'openchoreo-<component>')" },
 ];
 
 /** The names the Argo CD folder `gitops/argocd/` holds beside its `<data plane>-<environment>/` folders. @internal */
