@@ -2,10 +2,10 @@ import { ApiObject, Chart } from 'cdk8s';
 import {
   DataPlane, DataPlaneProps, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool, Organization, PlatformApp, PlatformErrors, Project,
 } from '../src';
-import { PlatformValidationError, ValidationProblem } from '../src/model/errors';
-import { identityProblems, OwnedObject } from '../src/render/identities';
 import { listFiles, service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
+import { PlatformValidationError, ValidationProblem } from '../src/model/errors';
+import { identityProblems, OwnedObject } from '../src/render/identities';
 
 interface OrgSpec {
   readonly id: string;

@@ -1,8 +1,8 @@
 import {
   DataPlane, DeploymentPipeline, Environment, Organization, PlatformApp, PlatformErrors, Project, ReleaseLedger,
 } from '../src';
-import { ProblemCollector } from '../src/model/errors';
 import { baseline, service, withApp } from './support/fixtures';
+import { ProblemCollector } from '../src/model/errors';
 
 /** The problems synthesizing the app reports (it must fail with a validation error). */
 function problemsOf(build: (app: PlatformApp) => void): Array<{ path: string; message: string; fix: string }> {

@@ -1,8 +1,8 @@
 import { buildPlatform } from '../examples/platform/main';
 import { DataPlane, DeploymentPipeline, Environment, Organization, PlatformApp, Project } from '../src';
-import { NamedLevel, RESERVED_NAMES } from '../src/resolve/reserved-names';
 import { service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
+import { NamedLevel, RESERVED_NAMES } from '../src/resolve/reserved-names';
 
 interface Names {
   readonly dataPlane?: string;

@@ -137,11 +137,11 @@ export class ProblemCollector {
 function mergeProblems(problems: readonly CollectedProblem[]): ValidationProblem[] {
   const groups = new Map<string, { first: CollectedProblem; environments: string[] }>();
   for (const p of problems) {
-    const env = p.environment;
+    const env = p.environment ?? '';
     // The environment's name as a whole name (environment names are DNS labels: [a-z0-9-]).
-    const token = env === undefined ? undefined : new RegExp(`(?<![a-z0-9-])${env.replace(/[^a-z0-9-]/g, '\\$&')}(?![a-z0-9-])`, 'g');
-    const named = token !== undefined && p.message.includes(`'${env}'`);
-    const normalize = (text: string) => (named ? text.replace(token!, '\u0000') : text);
+    const token = new RegExp(`(?<![a-z0-9-])${env.replace(/[^a-z0-9-]/g, '\\$&')}(?![a-z0-9-])`, 'g');
+    const named = env !== '' && p.message.includes(`'${env}'`);
+    const normalize = (text: string) => (named ? text.replace(token, '\u0000') : text);
     const key = [p.path, normalize(p.message), normalize(p.fix)].join('\u0001');
     const group = groups.get(key);
     if (!group) groups.set(key, { first: p, environments: named ? [env] : [] });

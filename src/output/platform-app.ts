@@ -3,7 +3,7 @@ import { FileOwners } from './file-owners';
 import { fileOf, kustomizations, OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { toYamlDocuments } from './yaml';
-import { debugRequested, PlatformErrors, PlatformValidationError, ProblemCollector } from '../model/errors';
+import { debugRequested, PlatformErrors, ProblemCollector } from '../model/errors';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -14,7 +14,7 @@ export interface PlatformAppProps extends AppProps {
   readonly layout?: OutputLayout;
 }
 import { Organization } from '../model/organization';
-import { identityProblems, ownedObjects } from '../render/identities';
+import { checkIdentitiesAcross } from '../render/identities';
 import { checkOrganizationNames } from '../resolve/collisions';
 
 /**
@@ -77,9 +77,7 @@ export class PlatformApp extends App {
     names.throwIfAny();
     // Resolve and validate every organization before anything else is rendered or written.
     const rendered = organizations.map(org => ({ org, objects: org._render() }));
-    // Objects of different organizations may land on one cluster (Argo CD's, or a shared data plane).
-    const clashes = identityProblems(rendered.flatMap(({ org, objects }) => ownedObjects(org, objects.plan, objects.objects)));
-    if (clashes.length > 0) throw new PlatformValidationError(clashes);
+    checkIdentitiesAcross(rendered.map(({ org, objects }) => ({ org, plan: objects.plan, objects: objects.objects })));
     const owners = new FileOwners();
     const documents = new Map<string, string>();
     for (const { org, objects } of rendered) {

@@ -1,5 +1,5 @@
 import type { RenderedObject } from './platform';
-import type { ValidationProblem } from '../model/errors';
+import { PlatformValidationError, ValidationProblem } from '../model/errors';
 import type { Organization } from '../model/organization';
 import { Labels } from '../resolve/labels';
 import { Plan } from '../resolve/plan';
@@ -14,6 +14,8 @@ export interface OwnedObject {
   readonly owner: string;
   /** Its folder in the output tree, relative to the output directory. */
   readonly folder: string;
+  /** The data plane whose cluster it is applied to (none for Argo CD objects). */
+  readonly dataPlane?: string;
   readonly manifest: any;
 }
 
@@ -60,7 +62,8 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
     const cluster = segments[0] === 'gitops' || !plane
       ? ARGO_CD_CLUSTER
       : plane.apiServer === IN_CLUSTER ? `the in-cluster API server of data plane ${dataPlanes.get(plane.name)!.node.path}` : plane.apiServer;
-    return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, manifest: o.manifest };
+    const dataPlane = segments[0] === 'gitops' ? undefined : dataPlanes.get(segments[0])?.node.path;
+    return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, manifest: o.manifest, dataPlane };
   });
 }
 
@@ -99,10 +102,25 @@ export function identityProblems(objects: readonly OwnedObject[]): ValidationPro
       message: first.manifest.kind === m.kind
         ? `${m.kind} '${name}' on ${o.cluster} is emitted twice, by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): the second would overwrite the first when applied`
         : `workloads ${first.manifest.kind} and ${m.kind} '${name}' on ${o.cluster} share one pod identity, emitted by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): their network policies could not tell them apart`,
-      fix: first.path === o.path
+      fix: (first.path === o.path
         ? `rename the ${m.kind}'s source in ${o.path} (a name that joins with '-' into another one)`
-        : `rename ${first.path} or ${o.path} (the 'name' prop or the construct id) so that the names they join into differ`,
+        : `rename ${first.path} or ${o.path} (the 'name' prop or the construct id) so that the names they join into differ`)
+        + (first.dataPlane && o.dataPlane && first.dataPlane !== o.dataPlane
+          ? `; or, if data planes ${first.dataPlane} and ${o.dataPlane} are not meant to share the cluster ${o.cluster}, give each its own apiServer`
+          : ''),
     });
   }
   return problems;
+}
+
+/**
+ * Objects of different organizations may land on one cluster (Argo CD's, or a data plane two
+ * organizations share): refuses two objects with one identity across the organizations of an app.
+ * @internal
+ */
+export function checkIdentitiesAcross(
+  rendered: ReadonlyArray<{ readonly org: Organization; readonly plan: Plan; readonly objects: readonly RenderedObject[] }>,
+): void {
+  const clashes = identityProblems(rendered.flatMap(r => ownedObjects(r.org, r.plan, r.objects)));
+  if (clashes.length > 0) throw new PlatformValidationError(clashes);
 }

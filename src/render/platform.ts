@@ -49,13 +49,22 @@ export interface RenderedOrganization {
   readonly documents: RenderedDocument[];
 }
 
-/** Resolves and renders an organization: objects first, then the reports read from them. @internal */
-export function renderOrganization(org: Organization): RenderedOrganization {
+/**
+ * Resolves and renders an organization's objects (cells and platform, then delivery), refusing two
+ * objects with one identity on one cluster. @internal
+ */
+export function renderObjects(org: Organization): { plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[] } {
   const plan = resolveOrganization(org);
   const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const clashes = identityProblems(ownedObjects(org, plan, objects));
   if (clashes.length > 0) throw new PlatformValidationError(clashes);
+  return { plan, cellObjects, objects };
+}
+
+/** Resolves and renders an organization: objects first, then the reports read from them. @internal */
+export function renderOrganization(org: Organization): RenderedOrganization {
+  const { plan, cellObjects, objects } = renderObjects(org);
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
