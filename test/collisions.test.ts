@@ -1,11 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import {
-  DataPlane, DataPlaneProps, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool, Organization, PlatformApp, PlatformErrors, Project,
+  DataPlane, DataPlaneProps, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool, Organization, OutputLayout, PlatformApp, PlatformErrors,
+  Project,
 } from '../src';
-import { listFiles, service, withApp } from './support/fixtures';
+import { baseline, listFiles, service, tempDir, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
 import { PlatformValidationError, ValidationProblem } from '../src/model/errors';
 import { identityProblems, OwnedObject } from '../src/render/identities';
+import { generateName, NameLimit } from '../src/resolve/naming';
 
 interface OrgSpec {
   readonly id: string;
@@ -212,6 +214,24 @@ describe('output files: one owner per path', () => {
       expect(files['extra.k8s.yaml']).toContain('name: one');
       expect(Object.keys(files)).toContain('acme/eu/dev/shop/api.yaml');
     });
+  });
+
+  test('file-per-resource: the Flux tenant RoleBinding of each cell gets its own file (all three shared one before)', () => {
+    const app = new PlatformApp({ outdir: tempDir(), layout: OutputLayout.FILE_PER_RESOURCE });
+    const b = baseline(app);
+    service(b.project, 'api');
+    new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: [GitOpsTool.FLUX] });
+    const files = app.synthFiles();
+    const ns = (env: string) => generateName(NameLimit.LABEL, 'dp', 'acme', 'shop', env);
+    expect(Object.keys(files).filter(f => f.startsWith('acme/eu/flux-tenants/'))).toEqual([
+      'acme/eu/flux-tenants/kustomization.yaml',
+      ...['development', 'production', 'staging'].map(e => `acme/eu/flux-tenants/rolebinding-acme-shop-reconciler.${ns(e)}.yaml`).sort(),
+    ]);
+    for (const e of ['development', 'staging', 'production']) {
+      const text = files[`acme/eu/flux-tenants/rolebinding-acme-shop-reconciler.${ns(e)}.yaml`];
+      expect(text.split(/^---$/m)).toHaveLength(1);
+      expect(text).toContain(`namespace: ${ns(e)}`);
+    }
   });
 
   test("two charts whose paths join into one file: 'a-b' and 'a/b' both write a-b.k8s.yaml", () => {

@@ -1,6 +1,6 @@
 import { App, AppProps, Chart } from 'cdk8s';
 import { FileOwners } from './file-owners';
-import { fileOf, kustomizations, OutputLayout } from './layout';
+import { filesOf, kustomizations, OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { toYamlDocuments } from './yaml';
 import { debugRequested, PlatformErrors, ProblemCollector } from '../model/errors';
@@ -81,8 +81,9 @@ export class PlatformApp extends App {
     const owners = new FileOwners();
     const documents = new Map<string, string>();
     for (const { org, objects } of rendered) {
-      for (const o of objects.objects) {
-        const file = `${org.name}/${fileOf(o, this.layout)}`;
+      const files = filesOf(objects.objects, this.layout);
+      for (const [i, o] of objects.objects.entries()) {
+        const file = `${org.name}/${files[i]}`;
         const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
         owners.claim(file, this.layout === OutputLayout.FILE_PER_RESOURCE
           ? `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`
