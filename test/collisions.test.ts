@@ -3,7 +3,7 @@ import {
   DataPlane, DataPlaneProps, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool, Organization, OutputLayout, PlatformApp, PlatformErrors,
   Project,
 } from '../src';
-import { baseline, listFiles, service, tempDir, withApp } from './support/fixtures';
+import { baseline, listFiles, service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
 import { PlatformValidationError, ValidationProblem } from '../src/model/errors';
 import { identityProblems, OwnedObject } from '../src/render/identities';
@@ -217,7 +217,7 @@ describe('output files: one owner per path', () => {
   });
 
   test('file-per-resource: the Flux tenant RoleBinding of each cell gets its own file (all three shared one before)', () => {
-    const app = new PlatformApp({ outdir: tempDir(), layout: OutputLayout.FILE_PER_RESOURCE });
+    const app = new PlatformApp({ outdir: '/nonexistent/never-written', layout: OutputLayout.FILE_PER_RESOURCE });
     const b = baseline(app);
     service(b.project, 'api');
     new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: [GitOpsTool.FLUX] });
