@@ -129,6 +129,32 @@ describe('one problem per cause across environments, naming the environments it 
     }]);
   });
 
+  test('a dependency variable set in env by one environment override names that environment', () => {
+    const problems = problemsOf(app => {
+      const b = baseline(app);
+      const catalog = service(b.project, 'catalog').addEndpoint('http', { port: 8080 });
+      const api = service(b.project, 'api');
+      api.dependOn(catalog);
+      api.configureEnvironment(b.staging, { env: { CATALOG_HTTP_URL: 'http://localhost:8080' } });
+    });
+    expect(problems).toEqual([{
+      path: 'acme/shop/api',
+      message: "environment variable 'CATALOG_HTTP_URL' is injected by a dependency and also set in env in 'staging'",
+      fix: 'remove it from env, or give the dependency another addressEnvVar',
+    }]);
+  });
+
+  test('the same variable set in env for every environment: one problem naming all three', () => {
+    const problems = problemsOf(app => {
+      const b = baseline(app);
+      const catalog = service(b.project, 'catalog').addEndpoint('http', { port: 8080 });
+      service(b.project, 'api', { env: { CATALOG_HTTP_URL: 'http://localhost:8080' } }).dependOn(catalog);
+    });
+    expect(problems.map(p => p.message)).toEqual([
+      "environment variable 'CATALOG_HTTP_URL' is injected by a dependency and also set in env in 'development' (also in 'staging', 'production')",
+    ]);
+  });
+
   test('the collector drops exact repeats and keeps problems without an environment apart', () => {
     const problems = new ProblemCollector();
     problems.add('acme/x', "bad value 'v'", 'fix it');

@@ -65,7 +65,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const configNames = new Set(configEnv.map(v => v.name));
   for (const v of ctx.dependencyEnv) {
     if (configNames.has(v.name)) {
-      problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env`, 'remove it from env, or give the dependency another addressEnvVar');
+      problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env in '${env.name}'`,
+        'remove it from env, or give the dependency another addressEnvVar', { environment: env.name });
     }
   }
   const secretEnv: PlanSecretData[] = Object.entries(p.secretEnv ?? {})
@@ -110,7 +111,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       problems.add(c, `environment variable '${v.name}' is set by tracing and also in ${secretEnvNames.has(v.name) ? 'secretEnv' : 'env'} in '${env.name}'`,
         'remove it from env (tracing sets it from the data plane\'s collector), or set tracing: Tracing.none()', { environment: env.name });
     } else if (ctx.dependencyEnv.some(d => d.name === v.name)) {
-      problems.add(c, `environment variable '${v.name}' is injected by a dependency and by tracing`, 'give the dependency another addressEnvVar');
+      problems.add(c, `environment variable '${v.name}' is injected by a dependency and by tracing in '${env.name}'`, 'give the dependency another addressEnvVar',
+        { environment: env.name });
     }
   }
 
