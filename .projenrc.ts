@@ -13,7 +13,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'yaml@^2', 'cdk8s-cli@2.207.60', 'ts-node', 'fast-check@^4', '@bufbuild/cel@^0.6.1'],
+  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'yaml@^2', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1'],
   github: false,
   release: false,
   depsUpgrade: false,
@@ -33,14 +33,18 @@ project.addTask('import', {
   receiveArgs: true,
 });
 
-project.addTask('synth', {
+// The example app runs transpile-only (tsx, see cdk8s.yaml): type-checking belongs to `npm test`.
+const synthTask = project.addTask('synth', {
   description: 'Synthesize the example platform (examples/platform) into dist/',
   exec: 'cdk8s synth --no-check-upgrade',
   env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
 });
+// `npm run synth` runs the command itself rather than through `projen synth`, whose start-up alone
+// costs ~0.6 s of the 2 s budget (the projen task stays for `npx projen synth`).
+project.setScript('synth', `JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 ${synthTask.steps[0].exec}`);
 
 project.addTask('bench', {
-  description: 'Scale benchmark: PlatformApp synth vs raw cdk8s-plus-28 at 100/1,000/3,000 components × 3 environments (fresh process per measurement)',
+  description: 'Scale benchmark: PlatformApp synth (phases, js-yaml ratio, re-synth, tree hashes) vs raw cdk8s-plus-28 at 100/1,000/3,000 components × 3 environments (--large adds 10,000; fresh process per measurement)',
   env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
   steps: [
     { exec: 'tsc -p bench/tsconfig.json' },
