@@ -166,6 +166,17 @@ describe('object identities: the safety net over every emitted object names both
     });
   });
 
+  test('two data planes of one organization on one cluster, with Flux: both bootstrap the same GitRepository', () => {
+    expectProblem(app => declare(app, {
+      id: 'acme', planes: { eu: ['dev'], us: ['prod'] }, projects: ['shop'], tools: [GitOpsTool.FLUX], dataPlane: { apiServer: 'https://one.k8s.example' },
+    }), {
+      path: 'acme/us',
+      value: "GitRepository 'flux-system/acme' on https://one.k8s.example is emitted twice, by data plane acme/eu (source) (in acme/eu/flux-system/) and by data plane acme/us (source)",
+      fix: /or, if data planes acme\/eu and acme\/us are not meant to share the cluster https:\/\/one\.k8s\.example, give each its own apiServer$/,
+      at: 'synth',
+    });
+  });
+
   test('the same two organizations on different clusters synthesize', () => {
     withApp(app => {
       declare(app, { id: 'a', planes: { eu: ['dev', 'prod'] }, projects: ['b-c'], dataPlane: { apiServer: 'https://eu.k8s.example' } });
