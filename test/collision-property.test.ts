@@ -5,8 +5,8 @@ import {
 import { IMAGE } from './support/fixtures';
 import { ProblemCollector } from '../src/model/errors';
 import { checkIdentitiesAcross } from '../src/render/identities';
-import { renderObjects } from '../src/render/platform';
 import { checkOrganizationNames } from '../src/resolve/collisions';
+import { renderObjects, synthesizeOrganization } from '../src/synth';
 
 /** Names from a small alphabet with '-': most joins collide with some other join. */
 const NAME = fc.constantFrom('a', 'b', 'a-b', 'b-a', 'a-a', 'b-b');
@@ -83,7 +83,7 @@ test('random names that join alike: an error is raised, or every emitted object 
       specs.forEach((spec, i) => declare(app, spec, i));
       if (layout) files = app.synthFiles();
       rendered = layout
-        ? app.node.findAll().filter(Organization.isOrganization).map(org => ({ org, objects: org._render().objects }))
+        ? app.node.findAll().filter(Organization.isOrganization).map(org => ({ org, objects: synthesizeOrganization(org).objects }))
         : renderApp(app);
     } catch (e) {
       // Refused: with a validation error naming a path and a fix, never a TypeError or an internal assertion.

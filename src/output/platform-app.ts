@@ -1,9 +1,8 @@
-import { App, AppProps, Chart } from 'cdk8s';
-import { FileOwners } from './file-owners';
-import { filesOf, kustomizations, OutputLayout } from './layout';
+import { App, AppProps } from 'cdk8s';
+import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
-import { toYamlDocuments } from './yaml';
-import { debugRequested, PlatformErrors, ProblemCollector } from '../model/errors';
+import { debugRequested, PlatformErrors } from '../model/errors';
+import { synthesizeFiles } from '../synth';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -13,9 +12,6 @@ export interface PlatformAppProps extends AppProps {
    */
   readonly layout?: OutputLayout;
 }
-import { Organization } from '../model/organization';
-import { checkIdentitiesAcross } from '../render/identities';
-import { checkOrganizationNames } from '../resolve/collisions';
 
 /**
  * A cdk8s App that writes each organization as a GitOps tree:
@@ -70,57 +66,8 @@ export class PlatformApp extends App {
   }
 
   private renderFiles(): Array<[string, string]> {
-    const groups = new Map<string, any[]>();
-    const organizations = this.node.findAll().filter(Organization.isOrganization);
-    const names = new ProblemCollector();
-    checkOrganizationNames(organizations, names);
-    names.throwIfAny();
-    // Resolve and validate every organization before anything else is rendered or written.
-    const rendered = organizations.map(org => ({ org, objects: org._render() }));
-    checkIdentitiesAcross(rendered.map(({ org, objects }) => ({ org, plan: objects.plan, objects: objects.objects })));
-    const owners = new FileOwners();
-    const documents = new Map<string, string>();
-    for (const { org, objects } of rendered) {
-      const files = filesOf(objects.objects, this.layout);
-      for (const [i, o] of objects.objects.entries()) {
-        const file = `${org.name}/${files[i]}`;
-        const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
-        owners.claim(file, this.layout === OutputLayout.FILE_PER_RESOURCE
-          ? `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`
-          : `the '${o.group}' objects of ${org.name}/${o.dir}/`);
-        push(groups, file, o.manifest);
-      }
-      for (const d of objects.documents) {
-        owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
-        documents.set(`${org.name}/${d.file}`, d.content);
-      }
-      for (const m of org._extraObjects()) {
-        owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);
-        push(groups, `${org.name}/extra-objects.yaml`, m);
-      }
-    }
-    for (const construct of this.node.findAll()) {
-      if (!Chart.isChart(construct) || Organization.isOrganization(construct)) continue;
-      const docs = construct.toJson();
-      const file = `${construct.node.path.replace(/\//g, '-')}.k8s.yaml`;
-      if (docs.length === 0) continue;
-      owners.claim(file, `chart ${construct.node.path}`);
-      groups.set(file, docs);
-    }
-    const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
-    const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
-    const generated = kustomizations(orgFiles);
-    for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
-    owners.throwIfAny();
-    return [...manifests, ...generated.entries(), ...documents.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return synthesizeFiles(this, this.layout);
   }
 }
 
 let errorHandlerInstalled = false;
-
-function push(groups: Map<string, any[]>, file: string, manifest: any): void {
-  const list = groups.get(file);
-  if (list) list.push(manifest);
-  else groups.set(file, [manifest]);
-}

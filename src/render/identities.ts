@@ -1,4 +1,4 @@
-import type { RenderedObject } from './platform';
+import type { RenderedObject } from './types';
 import { PlatformValidationError, ValidationProblem } from '../model/errors';
 import type { Organization } from '../model/organization';
 import { Labels } from '../resolve/labels';
