@@ -1,5 +1,5 @@
-import type { RenderedDocument } from './connectivity-report';
 import { cellsByEnvironment } from './grouping';
+import type { RenderedDocument } from './types';
 import { Visibility } from '../model/endpoint';
 import { Cell, Plan, PlanApiPolicy } from '../resolve/plan';
 
