@@ -89,7 +89,7 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
     expect(await kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(37);
     expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(61);
     expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(35);
-  });
+  }, 120_000); // some 40 kubectl runs: no 5 s default (the synchronous version had no timeout at all)
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {
     for (const e of ['development', 'production', 'staging']) {
