@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
-import { accessOf, EnvironmentAccess, renderAccessReports } from './access-report';
+import { accessOf, EnvironmentAccess } from './access-report';
 import { renderApiPolicies } from './api-policy';
 import { renderBuildPlane } from './builds';
 import { renderConfig } from './config';
-import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
+import { connectivityOf, EnvironmentConnectivity, RenderedDocument } from './connectivity-report';
 import { renderDashboard } from './dashboards';
 import { cellDirectory, platformDirectory } from './directories';
 import { renderEnvironmentReadmes } from './environment-readme';
@@ -24,6 +24,8 @@ import { renderWorkload } from './workload';
 import { NetworkPolicyProvider } from '../model/network';
 import type { Organization } from '../model/organization';
 import { Plan } from '../resolve/plan';
+import { renderAccessReports } from '../report/access-pages';
+import { renderConnectivityReports } from '../report/connectivity-pages';
 import { resolveOrganization } from '../resolve/resolver';
 
 /** A rendered Kubernetes object and where it belongs in the output tree. @internal */

@@ -1,4 +1,5 @@
 import { compareFlows, Flow } from './connectivity';
+import { diagramOmitted, mermaidText } from '../render/mermaid';
 
 /** A node's human label in the diagram. @internal */
 export interface ConnectivityNode {
@@ -12,12 +13,14 @@ export interface ConnectivityMarkdownOptions {
   readonly nodes?: ConnectivityNode[];
   /** Markdown heading level of the title (1–6). @default 1 */
   readonly headingLevel?: number;
+  /** Above this many nodes the diagram is left out (the table lists every flow). @default no limit */
+  readonly maxNodes?: number;
 }
 
 /**
  * Renders flows as Markdown: a heading, a table `From | To | Port | Protocol | L7` (one row per flow,
  * sorted), and a Mermaid `flowchart LR` with one node per flow end and one edge per (from, to) pair
- * labelled with its ports. Output is deterministic whatever the order of `flows` and `nodes`.
+ * labelled with its ports (left out above `maxNodes` nodes). Output is deterministic whatever the order of `flows` and `nodes`.
  * @internal
  */
 export function connectivityMarkdown(title: string, flows: Flow[], options: ConnectivityMarkdownOptions = {}): string {
@@ -57,6 +60,10 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
     if (!edge.ports.includes(port)) edge.ports.push(port);
     edges.set(key, edge);
   }
+  if (options.maxNodes !== undefined && ends.length > options.maxNodes) {
+    lines.push(diagramOmitted(ends.length, 'the table lists every flow'), '');
+    return lines.join('\n');
+  }
   lines.push('```mermaid', 'flowchart LR');
   for (const end of ends) lines.push(`  ${nodeIds.get(end)}["${mermaidText(labels.get(end) ?? end)}"]`);
   for (const key of [...edges.keys()].sort(compare)) {
@@ -70,11 +77,6 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
 /** Escapes a Markdown table cell. */
 function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** Escapes text inside a quoted Mermaid label. */
-function mermaidText(text: string): string {
-  return text.replace(/"/g, '#quot;').replace(/\r?\n/g, ' ');
 }
 
 function compare(a: string, b: string): number {
