@@ -11,6 +11,7 @@ import { renderGateways } from './gateway';
 import { renderGitOps } from './gitops';
 import { cellLabels } from './metadata';
 import { renderNamespace } from './namespace';
+import { renderOrganizationReadmes } from './organization-readme';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
@@ -57,7 +58,8 @@ export function renderOrganization(org: Organization): RenderedOrganization {
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
-    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan),
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
+    renderPlatformManifest(plan),
   ];
   return { plan, objects, connectivity, access, documents };
 }
