@@ -1,7 +1,7 @@
-import { Visibility } from '../model/endpoint';
-import { Cell } from '../resolve/plan';
 import { plural } from './markdown';
 import { diagramOmitted, MAX_DIAGRAM_NODES, MermaidEdge, mermaidFlowchart, MermaidGroup, mermaidId, MermaidNode, NodeShape } from './mermaid';
+import { Visibility } from '../model/endpoint';
+import { Cell } from '../resolve/plan';
 
 /**
  * The environment's picture: components in project subgraphs with gateways, external services and

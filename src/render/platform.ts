@@ -11,10 +11,10 @@ import { renderGateways } from './gateway';
 import { renderGitOps } from './gitops';
 import { cellLabels } from './metadata';
 import { renderNamespace } from './namespace';
-import { renderOrganizationReadmes } from './organization-readme';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
+import { renderOrganizationReadmes } from './organization-readme';
 import { renderPlatformManifest } from './platform-manifest';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
@@ -24,9 +24,9 @@ import { renderServiceAccount } from './service-account';
 import { renderWorkload } from './workload';
 import { NetworkPolicyProvider } from '../model/network';
 import type { Organization } from '../model/organization';
-import { Plan } from '../resolve/plan';
 import { renderAccessReports } from '../report/access-pages';
 import { renderConnectivityReports } from '../report/connectivity-pages';
+import { Plan } from '../resolve/plan';
 import { resolveOrganization } from '../resolve/resolver';
 
 /** A rendered Kubernetes object and where it belongs in the output tree. @internal */

@@ -192,7 +192,7 @@ function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFl
     `# Connectivity: project ${project} in ${env.environment} (data plane ${env.dataPlane})`,
     '',
     `Computed from the emitted network policies; every other flow is denied. Components: ${p.components.map(c => c.slice(prefix.length)).join(', ')}.`,
-    `The environment's overview: [../connectivity.md](../connectivity.md).`,
+    'The environment\'s overview: [../connectivity.md](../connectivity.md).',
     '',
   ];
   const line = notesLine(p.notes, true, prefix);
