@@ -5,6 +5,7 @@ import { testApp } from './support/synth';
 import { buildPlatform as buildBench } from '../bench/platform';
 import { buildPlatform as buildExample } from '../examples/platform/main';
 import { Flow } from '../src/report/connectivity';
+import { connectivityMarkdown } from '../src/report/connectivity-markdown';
 
 const example = (() => {
   const app = testApp();
@@ -182,6 +183,24 @@ describe('connectivity reports', () => {
       expect({ f, one: drawn + (omitted ? 1 : 0) }).toEqual({ f, one: 1 });
       expect(fifty.files[f]).toContain('| From | To | Port | Protocol | L7 |');
     }
+  });
+});
+
+describe('connectivityMarkdown above maxNodes', () => {
+  const f = (from: string, to: string, port: number): Flow => ({ from, to, port, protocol: 'TCP' });
+  const flows = [f('a/x', 'a/y', 1), f('b/1', 'a/x', 2), f('b/2', 'a/x', 2), f('c/1', 'a/y', 3)];
+
+  test('collapses ends when asked and leaves the diagram out when that is still too many', () => {
+    const collapse = (end: string) => (end.startsWith('a/') ? end : `project ${end.split('/')[0]}`);
+    const collapsed = connectivityMarkdown('F', flows, { maxNodes: 4, collapse, collapsedNote: 'Collapsed.' });
+    expect(collapsed).toContain('Collapsed.');
+    expect(diagramSize(mermaidBlocks({ 'f.md': collapsed })[0].text)).toEqual({ nodes: 4, edges: 3 });
+    expect(collapsed).toContain('| b/2 | a/x | 2 | TCP | any |'); // the table keeps every flow
+    const omitted = connectivityMarkdown('F', flows, { maxNodes: 3, collapse, collapsedNote: 'Collapsed.' });
+    expect(omitted).toContain('_No diagram: 4 nodes are more than 3; the table lists every flow._');
+    expect(omitted).not.toContain('Collapsed.');
+    expect(mermaidBlocks({ 'f.md': omitted })).toEqual([]);
+    expect(connectivityMarkdown('F', flows, { maxNodes: 5 })).toContain('```mermaid');
   });
 });
 

@@ -72,6 +72,6 @@ export function mermaidFlowchart(nodes: MermaidNode[], edges: MermaidEdge[], gro
 }
 
 /** Why a diagram is not drawn, when it has too many nodes. @internal */
-export function diagramOmitted(nodes: number, instead: string): string {
-  return `_No diagram: ${nodes} nodes are more than ${MAX_DIAGRAM_NODES}; ${instead}._`;
+export function diagramOmitted(nodes: number, instead: string, limit = MAX_DIAGRAM_NODES): string {
+  return `_No diagram: ${nodes} nodes are more than ${limit}; ${instead}._`;
 }

@@ -199,6 +199,16 @@ function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFl
   if (line) lines.push(line, '');
   const ends = new Set(p.flows.flatMap(f => [f.from, f.to]));
   const labels: ConnectivityNode[] = [...ends].map(end => ({ id: end, label: end.startsWith(prefix) ? end.slice(prefix.length) : end }));
-  lines.push(connectivityMarkdown('Flows', [...p.flows].sort(compareFlows), { headingLevel: 2, nodes: labels, maxNodes: MAX_DIAGRAM_NODES }));
+  // Other projects' components collapse into their project when the picture would be too big.
+  const foreign = (end: string) => end.includes('/') && !end.startsWith(prefix) && !end.includes(':');
+  const collapse = (end: string) => (foreign(end) ? `project ${projectOf(end)}` : end);
+  for (const end of ends) if (foreign(end)) labels.push({ id: collapse(end), label: `project ${projectOf(end)}` });
+  lines.push(connectivityMarkdown('Flows', [...p.flows].sort(compareFlows), {
+    headingLevel: 2,
+    nodes: labels,
+    maxNodes: MAX_DIAGRAM_NODES,
+    collapse,
+    collapsedNote: 'Components of other projects are drawn as their project (the table lists each flow).',
+  }));
   return lines.join('\n');
 }
