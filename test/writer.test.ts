@@ -193,11 +193,21 @@ describe('prune', () => {
     expect(outputs(dir)).toEqual({ ...FOREIGN, 'x.yaml': 'now someone else\'s\n', 'y.yaml': 'y\n' });
   });
 
-  test('an owned file edited by hand is regenerated (it is owned), and deleted once no longer generated', () => {
+  test('an owned file edited by hand is neither overwritten nor deleted: the run is refused until it is restored or removed', () => {
     const dir = checkout();
     writeOwnedTree(dir, { 'a.yaml': 'a\n', 'b.yaml': 'b\n' });
     put(dir, 'a.yaml', 'edited\n');
     put(dir, 'b.yaml', 'edited\n');
+    const before = tree(dir);
+    const error = catchError(() => writeOwnedTree(dir, { 'a.yaml': 'a2\n' }));
+    expect(error.message).toContain(`a.yaml: was changed after cdk8s-openchoreo wrote it (its sha256 is now ${sha('edited\n').slice(0, 12)}…, the record has ${sha('a\n').slice(0, 12)}…)`);
+    expect(error.message).toContain('b.yaml: was changed after cdk8s-openchoreo wrote it');
+    expect(error.message).toContain('it is no longer generated but is not deleted');
+    expect(error.message).toMatch(/nothing was written[\s\S]*Fix: Move each of these out of the way/);
+    expect(tree(dir)).toEqual(before);
+
+    fs.rmSync(path.join(dir, 'a.yaml')); // the user moves their edit away ...
+    put(dir, 'b.yaml', 'b\n'); // ... and restores the other file
     expect(writeOwnedTree(dir, { 'a.yaml': 'a\n' })).toEqual({ written: ['a.yaml'], unchanged: [], removed: ['b.yaml'] });
     expect(outputs(dir)).toEqual({ 'a.yaml': 'a\n' });
   });
@@ -350,12 +360,12 @@ describe('interrupted runs', () => {
 
     const v2: Record<string, string> = { ...V1, 'acme/dp/dev/shop/api.yaml': 'kind: Service # api v2\n', 'acme/new/x.yaml': 'x\n' };
     delete v2['acme/dp/dev/billing/worker.yaml'];
-    // Dies with the first new file written to its temp file but not yet renamed into place.
+    // Dies with every new file written to its temp file, before the first is renamed into place.
     expect(() => writeOwnedTree(dir, v2, { failAfter: 0 })).toThrow(/Simulated crash/);
 
     const after = tree(dir);
     const temps = Object.keys(after).filter(p => /\.cdk8s-openchoreo-tmp-\d+$/.test(p));
-    expect(temps).toEqual([`acme/dp/dev/shop/.api.yaml.cdk8s-openchoreo-tmp-${process.pid}`]);
+    expect(temps).toEqual([`acme/dp/dev/shop/.api.yaml.cdk8s-openchoreo-tmp-${process.pid}`, `acme/new/.x.yaml.cdk8s-openchoreo-tmp-${process.pid}`]);
     for (const [p, content] of Object.entries(before)) expect(after[p]).toBe(content); // every file, record included
     expect(Object.keys(after).filter(p => !(p in before)).sort()).toEqual([PENDING_FILE, ...temps].sort());
 

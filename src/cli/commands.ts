@@ -4,6 +4,7 @@ import { LedgerChangeOptions, LedgerChangeResult } from './ledger-change';
 import { promote } from './promote';
 import { release } from './release';
 import { AppRunner } from './synthesize';
+import { verifyDirectory } from './verify';
 
 /** Where a command writes and where it runs. @internal */
 export interface CliIo {
@@ -92,6 +93,19 @@ export const COMMANDS: { readonly [name: string]: Command } = {
         throw new UsageError('--project, --component and --image are required');
       }
       return report(io, release({ ...appOptions(args, io), project: v.project, component: v.component, image: v.image }));
+    },
+  },
+  verify: {
+    summary: 'say whether a synthesized GitOps tree is complete (exit 0) or not (exit 1)',
+    synopsis: 'verify <dir>',
+    description: 'Says whether the GitOps tree in <dir> is exactly what its last finished synth wrote: every file\nits .cdk8s-openchoreo/files.json lists is present and unchanged, and no run is in progress or\nwas interrupted. Publish a tree only once verify says complete.\nExit code: 0 complete, 1 not complete, 2 usage error.',
+    options: {},
+    positionals: true,
+    run: (args, io) => {
+      if (args.positionals.length !== 1) {
+        throw new UsageError(args.positionals.length === 0 ? 'verify needs the directory to check' : `verify takes one directory, got ${args.positionals.length} arguments`);
+      }
+      return verifyDirectory(args.positionals[0], io);
     },
   },
 };

@@ -1,0 +1,122 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { isInside, TEMP_MARK, TEMP_PATTERN } from './paths';
+
+/** The file's stats without following a link, or undefined if nothing is there. @internal */
+export function lstat(full: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(full, { throwIfNoEntry: false });
+  } catch (e: any) {
+    if (e.code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/** The temp name next to `full` that this process writes before renaming it into place. @internal */
+export function tempPathFor(full: string): string {
+  return path.join(path.dirname(full), `.${path.basename(full)}${TEMP_MARK}${process.pid}`);
+}
+
+/** Creates folders, remembering the ones that exist so each is created at most once. @internal */
+export class FolderMaker {
+  private readonly made = new Set<string>();
+  public ensure(dir: string): void {
+    if (this.made.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
+  }
+}
+
+/** Looks at the directories above paths under the output directory, caching what it finds. @internal */
+export class TreeInspector {
+  private readonly dirs = new Map<string, string | undefined>();
+  private readonly realRoot: string | undefined;
+
+  constructor(private readonly root: string) {
+    this.realRoot = fs.existsSync(root) ? fs.realpathSync(root) : undefined;
+  }
+
+  /**
+   * Why `rel` cannot be written or deleted: an existing parent is not a directory, or resolves (through a
+   * symbolic link) outside the output directory. Undefined if it can.
+   */
+  public parentProblem(rel: string): string | undefined {
+    const segments = rel.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const dir = segments.slice(0, i).join('/');
+      if (!this.dirs.has(dir)) this.dirs.set(dir, this.inspect(dir));
+      const state = this.dirs.get(dir);
+      if (state === 'missing') return undefined;
+      if (state !== undefined) return `${rel}: ${state}`;
+    }
+    return undefined;
+  }
+
+  private inspect(dir: string): string | undefined {
+    const full = path.join(this.root, dir);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch (e: any) {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return 'missing';
+      throw e;
+    }
+    if (!stat.isDirectory()) return `its parent ${dir} exists and is not a directory`;
+    const real = fs.realpathSync(full);
+    if (this.realRoot === undefined || !isInside(this.realRoot, real)) return `its parent ${dir} resolves outside the output directory (to ${real})`;
+    return undefined;
+  }
+}
+
+/** Removes temp files an interrupted run left in the directories of the given paths, then folders left empty. @internal */
+export function cleanTempFiles(root: string, rels: Iterable<string>): void {
+  const dirs = new Set<string>();
+  for (const rel of rels) dirs.add(path.dirname(path.join(root, rel)));
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    let removed = false;
+    for (const name of names) {
+      if (!TEMP_PATTERN.test(name)) continue;
+      const full = path.join(dir, name);
+      if (lstat(full)?.isFile()) {
+        fs.unlinkSync(full);
+        removed = true;
+      }
+    }
+    if (removed) removeEmptyParents(root, dir);
+  }
+}
+
+/** Removes `dir` and its parents while they are empty, stopping at (and never removing) `root`. @internal */
+export function removeEmptyParents(root: string, dir: string): void {
+  while (isInside(root, dir) && dir !== root) {
+    try {
+      fs.rmdirSync(dir);
+    } catch (e: any) {
+      if (e.code === 'ENOENT') {
+        dir = path.dirname(dir);
+        continue;
+      }
+      return; // not empty (or not ours to remove)
+    }
+    dir = path.dirname(dir);
+  }
+}
+
+/**
+ * Whether deleting `rel` would delete a wanted file: the same file under another spelling (case-insensitive file
+ * systems). `byLowerCase` maps each wanted path's lower case to the path.
+ * @internal
+ */
+export function sameFileAsWanted(root: string, rel: string, byLowerCase: Map<string, string>): boolean {
+  const other = byLowerCase.get(rel.toLowerCase());
+  if (other === undefined || other === rel) return false;
+  const a = lstat(path.join(root, rel));
+  const b = lstat(path.join(root, other));
+  return a !== undefined && b !== undefined && a.ino === b.ino && a.dev === b.dev;
+}
