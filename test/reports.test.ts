@@ -234,12 +234,21 @@ describe('report size', () => {
       const of = (pattern: RegExp) => md(files).filter(f => pattern.test(f)).map(f => files[f].length);
       return {
         total: md(files).reduce((s, f) => s + files[f].length, 0),
-        indexes: of(/\/(connectivity|access|README)\.md$/).reduce((a, b) => a + b, 0),
-        meanPage: mean(of(/\/[^/]+\/[^/]+\/[^/]+\/(connectivity|access)\.md$/)),
+        indexes: of(/^bench\/eu-west\/[^/]+\/(connectivity|access|README)\.md$/).reduce((a, b) => a + b, 0),
+        meanPage: mean(of(/^bench\/eu-west\/[^/]+\/[^/]+\/(connectivity|access|README)\.md$/)),
+        files,
       };
     };
-    const small = sizes(100);
-    const large = sizes(400);
+    const small = sizes(120);
+    const large = sizes(480);
+    // above 100 components an environment's README lists projects, and each project's README its components
+    const readme = large.files['bench/eu-west/production/README.md'];
+    expect(readme).toContain('| p0000 | 20 | 2 |');
+    expect(readme).toContain('[p0000/README.md](p0000/README.md) |');
+    expect(readme).not.toContain('## Components');
+    const project = large.files['bench/eu-west/production/p0000/README.md'];
+    expect(project).toContain('# p0000 in production on eu-west');
+    expect(project.match(/^\| p0000 \| [^|]+ \| (deployment|cronjob)\//gm)).toHaveLength(20);
     expect(large.total / small.total).toBeLessThan(4 * 1.1);
     expect(large.indexes / small.indexes).toBeLessThan(4 * 1.1);
     expect(large.meanPage / small.meanPage).toBeLessThan(1.25);
