@@ -72,9 +72,10 @@ function indexByProject(env: EnvironmentConnectivity): Map<string, ProjectFlows>
 
 /**
  * The notes line: per note, the components grouped by their ports (`named`), or their counts.
- * Format: `DNS (53/TCP, 53/UDP): a, b · Prometheus scrapes (8080/TCP): c`. @internal
+ * Format: `DNS (53/TCP, 53/UDP): a, b · Prometheus scrapes (8080/TCP): c` (`every component` when
+ * a group holds all of `all`). @internal
  */
-export function notesLine(notes: Flow[], named: boolean, strip = ''): string {
+export function notesLine(notes: Flow[], named: boolean, strip = '', all: string[] = []): string {
   const segments: string[] = [];
   for (const note of INFRASTRUCTURE_NOTES) {
     const ports = new Map<string, Set<string>>();
@@ -92,7 +93,10 @@ export function notesLine(notes: Flow[], named: boolean, strip = ''): string {
     }
     const byPorts = groupBy([...ports.keys()].sort(compareText), c => [...ports.get(c)!].sort(comparePorts).join(', '));
     for (const key of [...byPorts.keys()].sort(compareText)) {
-      segments.push(`${note.label} (${key}): ${byPorts.get(key)!.map(c => (strip && c.startsWith(strip) ? c.slice(strip.length) : c)).join(', ')}`);
+      const components = byPorts.get(key)!;
+      const names = all.length > 1 && components.length === all.length ? 'every component'
+        : components.map(c => (strip && c.startsWith(strip) ? c.slice(strip.length) : c)).join(', ');
+      segments.push(`${note.label} (${key}): ${names}`);
     }
   }
   return segments.length === 0 ? '' : `**Not drawn:** ${segments.join(' · ')}.`;
@@ -195,7 +199,7 @@ function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFl
     'The environment\'s overview: [../connectivity.md](../connectivity.md).',
     '',
   ];
-  const line = notesLine(p.notes, true, prefix);
+  const line = notesLine(p.notes, true, prefix, p.components);
   if (line) lines.push(line, '');
   const ends = new Set(p.flows.flatMap(f => [f.from, f.to]));
   const labels: ConnectivityNode[] = [...ends].map(end => ({ id: end, label: end.startsWith(prefix) ? end.slice(prefix.length) : end }));
