@@ -87,8 +87,8 @@ export function notesLine(notes: Flow[], named: boolean, strip = '', all: string
     }
     if (ports.size === 0) continue;
     if (!named) {
-      const all = [...new Set([...ports.values()].flatMap(s => [...s]))].sort(comparePorts);
-      segments.push(`${note.label} (${all.join(', ')}): ${plural(ports.size, 'component')}`);
+      const union = [...new Set([...ports.values()].flatMap(s => [...s]))].sort(comparePorts);
+      segments.push(`${note.label} (${union.join(', ')}): ${plural(ports.size, 'component')}`);
       continue;
     }
     const byPorts = groupBy([...ports.keys()].sort(compareText), c => [...ports.get(c)!].sort(comparePorts).join(', '));
