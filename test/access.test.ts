@@ -7,10 +7,11 @@ import { baseline, IMAGE, service, withApp } from './support/fixtures';
 import { expectProblem, ExpectedProblem } from './support/problems';
 import { one, synth, testApp } from './support/synth';
 import { PlatformValidationError } from '../src/model/errors';
-import { accessOf } from '../src/render/access-report';
 import { AccessEntry, AccessEvaluator, consistent, evaluateAccess, groupMember, serviceAccount } from '../src/report/access';
 import { renderAccessReports } from '../src/report/access-pages';
+import { accessOf } from '../src/report/access-report';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -152,7 +153,7 @@ describe('grants in the cells', () => {
     // Argo CD sees the identity provider's names.
     expect(one(objects, 'AppProject', 'acme-shop').spec.roles.find((r: any) => r.name === 'developer_staging').groups).toEqual(['contractors', 'shop-devs']);
     // The same people, the same access, whatever the prefix.
-    const report = org._render().access.find(e => e.environment === 'staging')!;
+    const report = synthesizeOrganization(org).access.find(e => e.environment === 'staging')!;
     expect(matrix(report.entries)).toEqual({
       'contractors': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
       'shop-devs': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
@@ -171,7 +172,7 @@ describe('grants in the cells', () => {
       ['acme-developer', ['oncall', 'prod-devs']],
       ['acme-developer-read-only', ['devs']],
     ]);
-    expect(matrix(org._render().access.find(e => e.environment === 'production')!.entries)).toEqual({
+    expect(matrix(synthesizeOrganization(org).access.find(e => e.environment === 'production')!.entries)).toEqual({
       'devs': { shop: ['read', 'logs'] },
       'oncall': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
       'prod-devs': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
@@ -205,8 +206,8 @@ describe('grants in the cells', () => {
     expect(rulesOf(one(objects, 'ClusterRole', 'acme-auditor'))).toEqual(['core: secrets [get,list,watch]']);
     // DEPLOY has no Kubernetes permission: no ClusterRole, no RoleBinding, but Argo CD and Flux roles.
     expect(objects.filter(o => o.metadata.name === 'acme-deployer')).toEqual([]);
-    const staging = matrix(org._render().access.find(e => e.environment === 'staging')!.entries);
-    const prod = matrix(org._render().access.find(e => e.environment === 'production')!.entries);
+    const staging = matrix(synthesizeOrganization(org).access.find(e => e.environment === 'staging')!.entries);
+    const prod = matrix(synthesizeOrganization(org).access.find(e => e.environment === 'production')!.entries);
     expect(staging).toEqual({ auditors: { shop: ['read-secrets'] }, deployers: { shop: ['deploy'] }, sre: { shop: ['read', 'logs', 'exec'] } });
     // In production: the SRE role keeps read and logs; the deployer keeps nothing; the auditor is not restricted.
     expect(prod).toEqual({ auditors: { shop: ['read-secrets'] }, sre: { shop: ['read', 'logs'] } });
@@ -342,7 +343,7 @@ describe('example platform with grants', () => {
   const app = testApp();
   const acme = example(app);
   const objects = synth(acme);
-  const rendered = acme._render();
+  const rendered = synthesizeOrganization(acme);
   const prod = rendered.access.find(e => e.environment === 'production')!;
 
   test('the production access matrix, computed from the emitted objects, is exactly the declared one', () => {
@@ -521,7 +522,7 @@ describe('output', () => {
     expect(objects.filter(o => o.metadata?.labels?.['openchoreo.dev/access-role'] || o.kind === 'Role')).toEqual([]);
     expect(objects.filter(o => o.kind === 'AppProject' && o.spec.roles)).toEqual([]);
     expect(Object.keys(app.synthFiles()).filter(f => f.includes('access'))).toEqual([]);
-    expect(b.org._render().access).toEqual([]);
+    expect(synthesizeOrganization(b.org).access).toEqual([]);
   });
 
   test('declaration order does not matter', () => {

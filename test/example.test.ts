@@ -1,8 +1,9 @@
 import { assertValidManifests } from './support/schema-validator';
 import { one, testApp } from './support/synth';
 import { buildPlatform } from '../examples/platform/main';
-import { connectivityOf } from '../src/render/connectivity-report';
+import { connectivityOf } from '../src/report/connectivity-report';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 describe('example platform', () => {
   const app = testApp();
@@ -124,7 +125,7 @@ describe('example platform', () => {
 
 describe('example platform connectivity', () => {
   const org = buildPlatform(testApp());
-  const prod = org._render().connectivity.find(e => e.environment === 'production')!;
+  const prod = synthesizeOrganization(org).connectivity.find(e => e.environment === 'production')!;
   const edges = (flows: Array<{ from: string; to: string; port: number; protocol: string }>) =>
     flows.filter(f => f.to !== 'dns').map(f => `${f.from} -> ${f.to}:${f.port}/${f.protocol}`);
 
@@ -155,7 +156,7 @@ describe('example platform connectivity', () => {
   });
 
   test('removing a rule from an emitted policy removes exactly that flow from the report', () => {
-    const rendered = org._render();
+    const rendered = synthesizeOrganization(org);
     const objects = rendered.objects.map(o => ({ ...o, manifest: structuredClone(o.manifest) }));
     const ledger = objects.find(o => o.manifest.kind === 'CiliumNetworkPolicy' && o.manifest.metadata.name === 'openchoreo-ledger'
       && o.manifest.metadata.namespace.includes('-production-'))!;

@@ -6,6 +6,7 @@ import { buildPlatform as buildBench } from '../bench/platform';
 import { buildPlatform as buildExample } from '../examples/platform/main';
 import { Flow } from '../src/report/connectivity';
 import { connectivityMarkdown } from '../src/report/connectivity-markdown';
+import { synthesizeOrganization } from '../src/synth';
 
 const example = (() => {
   const app = testApp();
@@ -134,7 +135,7 @@ function pageFlows(page: string, project: string): string[] {
 }
 
 describe('connectivity reports', () => {
-  const envs = example.org._render().connectivity;
+  const envs = synthesizeOrganization(example.org).connectivity;
 
   test('the project pages, read back, state exactly the flows evaluated from the emitted policies', () => {
     expect(envs).toHaveLength(3);
@@ -146,7 +147,7 @@ describe('connectivity reports', () => {
       expect([...stated].sort()).toEqual(env.flows.map(flowKey).sort());
     }
     // and at 50 components, where diagrams collapse or are left out, the tables still say everything
-    for (const env of fifty.org._render().connectivity) {
+    for (const env of synthesizeOrganization(fifty.org).connectivity) {
       const projects = [...new Set(env.components.map(c => c.split('/')[0]))];
       expect(projects).toHaveLength(3);
       const stated = new Set(projects.flatMap(p => pageFlows(fifty.files[`bench/eu-west/${env.environment}/${p}/connectivity.md`], p)));

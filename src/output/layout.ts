@@ -1,5 +1,5 @@
 import { toYamlDocuments } from './yaml';
-import type { RenderedObject } from '../render/platform';
+import type { RenderedObject } from '../render/types';
 
 /**
  * How objects are spread over files inside a cell's folder.

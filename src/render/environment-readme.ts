@@ -1,6 +1,6 @@
-import type { RenderedDocument } from './connectivity-report';
 import { environmentDiagram } from './environment-diagram';
 import { cellsByEnvironment } from './grouping';
+import type { RenderedDocument } from './types';
 import { Visibility } from '../model/endpoint';
 import { Cell, Plan, PlanApiPolicy, PlanComponent, PlanDelivery, PlanImageSource, PlanSecretData } from '../resolve/plan';
 

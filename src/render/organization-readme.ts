@@ -1,8 +1,8 @@
-import type { RenderedDocument } from './connectivity-report';
 import { platformDirectory } from './directories';
 import { groupBy } from './grouping';
 import { compareText, plural, tableCell } from './markdown';
 import { accessRoleName, kubernetesRules } from './rbac';
+import type { RenderedDocument } from './types';
 import { Cell, Plan, PlanDataPlane, PlanGateway } from '../resolve/plan';
 
 /**

@@ -1,8 +1,8 @@
 import { AccessEntry, CAPABILITY_NAMES, capabilityChecks, consistent } from './access';
-import { EnvironmentAccess, verdictText } from '../render/access-report';
-import type { RenderedDocument } from '../render/connectivity-report';
+import { EnvironmentAccess, verdictText } from './access-report';
 import { groupBy } from '../render/grouping';
 import { compareText, listText, plural, tableCell } from '../render/markdown';
+import type { RenderedDocument } from '../render/types';
 
 /**
  * `access.md` per environment, an index (one row per project: how many groups hold which

@@ -1,9 +1,10 @@
 import { compareFlows, Flow } from './connectivity';
 import { connectivityMarkdown, ConnectivityNode } from './connectivity-markdown';
-import { COLLECTOR_ID, DNS_ID, EnvironmentConnectivity, PROMETHEUS_ID, RenderedDocument } from '../render/connectivity-report';
+import { COLLECTOR_ID, DNS_ID, EnvironmentConnectivity, PROMETHEUS_ID } from './connectivity-report';
 import { groupBy } from '../render/grouping';
 import { compareText, plural, tableCell } from '../render/markdown';
 import { diagramOmitted, MAX_DIAGRAM_NODES, MermaidEdge, mermaidFlowchart, mermaidId, MermaidNode, NodeShape } from '../render/mermaid';
+import type { RenderedDocument } from '../render/types';
 
 /** Flows to and from the platform's infrastructure: folded into one line of notes, never drawn. @internal */
 export interface InfrastructureNote {

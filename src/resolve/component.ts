@@ -4,7 +4,8 @@ import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
-import { Component, ComponentKind } from '../model/component';
+import { Component } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { ScheduledTask } from '../model/component-kinds';
 import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
@@ -114,8 +115,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     }
   }
 
-  const isTask = c.kind === ComponentKind.SCHEDULED_TASK;
-  const deployment = isTask ? undefined : resolveScaling(c, env, p, o, problems);
+  const traits = kindTraits(c.kind);
+  const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const exceptions = c._securityExceptions;
   const relaxed = new Set(exceptions.map(e => e.rule));
   return {
@@ -123,7 +124,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,
-    workloadName: generateName(isTask ? NameLimit.CRONJOB : NameLimit.SUBDOMAIN, c.name, env.name),
+    workloadName: generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : NameLimit.SUBDOMAIN, c.name, env.name),
     serviceName: c.name,
     serviceAccountName: c.name,
     labels,

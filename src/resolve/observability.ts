@@ -1,5 +1,6 @@
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
-import { Component, ComponentKind } from '../model/component';
+import { Component } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { DataPlane } from '../model/data-plane';
 import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
@@ -72,7 +73,7 @@ export function resolveObservability(
 
   let metrics: PlanObservability['metrics'];
   if (p.metrics) {
-    const podScraped = c.kind === ComponentKind.WORKER || c.kind === ComponentKind.SCHEDULED_TASK;
+    const podScraped = kindTraits(c.kind).podScraped;
     const path = p.metrics.path ?? '/metrics';
     if (podScraped) {
       metrics = { monitor: 'PodMonitor', portName: 'metrics', containerPort: p.metrics.port, ownContainerPort: true, path, interval: p.metrics.interval };

@@ -1,6 +1,8 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
-import { ComponentKind } from '../model/component';
+import type { PlanCellDelivery } from './delivery';
+import type { WidenedRule } from './widened';
+import { ComponentKind } from '../model/component-kind';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
 import { ConcurrencyPolicy, DisruptionBudgetKind, PodSecurityRule } from '../model/options';
@@ -35,6 +37,8 @@ export interface PlanDelivery {
   readonly argoCdNamespace: string;
   readonly fluxNamespace: string;
   readonly interval: string;
+  /** Per cell (environment × project): delivery names, sync wave and dependencies, sorted by data plane, environment, project. */
+  readonly cells: PlanCellDelivery[];
 }
 
 /** @internal */
@@ -156,8 +160,8 @@ export interface CellNetwork {
   readonly dnsPods: PodPeer;
   readonly externalGatewayPods: PodPeer;
   readonly internalGatewayPods: PodPeer;
-  /** Rules the Kubernetes back-end renders wider than declared (accepted by the data plane). */
-  readonly widened: string[];
+  /** Rules the Kubernetes back-end renders wider than declared (accepted by the data plane), sorted by text. */
+  readonly widened: WidenedRule[];
   /** Prometheus pods (scrape flows) and OpenTelemetry collector pods (telemetry flows). */
   readonly prometheusPods: PodPeer;
   readonly collectorPods: PodPeer;

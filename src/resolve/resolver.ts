@@ -1,6 +1,7 @@
 import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
 import { resolveComponent } from './component';
+import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
@@ -14,7 +15,6 @@ import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRou
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
-import { GitOpsTool } from '../model/gitops';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
 
@@ -147,16 +147,7 @@ export function resolveOrganization(org: Organization): Plan {
     }),
     cells,
     buildPlanes,
-    delivery: org.delivery ? {
-      repoUrl: org.delivery.repoUrl,
-      revision: org.delivery.revision,
-      basePath: org.delivery.basePath,
-      argoCd: org.delivery.tools.includes(GitOpsTool.ARGO_CD),
-      flux: org.delivery.tools.includes(GitOpsTool.FLUX),
-      argoCdNamespace: org.delivery.argoCdNamespace,
-      fluxNamespace: org.delivery.fluxNamespace,
-      interval: org.delivery.interval,
-    } : undefined,
+    delivery: org.delivery ? resolveDelivery(org.name, org.delivery, cells) : undefined,
     ...(access ? { access } : {}),
   };
 }

@@ -1,7 +1,7 @@
-import { appProjectName, deliveryName } from './gitops';
-import { cellsByEnvironment } from './grouping';
-import type { RenderedObject } from './platform';
-import { AccessEntry, AccessEvaluator, AccessTarget, CapabilityVerdict, consistent, evaluateAccess } from '../report/access';
+import { AccessEntry, AccessEvaluator, AccessTarget, CapabilityVerdict, consistent, evaluateAccess } from './access';
+import { cellsByEnvironment } from '../render/grouping';
+import type { RenderedObject } from '../render/types';
+import { cellDelivery } from '../resolve/delivery';
 import { Plan } from '../resolve/plan';
 
 /** Who may do what to each project of one environment, computed from the emitted objects. @internal */
@@ -29,7 +29,6 @@ export interface EnvironmentAccess {
 export function accessOf(plan: Plan, objects: RenderedObject[]): EnvironmentAccess[] {
   if (!plan.access) return [];
   const d = plan.delivery;
-  const org = plan.organization.name;
   const manifests = objects.map(o => o.manifest);
   const evaluator = new AccessEvaluator(manifests);
   return cellsByEnvironment(plan.cells).map(([, cells]) => {
@@ -37,8 +36,8 @@ export function accessOf(plan: Plan, objects: RenderedObject[]): EnvironmentAcce
     const targets: AccessTarget[] = cells.map(c => ({
       id: c.project,
       namespace: c.namespace,
-      ...(d?.argoCd ? { argoCd: { project: appProjectName(org, c.project), application: deliveryName(org, c.project, c.environment) } } : {}),
-      ...(d?.flux ? { flux: { namespace: d.fluxNamespace, kustomization: deliveryName(org, c.project, c.environment) } } : {}),
+      ...(d?.argoCd ? { argoCd: { project: cellDelivery(d, c).appProject, application: cellDelivery(d, c).name } } : {}),
+      ...(d?.flux ? { flux: { namespace: d.fluxNamespace, kustomization: cellDelivery(d, c).name } } : {}),
     }));
     const serviceAccounts = [...new Map(cells.flatMap(c => evaluator.bindingsIn(c.namespace).flatMap(b => b.subjects
       .filter(s => s.kind === 'ServiceAccount')

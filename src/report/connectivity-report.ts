@@ -1,13 +1,7 @@
-import { cellsByEnvironment, manifestsByNamespace } from './grouping';
-import type { RenderedObject } from './platform';
-import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from '../report/connectivity';
+import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from './connectivity';
+import { cellsByEnvironment, manifestsByNamespace } from '../render/grouping';
+import type { RenderedObject } from '../render/types';
 import { Cell, Plan } from '../resolve/plan';
-
-/** A rendered non-Kubernetes file (a report). @internal */
-export interface RenderedDocument {
-  readonly file: string;
-  readonly content: string;
-}
 
 /** Allowed flows of one environment on one data plane, computed from the emitted policies. @internal */
 export interface EnvironmentConnectivity {
@@ -72,5 +66,5 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
 }
 
 function collectWidened(cells: Cell[]): string[] {
-  return [...new Set(cells.flatMap(c => c.network.widened))].sort();
+  return [...new Set(cells.flatMap(c => c.network.widened.map(w => w.text)))].sort();
 }
