@@ -10,11 +10,14 @@ import { Cell } from '../resolve/plan';
  * drawn. @internal
  */
 export function environmentDiagram(cells: Cell[]): string[] {
-  const components = componentGraph(cells);
-  if (components.nodes.length <= MAX_DIAGRAM_NODES) return mermaidFlowchart(components.nodes, components.edges, components.groups);
+  // Every component is a node: beyond the limit there is no need to build the component graph.
+  const count = cells.reduce((n, c) => n + c.components.length, 0);
+  const components = count <= MAX_DIAGRAM_NODES ? componentGraph(cells) : undefined;
+  if (components && components.nodes.length <= MAX_DIAGRAM_NODES) return mermaidFlowchart(components.nodes, components.edges, components.groups);
   const projects = projectGraph(cells);
   if (projects.nodes.length <= MAX_DIAGRAM_NODES) {
-    return [`Projects instead of components (${components.nodes.length} nodes would be too many to read); each project's connectivity.md has its components.`, '',
+    const too = components ? `${components.nodes.length} nodes` : `${count} components`;
+    return [`Projects instead of components (${too} would be too many to read); each project's connectivity.md has its components.`, '',
       ...mermaidFlowchart(projects.nodes, projects.edges)];
   }
   return [diagramOmitted(projects.nodes.length, 'the tables above and connectivity.md list every dependency')];
