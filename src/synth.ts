@@ -8,11 +8,14 @@ import { toYamlDocuments } from './output/yaml';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
 import { checkIdentitiesAcross, identityProblems, ownedObjects } from './render/identities';
+import { renderOrganizationReadmes } from './render/organization-readme';
 import { renderPlan } from './render/platform';
 import { renderPlatformSummary } from './render/platform-summary';
 import type { RenderedDocument, RenderedObject } from './render/types';
-import { accessOf, EnvironmentAccess, renderAccessReports } from './report/access-report';
-import { connectivityOf, EnvironmentConnectivity, renderConnectivityReports } from './report/connectivity-report';
+import { renderAccessReports } from './report/access-pages';
+import { accessOf, EnvironmentAccess } from './report/access-report';
+import { renderConnectivityReports } from './report/connectivity-pages';
+import { connectivityOf, EnvironmentConnectivity } from './report/connectivity-report';
 import { checkOrganizationNames } from './resolve/collisions';
 import { Plan } from './resolve/plan';
 import { resolveOrganization } from './resolve/resolver';
@@ -60,7 +63,8 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
-    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformSummary(plan),
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
+    renderPlatformSummary(plan),
   ];
   const result = { plan, objects, connectivity, access, documents };
   cache.set(org, { revision: org._revision(), result });

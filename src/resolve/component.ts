@@ -131,6 +131,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     serviceAccountName: c.name,
     labels,
     image,
+    imageSource: pin?.image ? 'release' : o.image ? 'environment' : 'code',
     command: c.command,
     args: c.args,
     configEnv,
