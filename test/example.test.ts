@@ -116,7 +116,8 @@ describe('example platform', () => {
     // + the platform folder (gateways, dashboards and its kustomization) and every cell's observability
     // + access: rbac.yaml, an access.yaml per cell, flux-system/access.yaml and an access.md per environment
     // + builds.yaml and recommendations.yaml in development
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2);
+    // + the organization's README, the platform folder's README, and a connectivity.md and an access.md per cell
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

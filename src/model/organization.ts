@@ -28,6 +28,9 @@ export function _useSynthesizer(fn: OrganizationSynthesizer): void {
   synthesizer = fn;
 }
 
+/** Marks organizations (also across copies of the library). */
+const ORGANIZATION = Symbol.for('cdk8s-openchoreo.Organization');
+
 /** Properties of an {@link Organization}. */
 export interface OrganizationProps {
   /**
@@ -76,7 +79,8 @@ export class Organization extends Chart {
 
   /** Whether `x` is an Organization. */
   public static isOrganization(x: any): x is Organization {
-    return x instanceof Organization;
+    // Not `instanceof`: cdk8s' Chart answers it for every chart (Symbol.hasInstance), subclasses included.
+    return x !== null && typeof x === 'object' && ORGANIZATION in x;
   }
 
   /** The organization's name. */
@@ -95,6 +99,7 @@ export class Organization extends Chart {
 
   constructor(scope: Construct, id: string, props: OrganizationProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, ORGANIZATION, { value: true });
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
     this.isolation = props.isolation ?? IsolationMode.LEAST_PRIVILEGE;

@@ -155,7 +155,7 @@ function checkImagesOf(org: Organization, c: Component, repository: string, prob
   for (const [env, o] of [...c._overrides.entries()].sort(([a], [b]) => (a.name < b.name ? -1 : 1))) {
     if (o.image !== undefined && !isImageOf(o.image, repository)) {
       problems.add(c, `the image override '${o.image}' for '${env.name}' is not an image of the component's build repository '${repository}'`,
-        `${fixImage}, or pin releases in the ledger instead of overriding the image`);
+        `${fixImage}, or pin releases in the ledger instead of overriding the image`, { environment: env.name });
     }
   }
   const ledger = org.releases;

@@ -159,7 +159,7 @@ function httpFor(
     return undefined;
   }
   problems.add(consumer.path, `narrows its dependency on '${dep.project}/${dep.component}' endpoint '${dep.endpoint}' with httpRules, which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot enforce (in '${cell.environment}')`,
-    `remove httpRules, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow the whole port`);
+    `remove httpRules, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow the whole port`, { environment: cell.environment });
   return undefined;
 }
 

@@ -435,6 +435,9 @@ export interface PlanObservability {
   readonly logFormat: 'text' | 'json';
 }
 
+/** Where a component's image in an environment comes from. @internal */
+export type PlanImageSource = 'release' | 'environment' | 'code';
+
 /** One component in one cell. @internal */
 export interface PlanComponent {
   readonly path: string;
@@ -447,6 +450,8 @@ export interface PlanComponent {
   /** The seven openchoreo.dev labels: on every object and as the pod selector. */
   readonly labels: Record<string, string>;
   readonly image: string;
+  /** Where the image comes from: the release ledger's pin, the environment's override, or the component's declaration. */
+  readonly imageSource: PlanImageSource;
   readonly command?: string[];
   readonly args?: string[];
   /** Plain env vars, rendered into the env ConfigMap. */

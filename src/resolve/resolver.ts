@@ -1,5 +1,6 @@
 import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
+import { checkJoinedNames } from './collisions';
 import { resolveComponent } from './component';
 import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
@@ -11,6 +12,7 @@ import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
 import { checkReleases } from './releases';
+import { checkReservedNames } from './reserved-names';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
@@ -25,6 +27,7 @@ import { Project } from '../model/project';
  */
 export function resolveOrganization(org: Organization): Plan {
   const problems = new ProblemCollector();
+  checkReservedNames(org, problems);
   const pipelines = new Map<string, ResolvedPipeline | undefined>();
   for (const p of org.pipelines) pipelines.set(p.name, resolvePipeline(p, problems));
 
@@ -120,7 +123,8 @@ export function resolveOrganization(org: Organization): Plan {
       });
     }
   }
-  checkReleases(org, drafts, problems);
+  checkJoinedNames(org, drafts, problems);
+  checkReleases(org, drafts, problems, name => projects.some(p => p.name === name && !pipelines.get(p.pipeline.name)));
   const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);
   checkRouteConflicts(allRoutes, problems);
