@@ -2,6 +2,7 @@ import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
+import { resolvePodSettings } from './pod-settings';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component, ComponentKind } from '../model/component';
@@ -116,6 +117,10 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
 
   const isTask = c.kind === ComponentKind.SCHEDULED_TASK;
   const deployment = isTask ? undefined : resolveScaling(c, env, p, o, problems);
+  const pod = resolvePodSettings(c, {
+    env, endpoints, metricsPort: observability.metrics?.containerPort, routed: ctx.routes.length > 0,
+    replicas: deployment?.replicas, autoscaling: deployment?.autoscaling, disruptionBudget: deployment?.disruptionBudget,
+  }, problems);
   const exceptions = c._securityExceptions;
   const relaxed = new Set(exceptions.map(e => e.rule));
   return {
@@ -154,6 +159,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     routes: ctx.routes,
     dependencies: ctx.dependencies,
     observability,
+    pod,
     security: {
       exceptions,
       runAsNonRoot: !relaxed.has(PodSecurityRule.RUN_AS_NON_ROOT),

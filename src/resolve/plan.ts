@@ -1,5 +1,6 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
+import type { PlanPodSettings } from './pod-settings';
 import { ComponentKind } from '../model/component';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -468,6 +469,8 @@ export interface PlanComponent {
   readonly routes: PlanRoute[];
   readonly dependencies: PlanDependency[];
   readonly observability: PlanObservability;
+  /** Probes, rollout, spreading, placement, shutdown and the user's own metadata. */
+  readonly pod: PlanPodSettings;
   readonly security: PlanSecurity;
   readonly network: PlanComponentNetwork;
 }
