@@ -13,7 +13,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'yaml@^2', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1'],
+  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'yaml@^2', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29'],
   github: false,
   release: false,
   depsUpgrade: false,
@@ -26,6 +26,24 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // Generated bindings (src/imports) and test schemas (test/schemas) come from ../shared; keep lint off them.
 project.eslint?.addIgnorePattern('src/imports/');
+
+// Layer order (docs/architecture in CONTRIBUTING.md): model < resolve < render < report < output
+// (layout, yaml, writer) < synth < output/platform-app < cli. A layer never imports a later one,
+// and no value-import cycle exists (type-only imports are exempt).
+const later = (...dirs: string[]) => dirs.map(d => `./src/${d}`);
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './src/model', from: later('resolve', 'render', 'report', 'output', 'cli', 'synth.ts'), message: 'src/model may not import later layers (the pipeline lives in src/synth.ts)' },
+      { target: './src/resolve', from: later('render', 'report', 'output', 'cli', 'synth.ts'), message: 'src/resolve builds the plan; it may import only src/model' },
+      { target: './src/render', from: later('report', 'output', 'cli', 'synth.ts'), message: 'src/render reads the plan; it may import only src/model and src/resolve' },
+      { target: './src/report', from: later('output', 'cli', 'synth.ts'), message: 'src/report reads rendered objects; it may not import src/output, src/cli or src/synth.ts' },
+      { target: './src/output', from: later('cli'), message: 'src/output may not import src/cli' },
+      { target: ['./src/output/layout.ts', './src/output/yaml.ts', './src/output/writer.ts'], from: later('synth.ts'), message: 'only src/output/platform-app.ts may import src/synth.ts' },
+    ],
+  }],
+});
 
 project.addTask('import', {
   description: 'Regenerate src/imports (cdk8s import of the CRDs we emit) and test/schemas from ../shared (needs ../shared)',

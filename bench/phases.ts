@@ -20,14 +20,16 @@ interface Hook { readonly module: string; readonly fn: string; readonly phase: P
 
 /** Where each phase lives (module under src/, exported function). */
 const HOOKS: readonly Hook[] = [
-  { module: 'render/platform', fn: 'renderOrganization', phase: 'render' },
+  { module: 'render/platform', fn: 'renderPlan', phase: 'render' },
+  { module: 'render/gitops', fn: 'renderGitOps', phase: 'render' },
   { module: 'resolve/resolver', fn: 'resolveOrganization', phase: 'resolve' },
-  { module: 'render/connectivity-report', fn: 'connectivityOf', phase: 'connectivity' },
-  { module: 'render/access-report', fn: 'accessOf', phase: 'access' },
-  { module: 'render/connectivity-report', fn: 'renderConnectivityReports', phase: 'reports' },
-  { module: 'render/access-report', fn: 'renderAccessReports', phase: 'reports' },
+  { module: 'report/connectivity-report', fn: 'connectivityOf', phase: 'connectivity' },
+  { module: 'report/access-report', fn: 'accessOf', phase: 'access' },
+  { module: 'report/connectivity-pages', fn: 'renderConnectivityReports', phase: 'reports' },
+  { module: 'report/access-pages', fn: 'renderAccessReports', phase: 'reports' },
   { module: 'render/environment-readme', fn: 'renderEnvironmentReadmes', phase: 'reports' },
-  { module: 'render/platform-manifest', fn: 'renderPlatformManifest', phase: 'reports' },
+  { module: 'render/organization-readme', fn: 'renderOrganizationReadmes', phase: 'reports' },
+  { module: 'render/platform-summary', fn: 'renderPlatformSummary', phase: 'reports' },
   { module: 'output/yaml', fn: 'toYamlDocuments', phase: 'yaml' },
   { module: 'output/writer', fn: 'writeOwnedTree', phase: 'write' },
 ];

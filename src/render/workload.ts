@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
 import { containerLifecycle, deploymentStrategy, podScheduling, withUserMetadata } from './pod-settings';
-import { ComponentKind } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
 import { Cell, PlanComponent } from '../resolve/plan';
 
@@ -29,7 +29,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
     }),
     spec: podSpec(c),
   };
-  if (c.kind === ComponentKind.SCHEDULED_TASK) {
+  if (kindTraits(c.kind).workload === 'CronJob') {
     const s = c.schedule!;
     return object<k8s.KubeCronJobProps>('batch/v1', 'CronJob', {
       metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),

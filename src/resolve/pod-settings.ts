@@ -1,5 +1,6 @@
 import type { PlanAutoscaling, PlanDisruptionBudget, PlanEndpoint } from './plan';
-import { Component, ComponentKind } from '../model/component';
+import { Component } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { NodeLabelOperator, Placement, SpreadWhenUnsatisfiable, TolerationOperator } from '../model/placement';
@@ -87,7 +88,7 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
   const { env } = ctx;
   const p = c._props;
   const o: EnvironmentOverrides = c._overrides.get(env) ?? {};
-  const isDeployment = c.kind !== ComponentKind.SCHEDULED_TASK;
+  const isDeployment = kindTraits(c.kind).workload === 'Deployment';
   const declared = { ...(p.probes ?? {}), ...(o.probes ?? {}) };
   const probes: { startup?: PlanProbe; readiness?: PlanProbe; liveness?: PlanProbe } = {};
   for (const kind of PROBE_KINDS) {
