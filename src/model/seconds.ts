@@ -12,7 +12,7 @@ export function checkWholeSeconds(scope: IConstruct, what: string, d: Duration |
   const ms = d.toMilliseconds({ integral: false });
   const s = ms / 1000;
   if (!Number.isInteger(s) || s < min || s > max) {
-    fail(scope, `${what} ${d.toHumanString()} is not a whole number of seconds from ${min}s to ${max}s`, `use a whole number of seconds in that range, e.g. Duration.seconds(${Math.min(Math.max(min, 10), max)})`);
+    fail(scope, `${what} ${s}s is not a whole number of seconds from ${min}s to ${max}s`, `use a whole number of seconds in that range, e.g. Duration.seconds(${Math.min(Math.max(min, 10), max)})`);
   }
   return s;
 }
