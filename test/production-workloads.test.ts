@@ -40,7 +40,11 @@ describe('probes', () => {
     const c = deployment(objects, 'api', 'development').spec.template.spec.containers[0];
     expect(c.readinessProbe).toEqual({
       httpGet: { path: '/ready', port: 8080, scheme: 'HTTP', httpHeaders: [{ name: 'X-Probe', value: 'kubelet' }] },
-      initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1,
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+      successThreshold: 1,
     });
     expect(c.livenessProbe.grpc).toEqual({ port: 9090, service: 'orders.v1.Orders' });
     expect(c.livenessProbe.periodSeconds).toBe(20);
@@ -81,7 +85,8 @@ describe('rollouts', () => {
     new Service(shop, 'api', { image: IMAGE }).addEndpoint('http', { port: 8080 });
     const objects = synth(shop.organization);
     expect(deployment(objects, 'api', 'production').spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
-    expect(deployment(objects, 'api', 'development').spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+    expect(deployment(objects, 'api', 'development').spec.strategy)
+      .toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
   });
 
   test('declared strategy, minReadySeconds and progressDeadlineSeconds; Recreate per environment', () => {
@@ -126,7 +131,7 @@ describe('spreading and placement', () => {
 
   test('placement merges data plane, environment, component and override in that order', () => {
     const { shop, prod } = platform(testApp(), {
-      placement: { nodeSelector: { 'kubernetes.io/os': 'linux', pool: 'general' }, priorityClassName: 'platform-default' },
+      placement: { nodeSelector: { 'kubernetes.io/os': 'linux', 'pool': 'general' }, priorityClassName: 'platform-default' },
     }, {
       placement: {
         nodeSelector: { pool: 'production' },

@@ -3,10 +3,10 @@ import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
+import { EnvironmentOverrides, DisruptionBudgetKind } from '../model/options';
 import { NodeLabelOperator, Placement, SpreadWhenUnsatisfiable, TolerationOperator } from '../model/placement';
 import { GATEWAY_DRAIN_SECONDS, PreStopType } from '../model/pod-settings';
 import { Probe, PROBE_KINDS, ProbeScheme, ProbeType } from '../model/probe';
-import { EnvironmentOverrides, DisruptionBudgetKind } from '../model/options';
 import { RolloutStrategy } from '../model/rollout';
 
 /** A probe with its port resolved and every timing filled in. @internal */
