@@ -2,8 +2,8 @@ import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
-import { resolvePodSettings } from './pod-settings';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
+import { resolvePodSettings } from './pod-settings';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -121,8 +121,13 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const traits = kindTraits(c.kind);
   const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const pod = resolvePodSettings(c, {
-    env, endpoints, metricsPort: observability.metrics?.containerPort, routed: ctx.routes.length > 0,
-    replicas: deployment?.replicas, autoscaling: deployment?.autoscaling, disruptionBudget: deployment?.disruptionBudget,
+    env,
+    endpoints,
+    metricsPort: observability.metrics?.containerPort,
+    routed: ctx.routes.length > 0,
+    replicas: deployment?.replicas,
+    autoscaling: deployment?.autoscaling,
+    disruptionBudget: deployment?.disruptionBudget,
   }, problems);
   const exceptions = c._securityExceptions;
   const relaxed = new Set(exceptions.map(e => e.rule));

@@ -1,7 +1,7 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
-import type { PlanPodSettings } from './pod-settings';
 import type { PlanCellDelivery } from './delivery';
+import type { PlanPodSettings } from './pod-settings';
 import type { WidenedRule } from './widened';
 import { ComponentKind } from '../model/component-kind';
 import { EndpointType, Visibility } from '../model/endpoint';
