@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
-  DataPlane, DataPlaneProps, DeploymentPipeline, DisruptionBudget, Environment, EnvironmentProps, NodeLabelOperator, Organization, PlatformApp,
+  CiliumLocalhost, DataPlane, DataPlaneProps, DeploymentPipeline, DisruptionBudget, Environment, EnvironmentProps, NodeLabelOperator,
+  Organization, PlatformApp,
   PreStop, Probe, ProbeScheme, Project, Rollout, ScheduledTask, Service, SpreadWhenUnsatisfiable, TaintEffect, TolerationOperator,
   TopologySpread, Visibility, Worker,
 } from '../src';
@@ -79,6 +80,27 @@ describe('probes', () => {
   });
 });
 
+describe('probes under Cilium allow-localhost=policy', () => {
+  test('each probed component gets one ingress rule from the host entity on exactly its probe ports; exec probes none', () => {
+    const { shop } = platform(testApp(), { ciliumLocalhost: CiliumLocalhost.POLICY });
+    const api = new Service(shop, 'api', {
+      image: IMAGE,
+      probes: { readiness: Probe.http({ endpoint: 'http' }), liveness: Probe.grpc({ port: 9090 }), startup: Probe.tcp({ endpoint: 'http' }) },
+    });
+    api.addEndpoint('http', { port: 80, targetPort: 8080 });
+    api.addEndpoint('grpc', { port: 9090 });
+    new Worker(shop, 'w', { image: IMAGE, probes: { liveness: Probe.exec(['/bin/health']) } });
+    const objects = synth(shop.organization);
+    const policy = (name: string) => one(objects, 'CiliumNetworkPolicy', o => o.metadata.name === name && o.metadata.labels['openchoreo.dev/environment'] === 'production');
+    const hostRules = policy('openchoreo-api').spec.ingress.filter((r: any) => r.fromEntities);
+    expect(hostRules).toEqual([{ fromEntities: ['host'], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }, { port: '9090', protocol: 'TCP' }] }] }]);
+    expect(policy('openchoreo-w').spec.ingress.filter((r: any) => r.fromEntities)).toEqual([]);
+  });
+
+  test('ciliumLocalhost policy on a NetworkPolicy data plane is refused', () => expectProblem(app => platform(app, { ciliumLocalhost: CiliumLocalhost.POLICY, networkPolicyProvider: 'kubernetes' as any }),
+    { path: 'acme/eu', at: 'construction', value: "ciliumLocalhost 'policy'", fix: /NetworkPolicy always admits/ }));
+});
+
 describe('rollouts', () => {
   test('defaults: 25% surge; nothing unavailable in production, 25% elsewhere', () => {
     const { shop } = platform(testApp());
@@ -92,7 +114,10 @@ describe('rollouts', () => {
   test('declared strategy, minReadySeconds and progressDeadlineSeconds; Recreate per environment', () => {
     const { shop, dev } = platform(testApp());
     const api = new Service(shop, 'api', {
-      image: IMAGE, rollout: Rollout.rolling({ maxSurge: 2, maxUnavailablePercent: 10 }), minReady: Duration.seconds(15), progressDeadline: Duration.minutes(5),
+      image: IMAGE,
+      rollout: Rollout.rolling({ maxSurge: 2, maxUnavailablePercent: 10 }),
+      minReady: Duration.seconds(15),
+      progressDeadline: Duration.minutes(5),
     });
     api.configureEnvironment(dev, { rollout: Rollout.recreate() });
     const objects = synth(shop.organization);

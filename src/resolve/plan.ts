@@ -175,9 +175,9 @@ export interface PlanPeer {
    * `cells`: every pod of the namespaces labelled `namespaceLabels`; `fqdn`: a host name (or a
    * `*.`-prefixed pattern, Cilium only);
    * `cidrs`: IP ranges; `anywhere`: any address (a widened FQDN rule); `kube-apiserver`: the
-   * cluster's API server (Cilium entity).
+   * cluster's API server (Cilium entity); `host`: the pod's own node (Cilium entity, kubelet probes).
    */
-  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere' | 'kube-apiserver';
+  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere' | 'kube-apiserver' | 'host';
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
   readonly namespaceLabels?: Record<string, string>;
