@@ -40,7 +40,7 @@ const cases = RESERVED_NAMES.flatMap(r => r.reservedFor.map(level => [level, r.n
 
 describe('reserved names: a user name equal to a file or folder the tree uses itself is refused', () => {
   test('the table covers every level at least once', () => {
-    expect(cases).toHaveLength(19);
+    expect(cases).toHaveLength(22);
     expect(new Set(cases.map(([level]) => level))).toEqual(new Set(['data plane', 'environment', 'project', 'component']));
   });
 
@@ -89,7 +89,7 @@ describe('reserved names: a user name equal to a file or folder the tree uses it
           note('component', leaf);
         }
       }
-      expect(fixed.get('data plane')).toEqual(new Set(['gitops', 'platform', 'kustomization']));
+      expect(fixed.get('data plane')).toEqual(new Set(['gitops', 'platform', 'kustomization', 'readme']));
       for (const [level, stems] of fixed) {
         for (const stem of stems) {
           expect([level, stem, RESERVED_NAMES.some(r => r.name === stem && r.reservedFor.includes(level))]).toEqual([level, stem, true]);
