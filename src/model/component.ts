@@ -10,7 +10,9 @@ import { HttpMethod, HttpRule } from './network';
 import { checkMetrics, checkSlo, checkTracing, LogFormat, MetricsOptions, SloOptions, Tracing } from './observability';
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
+import { checkPodSettings, PodSettings } from './pod-settings';
 import { Project } from './project';
+import { checkRolloutSettings } from './rollout';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
@@ -84,7 +86,7 @@ export interface DependencyDeclaration {
 }
 
 /** Properties every component kind accepts. */
-export interface ComponentProps extends WorkloadSettings {
+export interface ComponentProps extends WorkloadSettings, PodSettings {
   /**
    * The component's name, unique within its project.
    * @default - the construct id
@@ -227,6 +229,11 @@ export abstract class Component extends Construct {
     this.displayName = props.displayName;
     checkWorkloadSettings(this, props);
     checkDeploymentSettings(this, props, 'component');
+    checkPodSettings(this, '', props);
+    if (!kindTraits(kind).scalable && props.probes !== undefined) {
+      fail(this, `a ${kind} component sets probes`, 'remove probes: a scheduled run ends by itself (bound it with activeDeadlineSeconds)');
+    }
+    checkRolloutSettings(this, '', props);
     for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {
       checkEnvVarName(this, key);
       if (props.env && key in props.env) {
@@ -316,9 +323,11 @@ export abstract class Component extends Construct {
     if (overrides.image !== undefined) checkImage(this, overrides.image);
     checkWorkloadSettings(this, overrides);
     checkDeploymentSettings(this, overrides, scope);
+    checkPodSettings(this, `${scope}: `, overrides);
+    checkRolloutSettings(this, `${scope}: `, overrides);
     const traits = kindTraits(this.kind);
     if (!traits.scalable) {
-      for (const f of ['replicas', 'autoscaling', 'disruptionBudget'] as const) {
+      for (const f of ['replicas', 'autoscaling', 'disruptionBudget', 'rollout', 'minReady', 'progressDeadline', 'probes'] as const) {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a scheduled task`, `remove '${f}': it applies to Deployment-backed components only`);
       }
     }
@@ -337,6 +346,9 @@ export abstract class Component extends Construct {
       env: { ...(previous.env ?? {}), ...(overrides.env ?? {}) },
       resources: { ...(previous.resources ?? {}), ...(overrides.resources ?? {}) },
       slo: { ...(previous.slo ?? {}), ...(overrides.slo ?? {}) },
+      probes: { ...(previous.probes ?? {}), ...(overrides.probes ?? {}) },
+      labels: { ...(previous.labels ?? {}), ...(overrides.labels ?? {}) },
+      annotations: { ...(previous.annotations ?? {}), ...(overrides.annotations ?? {}) },
     });
     this.project.organization._changed();
   }

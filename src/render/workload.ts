@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
+import { containerLifecycle, deploymentStrategy, podScheduling, withUserMetadata } from './pod-settings';
 import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
 import { Cell, PlanComponent } from '../resolve/plan';
@@ -15,7 +16,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
   for (const e of c.security.exceptions) annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
   const o = c.observability;
   const template: Plain<k8s.PodTemplateSpec> = {
-    metadata: {
+    metadata: withUserMetadata(c, {
       labels: c.labels,
       annotations: {
         [Annotations.RESOURCE_HASH]: configHash,
@@ -25,13 +26,13 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
         // Fluent Bit parses JSON lines into fields (K8S-Logging.Parser)
         ...(o.logFormat === 'json' ? { 'fluentbit.io/parser': 'json' } : {}),
       },
-    },
+    }),
     spec: podSpec(c),
   };
   if (kindTraits(c.kind).workload === 'CronJob') {
     const s = c.schedule!;
     return object<k8s.KubeCronJobProps>('batch/v1', 'CronJob', {
-      metadata: componentMetadata(cell, c, c.workloadName, annotations),
+      metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
       spec: {
         schedule: s.schedule,
         ...(s.timeZone ? { timeZone: s.timeZone } : {}),
@@ -51,11 +52,12 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
     });
   }
   return object<k8s.KubeDeploymentProps>('apps/v1', 'Deployment', {
-    metadata: componentMetadata(cell, c, c.workloadName, annotations),
+    metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
     spec: {
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
       revisionHistoryLimit: 5,
       selector: { matchLabels: c.labels },
+      ...deploymentStrategy(c),
       template,
     },
   });
@@ -106,6 +108,7 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
       ...seccomp,
     },
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+    ...containerLifecycle(c),
   };
   return {
     serviceAccountName: c.serviceAccountName,
@@ -113,5 +116,6 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     securityContext: { ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}), ...seccomp },
     containers: [container],
     ...(volumes.length > 0 ? { volumes } : {}),
+    ...podScheduling(c),
   };
 }
