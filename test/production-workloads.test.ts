@@ -80,6 +80,35 @@ describe('probes', () => {
   });
 });
 
+describe('the connectivity report lists kubelet probes with what admits them', () => {
+  const page = (app: PlatformApp, env = 'production') => app.synthFiles()[`acme/eu/${env}/shop/connectivity.md`];
+  const declare = (app: PlatformApp, dp: DataPlaneProps = {}) => {
+    const { shop } = platform(app, dp);
+    const api = new Service(shop, 'api', { image: IMAGE, probes: { readiness: Probe.http({ endpoint: 'http' }), liveness: Probe.grpc({ port: 9090 }) } });
+    api.addEndpoint('http', { port: 80, targetPort: 8080 });
+    api.addEndpoint('grpc', { port: 9090 });
+    new Worker(shop, 'w', { image: IMAGE, probes: { liveness: Probe.exec(['/bin/health']) } });
+  };
+
+  test("Cilium's default: every network probe, none for exec probes, and the warning that the node reaches every port", () => {
+    const app = testApp();
+    declare(app);
+    const text = page(app);
+    expect(text).toContain("**Kubelet probes** (from the node; admitted by Cilium's default allow-localhost=always, under which the node reaches every port of its pods): api readiness http :8080, api liveness grpc :9090.");
+    expect(text).not.toMatch(/w liveness/);
+    expect(app.synthFiles()['acme/eu/production/connectivity.md']).toContain('**Kubelet probes:** 2 probes reach components from their node');
+  });
+
+  test('allow-localhost=policy: admitted by the emitted host rule; NetworkPolicy: by its node rule', () => {
+    const policy = testApp();
+    declare(policy, { ciliumLocalhost: CiliumLocalhost.POLICY });
+    expect(page(policy)).toContain('admitted by the emitted host-entity rule on the probe ports, as Cilium runs with allow-localhost=policy): api readiness http :8080, api liveness grpc :9090.');
+    const kubernetes = testApp();
+    declare(kubernetes, { networkPolicyProvider: 'kubernetes' as any });
+    expect(page(kubernetes, 'development')).toContain("admitted by NetworkPolicy, which always admits traffic from the pod's own node): api readiness http :8080");
+  });
+});
+
 describe('probes under Cilium allow-localhost=policy', () => {
   test('each probed component gets one ingress rule from the host entity on exactly its probe ports; exec probes none', () => {
     const { shop } = platform(testApp(), { ciliumLocalhost: CiliumLocalhost.POLICY });

@@ -1,6 +1,6 @@
 import { compareFlows, Flow } from './connectivity';
 import { connectivityMarkdown, ConnectivityNode } from './connectivity-markdown';
-import { COLLECTOR_ID, DNS_ID, EnvironmentConnectivity, PROMETHEUS_ID } from './connectivity-report';
+import { COLLECTOR_ID, DNS_ID, EnvironmentConnectivity, ProbePath, PROMETHEUS_ID } from './connectivity-report';
 import { groupBy } from '../render/grouping';
 import { compareText, plural, tableCell } from '../render/markdown';
 import { diagramOmitted, MAX_DIAGRAM_NODES, MermaidEdge, mermaidFlowchart, mermaidId, MermaidNode, NodeShape } from '../render/mermaid';
@@ -121,6 +121,10 @@ function overview(env: EnvironmentConnectivity, byProject: Map<string, ProjectFl
   ];
   const line = notesLine(notes, false);
   if (line) lines.push(line, '');
+  if (env.probes.length > 0) {
+    const reasons = [...new Set(env.probes.map(p => p.admittedBy))].sort(compareText);
+    lines.push(`**Kubelet probes:** ${plural(env.probes.length, 'probe')} reach components from their node (admitted by ${reasons.join('; ')}); each project's page lists them.`, '');
+  }
   if (env.widened.length > 0) {
     lines.push('## Wider than declared', '', 'The Kubernetes NetworkPolicy back-end cannot express these rules; the data plane accepted them wider:', '');
     for (const w of env.widened) lines.push(`- ${w}`);
@@ -202,6 +206,7 @@ function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFl
   ];
   const line = notesLine(p.notes, true, prefix, p.components);
   if (line) lines.push(line, '');
+  lines.push(...probeLines(env.probes.filter(x => x.component.startsWith(prefix)), prefix));
   const ends = new Set(p.flows.flatMap(f => [f.from, f.to]));
   const labels: ConnectivityNode[] = [...ends].map(end => ({ id: end, label: end.startsWith(prefix) ? end.slice(prefix.length) : end }));
   // Other projects' components collapse into their project when the picture would be too big.
@@ -216,4 +221,21 @@ function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFl
     collapsedNote: 'Components of other projects are drawn as their project (the table lists each flow).',
   }));
   return lines.join('\n');
+}
+
+/**
+ * The kubelet probes of a project: they come from the node, not from a pod the policies select, so
+ * the flow table cannot show them; listed with what admits them.
+ */
+function probeLines(probes: ProbePath[], prefix: string): string[] {
+  if (probes.length === 0) return [];
+  const byReason = new Map<string, string[]>();
+  for (const p of probes) {
+    const list = byReason.get(p.admittedBy) ?? [];
+    list.push(`${p.component.slice(prefix.length)} ${p.probe} ${p.type} :${p.port}`);
+    byReason.set(p.admittedBy, list);
+  }
+  return [...byReason.entries()].sort(([a], [b]) => compareText(a, b))
+    .map(([reason, list]) => `**Kubelet probes** (from the node; admitted by ${reason}): ${list.join(', ')}.`)
+    .flatMap(l => [l, '']);
 }

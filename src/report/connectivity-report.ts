@@ -1,5 +1,7 @@
 import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from './connectivity';
+import { NetworkPolicyProvider } from '../model/network';
 import { cellsByEnvironment, manifestsByNamespace } from '../render/grouping';
+import { compareText } from '../render/markdown';
 import type { RenderedObject } from '../render/types';
 import { Cell, Plan } from '../resolve/plan';
 
@@ -13,6 +15,26 @@ export interface EnvironmentConnectivity {
   readonly components: string[];
   /** Rules the Kubernetes back-end widened. */
   readonly widened: string[];
+  /** Kubelet probes that reach a component over the network, and what admits them. */
+  readonly probes: ProbePath[];
+}
+
+/**
+ * A kubelet probe that connects to a component (exec probes run inside the container and open no
+ * connection). Kubelet dials the pod from its own node, which neither back-end's default deny
+ * blocks unless Cilium runs with `allow-localhost=policy`; then the emitted host rule admits it.
+ * @internal
+ */
+export interface ProbePath {
+  /** `project/component`. */
+  readonly component: string;
+  /** `startup`, `readiness` or `liveness`. */
+  readonly probe: string;
+  /** `http`, `grpc` or `tcp`. */
+  readonly type: string;
+  readonly port: number;
+  /** What admits it: the node rule of the back-end, or the emitted Cilium host rule. */
+  readonly admittedBy: string;
 }
 
 /** Flow ends of the cluster DNS, Prometheus and the OpenTelemetry collector. @internal */
@@ -61,8 +83,29 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
       .map(f => ({ ...f, from: names.get(f.from) ?? f.from, to: names.get(f.to) ?? f.to }))
       .sort(compareFlows);
     const components = [...names.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { dataPlane: cells[0].dataPlane, environment: cells[0].environment, flows, components, widened: collectWidened(cells) };
+    return { dataPlane: cells[0].dataPlane, environment: cells[0].environment, flows, components, widened: collectWidened(cells), probes: probePaths(cells) };
   });
+}
+
+const PROBE_ORDER = ['startup', 'readiness', 'liveness'] as const;
+
+function probePaths(cells: Cell[]): ProbePath[] {
+  const out: ProbePath[] = [];
+  for (const cell of cells) {
+    for (const c of cell.components) {
+      const hostRule = c.network.ingress.some(r => r.peer.kind === 'host');
+      const admittedBy = cell.network.provider === NetworkPolicyProvider.KUBERNETES
+        ? 'NetworkPolicy, which always admits traffic from the pod\'s own node'
+        : hostRule ? 'the emitted host-entity rule on the probe ports, as Cilium runs with allow-localhost=policy'
+          : 'Cilium\'s default allow-localhost=always, under which the node reaches every port of its pods';
+      for (const probe of PROBE_ORDER) {
+        const p = c.pod.probes[probe];
+        if (!p || p.port === undefined) continue;
+        out.push({ component: `${cell.project}/${c.name}`, probe, type: p.type, port: p.port, admittedBy });
+      }
+    }
+  }
+  return out.sort((a, b) => compareText(a.component, b.component) || PROBE_ORDER.indexOf(a.probe as any) - PROBE_ORDER.indexOf(b.probe as any));
 }
 
 function collectWidened(cells: Cell[]): string[] {
