@@ -83,7 +83,8 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
       .map(f => ({ ...f, from: names.get(f.from) ?? f.from, to: names.get(f.to) ?? f.to }))
       .sort(compareFlows);
     const components = [...names.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { dataPlane: cells[0].dataPlane, environment: cells[0].environment, flows, components, widened: collectWidened(cells), probes: probePaths(cells) };
+    const { dataPlane, environment } = cells[0];
+    return { dataPlane, environment, flows, components, widened: collectWidened(cells), probes: probePaths(cells) };
   });
 }
 
@@ -105,7 +106,8 @@ function probePaths(cells: Cell[]): ProbePath[] {
       }
     }
   }
-  return out.sort((a, b) => compareText(a.component, b.component) || PROBE_ORDER.indexOf(a.probe as any) - PROBE_ORDER.indexOf(b.probe as any));
+  const rank = (p: ProbePath) => PROBE_ORDER.indexOf(p.probe as typeof PROBE_ORDER[number]);
+  return out.sort((a, b) => compareText(a.component, b.component) || rank(a) - rank(b));
 }
 
 function collectWidened(cells: Cell[]): string[] {
