@@ -11,6 +11,8 @@ import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityExce
 import { Organization } from './organization';
 import { Project } from './project';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
+import { checkContainerSettings, ContainerSettings } from './sidecar';
+import { checkUnique } from './volume';
 
 /**
  * The kind of a component: which OpenChoreo default component type renders it.
@@ -25,6 +27,8 @@ export enum ComponentKind {
   WORKER = 'deployment/worker',
   /** A job run on a cron schedule (CronJob). */
   SCHEDULED_TASK = 'cronjob/scheduled-task',
+  /** A stateful backend with persistent volumes (StatefulSet + headless Service + Service). */
+  STATEFUL_SERVICE = 'statefulset/stateful-service',
 }
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
@@ -98,7 +102,7 @@ export interface DependencyDeclaration {
 }
 
 /** Properties every component kind accepts. */
-export interface ComponentProps extends WorkloadSettings {
+export interface ComponentProps extends WorkloadSettings, ContainerSettings {
   /**
    * The component's name, unique within its project.
    * @default - the construct id
@@ -261,6 +265,10 @@ export abstract class Component extends Construct {
     for (const p of this._scratchPaths) {
       if (!ABS_PATH.test(p)) fail(this, `scratch path '${p}' is not absolute`, "use an absolute directory such as '/tmp'");
     }
+    const persistent = (props as { readonly volumes?: Array<{ readonly name: string }> }).volumes;
+    checkContainerSettings(this, props, Array.isArray(persistent) ? persistent.map(v => v?.name) : [], isImageReference);
+    checkUnique(this, 'mount path', [...this._scratchPaths, ...(props.emptyDirs ?? []).flatMap(v => v.mountPath ?? [])],
+      'mount one volume per directory of the main container');
     this._props = props;
     this.project._addComponent(this);
   }
@@ -334,6 +342,9 @@ export abstract class Component extends Construct {
     }
     checkTracing(this, `${scope}: tracing`, overrides.tracing);
     checkSlo(this, `${scope}: slo`, overrides.slo);
+    if (overrides.volumeSizes !== undefined && this.kind !== ComponentKind.STATEFUL_SERVICE) {
+      fail(this, `${scope} set 'volumeSizes' on a ${this.kind} component`, "remove 'volumeSizes': it applies to StatefulService volumes only (use emptyDirs' sizeLimit for scratch space)");
+    }
     this._checkKindOverrides(overrides, scope);
     const previous = this._overrides.get(environment) ?? {};
     this._overrides.set(environment, {
@@ -342,6 +353,7 @@ export abstract class Component extends Construct {
       env: { ...(previous.env ?? {}), ...(overrides.env ?? {}) },
       resources: { ...(previous.resources ?? {}), ...(overrides.resources ?? {}) },
       slo: { ...(previous.slo ?? {}), ...(overrides.slo ?? {}) },
+      volumeSizes: { ...(previous.volumeSizes ?? {}), ...(overrides.volumeSizes ?? {}) },
     });
     this.project.organization._changed();
   }

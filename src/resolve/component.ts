@@ -1,3 +1,4 @@
+import { resolvePodExtras } from './containers';
 import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
@@ -115,6 +116,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }
 
   const isTask = c.kind === ComponentKind.SCHEDULED_TASK;
+  const isStateful = c.kind === ComponentKind.STATEFUL_SERVICE;
+  const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems);
   const deployment = isTask ? undefined : resolveScaling(c, env, p, o, problems);
   const exceptions = c._securityExceptions;
   const relaxed = new Set(exceptions.map(e => e.rule));
@@ -123,7 +126,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,
-    workloadName: generateName(isTask ? NameLimit.CRONJOB : NameLimit.SUBDOMAIN, c.name, env.name),
+    workloadName: generateName(isTask ? NameLimit.CRONJOB : isStateful ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name),
     serviceName: c.name,
     serviceAccountName: c.name,
     labels,
@@ -138,6 +141,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     telemetryEnv,
     files,
     scratchPaths: c._scratchPaths,
+    ...extras,
     resources: resolveResources(c, org, env, p.resources, o.resources, problems),
     replicas: deployment?.replicas,
     autoscaling: deployment?.autoscaling,

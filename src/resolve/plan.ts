@@ -1,5 +1,6 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
+import type { PlanPodExtras } from './containers';
 import { ComponentKind } from '../model/component';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -431,8 +432,8 @@ export interface PlanObservability {
   readonly logFormat: 'text' | 'json';
 }
 
-/** One component in one cell. @internal */
-export interface PlanComponent {
+/** One component in one cell; init containers, sidecars and volumes in PlanPodExtras. @internal */
+export interface PlanComponent extends PlanPodExtras {
   readonly path: string;
   readonly kind: ComponentKind;
   readonly name: string;
