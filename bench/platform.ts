@@ -26,6 +26,11 @@ export interface PlatformOptions {
   readonly perProject?: number;
   /** PRNG seed. Default 0x5eed. */
   readonly seed?: number;
+  /**
+   * Index of one component given an extra env var (`BENCH_TOUCHED=true`), to measure re-synth after a
+   * one-component change. Default none: the platform is then exactly the unchanged one.
+   */
+  readonly touch?: number;
 }
 
 /** What {@link buildPlatform} built. */
@@ -156,7 +161,7 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
       const i = p * perProject + j;
       const rng = rngFor(seed, i);
       const kind = kindAt(j, perProject);
-      const entry = makeComponent(project, i, j, kind, rng);
+      const entry = makeComponent(project, i, j, kind, rng, options.touch === i);
       entries.push(entry);
       // The first two services of a project publish their HTTP API to the organization.
       if (kind === 'service' && j < 2) sharedHere.push(entry.endpoints[0]);
@@ -202,8 +207,17 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
   return { organization: org, projects: projectCount, components: n, environments: 3, dependencies };
 }
 
-function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: Rng): Entry {
-  const name = `${WORDS[i % WORDS.length]}-${kind === 'service' ? 'api' : kind === 'web' ? 'web' : kind === 'worker' ? 'worker' : 'job'}-${i}`;
+function nameOf(i: number, kind: Kind): string {
+  return `${WORDS[i % WORDS.length]}-${kind === 'service' ? 'api' : kind === 'web' ? 'web' : kind === 'worker' ? 'worker' : 'job'}-${i}`;
+}
+
+/** The name of component `i` (as {@link buildPlatform} names it). */
+export function componentName(i: number, perProject = 20): string {
+  return nameOf(i, kindAt(i % perProject, perProject));
+}
+
+function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: Rng, touched: boolean): Entry {
+  const name = nameOf(i, kind);
   const services = rngFor(0x0b5e, i); // platform services: a stream of its own
   const built = kind === 'service' && services.chance(0.1);
   const version = `${rng.int(0, 4)}.${rng.int(0, 20)}.${rng.int(0, 9)}`;
@@ -217,6 +231,7 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
     FEATURE_FLAGS_ENABLED: rng.chance(0.5) ? 'true' : 'false',
   };
   for (let k = rng.int(0, 4); k > 0; k--) env[`SETTING_${k}`] = `value-${rng.int(0, 999)}`;
+  if (touched) env.BENCH_TOUCHED = 'true'; // draws nothing from rng: every other component stays the same
   const secretEnv = { DB_PASSWORD: SecretRef.fromStore(`${project.name}/${name}/db`, { property: 'password' }) };
   const resources = rng.chance(0.3)
     ? { cpuRequest: `${rng.pick([100, 200, 250, 500])}m`, memoryRequest: `${rng.pick([128, 256, 384, 512])}Mi` }

@@ -1,18 +1,18 @@
 /**
- * Scale benchmark: our PlatformApp synth vs. raw cdk8s-plus-28, each measurement in a fresh child
- * process (so peak RSS is per measurement).
+ * Scale benchmark (`npm run bench`): our PlatformApp synth at 100 / 1,000 / 3,000 components × 3
+ * environments (10,000 with --large), each measurement in a fresh child process (so CPU and peak
+ * RSS are per measurement):
  *
- *   node bench/.build/bench/run.js [--sizes 100,1000,3000] [--variants ours,baseline] [--repeat 1]
- *                                  [--profile] [--charts 10] [--tmpdir DIR] [--keep-output]
+ *   node bench/.build/bench/run.js [--sizes 100,1000,3000] [--large] [--variants ours,resynth,touch,jsyaml,baseline]
+ *                                  [--repeat 1] [--profile] [--charts 10] [--tmpdir DIR] [--keep-output] [--json FILE]
  *
- * Exits 1 when a target of DESIGN.md "Scale" fails (1,000 components × 3 environments: total under
- * 3 s and peak RSS under 512 MiB; growth 1,000 → 3,000 components at most 3.3×).
+ * Per size it prints objects, wall, CPU (user + sys), GC, peak RSS, the phase split (declaration,
+ * resolve, render, connectivity, access, reports, YAML, write; see phases.ts), the ratio of the whole
+ * synth's CPU to js-yaml serializing the same manifests (measured in the same run), the cdk8s-plus-28
+ * baseline ratio, re-synth of the unchanged tree and after changing one component (time and files
+ * written), and the sha256 of each output tree, so that output identity can be checked across commits.
  *
- * Times are measured inside the child: "load" is requiring the library (cdk8s, our model or
- * cdk8s-plus-28), "construct" is building the construct tree, "synth" is `app.synth()` writing
- * real files into a temporary outdir. Total = construct + synth (module load is reported apart,
- * like the baseline harness of reference/toolchain-and-style.md). Peak RSS is the child's
- * `process.resourceUsage().maxRSS` at the end (whole process life, module load included).
+ * Exits 1 when a target of DESIGN.md "Scale" (issue #15) fails.
  */
 const T_START = process.hrtime.bigint();
 
@@ -20,151 +20,18 @@ import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ChildArgs, ChildResult, MARKER, runChild, Variant } from './child';
+import { PHASES } from './phases';
+import { summarizeProfile } from './profile';
 
-type Variant = 'ours' | 'baseline';
+const VARIANTS: readonly Variant[] = ['ours', 'resynth', 'touch', 'jsyaml', 'baseline'];
+/** Component changed by the `touch` measurement (the first component of the first project). */
+const TOUCH = 0;
+const TARGET = { components: 1000, large: 10000, largeWallS: 15, largeRssMiB: 2048, jsyamlRatio: 1.5, rssMiB: 300, linear: 1.1 };
 
-interface ChildResult {
-  readonly variant: Variant;
-  readonly components: number;
-  readonly sets?: number;
-  readonly objects: number;
-  readonly files: number;
-  readonly bytes: number;
-  readonly loadMs: number;
-  readonly constructMs: number;
-  readonly synthMs: number;
-  readonly totalMs: number;
-  /** Time spent inside fs write/mkdir/unlink calls during synth (file-system cost, not ours). */
-  readonly fsMs: number;
-  readonly fsCalls: number;
-  readonly maxRssKiB: number;
-  /** Phase boundaries on the monotonic clock, in microseconds (to split CPU profiles). */
-  readonly marksUs: { start: number; loaded: number; constructed: number; synthesized: number };
-  readonly profile?: string;
-}
-
-interface Failure {
-  readonly variant: Variant;
-  readonly components: number;
-  readonly sets?: number;
-  readonly error: string;
-}
-
-const MARKER = 'BENCH_RESULT ';
-const TARGET = { components: 1000, totalSeconds: 3, rssMiB: 512, largeComponents: 3000, growth: 3.3 };
-
-// ---------------------------------------------------------------------------------------------
-// Child: one measurement.
-// ---------------------------------------------------------------------------------------------
-
-function us(t: bigint): number {
-  return Number(t / 1000n);
-}
-
-function ms(a: bigint, b: bigint): number {
-  return Number(b - a) / 1e6;
-}
-
-function walk(dir: string): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      const sub = walk(full);
-      files += sub.files;
-      bytes += sub.bytes;
-    } else if (e.isFile()) {
-      files++;
-      bytes += fs.statSync(full).size;
-    }
-  }
-  return { files, bytes };
-}
-
-/**
- * Wraps the synchronous fs calls that write output so the time spent in them (kernel file creation,
- * which varies a lot between disks) can be reported apart. Must run before the library is loaded:
- * TypeScript's `import * as fs` copies the module's functions at import time.
- */
-function instrumentFs(): { ms: () => number; calls: () => number } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const realFs = require('fs') as any;
-  let spent = 0n;
-  let calls = 0;
-  for (const name of ['writeFileSync', 'mkdirSync', 'openSync', 'writeSync', 'closeSync', 'unlinkSync', 'rmSync']) {
-    const real = realFs[name];
-    if (typeof real !== 'function') continue;
-    realFs[name] = function (this: unknown, ...args: unknown[]) {
-      const t = process.hrtime.bigint();
-      try {
-        return real.apply(this, args);
-      } finally {
-        spent += process.hrtime.bigint() - t;
-        calls++;
-      }
-    };
-  }
-  return { ms: () => Number(spent) / 1e6, calls: () => calls };
-}
-
-function child(variant: Variant, n: number, outdir: string, sets: number, charts: number): void {
-  const fsTimer = instrumentFs();
-  let fsBefore = 0;
-  let callsBefore = 0;
-  let t1: bigint, t2: bigint, t3: bigint;
-  let objects: number;
-  if (variant === 'ours') {
-    // Loaded here, not at the top, so each child pays only for what it measures.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PlatformApp } = require('../src') as typeof import('../src');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildPlatform } = require('./platform') as typeof import('./platform');
-    t1 = process.hrtime.bigint();
-    const app = new PlatformApp({ outdir });
-    const built = buildPlatform(app, { components: n });
-    t2 = process.hrtime.bigint();
-    fsBefore = fsTimer.ms(); callsBefore = fsTimer.calls();
-    app.synth();
-    t3 = process.hrtime.bigint();
-    objects = built.organization.toJson().length; // cached by synth: counting only
-  } else {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { buildBaseline, countBaselineObjects } = require('./baseline') as typeof import('./baseline');
-    t1 = process.hrtime.bigint();
-    const { app, charts: chartList } = buildBaseline({ sets, outdir, charts });
-    t2 = process.hrtime.bigint();
-    fsBefore = fsTimer.ms(); callsBefore = fsTimer.calls();
-    app.synth();
-    t3 = process.hrtime.bigint();
-    objects = countBaselineObjects(chartList);
-  }
-  const fsMs = fsTimer.ms() - fsBefore;
-  const fsCalls = fsTimer.calls() - callsBefore;
-  const maxRssKiB = process.resourceUsage().maxRSS;
-  const { files, bytes } = walk(outdir);
-  const result: ChildResult = {
-    variant,
-    components: n,
-    sets: variant === 'baseline' ? sets : undefined,
-    objects,
-    files,
-    bytes,
-    loadMs: ms(T_START, t1),
-    constructMs: ms(t1, t2),
-    synthMs: ms(t2, t3),
-    totalMs: ms(t1, t3),
-    fsMs,
-    fsCalls,
-    maxRssKiB,
-    marksUs: { start: us(T_START), loaded: us(t1), constructed: us(t2), synthesized: us(t3) },
-  };
-  process.stdout.write(`${MARKER}${JSON.stringify(result)}\n`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parent: spawn children, print the table, check targets.
-// ---------------------------------------------------------------------------------------------
+interface Failure { readonly variant: Variant; readonly components: number; readonly error: string }
+type Outcome = ChildResult | Failure;
+const isFailure = (r: Outcome | undefined): r is Failure => !!r && (r as Failure).error !== undefined;
 
 interface Options {
   sizes: number[];
@@ -173,11 +40,11 @@ interface Options {
   profile: boolean;
   charts: number;
   keepOutput: boolean;
-  perSetObjects: number;
   tmpdir: string;
+  json?: string;
 }
 
-function parseArgs(argv: string[]): { opts: Options; childArgs?: { variant: Variant; n: number; outdir: string; sets: number; charts: number } } {
+function parseArgs(argv: string[]): { opts: Options; child?: ChildArgs } {
   const get = (name: string): string | undefined => {
     const i = argv.findIndex(a => a === `--${name}` || a.startsWith(`--${name}=`));
     if (i < 0) return undefined;
@@ -187,240 +54,220 @@ function parseArgs(argv: string[]): { opts: Options; childArgs?: { variant: Vari
   const has = (name: string) => argv.includes(`--${name}`);
   const ints = (s: string) => s.split(',').map(x => x.trim()).filter(Boolean).map(x => {
     const v = Number(x.replace(/_/g, ''));
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`not a positive integer: '${x}'`);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`--sizes: not a positive integer: '${x}'. Fix: pass e.g. --sizes 100,1000`);
     return v;
   });
+  const sizes = ints(get('sizes') ?? '100,1000,3000');
+  if (has('large') && !sizes.includes(TARGET.large)) sizes.push(TARGET.large);
   const opts: Options = {
-    sizes: ints(get('sizes') ?? '100,1000,3000'),
-    variants: (get('variants') ?? 'ours,baseline').split(',').map(v => {
-      if (v !== 'ours' && v !== 'baseline') throw new Error(`unknown variant '${v}' (use ours, baseline)`);
-      return v;
+    sizes,
+    variants: (get('variants') ?? VARIANTS.join(',')).split(',').map(v => {
+      if (!(VARIANTS as string[]).includes(v)) throw new Error(`--variants: unknown variant '${v}'. Fix: use some of ${VARIANTS.join(', ')}`);
+      return v as Variant;
     }),
     repeat: Number(get('repeat') ?? '1'),
     profile: has('profile'),
     charts: Number(get('charts') ?? '10'),
     keepOutput: has('keep-output'),
-    perSetObjects: 3,
     // Default to a memory-backed folder: the benchmark measures synthesis, not the VM's disk, whose
     // file-creation latency varies tenfold between runs. Pass --tmpdir /tmp to include the disk.
     tmpdir: get('tmpdir') ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()),
+    json: get('json'),
   };
   const c = get('child');
-  if (c) {
-    return {
-      opts,
-      childArgs: { variant: c as Variant, n: Number(get('n')), outdir: get('outdir')!, sets: Number(get('sets') ?? '0'), charts: opts.charts },
-    };
-  }
-  return { opts };
-}
-
-const tempDirs = new Set<string>();
-function cleanup(): void {
-  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
-function runChild(variant: Variant, n: number, sets: number, opts: Options, profileDir?: string): ChildResult | Failure {
-  const tmp = fs.mkdtempSync(path.join(opts.tmpdir, `cdk8s-openchoreo-bench-${variant}-${n}-`));
-  tempDirs.add(tmp);
-  const outdir = path.join(tmp, 'out');
-  fs.mkdirSync(outdir);
-  const nodeArgs: string[] = [];
-  // Running from source (ts-node): the child needs the TypeScript hook too.
-  if (__filename.endsWith('.ts')) nodeArgs.push('-r', 'ts-node/register/transpile-only');
-  if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${variant}-${n}.cpuprofile`);
-  const args = [...nodeArgs, __filename, '--child', variant, '--n', String(n), '--sets', String(sets), '--charts', String(opts.charts), '--outdir', outdir];
-  const r = cp.spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60 * 1000 });
-  try {
-    const line = (r.stdout ?? '').split('\n').find(l => l.startsWith(MARKER));
-    if (r.status !== 0 || !line) {
-      const why = r.error ? String(r.error) : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
-      const lines = `${r.stderr ?? ''}`.trim().split('\n');
-      const at = lines.findIndex(l => /Error\b/.test(l));
-      const tail = (at >= 0 ? lines.slice(at, at + 3) : lines.slice(-4)).map(l => l.trim().slice(0, 300)).join(' / ');
-      return { variant, components: n, sets: variant === 'baseline' ? sets : undefined, error: `${why}: ${tail}` };
-    }
-    const result = JSON.parse(line.slice(MARKER.length)) as ChildResult;
-    return profileDir ? { ...result, profile: path.join(profileDir, `${variant}-${n}.cpuprofile`) } : result;
-  } finally {
-    if (!opts.keepOutput) {
-      fs.rmSync(tmp, { recursive: true, force: true });
-      tempDirs.delete(tmp);
-    } else {
-      tempDirs.delete(tmp);
-      process.stderr.write(`  kept output of ${variant} N=${n} in ${outdir}\n`);
-    }
-  }
-}
-
-function isFailure(r: ChildResult | Failure): r is Failure {
-  return (r as Failure).error !== undefined;
-}
-
-function median(results: ChildResult[]): ChildResult {
-  const sorted = [...results].sort((a, b) => a.totalMs - b.totalMs);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}
-
-const fmtS = (msv: number) => (msv / 1000).toFixed(2);
-const fmtInt = (v: number) => v.toLocaleString('en-US');
-const mib = (kib: number) => (kib / 1024).toFixed(0);
-
-function row(r: ChildResult | Failure): string {
-  const comp = r.variant === 'baseline' ? `${fmtInt(r.components)} (${fmtInt(r.sets ?? 0)} sets)` : fmtInt(r.components);
-  if (isFailure(r)) return `| ${r.variant} | ${comp} | FAILED: ${r.error.replace(/\|/g, '/')} | | | | | | | | | |`;
-  const rate = Math.round(r.objects / (r.totalMs / 1000));
-  return `| ${r.variant} | ${comp} | ${fmtInt(r.objects)} | ${fmtInt(r.files)} | ${fmtS(r.loadMs)} | ${fmtS(r.constructMs)} | ${fmtS(r.synthMs)} | **${fmtS(r.totalMs)}** | ${fmtS(r.fsMs)} | ${fmtS(r.totalMs - r.fsMs)} | ${fmtInt(rate)} | ${mib(r.maxRssKiB)} |`;
-}
-
-// --- CPU profile summary ----------------------------------------------------------------------
-
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
-
-function summarizeProfile(file: string, r: ChildResult, top: number): string {
-  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map(prof.nodes.map(n => [n.id, n]));
-  const cwd = process.cwd();
-  const label = (n: ProfileNode) => {
-    const f = n.callFrame;
-    let url = f.url.replace(/^file:\/\//, '');
-    if (url.startsWith(cwd)) url = path.relative(cwd, url);
-    return { fn: f.functionName || '(anonymous)', file: url ? `${url}:${f.lineNumber + 1}` : '', url };
+  if (!c) return { opts };
+  return {
+    opts,
+    child: { variant: c as Variant, n: Number(get('n')), outdir: get('outdir')!, sets: Number(get('sets') ?? '0'), charts: opts.charts, touch: Number(get('touch') ?? TOUCH) },
   };
-  // Phases by timestamp (V8 profile time and process.hrtime share the monotonic clock on Linux).
-  const m = r.marksUs;
-  const aligned = prof.startTime <= m.loaded && prof.endTime >= m.synthesized;
-  const phases: Array<[string, number, number]> = aligned
-    ? [['construct', m.loaded, m.constructed], ['synth', m.constructed, m.synthesized]]
-    : [['whole process', -Infinity, Infinity]];
-  const out: string[] = [];
-  for (const [phase, from, to] of phases) {
-    const selfFn = new Map<string, number>();
-    const selfFile = new Map<string, number>();
-    let t = prof.startTime;
-    let total = 0;
-    for (let i = 0; i < prof.samples.length; i++) {
-      t += prof.timeDeltas[i];
-      const dt = prof.timeDeltas[i + 1] ?? 0;
-      if (t < from || t >= to) continue;
-      const node = byId.get(prof.samples[i]);
-      if (!node) continue;
-      const l = label(node);
-      const key = `${l.fn}\t${l.file}`;
-      selfFn.set(key, (selfFn.get(key) ?? 0) + dt);
-      const fileKey = l.url ? (l.url.includes('node_modules/') ? l.url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, 'node_modules/$1 (package)') : l.url) : `(${l.fn})`;
-      selfFile.set(fileKey, (selfFile.get(fileKey) ?? 0) + dt);
-      total += dt;
-    }
-    out.push(`\n**${r.variant} N=${r.components}, ${phase} phase: ${(total / 1e6).toFixed(2)} s sampled** (self time)\n`);
-    out.push('| self ms | % | function | location |', '|---:|---:|---|---|');
-    for (const [key, v] of [...selfFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      const [fn, loc] = key.split('\t');
-      out.push(`| ${(v / 1000).toFixed(0)} | ${((100 * v) / total).toFixed(1)} | \`${fn}\` | ${loc} |`);
-    }
-    out.push('', '| self ms | % | file / package |', '|---:|---:|---|');
-    for (const [key, v] of [...selfFile.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-      out.push(`| ${(v / 1000).toFixed(0)} | ${((100 * v) / total).toFixed(1)} | ${key} |`);
-    }
-  }
-  return out.join('\n');
 }
 
-// --- main ---------------------------------------------------------------------------------------
+function spawn(variant: Variant, n: number, outdir: string, sets: number, opts: Options, profileDir?: string): Outcome {
+  const nodeArgs: string[] = [];
+  if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${variant}-${n}.cpuprofile`);
+  const args = [...nodeArgs, __filename, '--child', variant, '--n', String(n), '--sets', String(sets), '--charts', String(opts.charts),
+    '--touch', String(TOUCH), '--outdir', outdir];
+  const r = cp.spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60 * 1000 });
+  const line = (r.stdout ?? '').split('\n').find(l => l.startsWith(MARKER));
+  if (r.status !== 0 || !line) {
+    const why = r.error ? String(r.error) : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;
+    const lines = `${r.stderr ?? ''}`.trim().split('\n');
+    const at = lines.findIndex(l => /Error\b/.test(l));
+    const tail = (at >= 0 ? lines.slice(at, at + 3) : lines.slice(-4)).map(l => l.trim().slice(0, 300)).join(' / ');
+    return { variant, components: n, error: `${why}: ${tail}` };
+  }
+  const result = JSON.parse(line.slice(MARKER.length)) as ChildResult;
+  return profileDir ? { ...result, profile: path.join(profileDir, `${variant}-${n}.cpuprofile`) } : result;
+}
+
+/** Median (by wall time) of `repeat` runs; a fresh output folder per run unless `outdir` is given. */
+function measure(variant: Variant, n: number, opts: Options, outdir: () => string, sets = 0, profileDir?: string): Outcome {
+  const runs: ChildResult[] = [];
+  for (let k = 0; k < opts.repeat; k++) {
+    process.stderr.write(`  ${variant} N=${n}${sets ? ` (${sets} sets)` : ''}${opts.repeat > 1 ? ` #${k + 1}` : ''}…\n`);
+    const r = spawn(variant, n, outdir(), sets, opts, k === 0 ? profileDir : undefined);
+    if (isFailure(r)) return r;
+    runs.push(r);
+  }
+  const sorted = [...runs].sort((a, b) => a.totalMs - b.totalMs);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], profile: runs[0].profile };
+}
+
+const s = (msv: number) => (msv / 1000).toFixed(2);
+const int = (v: number) => v.toLocaleString('en-US');
+const mib = (kib: number) => (kib / 1024).toFixed(0);
+const x = (v: number) => `${v.toFixed(2)}×`;
+
+interface SizeResults { n: number; byVariant: Map<Variant, Outcome> }
+
+function ok(r: Outcome | undefined): ChildResult | undefined {
+  return r && !isFailure(r) ? r : undefined;
+}
+
+function print(all: SizeResults[], opts: Options): boolean {
+  let failed = false;
+  const failures = all.flatMap(sz => [...sz.byVariant.values()].filter(isFailure));
+  console.log('| components | objects | files | MB | wall s | CPU s | GC s | peak RSS MiB | js-yaml CPU s | **synth CPU ÷ js-yaml** | our YAML emitter CPU s | cdk8s-plus-28 CPU s (÷ ours) | tree sha256 |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const { n, byVariant } of all) {
+    const o = ok(byVariant.get('ours'));
+    const j = ok(byVariant.get('jsyaml'))?.jsyaml;
+    const b = ok(byVariant.get('baseline'));
+    if (!o) continue;
+    console.log(`| ${int(n)} | ${int(o.objects)} | ${int(o.files)} | ${(o.bytes / 1e6).toFixed(1)} | ${s(o.totalMs)} | ${s(o.cpuMs)} | ${s(o.gcMs)} | ${mib(o.maxRssKiB)} | ` +
+      `${j ? s(j.jsyamlCpuMs) : 'n/a'} | ${j ? `**${x(o.cpuMs / j.jsyamlCpuMs)}**` : 'n/a'} | ${j ? s(j.oursCpuMs) : 'n/a'} | ` +
+      `${b ? `${s(b.cpuMs)} (${x(b.cpuMs / o.cpuMs)})` : 'n/a'} | \`${o.treeSha256?.slice(0, 16)}\` |`);
+  }
+  console.log('\nwall and CPU span declaration → files on disk (module load excluded); CPU = user + sys of the child (GC helper threads ' +
+    `included); GC = V8 gc pause time; js-yaml = \`dump()\` of the same document lists, file by file, in a child of its own; output in ${opts.tmpdir}.`);
+
+  console.log('\n**Phase split** (self CPU time, s and % of the CPU from declaration to disk; "other" = grouping, kustomizations and whatever is not hooked):\n');
+  console.log(`| components | ${PHASES.join(' | ')} |`);
+  console.log(`|---:|${PHASES.map(() => '---:').join('|')}|`);
+  for (const { n, byVariant } of all) {
+    const o = ok(byVariant.get('ours'));
+    if (!o?.phasesMs) continue;
+    console.log(`| ${int(n)} | ${PHASES.map(p => `${s(o.phasesMs![p])} (${((100 * o.phasesMs![p]) / o.cpuMs).toFixed(0)} %)`).join(' | ')} |`);
+  }
+  const missing = [...new Set(all.flatMap(sz => ok(sz.byVariant.get('ours'))?.missingHooks ?? []))];
+  if (missing.length) console.log(`\nphase hooks not found (their time counts as "other"; update bench/phases.ts): ${missing.join(', ')}`);
+
+  console.log('\n**Re-synth** into the folder the first synth wrote (fresh process each):\n');
+  console.log('| components | first: wall s / CPU s | unchanged: wall s / CPU s (CPU ÷ first) | written | one component changed: wall s / CPU s | written | only its files |');
+  console.log('|---:|---:|---:|---:|---:|---:|---|');
+  const onlyIts: Map<number, boolean> = new Map();
+  for (const { n, byVariant } of all) {
+    const o = ok(byVariant.get('ours'));
+    const r = ok(byVariant.get('resynth'));
+    const t = ok(byVariant.get('touch'));
+    if (!o || (!r && !t)) continue;
+    const its = t ? (t.writtenPaths ?? []).every(p => p.split('/').some(seg => seg === t.touched || seg === `${t.touched}.yaml`)) : false;
+    if (t) onlyIts.set(n, its);
+    console.log(`| ${int(n)} | ${s(o.totalMs)} / ${s(o.cpuMs)} | ${r ? `${s(r.totalMs)} / ${s(r.cpuMs)} (${x(r.cpuMs / o.cpuMs)})` : 'n/a'} | ${r ? int(r.written ?? -1) : 'n/a'} | ` +
+      `${t ? `${s(t.totalMs)} / ${s(t.cpuMs)}` : 'n/a'} | ${t ? `${int(t.written ?? -1)} (${(t.writtenPaths ?? []).slice(0, 4).join(', ')}${(t.writtenPaths ?? []).length > 4 ? ', …' : ''})` : 'n/a'} | ` +
+      `${t ? (its ? `yes (${t.touched})` : `NO (${t.touched})`) : 'n/a'} |`);
+    if (r && o.treeSha256 && r.treeSha256 !== o.treeSha256) console.log(`| | re-synth of N=${n} changed the tree: ${r.treeSha256} ≠ ${o.treeSha256} | | | | | |`);
+  }
+
+  console.log('\n**Output trees** (sha256 of `sha256sum` lines of every file, sorted by path):\n');
+  for (const { n, byVariant } of all) {
+    const o = ok(byVariant.get('ours'));
+    if (o?.treeSha256) console.log(`- N=${int(n)}: \`${o.treeSha256}\` (${int(o.files)} files, ${int(o.bytes)} bytes)`);
+  }
+
+  const ours = new Map(all.map(sz => [sz.n, ok(sz.byVariant.get('ours'))] as const));
+  const sizes = [...ours.keys()].sort((a, b) => a - b);
+  console.log('\n**Growth** (CPU ratio ÷ object ratio between consecutive sizes; linear = 1.00):\n');
+  for (let i = 1; i < sizes.length; i++) {
+    const a = ours.get(sizes[i - 1]);
+    const b = ours.get(sizes[i]);
+    if (!a || !b) continue;
+    const g = (b.cpuMs / a.cpuMs) / (b.objects / a.objects);
+    console.log(`- ${int(sizes[i - 1])} → ${int(sizes[i])}: CPU ${x(b.cpuMs / a.cpuMs)}, wall ${x(b.totalMs / a.totalMs)}, objects ${x(b.objects / a.objects)} → ${x(g)}`);
+  }
+
+  console.log('\n**Targets** (DESIGN.md "Scale", issue #15):\n');
+  const verdict = (cond: boolean, text: string) => { if (!cond) failed = true; console.log(`- ${cond ? 'PASS' : 'FAIL'} ${text}`); };
+  const k1 = ours.get(TARGET.components);
+  const j1 = ok(all.find(sz => sz.n === TARGET.components)?.byVariant.get('jsyaml'))?.jsyaml;
+  if (k1 && j1) verdict(k1.cpuMs / j1.jsyamlCpuMs <= TARGET.jsyamlRatio, `${int(TARGET.components)} components: synth CPU within ${TARGET.jsyamlRatio}× of js-yaml: ${x(k1.cpuMs / j1.jsyamlCpuMs)}`);
+  if (k1) verdict(k1.maxRssKiB / 1024 < TARGET.rssMiB, `${int(TARGET.components)} components: peak RSS under ${TARGET.rssMiB} MiB: ${mib(k1.maxRssKiB)} MiB`);
+  const r1 = ok(all.find(sz => sz.n === TARGET.components)?.byVariant.get('resynth'));
+  if (k1 && r1) verdict(r1.written === 0 && r1.cpuMs <= k1.cpuMs / 2, `${int(TARGET.components)} components: unchanged re-synth writes nothing (${r1.written} files) in at most half the first synth's CPU (${x(r1.cpuMs / k1.cpuMs)})`);
+  if (onlyIts.has(TARGET.components)) verdict(onlyIts.get(TARGET.components)!, `${int(TARGET.components)} components: changing one component rewrites only its files`);
+  const big = ours.get(TARGET.large);
+  if (big) {
+    verdict(big.totalMs < TARGET.largeWallS * 1000, `${int(TARGET.large)} components under ${TARGET.largeWallS} s wall: ${s(big.totalMs)} s`);
+    verdict(big.maxRssKiB / 1024 < TARGET.largeRssMiB, `${int(TARGET.large)} components under 2 GiB peak RSS: ${mib(big.maxRssKiB)} MiB`);
+  } else {
+    console.log(`- n/a ${int(TARGET.large)}-component targets (run with --large)`);
+  }
+  for (let i = 1; i < sizes.length; i++) {
+    const a = ours.get(sizes[i - 1]);
+    const b = ours.get(sizes[i]);
+    if (!a || !b || sizes[i - 1] < TARGET.components) continue;
+    const g = (b.cpuMs / a.cpuMs) / (b.objects / a.objects);
+    verdict(g <= TARGET.linear, `linear ${int(sizes[i - 1])} → ${int(sizes[i])}: CPU growth within ${TARGET.linear}× of the object ratio: ${x(g)}`);
+  }
+  for (const f of failures) verdict(false, `${f.variant} N=${f.components} did not complete: ${f.error}`);
+  return failed;
+}
 
 function main(): number {
-  const { opts, childArgs } = parseArgs(process.argv.slice(2));
-  if (childArgs) {
-    child(childArgs.variant, childArgs.n, childArgs.outdir, childArgs.sets, childArgs.charts);
+  const { opts, child } = parseArgs(process.argv.slice(2));
+  if (child) {
+    runChild(child, T_START);
     return 0;
   }
+  const tmpRoot = fs.mkdtempSync(path.join(opts.tmpdir, 'cdk8s-openchoreo-bench-'));
+  const cleanup = () => { if (!opts.keepOutput) fs.rmSync(tmpRoot, { recursive: true, force: true }); };
   process.on('SIGINT', () => { cleanup(); process.exit(130); });
   const profileDir = opts.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-openchoreo-bench-prof-')) : undefined;
-
   const cpus = os.cpus();
   console.log('## cdk8s-openchoreo scale benchmark\n');
-  console.log(`node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.arch()}`);
-  console.log(`sizes ${opts.sizes.join(', ')}; 3 environments, 20 components per project; baseline: cdk8s-plus-28 in ${opts.charts} charts, ` +
+  console.log(`node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.arch()}, ` +
+    `load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')} at start`);
+  console.log(`sizes ${opts.sizes.map(int).join(', ')}; 3 environments, 20 components per project; baseline: cdk8s-plus-28 in ${opts.charts} charts, ` +
     `Deployment + Service + NetworkPolicy sets sized to our object count; ${opts.repeat > 1 ? `median of ${opts.repeat} runs` : '1 run'} per cell` +
     `${opts.profile ? '; CPU-profiled (slower)' : ''}\n`);
 
-  const results: Array<ChildResult | Failure> = [];
-  const ours = new Map<number, ChildResult>();
+  const all: SizeResults[] = [];
+  let seq = 0;
+  const fresh = () => { const d = path.join(tmpRoot, `out-${seq++}`); fs.mkdirSync(d); return d; };
   for (const n of opts.sizes) {
-    for (const variant of opts.variants) {
-      let sets = 0;
-      if (variant === 'baseline') {
-        const mine = ours.get(n);
-        // Comparable object count; without our run, assume ~15 objects per component (3 envs × 5).
-        sets = Math.max(1, Math.round((mine ? mine.objects : n * 15) / opts.perSetObjects));
-      }
-      const runs: ChildResult[] = [];
-      let failure: Failure | undefined;
-      for (let k = 0; k < opts.repeat && !failure; k++) {
-        process.stderr.write(`  running ${variant} N=${n}${variant === 'baseline' ? ` (${sets} sets)` : ''}${opts.repeat > 1 ? ` #${k + 1}` : ''}…\n`);
-        const r = runChild(variant, n, sets, opts, k === 0 ? profileDir : undefined);
-        if (isFailure(r)) failure = r;
-        else runs.push(r);
-      }
-      if (failure) { results.push(failure); continue; }
-      const med = median(runs);
-      const withProfile = { ...med, profile: runs[0].profile };
-      results.push(withProfile);
-      if (variant === 'ours') ours.set(n, withProfile);
+    const byVariant = new Map<Variant, Outcome>();
+    all.push({ n, byVariant });
+    const tree = fresh();
+    const want = (v: Variant) => opts.variants.includes(v);
+    // The first synth keeps its folder: re-synth and the one-component change write into it.
+    let first = 0;
+    const firstOut = () => (first++ === 0 ? tree : (fs.rmSync(tree, { recursive: true, force: true }), fs.mkdirSync(tree), tree));
+    if (want('ours') || want('resynth') || want('touch')) byVariant.set('ours', measure('ours', n, opts, firstOut, 0, profileDir));
+    if (ok(byVariant.get('ours'))) {
+      if (want('resynth')) byVariant.set('resynth', measure('resynth', n, { ...opts, repeat: 1 }, () => tree));
+      if (want('touch')) byVariant.set('touch', measure('touch', n, { ...opts, repeat: 1 }, () => tree));
     }
+    if (!opts.keepOutput) fs.rmSync(tree, { recursive: true, force: true });
+    if (want('jsyaml')) byVariant.set('jsyaml', measure('jsyaml', n, opts, fresh));
+    if (want('baseline')) {
+      const mine = ok(byVariant.get('ours'));
+      const sets = Math.max(1, Math.round((mine ? mine.objects : n * 25) / 3));
+      byVariant.set('baseline', measure('baseline', n, opts, fresh, sets));
+    }
+    // Free the memory-backed folder between sizes.
+    if (!opts.keepOutput) for (const d of fs.readdirSync(tmpRoot)) fs.rmSync(path.join(tmpRoot, d), { recursive: true, force: true });
   }
-
-  console.log('| variant | components | objects | files | load s | construct s | synth s | total s | of which fs s | total − fs s | objects/s | peak RSS MiB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) console.log(row(r));
-  console.log('\ntotal = construct + synth (module load excluded); "of which fs" = time inside fs write/mkdir calls during synth ' +
-    `(file creation cost of the output disk, ${opts.tmpdir}); objects/s = objects / total; peak RSS = child maxRSS (whole process).`);
-
-  // Ratios and targets.
-  let failed = false;
-  const verdict = (ok: boolean) => { if (!ok) failed = true; return ok ? 'PASS' : 'FAIL'; };
-  const a = ours.get(TARGET.components);
-  const b = ours.get(TARGET.largeComponents);
-  console.log('');
-  for (const r of results) {
-    if (r.variant !== 'baseline' || isFailure(r)) continue;
-    const mine = ours.get(r.components);
-    if (mine) console.log(`- N=${fmtInt(r.components)} (${fmtInt(mine.objects)} objects): the cdk8s-plus-28 baseline takes ${(r.totalMs / mine.totalMs).toFixed(1)}× our total time and ${(r.maxRssKiB / mine.maxRssKiB).toFixed(1)}× our peak RSS for ${fmtInt(r.objects)} objects.`);
-  }
-  if (a && b) {
-    const ratio = b.totalMs / a.totalMs;
-    console.log(`- growth ours, time(${fmtInt(TARGET.largeComponents)}) / time(${fmtInt(TARGET.components)}): total ${ratio.toFixed(2)}× ` +
-      `(construct ${(b.constructMs / a.constructMs).toFixed(2)}×, synth ${(b.synthMs / a.synthMs).toFixed(2)}×; objects ${(b.objects / a.objects).toFixed(2)}×)`);
-  }
-  console.log('\n**Targets** (DESIGN.md "Scale"):\n');
-  if (a) {
-    console.log(`- ${verdict(a.totalMs < TARGET.totalSeconds * 1000)} ${fmtInt(TARGET.components)} components × 3 envs synthesize in under ${TARGET.totalSeconds} s: ${fmtS(a.totalMs)} s ` +
-      `(${fmtS(a.fsMs)} s of it in ${fmtInt(a.fsCalls)} fs calls writing ${fmtInt(a.files)} files; ${fmtS(a.totalMs - a.fsMs)} s without them)`);
-    console.log(`- ${verdict(a.maxRssKiB / 1024 < TARGET.rssMiB)} ${fmtInt(TARGET.components)} components × 3 envs peak RSS under ${TARGET.rssMiB} MiB: ${mib(a.maxRssKiB)} MiB`);
-  } else {
-    console.log(`- n/a ${fmtInt(TARGET.components)}-component targets (size ${TARGET.components} not measured)`);
-  }
-  if (a && b) {
-    const ratio = b.totalMs / a.totalMs;
-    console.log(`- ${verdict(ratio <= TARGET.growth)} growth ${fmtInt(TARGET.components)}→${fmtInt(TARGET.largeComponents)} ≤ ${TARGET.growth}×: ${ratio.toFixed(2)}×`);
-  } else {
-    console.log(`- n/a growth target (sizes ${TARGET.components} and ${TARGET.largeComponents} not both measured)`);
-  }
-  for (const r of results) {
-    if (r.variant === 'ours' && isFailure(r)) { failed = true; console.log(`- FAIL ours N=${r.components} did not complete`); }
-  }
-
+  const failed = print(all, opts);
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(all.map(sz => ({ n: sz.n, ...Object.fromEntries(sz.byVariant) })), null, 2));
   if (profileDir) {
     console.log('\n### CPU profiles (self time, top functions)');
-    for (const r of results) {
-      if (isFailure(r) || !r.profile || !fs.existsSync(r.profile)) continue;
-      if (r.variant !== 'ours' && !opts.variants.every(v => v === 'baseline')) continue;
-      console.log(summarizeProfile(r.profile, r, 20));
+    for (const sz of all) {
+      const r = ok(sz.byVariant.get('ours'));
+      if (r?.profile && fs.existsSync(r.profile)) console.log(summarizeProfile(r.profile, r, 20));
     }
     console.log(`\nprofiles kept in ${profileDir} (open in Chrome DevTools → Performance)`);
   }
+  if (opts.keepOutput) process.stderr.write(`  kept output in ${tmpRoot}\n`);
   cleanup();
   return failed ? 1 : 0;
 }

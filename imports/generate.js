@@ -7,9 +7,12 @@
 // Reads imports/kinds.json (the single list of kinds this library emits) and writes:
 //   src/imports/<group>.ts      cdk8s bindings for the CRD kinds (cdk8s import),
 //                               limited to the CRDs and versions listed in kinds.json;
-//                               a kind marked "bindings": false gets a schema only (its
-//                               bindings would be megabytes of TypeScript that every
-//                               compile pays for: EnvoyProxy, WorkflowTemplate)
+//                               a kind marked "bindings": false gets a schema only: its
+//                               renderer writes plain JSON checked against that schema by
+//                               the tests (EnvoyProxy and WorkflowTemplate, whose bindings
+//                               would be megabytes every compile pays for; ServiceMonitor,
+//                               PodMonitor, PrometheusRule and Instrumentation, which no
+//                               renderer builds through bindings)
 //   test/schemas/*.json         JSON schemas used by test/support/schema-validator.ts
 //   test/schemas/index.json     "apiVersion/kind" -> schema file (+ definition name)
 //

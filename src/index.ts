@@ -1,26 +1,52 @@
-export * from './model/organization';
-export * from './model/data-plane';
-export * from './model/environment';
-export * from './model/deployment-pipeline';
-export * from './model/project';
-export * from './model/component';
-export * from './model/build';
-export * from './model/component-kinds';
-export * from './model/sidecar';
-export * from './model/stateful-service';
-export * from './model/volume';
-export * from './model/endpoint';
-export * from './model/gateway';
-export * from './model/api-policy';
-export * from './model/external-service';
-export * from './model/network';
-export * from './model/gitops';
-export * from './model/ledger';
-export * from './model/observability';
-export * from './model/options';
-export * from './model/secrets';
-export * from './model/access';
-export { PlatformErrors } from './model/errors';
-export type { ValidationProblem } from './model/errors';
-export * from './output/layout';
-export * from './output/platform-app';
+// The package's public surface, listed name by name (test/public-api.test.ts keeps this list).
+// Helpers marked @internal stay importable inside the package only.
+import './synth'; // installs the synthesis pipeline that Organization.toJson() runs
+
+export { Organization, type OrganizationProps } from './model/organization';
+export { DataPlane, type DataPlaneProps } from './model/data-plane';
+export { Environment, type EnvironmentProps } from './model/environment';
+export { DeploymentPipeline, type DeploymentPipelineProps, type PromotionPath } from './model/deployment-pipeline';
+export { Project, type ProjectProps } from './model/project';
+export {
+  Component, type ComponentProps, type ConfigFile, type DependencyOptions, type DeployableComponentProps, type EndpointReference,
+} from './model/component';
+export { ComponentKind } from './model/component-kind';
+export {
+  ScheduledTask, type ScheduledTaskProps, Service, type ServiceProps, WebApplication, type WebApplicationProps, Worker, type WorkerProps,
+} from './model/component-kinds';
+export { StatefulService, type StatefulServiceProps } from './model/stateful-service';
+export { type ContainerOptions, type ContainerSettings, type SidecarPort } from './model/sidecar';
+export {
+  EmptyDirMedium, type EmptyDirVolume, type PersistentVolume, PodManagement, VolumeAccessMode, type VolumeMount, VolumeRetention,
+} from './model/volume';
+export { BuildPlane, type BuildPlaneProps, type BuildSource } from './model/build';
+export { Builder, BuilderConfinement, BuilderKind, type BuildpacksBuilderOptions, type DockerfileBuilderOptions } from './model/builder';
+export { Endpoint, type EndpointOptions, EndpointType, type RouteScope, Visibility } from './model/endpoint';
+export {
+  ClientIpDetection, type ClientTrafficOptions, type EnvironmentGatewayOptions, GatewayCertificate, type GatewayOptions,
+  GatewayServiceType, type GatewaySettings, TlsVersion,
+} from './model/gateway';
+export {
+  ApiAuthentication, type ApiKeyOptions, type ApiPolicy, type AuthorizationRule, type CircuitBreakerPolicy, type ClaimToHeader,
+  type CorsPolicy, type HeaderChanges, type JwtClaim, type JwtOptions, type OidcOptions, type RateLimit, RateLimitUnit, RetryOn,
+  type RetryPolicy, type RouteOptions, type TimeoutPolicy,
+} from './model/api-policy';
+export { ExternalProtocol, ExternalService, type ExternalServiceProps } from './model/external-service';
+export { HttpMethod, type HttpRule, IsolationMode, NetworkPolicyProvider, type PodPeer } from './model/network';
+export { GitOpsDelivery, type GitOpsDeliveryProps, GitOpsTool } from './model/gitops';
+export { ReleaseLedger, type ReleasePin } from './model/ledger';
+export {
+  type CollectorOptions, type GrafanaOptions, HttpMetrics, LogFormat, type MetricsOptions, type ObservabilityOptions,
+  type ObservabilityPods, OtlpProtocol, type PrometheusOptions, type SloOptions, Tracing, TracingLanguage, type TracingOptions,
+} from './model/observability';
+export {
+  type AutoscalingOptions, ConcurrencyPolicy, type DeploymentSettings, DisruptionBudget, DisruptionBudgetKind, type EnvironmentOverrides,
+  PodSecurityRule, type ResourceRequirements, type SecurityException, type WorkloadSettings,
+} from './model/options';
+export { SecretRef, type SecretRefOptions } from './model/secrets';
+export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
+// PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is
+// importable from 'cdk8s-openchoreo/lib/model/errors'; PlatformErrors is its jsii-legal guard.
+export { PlatformErrors, type ValidationProblem } from './model/errors';
+export { OutputLayout } from './output/layout';
+export { PlatformApp, type PlatformAppProps } from './output/platform-app';

@@ -7,9 +7,11 @@ import { baseline, IMAGE, service, withApp } from './support/fixtures';
 import { expectProblem, ExpectedProblem } from './support/problems';
 import { one, synth, testApp } from './support/synth';
 import { PlatformValidationError } from '../src/model/errors';
-import { accessOf } from '../src/render/access-report';
 import { AccessEntry, AccessEvaluator, consistent, evaluateAccess, groupMember, serviceAccount } from '../src/report/access';
+import { renderAccessReports } from '../src/report/access-pages';
+import { accessOf } from '../src/report/access-report';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -151,7 +153,7 @@ describe('grants in the cells', () => {
     // Argo CD sees the identity provider's names.
     expect(one(objects, 'AppProject', 'acme-shop').spec.roles.find((r: any) => r.name === 'developer_staging').groups).toEqual(['contractors', 'shop-devs']);
     // The same people, the same access, whatever the prefix.
-    const report = org._render().access.find(e => e.environment === 'staging')!;
+    const report = synthesizeOrganization(org).access.find(e => e.environment === 'staging')!;
     expect(matrix(report.entries)).toEqual({
       'contractors': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
       'shop-devs': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
@@ -170,7 +172,7 @@ describe('grants in the cells', () => {
       ['acme-developer', ['oncall', 'prod-devs']],
       ['acme-developer-read-only', ['devs']],
     ]);
-    expect(matrix(org._render().access.find(e => e.environment === 'production')!.entries)).toEqual({
+    expect(matrix(synthesizeOrganization(org).access.find(e => e.environment === 'production')!.entries)).toEqual({
       'devs': { shop: ['read', 'logs'] },
       'oncall': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
       'prod-devs': { shop: ['read', 'logs', 'deploy', 'restart', 'exec'] },
@@ -204,8 +206,8 @@ describe('grants in the cells', () => {
     expect(rulesOf(one(objects, 'ClusterRole', 'acme-auditor'))).toEqual(['core: secrets [get,list,watch]']);
     // DEPLOY has no Kubernetes permission: no ClusterRole, no RoleBinding, but Argo CD and Flux roles.
     expect(objects.filter(o => o.metadata.name === 'acme-deployer')).toEqual([]);
-    const staging = matrix(org._render().access.find(e => e.environment === 'staging')!.entries);
-    const prod = matrix(org._render().access.find(e => e.environment === 'production')!.entries);
+    const staging = matrix(synthesizeOrganization(org).access.find(e => e.environment === 'staging')!.entries);
+    const prod = matrix(synthesizeOrganization(org).access.find(e => e.environment === 'production')!.entries);
     expect(staging).toEqual({ auditors: { shop: ['read-secrets'] }, deployers: { shop: ['deploy'] }, sre: { shop: ['read', 'logs', 'exec'] } });
     // In production: the SRE role keeps read and logs; the deployer keeps nothing; the auditor is not restricted.
     expect(prod).toEqual({ auditors: { shop: ['read-secrets'] }, sre: { shop: ['read', 'logs'] } });
@@ -341,7 +343,7 @@ describe('example platform with grants', () => {
   const app = testApp();
   const acme = example(app);
   const objects = synth(acme);
-  const rendered = acme._render();
+  const rendered = synthesizeOrganization(acme);
   const prod = rendered.access.find(e => e.environment === 'production')!;
 
   test('the production access matrix, computed from the emitted objects, is exactly the declared one', () => {
@@ -398,17 +400,54 @@ describe('example platform with grants', () => {
       .toEqual([{ capability: 'read', kubernetes: true, argoCd: false, flux: true }, { capability: 'deploy', argoCd: false, flux: true }]);
   });
 
-  test('access.md next to connectivity.md, with the matrix, the checks and the service accounts', () => {
+  test('access.md next to connectivity.md: an index of projects, the checks, and a page per project with its groups and service accounts', () => {
     const files = app.synthFiles();
-    for (const env of ['development', 'staging', 'production']) expect(files[`acme/eu-west/${env}/access.md`]).toBeDefined();
+    for (const env of ['development', 'staging', 'production']) {
+      expect(files[`acme/eu-west/${env}/access.md`]).toBeDefined();
+      for (const project of ['payments', 'storefront']) expect(files[`acme/eu-west/${env}/${project}/access.md`]).toBeDefined();
+    }
     const md = files['acme/eu-west/production/access.md'];
     expect(md).toContain('# Access: production (data plane eu-west)');
-    expect(md).toContain('| group | payments | storefront |');
-    expect(md).toContain('| payments-developers | read, logs | · |');
-    expect(md).toContain('| release-managers | read, deploy | read, deploy |');
+    // one row per project: groups with access, groups that can deploy, groups that can exec
+    expect(md).toContain('| payments | 5 | 3 | 2 | — | [payments/access.md](payments/access.md) |');
+    expect(md).toContain('| storefront | 4 | 2 | 1 | — | [storefront/access.md](storefront/access.md) |');
     expect(md).toContain('| deploy | — | applications sync | patch |');
-    expect(md).toContain('| flux-system/acme-payments-reconciler | cell of payments | ClusterRole acme-payments-reconciler-objects |');
-    expect(md).not.toMatch(/⚠ .* only/);
+    expect(md).toContain('| flux-system/acme-payments-reconciler | every namespace (ClusterRoleBinding) | ClusterRole acme-payments-reconciler-namespaces |');
+    expect(md).not.toContain('payments-developers'); // groups are on the project pages, never in a groups × projects table
+    // The project pages, read back as the group × project matrix, say exactly what the grants declare.
+    const pages: Record<string, Record<string, string[]>> = {};
+    for (const project of ['payments', 'storefront']) {
+      const page = files[`acme/eu-west/production/${project}/access.md`];
+      expect(page).toContain(`# Access: project ${project} in production (data plane eu-west)`);
+      for (const [, group, capabilities] of page.matchAll(/^\| ([a-z][a-z-]*) \| ([a-z, ⚠+A-Za-z-]+) \|$/gm)) {
+        if (group === 'group') continue;
+        pages[group] = { ...pages[group], [project]: capabilities.split(', ') };
+      }
+    }
+    const all = ['read', 'logs', 'deploy', 'restart', 'exec', 'port-forward', 'read-secrets', 'edit'];
+    expect(pages).toEqual({
+      'engineering': { payments: ['read'], storefront: ['read'] },
+      'payments-developers': { payments: ['read', 'logs'] },
+      'payments-oncall': { payments: ['read', 'logs', 'deploy', 'restart', 'exec'] },
+      'platform-admins': { payments: all, storefront: all },
+      'release-managers': { payments: ['read', 'deploy'], storefront: ['read', 'deploy'] },
+      'storefront-developers': { storefront: ['read', 'logs'] },
+    });
+    expect(files['acme/eu-west/production/payments/access.md'])
+      .toContain('| flux-system/acme-payments-reconciler | cell of payments | ClusterRole acme-payments-reconciler-objects |');
+    expect(files['acme/eu-west/production/payments/access.md']).not.toContain('acme-storefront-reconciler');
+    for (const f of Object.keys(files).filter(k => k.endsWith('access.md'))) expect(files[f]).not.toMatch(/⚠ .* only/);
+  });
+
+  test('a disagreement between layers shows on the project page and is counted in the index', () => {
+    const tampered = rendered.objects.map(o => ({ ...o, manifest: structuredClone(o.manifest) }));
+    const project = tampered.find(o => o.manifest.kind === 'AppProject' && o.manifest.metadata.name === 'acme-storefront')!;
+    project.manifest.spec.roles.find((r: any) => r.name === 'release-manager_production').groups = [];
+    const docs = renderAccessReports(accessOf(rendered.plan, tampered).filter(e => e.environment === 'production'));
+    const text = (file: string) => docs.find(d => d.file === file)!.content;
+    expect(text('eu-west/production/storefront/access.md')).toContain('| release-managers | read ⚠ Kubernetes + Flux only, deploy ⚠ Flux only |');
+    expect(text('eu-west/production/access.md')).toContain('| storefront | 4 | 1 | 1 | ⚠ 1 group | [storefront/access.md](storefront/access.md) |');
+    expect(text('eu-west/production/access.md')).toContain('| payments | 5 | 3 | 2 | — |');
   });
 
   test('objects the grants add, by kind', () => {
@@ -483,7 +522,7 @@ describe('output', () => {
     expect(objects.filter(o => o.metadata?.labels?.['openchoreo.dev/access-role'] || o.kind === 'Role')).toEqual([]);
     expect(objects.filter(o => o.kind === 'AppProject' && o.spec.roles)).toEqual([]);
     expect(Object.keys(app.synthFiles()).filter(f => f.includes('access'))).toEqual([]);
-    expect(b.org._render().access).toEqual([]);
+    expect(synthesizeOrganization(b.org).access).toEqual([]);
   });
 
   test('declaration order does not matter', () => {

@@ -11,6 +11,7 @@ import { one, synth, testApp } from './support/synth';
 import { PlatformValidationError } from '../src/model/errors';
 import { evaluateConnectivity, ExternalTarget, PodIdentity } from '../src/report/connectivity';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -691,6 +692,12 @@ describe('build network policies', () => {
       .filter(f => f.from === 'api/checkout').map(f => `${f.to}:${f.port}`);
     // widened: any host on 443, still not port 22 or the build pods' own ports
     expect(allowed).toEqual(['apiserver:6443', 'dns:53', 'dns:53', 'elsewhere:443', 'ghcr:443', 'github:443', 'npm:443']);
+    // the plan holds the widening as data; renderers select on its fields, never on its text
+    const widened = synthesizeOrganization(b.org).plan.buildPlanes[0].network.widened;
+    expect(widened.map(w => [w.kind, w.from, w.buildStep, w.to, w.ports])).toEqual([
+      ['fqdn-egress', 'build checkout pods', 'checkout', 'github.com:443', [{ port: 443, protocol: 'TCP' }]],
+      ['fqdn-egress', 'build build pods', 'build', 'registry.acme.example:5000', [{ port: 5000, protocol: 'TCP' }]],
+    ]);
   });
 });
 
@@ -748,7 +755,7 @@ describe('built components and the release ledger', () => {
   test('platform.json lists each build with its repository and the environment releases are recorded in', () => {
     const b = platform();
     new Service(b.project, 'api', { source: { repository: REPO } });
-    const manifest = JSON.parse(b.org._render().documents.find(d => d.file === 'platform.json')!.content);
+    const manifest = JSON.parse(synthesizeOrganization(b.org).documents.find(d => d.file === 'platform.json')!.content);
     expect(manifest.builds).toEqual({
       'shop/api': {
         repository: API_REPOSITORY, releaseEnvironment: 'development', buildPlane: 'ci', dataPlane: 'eu', namespace: NS, workflowTemplate: generateName(253, 'shop', 'api'),
@@ -796,7 +803,7 @@ describe('determinism and delivery', () => {
     new BuildPlane(b.org, 'ci', { dataPlane: ciCluster, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('k') });
     new Service(b.project, 'api', { source: { repository: REPO } });
     new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', basePath: 'deploy', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
-    const rendered = b.org._render().objects;
+    const rendered = synthesizeOrganization(b.org).objects;
     const objects = rendered.map(o => o.manifest);
     // Every object is valid; names are unique per cluster (each data plane's Flux objects live in
     // its own cluster's flux-system namespace, Argo CD's in the Argo CD cluster).

@@ -5,6 +5,7 @@ import {
 } from '../src';
 import { assertValidManifests } from './support/schema-validator';
 import { testApp } from './support/synth';
+import { synthesizeOrganization } from '../src/synth';
 
 /** A flow as the connectivity report names its ends. */
 interface Expected { from: string; to: string; port: number; protocol: string; l7?: string[] }
@@ -141,7 +142,7 @@ describe('connectivity computed from the emitted policies equals the declared gr
     let platforms = 0;
     fc.assert(fc.property(fc.integer({ min: 1, max: 2147483646 }), seed => {
       const { org, expected } = generate(seed, provider, isolation);
-      const rendered = org._render();
+      const rendered = synthesizeOrganization(org);
       assertValidManifests(rendered.objects.map(o => o.manifest));
       for (const env of rendered.connectivity) {
         const actual = dedupe(env.flows.map(f => ({ from: f.from, to: f.to, port: f.port, protocol: f.protocol, ...(f.l7 ? { l7: f.l7 } : {}) })));

@@ -1,8 +1,9 @@
 import { assertValidManifests } from './support/schema-validator';
 import { one, testApp } from './support/synth';
 import { buildPlatform } from '../examples/platform/main';
-import { connectivityOf } from '../src/render/connectivity-report';
+import { connectivityOf } from '../src/report/connectivity-report';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 describe('example platform', () => {
   const app = testApp();
@@ -115,7 +116,8 @@ describe('example platform', () => {
     // + the platform folder (gateways, dashboards and its kustomization) and every cell's observability
     // + access: rbac.yaml, an access.yaml per cell, flux-system/access.yaml and an access.md per environment
     // + builds.yaml and recommendations.yaml in development
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2);
+    // + the organization's README, the platform folder's README, and a connectivity.md and an access.md per cell
+    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });
@@ -123,7 +125,7 @@ describe('example platform', () => {
 
 describe('example platform connectivity', () => {
   const org = buildPlatform(testApp());
-  const prod = org._render().connectivity.find(e => e.environment === 'production')!;
+  const prod = synthesizeOrganization(org).connectivity.find(e => e.environment === 'production')!;
   const edges = (flows: Array<{ from: string; to: string; port: number; protocol: string }>) =>
     flows.filter(f => f.to !== 'dns').map(f => `${f.from} -> ${f.to}:${f.port}/${f.protocol}`);
 
@@ -154,7 +156,7 @@ describe('example platform connectivity', () => {
   });
 
   test('removing a rule from an emitted policy removes exactly that flow from the report', () => {
-    const rendered = org._render();
+    const rendered = synthesizeOrganization(org);
     const objects = rendered.objects.map(o => ({ ...o, manifest: structuredClone(o.manifest) }));
     const ledger = objects.find(o => o.manifest.kind === 'CiliumNetworkPolicy' && o.manifest.metadata.name === 'openchoreo-ledger'
       && o.manifest.metadata.namespace.includes('-production-'))!;

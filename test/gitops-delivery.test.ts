@@ -4,6 +4,7 @@ import {
 import { baseline } from './support/fixtures';
 import { one, synth, testApp } from './support/synth';
 import { generateName } from '../src/resolve/naming';
+import { synthesizeOrganization } from '../src/synth';
 
 /** shop → billing (billing provides), plus GitOps delivery with both tools. */
 function platform(options: { cycle?: boolean } = {}) {
@@ -125,6 +126,27 @@ describe('Flux', () => {
   });
 });
 
+describe('delivery in the plan', () => {
+  test('names, waves and dependencies are decided once per cell, before any renderer runs', () => {
+    const plan = synthesizeOrganization(platform().org).plan;
+    const staging = plan.delivery!.cells.filter(c => c.environment === 'staging');
+    expect(staging.map(c => [c.project, c.wave, c.dependsOn, c.waitsFor])).toEqual([
+      ['billing', 1, [], []],
+      ['shop', 2, ['billing'], ['billing']],
+    ]);
+    expect(staging[1]).toMatchObject({ name: generateName(253, 'acme', 'shop', 'staging'), appProject: 'acme-shop', tenant: 'acme-shop-reconciler' });
+    expect(plan.delivery!.cells).toHaveLength(plan.cells.length);
+  });
+
+  test('a dependency cycle shares a wave and waits for nobody', () => {
+    const staging = synthesizeOrganization(platform({ cycle: true }).org).plan.delivery!.cells.filter(c => c.environment === 'staging');
+    expect(staging.map(c => [c.project, c.wave, c.dependsOn, c.waitsFor])).toEqual([
+      ['billing', 2, ['shop'], []],
+      ['shop', 2, ['billing'], []],
+    ]);
+  });
+});
+
 describe('delivery errors', () => {
   test.each([
     [{ repoUrl: 'git.example/ops' }, /repoUrl 'git\.example\/ops' is not a Git repository URL\. Fix: use an https:\/\//],
@@ -163,7 +185,7 @@ describe('two data planes', () => {
     new WebApplication(shop, 'web', { image: 'r.example/web:1.0.0' }).addEndpoint('http', { port: 3000, visibility: [Visibility.PUBLIC] });
     new GitOpsDelivery(org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX] });
     const objects = synth(org);
-    const rendered = org._render().objects;
+    const rendered = synthesizeOrganization(org).objects;
     for (const dp of ['eu', 'us']) {
       const inCluster = rendered.filter(o => o.dir.startsWith(`${dp}/`)).map(o => o.manifest);
       expect(inCluster.filter(o => o.kind === 'Gateway').map(o => o.spec.listeners[0].hostname)).toEqual([`*.${dp}.apps.acme.example`]);

@@ -158,7 +158,7 @@ describe('promote command', () => {
     expect(runs.map(r => r.code)).toEqual([2, 2, 2, 2, 2]);
     expect(runs[0].stderr).toContain('--from and --to are required');
     expect(runs[1].stderr).toMatch(/^cdk8s-openchoreo: unknown option --colour\n\nusage: cdk8s-openchoreo promote --from <env> --to <env>/);
-    expect(runs[2].stderr).toMatch(/^cdk8s-openchoreo: unknown command 'deploy' \(commands: promote, release\)\n\nusage: cdk8s-openchoreo <command> \[options\]/);
+    expect(runs[2].stderr).toMatch(/^cdk8s-openchoreo: unknown command 'deploy' \(commands: promote, release, verify\)\n\nusage: cdk8s-openchoreo <command> \[options\]/);
     expect(runs[3].stderr).toMatch(/^cdk8s-openchoreo: --from needs a value\n/);
     expect(runs[4].stderr).toMatch(/^cdk8s-openchoreo: unexpected argument 'staging'\n/);
     expect(runs.every(r => r.stdout === '')).toBe(true);

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { buildPlatform } from '../examples/platform/main';
 import {
-  DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, Organization, PlatformApp,
+  DataPlane, DeploymentPipeline, DisruptionBudget, Endpoint, EndpointType, Environment, Organization, PlatformApp,
   PodSecurityRule, Project, ScheduledTask, SecretRef, Visibility, Worker,
 } from '../src';
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
@@ -193,6 +193,22 @@ describe('ports', () => {
       const { project } = baseline(app);
       new Worker(project, 'queue-worker', { image: IMAGE }).addEndpoint('metrics', { port: 9100 });
     }, { path: 'acme/shop/queue-worker', value: "'metrics'", fix: /Service or WebApplication/, at: 'construction' });
+  });
+
+  test('an endpoint constructed directly on a Worker is refused the same way', () => {
+    expectProblem(app => {
+      const { project } = baseline(app);
+      new Endpoint(new Worker(project, 'queue-worker', { image: IMAGE }), 'metrics', { port: 9100 });
+    }, { path: 'acme/shop/queue-worker', value: "'metrics'", fix: /Service or WebApplication/, at: 'construction' });
+  });
+
+  test('an endpoint constructed directly clashing on a port is refused like addEndpoint', () => {
+    expectProblem(app => {
+      const { project } = baseline(app);
+      const api = service(project, 'api');
+      api.addEndpoint('http', { port: 80 });
+      new Endpoint(api, 'admin', { port: 80 });
+    }, { path: 'acme/shop/api/admin', value: 'port 80', fix: /its own port/, at: 'construction' });
   });
 
   test('basePath on a TCP endpoint', () => {

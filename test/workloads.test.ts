@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import {
-  ConcurrencyPolicy, DisruptionBudget, EndpointType, ExternalService, PodSecurityRule, Project, ScheduledTask,
+  ConcurrencyPolicy, DisruptionBudget, Endpoint, EndpointType, ExternalService, PodSecurityRule, Project, ScheduledTask,
   SecretRef, Service, Visibility, Worker,
 } from '../src';
 import { baseline } from './support/fixtures';
@@ -22,6 +22,16 @@ const basePlatform = (app: App) => {
 };
 
 describe('cells and workloads', () => {
+  test('an Endpoint constructed directly is rendered like one from addEndpoint (it registers itself)', () => {
+    const { shop } = basePlatform(testApp());
+    const api = new Service(shop, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const http = new Endpoint(api, 'http', { port: 8080 });
+    expect(api.endpoints).toEqual([http]);
+    expect(api.findEndpoint('http')).toBe(http);
+    const svc = one(synth(shop.organization), 'Service', o => o.metadata.name === 'api' && o.metadata.namespace === ns('shop', 'development'));
+    expect(svc.spec.ports).toEqual([expect.objectContaining({ name: 'http', port: 8080, targetPort: 8080 })]);
+  });
+
   test('one cell namespace per project × environment, with restricted Pod Security labels', () => {
     const { shop } = basePlatform(testApp());
     new Service(shop, 'api', { image: 'ghcr.io/acme/api:1.0.0' }).addEndpoint('http', { port: 8080 });
@@ -358,14 +368,14 @@ describe('cdk8s integration', () => {
     const files = Object.keys(app.synthFiles()).filter(f => !f.endsWith('kustomization.yaml') && !f.endsWith('README.md') && !f.endsWith('platform.json'));
     expect(files).toEqual([
       'acme/eu/development/connectivity.md',
-      'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
+      'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/connectivity.md', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
       'acme/eu/development/shop/observability.yaml', 'acme/eu/development/shop/w.yaml',
       'acme/eu/platform/dashboards.yaml',
       'acme/eu/production/connectivity.md',
-      'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
+      'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/connectivity.md', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
       'acme/eu/production/shop/observability.yaml', 'acme/eu/production/shop/w.yaml',
       'acme/eu/staging/connectivity.md',
-      'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/network-baseline.yaml',
+      'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/connectivity.md', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/network-baseline.yaml',
       'acme/eu/staging/shop/observability.yaml', 'acme/eu/staging/shop/w.yaml',
     ]);
     for (const f of files) expect(fs.existsSync(path.join(app.outdir, f))).toBe(true);

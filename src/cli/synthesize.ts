@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PlatformSummary as PlatformJson, readPlatformSummary } from '../render/platform-summary';
 
 /**
  * The YAML parser cdk8s bundles (a peer dependency of this library, so always installed with it);
@@ -31,22 +32,8 @@ export class ShellApp implements AppRunner {
   }
 }
 
-/** A component as platform.json lists it in an environment. @internal */
-export interface ComponentSummary {
-  readonly image: string;
-}
-
-/** An organization's platform.json and rendered objects. @internal */
-export interface PlatformSummary {
-  readonly organization: string;
-  readonly environments: {
-    [env: string]: {
-      readonly dataPlane: string;
-      readonly projects: { [project: string]: { promotedFrom: string[]; requiresApproval: boolean; components: { [c: string]: ComponentSummary } } };
-    };
-  };
-  /** Built components (`project/component`): their image repository and the environment releases are recorded in. */
-  readonly builds?: { [component: string]: { readonly repository: string; readonly releaseEnvironment: string | null } };
+/** An organization's platform.json (the shared {@link PlatformJson} type) and its rendered objects. @internal */
+export interface PlatformSummary extends PlatformJson {
   /** Rendered objects per environment: `Kind/namespace/name` → the parsed object. */
   readonly objects: { [env: string]: Map<string, any> };
 }
@@ -57,9 +44,9 @@ export function synthesize(app: AppRunner, label: string): PlatformSummary[] {
   try {
     app.synthesize(outdir);
     return fs.readdirSync(outdir).filter(d => fs.existsSync(path.join(outdir, d, 'platform.json'))).sort().map(d => {
-      const summary = JSON.parse(fs.readFileSync(path.join(outdir, d, 'platform.json'), 'utf8'));
+      const summary = readPlatformSummary(path.join(outdir, d, 'platform.json'));
       const objects: { [env: string]: Map<string, any> } = {};
-      for (const [env, e] of Object.entries<any>(summary.environments)) objects[env] = readObjects(path.join(outdir, d, e.dataPlane, env));
+      for (const [env, e] of Object.entries(summary.environments)) objects[env] = readObjects(path.join(outdir, d, e.dataPlane, env));
       return { ...summary, objects };
     });
   } finally {

@@ -1,156 +1,12 @@
-import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, isImageReference } from './checks';
+import { checkBranch, checkBuilderImage, checkHosts, checkRegistry, checkRepoPath, checkSecretRef, CIDR, defaultRegistryHosts, GIT_USER } from './build-checks';
+import { Builder, BuilderConfinement, BuilderKind, DEFAULT_BUILDKIT_IMAGE, DEFAULT_GIT_IMAGE } from './builder';
+import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, withResourceDefaults } from './checks';
 import type { DataPlane } from './data-plane';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
 import { SecretRef } from './secrets';
-
-/** Which tool turns a component's source into an image. */
-export enum BuilderKind {
-  /** The repository's Dockerfile, built by BuildKit in rootless mode. */
-  DOCKERFILE = 'dockerfile',
-  /** Cloud Native Buildpacks (the lifecycle of a CNB builder image, non-root). */
-  BUILDPACKS = 'buildpacks',
-}
-
-/** Options of {@link Builder.dockerfile}. */
-export interface DockerfileBuilderOptions {
-  /**
-   * The Dockerfile, relative to the source's `path`. It must stay inside the repository.
-   * @default 'Dockerfile'
-   */
-  readonly dockerfile?: string;
-  /**
-   * The build context directory, relative to the source's `path`. It must stay inside the
-   * repository (`'..'` from `services/api` is the repository's `services` folder).
-   * @default '.' - the source path itself
-   */
-  readonly context?: string;
-}
-
-/** Options of {@link Builder.buildpacks}. */
-export interface BuildpacksBuilderOptions {
-  /**
-   * The CNB builder image, pinned by a version tag or a digest (mirror it into your own registry
-   * for air-gapped clusters).
-   * @default 'docker.io/paketobuildpacks/builder-jammy-base:0.4.610' (Paketo Jammy Base: Java, Go, .NET, Node.js, Python, Ruby, NGINX, HTTPD, Procfile)
-   * @see https://paketo.io/docs/reference/builders-reference/
-   */
-  readonly builderImage?: string;
-  /**
-   * The run image the application layers are placed on.
-   * @default - the builder's run image (Paketo Jammy Base: `index.docker.io/paketobuildpacks/run-jammy-base:latest`, so Docker Hub must be in the build plane's allowedHosts)
-   */
-  readonly runImage?: string;
-  /**
-   * The user the lifecycle runs as: the builder image's `CNB_USER_ID`.
-   * @default 1001 (Paketo Jammy builders)
-   */
-  readonly userId?: number;
-  /**
-   * The group the lifecycle runs as: the builder image's `CNB_GROUP_ID`.
-   * @default 1000 (Paketo Jammy builders)
-   */
-  readonly groupId?: number;
-}
-
-/** BuildKit (rootless) image the Dockerfile builds run in, pinned by tag. @internal */
-export const DEFAULT_BUILDKIT_IMAGE = 'docker.io/moby/buildkit:v0.32.2-rootless';
-/** Paketo's Jammy Base builder, pinned by tag (lifecycle 0.21.14). @internal */
-export const DEFAULT_BUILDPACKS_BUILDER = 'docker.io/paketobuildpacks/builder-jammy-base:0.4.610';
-/** The image the checkout step runs in, pinned by tag. @internal */
-export const DEFAULT_GIT_IMAGE = 'docker.io/alpine/git:v2.52.0';
-
-/**
- * How a component's source becomes an image. Builders run unprivileged (no `privileged`, no host
- * namespaces, no added capabilities beyond the two rootless BuildKit needs):
- *
- * - {@link Builder.buildpacks}: the Cloud Native Buildpacks lifecycle (`creator`) of a builder
- *   image, as the builder's non-root CNB user, all capabilities dropped, RuntimeDefault seccomp,
- *   read-only root filesystem: it meets the Pod Security "restricted" profile.
- * - {@link Builder.dockerfile}: BuildKit in rootless mode (`moby/buildkit:<version>-rootless`,
- *   daemonless, `--oci-worker-no-process-sandbox`). It runs as UID 1000 and maps the build's
- *   root to that user's subordinate IDs with a user namespace. Creating it needs `newuidmap`
- *   (setuid, so `allowPrivilegeEscalation: true` and only SETUID/SETGID kept), and BuildKit's
- *   `unshare`/`mount` calls need seccomp and AppArmor relaxed (Unconfined, or node-installed
- *   Localhost profiles, see {@link BuilderConfinement}). Pod Security "baseline" forbids
- *   Unconfined profiles, so a build namespace with Dockerfile builds enforces "privileged"
- *   (or "baseline" with Localhost profiles); its audit and warn levels stay "restricted".
- *   Kaniko (runs as root; archived upstream in June 2025) and Buildah (the common in-cluster
- *   setups run it privileged) were not chosen.
- *
- * Tool images are pinned by tag: `moby/buildkit:v0.32.2-rootless`,
- * `paketobuildpacks/builder-jammy-base:0.4.610` (lifecycle 0.21.14) and `alpine/git:v2.52.0`;
- * `BuildPlaneProps.buildkitImage`, `gitImage` and `builderImage` take mirrors or digests.
- *
- * @see https://github.com/moby/buildkit/blob/master/docs/rootless.md
- * @see https://buildpacks.io/docs/for-platform-operators/concepts/lifecycle/create/
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/
- */
-export class Builder {
-  /** Builds the repository's Dockerfile with rootless BuildKit. */
-  public static dockerfile(options: DockerfileBuilderOptions = {}): Builder {
-    return new Builder(BuilderKind.DOCKERFILE, options.dockerfile ?? 'Dockerfile', options.context ?? '.');
-  }
-
-  /** Builds the source with Cloud Native Buildpacks (no Dockerfile needed). */
-  public static buildpacks(options: BuildpacksBuilderOptions = {}): Builder {
-    return new Builder(BuilderKind.BUILDPACKS, undefined, undefined, options.builderImage ?? DEFAULT_BUILDPACKS_BUILDER,
-      options.runImage, options.userId ?? 1001, options.groupId ?? 1000);
-  }
-
-  private constructor(
-    /** The kind of builder. */
-    public readonly kind: BuilderKind,
-    /** Dockerfile path relative to the source path (Dockerfile builds). */
-    public readonly dockerfilePath?: string,
-    /** Build context relative to the source path (Dockerfile builds). */
-    public readonly contextPath?: string,
-    /** CNB builder image (buildpacks builds). */
-    public readonly builderImage?: string,
-    /** Run image, if set (buildpacks builds). */
-    public readonly runImage?: string,
-    /** Lifecycle user (buildpacks builds). */
-    public readonly userId?: number,
-    /** Lifecycle group (buildpacks builds). */
-    public readonly groupId?: number,
-  ) {}
-}
-
-/**
- * How the BuildKit container of Dockerfile builds is confined. Rootless BuildKit needs syscalls
- * (`unshare`, `mount`) that the container runtime's default seccomp and AppArmor profiles deny.
- * @see https://github.com/moby/buildkit/blob/master/docs/rootless.md#containerized-deployment
- */
-export class BuilderConfinement {
-  /**
-   * seccomp `Unconfined` and AppArmor `unconfined` for the BuildKit container only (BuildKit's
-   * documented setup). The build namespace then enforces Pod Security "privileged", since no
-   * lower level admits Unconfined profiles.
-   */
-  public static unconfined(): BuilderConfinement {
-    return new BuilderConfinement();
-  }
-
-  /**
-   * Profiles installed on the build nodes (for example with the Security Profiles Operator) that
-   * allow what rootless BuildKit needs. The build namespace then enforces Pod Security "baseline".
-   * @param seccompProfile path of the seccomp profile below the kubelet's seccomp directory, e.g. `profiles/buildkit-rootless.json`
-   * @param appArmorProfile name of the AppArmor profile loaded on the nodes; omit only if the nodes do not run AppArmor
-   */
-  public static localhostProfiles(seccompProfile: string, appArmorProfile?: string): BuilderConfinement {
-    return new BuilderConfinement(seccompProfile, appArmorProfile);
-  }
-
-  private constructor(
-    /** Localhost seccomp profile, if any (Unconfined otherwise). */
-    public readonly seccompProfile?: string,
-    /** Localhost AppArmor profile, if any. */
-    public readonly appArmorProfile?: string,
-  ) {}
-}
 
 /**
  * Where a component's source lives and how it is built. The build runs on the organization's
@@ -209,8 +65,6 @@ export interface ResolvedBuildSource {
 }
 
 const REPOSITORY_URL = /^https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)(:(\d{1,5}))?\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/?$/;
-const REPO_PATH = /^[A-Za-z0-9._@+/-]+$/;
-const GIT_USER = /^[A-Za-z0-9._@+-]+$/;
 
 /** Validates a build source declared on `scope` (a component). @internal */
 export function checkBuildSource(scope: IConstruct, organization: Organization, source: BuildSource): ResolvedBuildSource {
@@ -270,44 +124,6 @@ export function checkBuildSource(scope: IConstruct, organization: Organization, 
     gitUsername,
     buildPlane: source.buildPlane,
   };
-}
-
-function checkBranch(scope: IConstruct, branch: string): void {
-  const bad = typeof branch !== 'string' || branch.length === 0 || !/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith('-') || branch.startsWith('/')
-    || branch.endsWith('/') || branch.endsWith('.') || branch.endsWith('.lock') || branch.includes('..') || branch.includes('//');
-  if (bad) fail(scope, `build branch '${branch}' is not a valid Git branch name`, "use a branch such as 'main' or 'release/1.x'");
-}
-
-/**
- * Normalizes a path relative to `base` (itself relative to the repository root) and checks that
- * it stays inside the repository. Returns the path relative to the root ('.' for the root).
- */
-function checkRepoPath(scope: IConstruct, what: string, value: string, base: string): string {
-  if (typeof value !== 'string' || value.length === 0 || !REPO_PATH.test(value)) {
-    fail(scope, `${what} '${value}' is invalid`, "use a relative path of letters, digits, '.', '_', '-' and '/', e.g. 'services/api'");
-  }
-  if (value.startsWith('/')) fail(scope, `${what} '${value}' is absolute`, 'give it relative to the repository (source.path) or to source.path (Dockerfile and context)');
-  const joined = path.posix.normalize(path.posix.join(base, value)).replace(/\/+$/, '');
-  if (joined === '..' || joined.startsWith('../')) {
-    fail(scope, `${what} '${value}' escapes the repository (it resolves to '${joined}' from the repository root)`,
-      `keep it inside the repository: relative to ${base === '.' ? 'the repository root' : `'${base}'`}, use at most ${base === '.' ? 0 : base.split('/').length} '..'`);
-  }
-  return joined === '' ? '.' : joined;
-}
-
-/** Builder images must be pinned (a version tag or a digest). */
-function checkBuilderImage(scope: IConstruct, what: string, image: string): string {
-  const last = typeof image === 'string' ? image.slice(image.lastIndexOf('/') + 1) : '';
-  const pinned = typeof image === 'string' && (image.includes('@sha256:') || (last.includes(':') && !last.endsWith(':latest')));
-  if (!isImageReference(image) || !pinned) {
-    fail(scope, `${what} '${image}' is not a pinned image reference`, "pin it by a version tag or a digest, e.g. 'docker.io/paketobuildpacks/builder-jammy-base:0.4.610'");
-  }
-  return image;
-}
-
-function checkSecretRef(scope: IConstruct, what: string, ref: SecretRef): void {
-  if (!(ref instanceof SecretRef)) fail(scope, `${what} '${String(ref)}' is not a SecretRef`, `use ${what}: SecretRef.fromStore('<remote-key>')`);
-  if (typeof ref.key !== 'string' || ref.key.trim() === '') fail(scope, `${what} has an empty remote key ('${ref.key}')`, `use ${what}: SecretRef.fromStore('<remote-key>')`);
 }
 
 /** Properties of a {@link BuildPlane}. */
@@ -409,9 +225,6 @@ export interface BuildPlaneProps {
   readonly gitImage?: string;
 }
 
-const REGISTRY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)(:(\d{1,5}))?((\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$/;
-const HOST_ENTRY = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+)(:(\d{1,5}))?$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
 const LOCALHOST_PROFILE = /^[A-Za-z0-9._/-]+$/;
 
 /** A host (and port) builds reach. @internal */
@@ -522,12 +335,7 @@ export class BuildPlane extends Construct {
     }
     const r = props.builderResources ?? {};
     checkResourceFields(this, 'builderResources', r);
-    // Unset: the defaults; one side set: the other follows it (as for components).
-    const pair = (req: string | undefined, lim: string | undefined, dReq: string, dLim: string) =>
-      (req === undefined && lim === undefined ? [dReq, dLim] : [req ?? lim!, lim ?? req!]);
-    const [cpuRequest, cpuLimit] = pair(r.cpuRequest, r.cpuLimit, '500m', '2');
-    const [memoryRequest, memoryLimit] = pair(r.memoryRequest, r.memoryLimit, '1Gi', '4Gi');
-    this._builderResources = { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
+    this._builderResources = withResourceDefaults(r, { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '4Gi' });
     this.workspaceSize = props.workspaceSize ?? '2Gi';
     checkMemory(this, 'workspaceSize', this.workspaceSize);
     if (props.storageClass !== undefined) checkDnsLabel(this, 'storageClass', props.storageClass, 253);
@@ -546,39 +354,3 @@ export class BuildPlane extends Construct {
   }
 }
 
-function checkRegistry(scope: IConstruct, registry: string): string {
-  const m = typeof registry === 'string' ? REGISTRY.exec(registry) : null;
-  const host = m?.[1] ?? '';
-  if (!m || !(host.includes('.') || m[5] !== undefined || host === 'localhost')) {
-    const fix = typeof registry === 'string' && /^[a-z]+:\/\//i.test(registry) ? `drop the scheme: '${registry.replace(/^[a-z]+:\/\//i, '')}'`
-      : typeof registry === 'string' && /[:@][^/]*$/.test(registry) && !/:\d+$/.test(registry) ? 'remove the tag or digest: the registry is a host and a path, images get their own names'
-        : typeof registry === 'string' && registry !== registry.toLowerCase() ? `use lowercase: '${registry.toLowerCase()}'`
-          : "use a registry host with an optional path, e.g. 'ghcr.io/acme' or 'registry.acme.example:5000/platform' (Docker Hub: 'docker.io/acme')";
-    fail(scope, `registry '${registry}' is not a registry host with an optional path`, fix);
-  }
-  if (m[6] !== undefined) checkPort(scope, 'registry port', Number(m[6]));
-  return registry;
-}
-
-function defaultRegistryHosts(registry: string): BuildHost[] {
-  const m = REGISTRY.exec(registry)!;
-  const host = m[1];
-  if (host === 'docker.io' || host === 'index.docker.io') {
-    return [{ host: 'auth.docker.io', port: 443 }, { host: 'registry-1.docker.io', port: 443 }];
-  }
-  return [{ host, port: m[6] !== undefined ? Number(m[6]) : 443 }];
-}
-
-function checkHosts(scope: IConstruct, what: string, hosts: string[]): BuildHost[] {
-  const out = new Map<string, BuildHost>();
-  for (const h of hosts) {
-    const m = typeof h === 'string' ? HOST_ENTRY.exec(h) : null;
-    if (!m) {
-      fail(scope, `${what} entry '${h}' is not a host name`, "use 'host' or 'host:port' without scheme or path, e.g. 'registry.npmjs.org' or '*.pkg.dev:443'");
-    }
-    const port = m[7] !== undefined ? checkPort(scope, `${what} port`, Number(m[7])) : 443;
-    const host = `${m[1] ?? ''}${m[2]}`;
-    out.set(`${host}:${port}`, { host, port });
-  }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-}

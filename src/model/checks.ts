@@ -98,6 +98,20 @@ export function checkResourceFields(scope: IConstruct, what: string, r: Resource
   }
 }
 
+/**
+ * The one request/limit defaulting rule of a resources prop: a pair left unset takes the defaults;
+ * a pair with one side set has the other side follow it (so a request alone is also its limit).
+ * The resolver layers these over environment and organization defaults (resolve/component.ts).
+ * @internal
+ */
+export function withResourceDefaults(r: ResourceFields, defaults: Required<ResourceFields>): Required<ResourceFields> {
+  const pair = (req: string | undefined, lim: string | undefined, dReq: string, dLim: string): [string, string] =>
+    (req === undefined && lim === undefined ? [dReq, dLim] : [req ?? lim!, lim ?? req!]);
+  const [cpuRequest, cpuLimit] = pair(r.cpuRequest, r.cpuLimit, defaults.cpuRequest, defaults.cpuLimit);
+  const [memoryRequest, memoryLimit] = pair(r.memoryRequest, r.memoryLimit, defaults.memoryRequest, defaults.memoryLimit);
+  return { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
+}
+
 /** Parses a CPU quantity into millicores. @internal */
 export function cpuMillis(value: string): number {
   const m = CPU.exec(value)!;

@@ -1,15 +1,25 @@
 import { Construct } from 'constructs';
 import { checkInteger } from './checks';
-import { Component, ComponentKind, ComponentProps, DeployableComponentProps } from './component';
+import { Component, ComponentProps, DeployableComponentProps } from './component';
+import { ComponentKind } from './component-kind';
 import { checkCronSchedule, checkTimeZone } from './cron';
 import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
+
+/** Properties of a {@link Service}. */
+export interface ServiceProps extends DeployableComponentProps {}
+
+/** Properties of a {@link WebApplication}. */
+export interface WebApplicationProps extends DeployableComponentProps {}
+
+/** Properties of a {@link Worker}. */
+export interface WorkerProps extends DeployableComponentProps {}
 
 /**
  * A long-running backend or API: a Deployment and a Service per environment.
  * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
  */
 export class Service extends Component {
-  constructor(scope: Construct, id: string, props: DeployableComponentProps) {
+  constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id, ComponentKind.SERVICE, props);
   }
 }
@@ -19,7 +29,7 @@ export class Service extends Component {
  * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
  */
 export class WebApplication extends Component {
-  constructor(scope: Construct, id: string, props: DeployableComponentProps) {
+  constructor(scope: Construct, id: string, props: WebApplicationProps) {
     super(scope, id, ComponentKind.WEB_APPLICATION, props);
   }
 }
@@ -28,7 +38,7 @@ export class WebApplication extends Component {
  * A background worker without endpoints: a Deployment per environment.
  */
 export class Worker extends Component {
-  constructor(scope: Construct, id: string, props: DeployableComponentProps) {
+  constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id, ComponentKind.WORKER, props);
   }
 }

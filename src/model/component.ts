@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { BuildSource, checkBuildSource, ResolvedBuildSource } from './build';
 import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields, isImageReference } from './checks';
+import { ComponentKind, kindTraits } from './component-kind';
 import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
@@ -13,23 +14,6 @@ import { Project } from './project';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkContainerSettings, ContainerSettings } from './sidecar';
 import { checkUnique } from './volume';
-
-/**
- * The kind of a component: which OpenChoreo default component type renders it.
- * @see https://openchoreo.dev/docs/concepts/developer-abstractions/component/
- */
-export enum ComponentKind {
-  /** A long-running API or backend (Deployment + Service). */
-  SERVICE = 'deployment/service',
-  /** A web front end (Deployment + Service, served on its own host name when exposed). */
-  WEB_APPLICATION = 'deployment/web-application',
-  /** A background worker with no endpoints (Deployment). */
-  WORKER = 'deployment/worker',
-  /** A job run on a cron schedule (CronJob). */
-  SCHEDULED_TASK = 'cronjob/scheduled-task',
-  /** A stateful backend with persistent volumes (StatefulSet + headless Service + Service). */
-  STATEFUL_SERVICE = 'statefulset/stateful-service',
-}
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
 export interface ConfigFile {
@@ -285,13 +269,21 @@ export abstract class Component extends Construct {
 
   /** Adds an endpoint the component serves. */
   public addEndpoint(name: string, options: EndpointOptions): Endpoint {
-    if (this.kind === ComponentKind.WORKER || this.kind === ComponentKind.SCHEDULED_TASK) {
+    if (!kindTraits(this.kind).servesEndpoints) {
       fail(this, `a ${this.kind} component cannot serve endpoint '${name}'`, 'declare the component as a Service or WebApplication, or remove the endpoint');
     }
     if (this.endpointsByName.has(name)) {
       fail(this, `endpoint name '${name}' is already used in component '${this.name}'`, 'give each endpoint of a component a distinct name');
     }
-    const ep = new Endpoint(this, name, options);
+    return new Endpoint(this, name, options); // registers itself (_registerEndpoint)
+  }
+
+  /** Records an endpoint constructed on this component (Endpoint's constructor calls it). @internal */
+  public _registerEndpoint(ep: Endpoint): void {
+    const name = ep.name;
+    if (!kindTraits(this.kind).servesEndpoints) {
+      fail(this, `a ${this.kind} component cannot serve endpoint '${name}'`, 'declare the component as a Service or WebApplication, or remove the endpoint');
+    }
     for (const other of this.endpointsByName.values()) {
       const sameProtocol = (other.type === 'UDP') === (ep.type === 'UDP');
       if (sameProtocol && other.port === ep.port) {
@@ -303,7 +295,6 @@ export abstract class Component extends Construct {
     }
     this.endpointsByName.set(name, ep);
     Organization.ofConstruct(this)._changed();
-    return ep;
   }
 
   /** Declares that this component calls `endpoint` (of this or another project), injecting its address. */
@@ -331,11 +322,13 @@ export abstract class Component extends Construct {
     if (overrides.image !== undefined) checkImage(this, overrides.image);
     checkWorkloadSettings(this, overrides);
     checkDeploymentSettings(this, overrides, scope);
-    if (this.kind === ComponentKind.SCHEDULED_TASK) {
+    const traits = kindTraits(this.kind);
+    if (!traits.scalable) {
       for (const f of ['replicas', 'autoscaling', 'disruptionBudget'] as const) {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a scheduled task`, `remove '${f}': it applies to Deployment-backed components only`);
       }
-    } else {
+    }
+    if (!traits.scheduled) {
       for (const f of ['schedule', 'suspend'] as const) {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a ${this.kind} component`, `remove '${f}': it applies to scheduled tasks only`);
       }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { checkApiPolicy, checkPathPrefix, RouteOptions } from './api-policy';
+import { RouteOptions } from './api-policy';
+import { checkApiPolicy, checkPathPrefix } from './api-policy-checks';
 import { checkDns1035Label, checkDnsLabel, checkPort } from './checks';
 import type { Component } from './component';
 import type { Environment } from './environment';
@@ -98,7 +99,9 @@ const GATEWAY_VISIBILITIES = [Visibility.INTERNAL, Visibility.PUBLIC];
 const GATEWAY_TYPES = [EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET, EndpointType.GRPC];
 
 /**
- * A network endpoint a component offers. Create it with `component.addEndpoint(name, options)`.
+ * A network endpoint a component offers. Create it with `component.addEndpoint(name, options)`;
+ * `new Endpoint(component, name, options)` does the same (the endpoint registers itself with its
+ * component, so it is rendered either way).
  * @see https://openchoreo.dev/docs/reference/api/application/workload/
  */
 export class Endpoint extends Construct {
@@ -118,7 +121,7 @@ export class Endpoint extends Construct {
   public readonly visibility: Visibility[];
   /** @internal */ public readonly _routeLayers: RouteLayer[] = [];
 
-  /** @internal */
+  /** Declares an endpoint of `component`; prefer `component.addEndpoint(name, options)`. */
   constructor(component: Component, name: string, options: EndpointOptions) {
     super(component, name);
     this.component = component;
@@ -150,6 +153,7 @@ export class Endpoint extends Construct {
         'keep the endpoint at PROJECT or ORGANIZATION visibility (reached inside the cluster), or serve it over HTTP or gRPC');
     }
     if (options.route) this.configureRoute(options.route);
+    component._registerEndpoint(this);
   }
 
   /**

@@ -99,19 +99,57 @@ export function fail(scope: IConstruct | string, message: string, fix: string): 
   throw new PlatformValidationError([{ path: typeof scope === 'string' ? scope : scope.node.path, message, fix }]);
 }
 
-/** Collects problems during resolution, then throws them all at once. @internal */
+/** What a collected problem concerns beyond its construct. @internal */
+export interface ProblemContext {
+  /** The environment the check ran for, when it runs once per environment. */
+  readonly environment?: string;
+}
+
+interface CollectedProblem extends ValidationProblem {
+  readonly environment?: string;
+}
+
+/**
+ * Collects problems during resolution, then throws them all at once: each problem once (checks
+ * that run per environment report a problem that names its environment once, adding the other
+ * environments it also occurs in), sorted by path. @internal
+ */
 export class ProblemCollector {
-  private readonly problems: ValidationProblem[] = [];
-  public add(scope: IConstruct | string, message: string, fix: string): void {
-    this.problems.push({ path: typeof scope === 'string' ? scope : scope.node.path, message, fix });
+  private readonly problems: CollectedProblem[] = [];
+  public add(scope: IConstruct | string, message: string, fix: string, context: ProblemContext = {}): void {
+    this.problems.push({ path: typeof scope === 'string' ? scope : scope.node.path, message, fix, environment: context.environment });
   }
   public get count(): number {
     return this.problems.length;
   }
   public throwIfAny(): void {
     if (this.problems.length > 0) {
-      const sorted = [...this.problems].sort((a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
+      const sorted = mergeProblems(this.problems).sort((a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
       throw new PlatformValidationError(sorted);
     }
   }
+}
+
+/**
+ * Drops repeated problems; a problem that names its environment and occurs the same way in several
+ * environments is reported once, for the first, with `(also in 'b', 'c')`.
+ */
+function mergeProblems(problems: readonly CollectedProblem[]): ValidationProblem[] {
+  const groups = new Map<string, { first: CollectedProblem; environments: string[] }>();
+  for (const p of problems) {
+    const env = p.environment ?? '';
+    // The environment's name as a whole name (environment names are DNS labels: [a-z0-9-]).
+    const token = new RegExp(`(?<![a-z0-9-])${env.replace(/[^a-z0-9-]/g, '\\$&')}(?![a-z0-9-])`, 'g');
+    const named = env !== '' && p.message.includes(`'${env}'`);
+    const normalize = (text: string) => (named ? text.replace(token, '\u0000') : text);
+    const key = [p.path, normalize(p.message), normalize(p.fix)].join('\u0001');
+    const group = groups.get(key);
+    if (!group) groups.set(key, { first: p, environments: named ? [env] : [] });
+    else if (named && !group.environments.includes(env)) group.environments.push(env);
+  }
+  return [...groups.values()].map(({ first, environments }) => ({
+    path: first.path,
+    message: environments.length > 1 ? `${first.message} (also in ${environments.slice(1).map(e => `'${e}'`).join(', ')})` : first.message,
+    fix: first.fix,
+  }));
 }

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { BuildPlane } from './build';
-import { checkDnsLabel, checkResourceFields } from './checks';
+import { checkDnsLabel, checkResourceFields, withResourceDefaults } from './checks';
 import type { Component } from './component';
 import type { DataPlane } from './data-plane';
 import type { DeploymentPipeline } from './deployment-pipeline';
@@ -13,7 +13,23 @@ import { ReleaseLedger } from './ledger';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
-import { RenderedOrganization, renderOrganization } from '../render/platform';
+
+/**
+ * Turns an organization into its Kubernetes objects. The model does not import the layers above
+ * it (resolve, render, report, output): `src/synth.ts` installs the pipeline when it loads, and the
+ * package root loads it. @internal
+ */
+export type OrganizationSynthesizer = (org: Organization) => any[];
+
+let synthesizer: OrganizationSynthesizer | undefined;
+
+/** Installs the synthesis pipeline (called once, by `src/synth.ts`). @internal */
+export function _useSynthesizer(fn: OrganizationSynthesizer): void {
+  synthesizer = fn;
+}
+
+/** Marks organizations (also across copies of the library). */
+const ORGANIZATION = Symbol.for('cdk8s-openchoreo.Organization');
 
 /** Properties of an {@link Organization}. */
 export interface OrganizationProps {
@@ -63,7 +79,8 @@ export class Organization extends Chart {
 
   /** Whether `x` is an Organization. */
   public static isOrganization(x: any): x is Organization {
-    return x instanceof Organization;
+    // Not `instanceof`: cdk8s' Chart answers it for every chart (Symbol.hasInstance), subclasses included.
+    return x !== null && typeof x === 'object' && ORGANIZATION in x;
   }
 
   /** The organization's name. */
@@ -78,10 +95,11 @@ export class Organization extends Chart {
   public readonly releases?: ReleaseLedger;
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
-  private rendered?: RenderedOrganization;
+  private revision = 0;
 
   constructor(scope: Construct, id: string, props: OrganizationProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, ORGANIZATION, { value: true });
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
     this.isolation = props.isolation ?? IsolationMode.LEAST_PRIVILEGE;
@@ -91,12 +109,7 @@ export class Organization extends Chart {
     }
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
-    this.defaultResources = {
-      cpuRequest: r.cpuRequest ?? r.cpuLimit ?? '100m',
-      cpuLimit: r.cpuLimit ?? r.cpuRequest ?? '100m',
-      memoryRequest: r.memoryRequest ?? r.memoryLimit ?? '256Mi',
-      memoryLimit: r.memoryLimit ?? r.memoryRequest ?? '256Mi',
-    };
+    this.defaultResources = withResourceDefaults(r, { cpuRequest: '100m', cpuLimit: '100m', memoryRequest: '256Mi', memoryLimit: '256Mi' });
   }
 
   /** Data planes declared in this organization, sorted by name. */
@@ -133,7 +146,10 @@ export class Organization extends Chart {
    * Throws an error naming the construct path, the bad value and the fix for invalid input.
    */
   public toJson(): any[] {
-    return [...this._render().objects.map(o => o.manifest), ...super.toJson()];
+    if (!synthesizer) {
+      fail(this, 'the synthesis pipeline is not loaded', "import the library from its package root ('cdk8s-openchoreo'), which loads it");
+    }
+    return [...synthesizer(this), ...super.toJson()];
   }
 
   /**
@@ -163,15 +179,14 @@ export class Organization extends Chart {
     this._changed();
   }
 
-  /** Drops cached output after a declaration changes. @internal */
+  /** Marks cached output stale after a declaration changes. @internal */
   public _changed(): void {
-    this.rendered = undefined;
+    this.revision++;
   }
 
-  /** Resolved plan, rendered objects (with their output file paths) and reports. @internal */
-  public _render(): RenderedOrganization {
-    if (!this.rendered) this.rendered = renderOrganization(this);
-    return this.rendered;
+  /** Counts declaration changes, so that the pipeline knows when its cached output is stale. @internal */
+  public _revision(): number {
+    return this.revision;
   }
 
   /** Components of every project, by project then name. @internal */

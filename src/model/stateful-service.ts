@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkPort } from './checks';
-import { Component, ComponentKind, DeployableComponentProps } from './component';
+import { Component, DeployableComponentProps } from './component';
+import { ComponentKind } from './component-kind';
 import { fail } from './errors';
 import { EnvironmentOverrides } from './options';
 import { checkPersistentVolumes, checkStorage, checkUnique, PersistentVolume, PodManagement, VolumeRetention } from './volume';

@@ -1,5 +1,5 @@
 import { toYamlDocuments } from './yaml';
-import type { RenderedObject } from '../render/platform';
+import type { RenderedObject } from '../render/types';
 
 /**
  * How objects are spread over files inside a cell's folder.
@@ -16,6 +16,23 @@ export function fileOf(o: RenderedObject, layout: OutputLayout): string {
   if (layout === OutputLayout.FILE_PER_COMPONENT) return `${o.dir}/${o.group}.yaml`;
   const leaf = `${String(o.manifest.kind).toLowerCase()}-${o.manifest.metadata.name}.yaml`;
   return o.isComponent ? `${o.dir}/${o.group}/${leaf}` : `${o.dir}/${leaf}`;
+}
+
+/**
+ * The files of an organization's objects under a layout, in order. In a file-per-resource layout,
+ * objects that would share a file (one kind and name in several namespaces, such as a Flux tenant's
+ * RoleBinding in each of its cells) get their namespace in the file name as well:
+ * `<kind>-<name>.<namespace>.yaml`. @internal
+ */
+export function filesOf(objects: readonly RenderedObject[], layout: OutputLayout): string[] {
+  const files = objects.map(o => fileOf(o, layout));
+  if (layout !== OutputLayout.FILE_PER_RESOURCE) return files;
+  const count = new Map<string, number>();
+  for (const f of files) count.set(f, (count.get(f) ?? 0) + 1);
+  return files.map((f, i) => {
+    const namespace = objects[i].manifest.metadata?.namespace;
+    return count.get(f)! > 1 && namespace ? f.replace(/\.yaml$/, `.${namespace}.yaml`) : f;
+  });
 }
 
 /**

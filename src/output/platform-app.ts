@@ -1,8 +1,8 @@
-import { App, AppProps, Chart } from 'cdk8s';
-import { fileOf, kustomizations, OutputLayout } from './layout';
+import { App, AppProps } from 'cdk8s';
+import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
-import { toYamlDocuments } from './yaml';
 import { debugRequested, PlatformErrors } from '../model/errors';
+import { synthesizeFiles } from '../synth';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -12,7 +12,6 @@ export interface PlatformAppProps extends AppProps {
    */
   readonly layout?: OutputLayout;
 }
-import { Organization } from '../model/organization';
 
 /**
  * A cdk8s App that writes each organization as a GitOps tree:
@@ -67,32 +66,8 @@ export class PlatformApp extends App {
   }
 
   private renderFiles(): Array<[string, string]> {
-    const groups = new Map<string, any[]>();
-    const organizations = this.node.findAll().filter(Organization.isOrganization);
-    // Resolve and validate every organization before anything else is rendered or written.
-    const rendered = organizations.map(org => ({ org, objects: org._render() }));
-    const documents = new Map<string, string>();
-    for (const { org, objects } of rendered) {
-      for (const o of objects.objects) push(groups, `${org.name}/${fileOf(o, this.layout)}`, o.manifest);
-      for (const d of objects.documents) documents.set(`${org.name}/${d.file}`, d.content);
-      for (const m of org._extraObjects()) push(groups, `${org.name}/extra-objects.yaml`, m);
-    }
-    for (const construct of this.node.findAll()) {
-      if (!Chart.isChart(construct) || Organization.isOrganization(construct)) continue;
-      const docs = construct.toJson();
-      if (docs.length > 0) groups.set(`${construct.node.path.replace(/\//g, '-')}.k8s.yaml`, docs);
-    }
-    const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
-    const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
-    return [...manifests, ...kustomizations(orgFiles).entries(), ...documents.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return synthesizeFiles(this, this.layout);
   }
 }
 
 let errorHandlerInstalled = false;
-
-function push(groups: Map<string, any[]>, file: string, manifest: any): void {
-  const list = groups.get(file);
-  if (list) list.push(manifest);
-  else groups.set(file, [manifest]);
-}

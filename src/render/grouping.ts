@@ -1,4 +1,4 @@
-import type { RenderedObject } from './platform';
+import type { RenderedObject } from './types';
 import { Cell } from '../resolve/plan';
 
 /** Items grouped by a key, in first-seen order within each group. @internal */

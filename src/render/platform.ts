@@ -1,65 +1,25 @@
 import { createHash } from 'crypto';
-import { accessOf, EnvironmentAccess, renderAccessReports } from './access-report';
 import { renderApiPolicies } from './api-policy';
 import { renderBuildPlane } from './builds';
 import { renderConfig } from './config';
-import { connectivityOf, EnvironmentConnectivity, RenderedDocument, renderConnectivityReports } from './connectivity-report';
 import { renderDashboard } from './dashboards';
 import { cellDirectory, platformDirectory } from './directories';
-import { renderEnvironmentReadmes } from './environment-readme';
 import { renderGateways } from './gateway';
-import { renderGitOps } from './gitops';
 import { cellLabels } from './metadata';
 import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
-import { renderPlatformManifest } from './platform-manifest';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
 import { renderHeadlessService } from './stateful';
+import type { RenderedObject } from './types';
 import { renderWorkload } from './workload';
 import { NetworkPolicyProvider } from '../model/network';
-import type { Organization } from '../model/organization';
 import { Plan } from '../resolve/plan';
-import { resolveOrganization } from '../resolve/resolver';
-
-/** A rendered Kubernetes object and where it belongs in the output tree. @internal */
-export interface RenderedObject {
-  /** Its folder: a cell's (`dp/development/shop`), a data plane's platform folder (`dp/platform`), … */
-  readonly dir: string;
-  /** The group of objects it belongs to: a component's name, `namespace`, `network-baseline`, `gateways`, … */
-  readonly group: string;
-  /** Whether the group is a component (it then gets its own folder in a file-per-resource layout). */
-  readonly isComponent: boolean;
-  readonly manifest: any;
-}
-
-/** An organization's resolved plan, its objects and its reports. @internal */
-export interface RenderedOrganization {
-  readonly plan: Plan;
-  readonly objects: RenderedObject[];
-  readonly connectivity: EnvironmentConnectivity[];
-  /** Who may do what per environment, computed from the emitted objects (when access is granted). */
-  readonly access: EnvironmentAccess[];
-  readonly documents: RenderedDocument[];
-}
-
-/** Resolves and renders an organization: objects first, then the reports read from them. @internal */
-export function renderOrganization(org: Organization): RenderedOrganization {
-  const plan = resolveOrganization(org);
-  const cellObjects = renderPlan(plan);
-  const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
-  const connectivity = connectivityOf(plan, cellObjects);
-  const access = accessOf(plan, objects);
-  const documents = [
-    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), renderPlatformManifest(plan),
-  ];
-  return { plan, objects, connectivity, access, documents };
-}
 
 /**
  * Renders a resolved plan: each data plane's platform objects, then cell by cell, component by

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { object } from './json';
+import { resourcesWhere } from './kinds';
 import { cellLabels } from './metadata';
 import { AccessCapability } from '../model/access';
 import { PlanAccess, PlanAccessRole, PlanCellAccess } from '../resolve/access';
@@ -12,36 +13,18 @@ const READ_VERBS = ['get', 'list', 'watch'];
 const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /**
- * What READ covers in a cell, by API group: every kind the library emits into cells (and those
- * their controllers create: ReplicaSets, Jobs, Pods, EndpointSlices, Events), never Secrets or
- * RBAC objects. Kinds a cell does not use cost nothing.
+ * What READ covers in a cell (see `readInCells` in ./kinds): every kind the library emits into
+ * cells and those their controllers create, never Secrets or RBAC objects. Kinds a cell does not
+ * use cost nothing. EDIT covers the `editable` ones of them.
  */
-const READ_RESOURCES: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['', ['configmaps', 'endpoints', 'events', 'persistentvolumeclaims', 'pods', 'serviceaccounts', 'services']],
-  ['apps', ['deployments', 'replicasets', 'statefulsets']],
-  ['autoscaling', ['horizontalpodautoscalers']],
-  ['batch', ['cronjobs', 'jobs']],
-  ['cilium.io', ['ciliumnetworkpolicies']],
-  ['discovery.k8s.io', ['endpointslices']],
-  ['events.k8s.io', ['events']],
-  ['external-secrets.io', ['externalsecrets']],
-  ['gateway.envoyproxy.io', ['backendtrafficpolicies', 'securitypolicies']],
-  ['gateway.networking.k8s.io', ['grpcroutes', 'httproutes']],
-  ['metrics.k8s.io', ['pods']],
-  ['monitoring.coreos.com', ['podmonitors', 'prometheusrules', 'servicemonitors']],
-  ['networking.k8s.io', ['networkpolicies']],
-  ['opentelemetry.io', ['instrumentations']],
-  ['policy', ['poddisruptionbudgets']],
-];
-
-/** Objects that are observed but never written by hand, even with EDIT. */
-const NOT_EDITABLE = new Set(['/endpoints', '/events', '/pods', 'apps/replicasets', 'discovery.k8s.io/endpointslices', 'events.k8s.io/events', 'metrics.k8s.io/pods']);
+const READ_RESOURCES = resourcesWhere(k => k.readInCells);
+const EDIT_RESOURCES = resourcesWhere(k => k.readInCells && k.editable);
 
 /** The Kubernetes permissions of each capability in a cell, as [apiGroup, resource, verbs]. */
 function kubernetesPermissions(capability: AccessCapability): Array<readonly [string, string, readonly string[]]> {
   switch (capability) {
     case AccessCapability.READ:
-      return READ_RESOURCES.flatMap(([g, resources]) => resources.map(r => [g, r, READ_VERBS] as const));
+      return READ_RESOURCES.map(([g, r]) => [g, r, READ_VERBS] as const);
     case AccessCapability.LOGS:
       return [['', 'pods/log', ['get']]];
     case AccessCapability.RESTART:
@@ -54,7 +37,7 @@ function kubernetesPermissions(capability: AccessCapability): Array<readonly [st
       return [['', 'secrets', READ_VERBS]];
     case AccessCapability.EDIT:
       return [
-        ...READ_RESOURCES.flatMap(([g, resources]) => resources.filter(r => !NOT_EDITABLE.has(`${g}/${r}`)).map(r => [g, r, WRITE_VERBS] as const)),
+        ...EDIT_RESOURCES.map(([g, r]) => [g, r, WRITE_VERBS] as const),
         ['apps', 'deployments/scale', ['get', 'update', 'patch']],
         ['apps', 'statefulsets/scale', ['get', 'update', 'patch']],
       ];

@@ -3,7 +3,7 @@ import { containerSecurityContext, extraVolumes, mainVolumeMounts, renderContain
 import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
 import { renderStatefulSet } from './stateful';
-import { ComponentKind } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
 import { Cell, PlanComponent } from '../resolve/plan';
 
@@ -30,7 +30,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
     },
     spec: podSpec(c),
   };
-  if (c.kind === ComponentKind.SCHEDULED_TASK) {
+  if (kindTraits(c.kind).workload === 'CronJob') {
     const s = c.schedule!;
     return object<k8s.KubeCronJobProps>('batch/v1', 'CronJob', {
       metadata: componentMetadata(cell, c, c.workloadName, annotations),

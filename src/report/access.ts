@@ -2,8 +2,9 @@
  * An independent access evaluator: from emitted manifests alone (rbac.authorization.k8s.io/v1
  * ClusterRoles, Roles, RoleBindings and ClusterRoleBindings, and Argo CD AppProjects), it answers
  * "may this identity do this request" for Kubernetes and Argo CD, and computes who can do what in
- * which cell. It deliberately shares no code with the model, resolver or renderers, so tests can
- * compare its answer with the declared grants.
+ * which cell. It deliberately shares no logic with the model, resolver or renderers, so tests can
+ * compare its answer with the declared grants; it reads only the kind table (src/render/kinds.ts,
+ * data: which kinds READ is probed on).
  *
  * Semantics implemented (anything it cannot judge exactly makes it throw, never guess):
  *
@@ -36,6 +37,9 @@
  *
  * @module
  */
+
+import { selects } from './label-selector';
+import { KINDS } from '../render/kinds';
 
 /** A Kubernetes API request. @internal */
 export interface KubernetesRequest {
@@ -168,7 +172,9 @@ export class AccessEvaluator {
       const rules: Rule[] = [];
       for (const other of manifests.filter(o => o?.kind === 'ClusterRole' && !o.aggregationRule)) {
         const selectors: any[] = m.aggregationRule.clusterRoleSelectors ?? [];
-        if (selectors.some(sel => selects(sel, other.metadata.labels ?? {}))) rules.push(...rulesOf(other));
+        if (selectors.some(sel => selects(sel, other.metadata.labels ?? {}, { evaluator: 'access', where: `ClusterRole ${m.metadata.name}`, path: 'aggregationRule.clusterRoleSelectors' }))) {
+          rules.push(...rulesOf(other));
+        }
       }
       this.clusterRoles.set(m.metadata.name, [...rulesOf(m), ...rules]);
     }
@@ -356,21 +362,6 @@ function subjectKey(s: { kind: string; name: string; namespace?: string }, bindi
   throw new Error(`unknown subject kind ${s.kind}`);
 }
 
-function selects(selector: any, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    switch (e.operator) {
-      case 'In': if (!has || !e.values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && e.values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: throw new Error(`unsupported selector operator ${e.operator}`);
-    }
-  }
-  return true;
-}
-
 const globs = new Map<string, RegExp>();
 
 /** Argo CD's glob (no separators) as a regular expression: `*` any sequence, `?` one character. */
@@ -437,10 +428,8 @@ interface CapabilityProbe {
   readonly flux?: readonly string[];
 }
 
-const READ_KINDS: ReadonlyArray<readonly [string, string]> = [
-  ['', 'pods'], ['', 'services'], ['', 'configmaps'], ['', 'events'], ['apps', 'deployments'], ['batch', 'cronjobs'],
-  ['gateway.networking.k8s.io', 'httproutes'], ['cilium.io', 'ciliumnetworkpolicies'], ['external-secrets.io', 'externalsecrets'],
-];
+/** The kinds READ is probed on (the `readProbe` rows of the kind table, in its order). */
+const READ_KINDS = KINDS.filter(k => k.readProbe).map(k => [k.group, k.plural] as const);
 
 /**
  * The capabilities reports show, as this evaluator defines them: a capability holds in a layer

@@ -1,4 +1,5 @@
 import { compareFlows, Flow } from './connectivity';
+import { diagramOmitted, mermaidText } from '../render/mermaid';
 
 /** A node's human label in the diagram. @internal */
 export interface ConnectivityNode {
@@ -12,12 +13,20 @@ export interface ConnectivityMarkdownOptions {
   readonly nodes?: ConnectivityNode[];
   /** Markdown heading level of the title (1–6). @default 1 */
   readonly headingLevel?: number;
+  /** Above this many nodes the diagram is collapsed (see `collapse`) or left out (the table lists every flow). @default no limit */
+  readonly maxNodes?: number;
+  /**
+   * Above `maxNodes`, the diagram draws each end as `collapse(end)` (another project's components
+   * as their project, say), with `collapsedNote` above it. @default no collapsing
+   */
+  readonly collapse?: (end: string) => string;
+  readonly collapsedNote?: string;
 }
 
 /**
  * Renders flows as Markdown: a heading, a table `From | To | Port | Protocol | L7` (one row per flow,
  * sorted), and a Mermaid `flowchart LR` with one node per flow end and one edge per (from, to) pair
- * labelled with its ports. Output is deterministic whatever the order of `flows` and `nodes`.
+ * labelled with its ports (left out above `maxNodes` nodes). Output is deterministic whatever the order of `flows` and `nodes`.
  * @internal
  */
 export function connectivityMarkdown(title: string, flows: Flow[], options: ConnectivityMarkdownOptions = {}): string {
@@ -39,7 +48,15 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
   }
 
   // Mermaid: node ids are sanitized flow-end ids, made unique in sorted order.
-  const ends = [...new Set(sorted.flatMap(f => [f.from, f.to]))].sort(compare);
+  const max = options.maxNodes ?? Infinity;
+  let drawn = sorted;
+  let ends = endsOf(drawn);
+  if (ends.length > max && options.collapse) {
+    const collapse = options.collapse;
+    drawn = sorted.map(f => ({ ...f, from: collapse(f.from), to: collapse(f.to) }));
+    ends = endsOf(drawn);
+    if (ends.length <= max && options.collapsedNote) lines.push(options.collapsedNote, '');
+  }
   const nodeIds = new Map<string, string>();
   const used = new Set<string>();
   for (const end of ends) {
@@ -50,12 +67,16 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
     nodeIds.set(end, id);
   }
   const edges = new Map<string, { from: string; to: string; ports: string[] }>();
-  for (const f of sorted) {
+  for (const f of drawn) {
     const key = `${f.from}\n${f.to}`;
     const edge = edges.get(key) ?? { from: f.from, to: f.to, ports: [] };
     const port = `${f.port}/${f.protocol}${f.l7 === undefined ? '' : ' (L7)'}`;
     if (!edge.ports.includes(port)) edge.ports.push(port);
     edges.set(key, edge);
+  }
+  if (ends.length > max) {
+    lines.push(diagramOmitted(ends.length, 'the table lists every flow', max), '');
+    return lines.join('\n');
   }
   lines.push('```mermaid', 'flowchart LR');
   for (const end of ends) lines.push(`  ${nodeIds.get(end)}["${mermaidText(labels.get(end) ?? end)}"]`);
@@ -67,14 +88,13 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
   return lines.join('\n');
 }
 
+function endsOf(flows: Flow[]): string[] {
+  return [...new Set(flows.flatMap(f => [f.from, f.to]))].sort(compare);
+}
+
 /** Escapes a Markdown table cell. */
 function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** Escapes text inside a quoted Mermaid label. */
-function mermaidText(text: string): string {
-  return text.replace(/"/g, '#quot;').replace(/\r?\n/g, ' ');
 }
 
 function compare(a: string, b: string): number {

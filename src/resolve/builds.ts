@@ -1,7 +1,9 @@
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels, PodSecurityLevel } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import { PlanNetworkRule, PlanPeer, PlanResources, PlanSecretData } from './plan';
-import { BuilderKind, BuildHost, BuildPlane } from '../model/build';
+import { WidenedRule, widenedFqdnEgress } from './widened';
+import { BuildHost, BuildPlane } from '../model/build';
+import { BuilderKind } from '../model/builder';
 import { isImageOf } from '../model/checks';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
@@ -83,7 +85,7 @@ export interface PlanBuildPlane {
     readonly checkout: PlanNetworkRule[];
     readonly build: PlanNetworkRule[];
     /** Rules the Kubernetes back-end renders wider than declared. */
-    readonly widened: string[];
+    readonly widened: WidenedRule[];
   };
   readonly confinement: { readonly seccompProfile?: string; readonly appArmorProfile?: string };
   readonly resources: { readonly builder: PlanResources; readonly checkout: PlanResources; readonly executor: PlanResources };
@@ -153,7 +155,7 @@ function checkImagesOf(org: Organization, c: Component, repository: string, prob
   for (const [env, o] of [...c._overrides.entries()].sort(([a], [b]) => (a.name < b.name ? -1 : 1))) {
     if (o.image !== undefined && !isImageOf(o.image, repository)) {
       problems.add(c, `the image override '${o.image}' for '${env.name}' is not an image of the component's build repository '${repository}'`,
-        `${fixImage}, or pin releases in the ledger instead of overriding the image`);
+        `${fixImage}, or pin releases in the ledger instead of overriding the image`, { environment: env.name });
     }
   }
   const ledger = org.releases;
@@ -275,7 +277,7 @@ function secretData(secretKey: string, ref: { key: string; property?: string; ve
 function resolveNetwork(bp: BuildPlane, builds: PlanBuild[], problems: ProblemCollector): PlanBuildPlane['network'] {
   const dp = bp.dataPlane;
   const provider = dp.networkPolicyProvider;
-  const widened: string[] = [];
+  const widened: WidenedRule[] = [];
   const apiPorts = bp._kubernetesApiPorts.map(port => ({ port, protocol: 'TCP' as const }));
   const all: PlanNetworkRule[] = [];
   if (bp._kubernetesApiCidrs) {
@@ -309,7 +311,7 @@ function resolveNetwork(bp: BuildPlane, builds: PlanBuild[], problems: ProblemCo
       return [];
     }
     const ports = [...new Set(sorted.map(h => h.host.port))].sort((a, b) => a - b);
-    widened.push(`build ${step} pods → ${names.join(', ')}: FQDN egress widened to any address on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}/TCP`);
+    widened.push(widenedFqdnEgress(`build ${step} pods`, names.join(', '), ports.map(port => ({ port, protocol: 'TCP' })), step));
     return [{ peer: { kind: 'anywhere' }, ports: ports.map(port => ({ port, protocol: 'TCP' as const })), reason: `${names.join(', ')} (widened: NetworkPolicy has no FQDN rules)` }];
   };
   const checkout = hostRules([...gitHosts.values()].map(g => ({ host: g.host, reason: `Git host of ${g.users.sort().join(', ')}` })), 'checkout');

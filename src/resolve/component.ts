@@ -5,7 +5,8 @@ import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { cpuMillis, memoryBytes } from '../model/checks';
-import { Component, ComponentKind } from '../model/component';
+import { Component } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { ScheduledTask } from '../model/component-kinds';
 import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
@@ -52,7 +53,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const image = (pin?.image ?? o.image ?? c.image)!;
   if (env.isProduction && isMutableImage(image)) {
     problems.add(c, `image '${image}' is mutable ('latest' or no tag) but environment '${env.name}' is marked production`,
-      `pin an immutable release for '${env.name}': a version tag or a digest, e.g. configureEnvironment(${env.name}, { image: '${image.replace(/:latest$/, '')}:1.2.3' })`);
+      `pin an immutable release for '${env.name}': a version tag or a digest, e.g. configureEnvironment(${env.name}, { image: '${image.replace(/:latest$/, '')}:1.2.3' })`, { environment: env.name });
   }
 
   const secretEnvNames = new Set(Object.keys(p.secretEnv ?? {}));
@@ -60,13 +61,14 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     .map(([name, value]) => ({ name, value })).sort(byName);
   for (const v of [...configEnv, ...ctx.dependencyEnv]) {
     if (secretEnvNames.has(v.name)) {
-      problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry');
+      problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry', { environment: env.name });
     }
   }
   const configNames = new Set(configEnv.map(v => v.name));
   for (const v of ctx.dependencyEnv) {
     if (configNames.has(v.name)) {
-      problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env`, 'remove it from env, or give the dependency another addressEnvVar');
+      problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env in '${env.name}'`,
+        'remove it from env, or give the dependency another addressEnvVar', { environment: env.name });
     }
   }
   const secretEnv: PlanSecretData[] = Object.entries(p.secretEnv ?? {})
@@ -109,16 +111,16 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   for (const v of telemetryEnv) {
     if (configNames.has(v.name) || secretEnvNames.has(v.name)) {
       problems.add(c, `environment variable '${v.name}' is set by tracing and also in ${secretEnvNames.has(v.name) ? 'secretEnv' : 'env'} in '${env.name}'`,
-        'remove it from env (tracing sets it from the data plane\'s collector), or set tracing: Tracing.none()');
+        'remove it from env (tracing sets it from the data plane\'s collector), or set tracing: Tracing.none()', { environment: env.name });
     } else if (ctx.dependencyEnv.some(d => d.name === v.name)) {
-      problems.add(c, `environment variable '${v.name}' is injected by a dependency and by tracing`, 'give the dependency another addressEnvVar');
+      problems.add(c, `environment variable '${v.name}' is injected by a dependency and by tracing in '${env.name}'`, 'give the dependency another addressEnvVar',
+        { environment: env.name });
     }
   }
 
-  const isTask = c.kind === ComponentKind.SCHEDULED_TASK;
-  const isStateful = c.kind === ComponentKind.STATEFUL_SERVICE;
+  const traits = kindTraits(c.kind);
   const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems);
-  const deployment = isTask ? undefined : resolveScaling(c, env, p, o, problems);
+  const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const exceptions = c._securityExceptions;
   const relaxed = new Set(exceptions.map(e => e.rule));
   return {
@@ -126,11 +128,12 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,
-    workloadName: generateName(isTask ? NameLimit.CRONJOB : isStateful ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name),
+    workloadName: generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : traits.workload === 'StatefulSet' ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name),
     serviceName: c.name,
     serviceAccountName: c.name,
     labels,
     image,
+    imageSource: pin?.image ? 'release' : o.image ? 'environment' : 'code',
     command: c.command,
     args: c.args,
     configEnv,
@@ -200,7 +203,7 @@ function resolveScaling(c: Component, env: Environment, p: DeploymentSettings, o
     const blocksAll = budget.kind === DisruptionBudgetKind.MIN_AVAILABLE ? pods >= floor : pods === 0;
     if (blocksAll) {
       problems.add(c, `disruption budget ${budget.kind}=${budget.value}${budget.isPercent ? '%' : ''} with ${floor} replica(s) in '${env.name}' forbids every voluntary eviction, so node drains would hang`,
-        `raise replicas (or autoscaling.minReplicas) above ${pods}, or use DisruptionBudget.maxUnavailable(1)`);
+        `raise replicas (or autoscaling.minReplicas) above ${pods}, or use DisruptionBudget.maxUnavailable(1)`, { environment: env.name });
     }
     disruptionBudget = { kind: budget.kind, value: budget.isPercent ? `${budget.value}%` : budget.value };
   }
@@ -226,7 +229,7 @@ function resolveResources(
     if (parse(r.value) > parse(l.value)) {
       // a limit inherited from environment or organization defaults follows a larger request
       if (l.layer >= 2 && l.layer > r.layer) return { request: r.value, limit: r.value };
-      problems.add(c, `${req} ${r.value} exceeds ${lim} ${l.value} in '${env.name}'`, `set ${lim} to at least ${r.value}, or lower ${req}`);
+      problems.add(c, `${req} ${r.value} exceeds ${lim} ${l.value} in '${env.name}'`, `set ${lim} to at least ${r.value}, or lower ${req}`, { environment: env.name });
     }
     return { request: r.value, limit: l.value };
   };

@@ -139,7 +139,7 @@ export function placeDependencies(
       const where = locate(provider, env);
       if (!where) {
         problems.add(consumer, `depends on '${provider.project.name}/${provider.name}', which is not deployed in environment '${env.name}' (its project's pipeline does not include it)`,
-          `add '${env.name}' to the pipeline of project '${provider.project.name}', or depend on a component that runs there`);
+          `add '${env.name}' to the pipeline of project '${provider.project.name}', or depend on a component that runs there`, { environment: env.name });
         continue;
       }
       const host = `${where.serviceName}.${where.namespace}.svc.${where.clusterDomain}`;

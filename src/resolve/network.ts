@@ -1,5 +1,6 @@
 import { Labels, MANAGED_BY } from './labels';
 import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
+import { uniqueWidened, WidenedRule, widenedFqdnEgress, widenedHttpRules } from './widened';
 import { DataPlane } from '../model/data-plane';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { ProblemCollector } from '../model/errors';
@@ -48,7 +49,7 @@ export function attachNetwork(
   return cells.map(cell => {
     const plane = planes.get(cell.dataPlane)!;
     const peers = peersOf(cell);
-    const widened: string[] = [];
+    const widened: WidenedRule[] = [];
     const cellsOfEnv: PlanPeer = {
       kind: 'cells',
       namespaceLabels: { [Labels.NAMESPACE]: cell.organization, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: MANAGED_BY },
@@ -110,7 +111,7 @@ export function attachNetwork(
         } else if (plane.networkPolicyProvider === NetworkPolicyProvider.CILIUM) {
           egress.push({ peer: { kind: 'fqdn', fqdn: dep.fqdn }, ports, reason: `dependency on external service ${dep.service}` });
         } else if (plane.acceptWiderNetworkRules) {
-          widened.push(`${cell.project}/${c.name} → ${dep.service} (${dep.fqdn}:${dep.port}): FQDN egress widened to any address on port ${dep.port}/${dep.protocol}`);
+          widened.push(widenedFqdnEgress(`${cell.project}/${c.name}`, `${dep.service} (${dep.fqdn}:${dep.port})`, [{ port: dep.port, protocol: dep.protocol }]));
           egress.push({ peer: { kind: 'anywhere' }, ports, reason: `dependency on external service ${dep.service} (widened: NetworkPolicy has no FQDN rules)` });
         } else {
           problems.add(c.path, `depends on external service '${dep.service}' by host name (${dep.fqdn}), which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot express`,
@@ -128,7 +129,7 @@ export function attachNetwork(
       internalGatewayPods: peers.internal,
       prometheusPods: peers.prometheus,
       collectorPods: peers.collector,
-      widened: [...new Set(widened)].sort(),
+      widened: uniqueWidened(widened),
     };
     return { ...cell, components, network };
   });
@@ -155,14 +156,16 @@ function withL7Visibility(rules: PlanNetworkRule[], endpoints: DraftComponent['e
 }
 
 /** HTTP rules of a dependency as the data plane's back-end can enforce them. */
-function httpFor(cell: DraftCell, plane: DataPlane, consumer: DraftComponent, dep: PlanDependency, widened: string[], problems: ProblemCollector) {
+function httpFor(
+  cell: DraftCell, plane: DataPlane, consumer: DraftComponent, dep: PlanDependency, widened: WidenedRule[], problems: ProblemCollector,
+) {
   if (!dep.http || plane.networkPolicyProvider === NetworkPolicyProvider.CILIUM) return dep.http;
   if (plane.acceptWiderNetworkRules) {
-    widened.push(`${consumer.name} → ${dep.project}/${dep.component}:${dep.port}: HTTP rules widened to the whole port (NetworkPolicy has no L7 rules)`);
+    widened.push(widenedHttpRules(consumer.name, `${dep.project}/${dep.component}:${dep.port}`, { port: dep.port, protocol: dep.protocol }));
     return undefined;
   }
   problems.add(consumer.path, `narrows its dependency on '${dep.project}/${dep.component}' endpoint '${dep.endpoint}' with httpRules, which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot enforce (in '${cell.environment}')`,
-    `remove httpRules, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow the whole port`);
+    `remove httpRules, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow the whole port`, { environment: cell.environment });
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
-import { Component, ComponentKind } from '../model/component';
+import { Component } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { DataPlane } from '../model/data-plane';
 import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
@@ -72,7 +73,7 @@ export function resolveObservability(
 
   let metrics: PlanObservability['metrics'];
   if (p.metrics) {
-    const podScraped = c.kind === ComponentKind.WORKER || c.kind === ComponentKind.SCHEDULED_TASK;
+    const podScraped = kindTraits(c.kind).podScraped;
     const path = p.metrics.path ?? '/metrics';
     if (podScraped) {
       metrics = { monitor: 'PodMonitor', portName: 'metrics', containerPort: p.metrics.port, ownContainerPort: true, path, interval: p.metrics.interval };
@@ -99,7 +100,8 @@ export function resolveObservability(
   const sloDecl: SloOptions = { ...(p.slo ?? {}), ...(o.slo ?? {}) };
   const declared = p.slo !== undefined || (o.slo !== undefined && Object.keys(o.slo).length > 0);
   const http = ctx.endpoints.filter(e => HTTP_LIKE.has(e.type));
-  const measured = s.httpMetrics === HttpMetricsKind.HUBBLE || metrics !== undefined;
+  // A metrics port that is not an endpoint is reported above: not again as "nothing measures the requests".
+  const measured = s.httpMetrics === HttpMetricsKind.HUBBLE || p.metrics !== undefined;
   let slo: PlanObservability['slo'];
   let sloMissing: string | undefined;
   if (http.length === 0) {
@@ -112,7 +114,7 @@ export function resolveObservability(
     sloMissing = 'no request metrics (declare metrics, or read Hubble metrics on the data plane)';
     if (declared) {
       problems.add(c, `slo is set on component '${c.name}' in '${env.name}', but nothing measures its requests: it has no metrics endpoint and data plane '${env.dataPlane.name}' reads OpenTelemetry metrics`,
-        "declare metrics: { port } for the component's HTTP server metrics, or set observability.httpMetrics: HttpMetrics.hubble() on the data plane");
+        "declare metrics: { port } for the component's HTTP server metrics, or set observability.httpMetrics: HttpMetrics.hubble() on the data plane", { environment: env.name });
     }
   } else {
     const availability = sloDecl.availability ?? DEFAULT_SLO.availability;
@@ -123,7 +125,7 @@ export function resolveObservability(
       const below = [...s.buckets].reverse().find(b => b < seconds);
       const above = s.buckets.find(b => b > seconds);
       problems.add(c, `SLO latency threshold '${latencyThreshold}' in '${env.name}' is not a bucket boundary of the request duration histogram (${s.buckets.map(b => `${b}s`).join(', ')})`,
-        `use a boundary${below !== undefined ? ` such as '${Math.round(below * 1000)}ms'` : ''}${below !== undefined && above !== undefined ? ' or' : ''}${above !== undefined ? ` '${Math.round(above * 1000)}ms'` : ''}, or configure the histogram's buckets with HttpMetrics`);
+        `use a boundary${below !== undefined ? ` such as '${Math.round(below * 1000)}ms'` : ''}${below !== undefined && above !== undefined ? ' or' : ''}${above !== undefined ? ` '${Math.round(above * 1000)}ms'` : ''}, or configure the histogram's buckets with HttpMetrics`, { environment: env.name });
     }
     slo = {
       errorBudget: ratio(availability), availability, latencySeconds: seconds, latencyThreshold, latencyBudget: ratio(latencyTarget), latencyTarget,

@@ -1,7 +1,9 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
 import type { PlanPodExtras } from './containers';
-import { ComponentKind } from '../model/component';
+import type { PlanCellDelivery } from './delivery';
+import type { WidenedRule } from './widened';
+import { ComponentKind } from '../model/component-kind';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
 import { ConcurrencyPolicy, DisruptionBudgetKind, PodSecurityRule } from '../model/options';
@@ -36,6 +38,8 @@ export interface PlanDelivery {
   readonly argoCdNamespace: string;
   readonly fluxNamespace: string;
   readonly interval: string;
+  /** Per cell (environment × project): delivery names, sync wave and dependencies, sorted by data plane, environment, project. */
+  readonly cells: PlanCellDelivery[];
 }
 
 /** @internal */
@@ -157,8 +161,8 @@ export interface CellNetwork {
   readonly dnsPods: PodPeer;
   readonly externalGatewayPods: PodPeer;
   readonly internalGatewayPods: PodPeer;
-  /** Rules the Kubernetes back-end renders wider than declared (accepted by the data plane). */
-  readonly widened: string[];
+  /** Rules the Kubernetes back-end renders wider than declared (accepted by the data plane), sorted by text. */
+  readonly widened: WidenedRule[];
   /** Prometheus pods (scrape flows) and OpenTelemetry collector pods (telemetry flows). */
   readonly prometheusPods: PodPeer;
   readonly collectorPods: PodPeer;
@@ -432,6 +436,9 @@ export interface PlanObservability {
   readonly logFormat: 'text' | 'json';
 }
 
+/** Where a component's image in an environment comes from. @internal */
+export type PlanImageSource = 'release' | 'environment' | 'code';
+
 /** One component in one cell; init containers, sidecars and volumes in PlanPodExtras. @internal */
 export interface PlanComponent extends PlanPodExtras {
   readonly path: string;
@@ -444,6 +451,8 @@ export interface PlanComponent extends PlanPodExtras {
   /** The seven openchoreo.dev labels: on every object and as the pod selector. */
   readonly labels: Record<string, string>;
   readonly image: string;
+  /** Where the image comes from: the release ledger's pin, the environment's override, or the component's declaration. */
+  readonly imageSource: PlanImageSource;
   readonly command?: string[];
   readonly args?: string[];
   /** Plain env vars, rendered into the env ConfigMap. */

@@ -6,9 +6,13 @@ import { Organization } from '../model/organization';
 /**
  * Checks the release ledger against the model and the pipelines: every pin names a known
  * environment and component deployed there, is a valid image, and ran in one of the environments
- * its environment is promoted from (as their current or a previous release). @internal
+ * its environment is promoted from (as their current or a previous release). Pins of a project
+ * whose pipeline is invalid (`unresolved`, already reported) are not checked: without a pipeline
+ * the project is deployed nowhere, and each pin would only repeat that. @internal
  */
-export function checkReleases(org: Organization, cells: DraftCell[], problems: ProblemCollector): void {
+export function checkReleases(
+  org: Organization, cells: DraftCell[], problems: ProblemCollector, unresolved: (project: string) => boolean = () => false,
+): void {
   const ledger = org.releases;
   if (!ledger) return;
   const ran = new Map<string, Set<string>>(); // `${env}/${project}/${component}` → images that ran there
@@ -28,6 +32,7 @@ export function checkReleases(org: Organization, cells: DraftCell[], problems: P
     }
     for (const key of ledger.componentsIn(env)) {
       const [project, component] = key.split('/');
+      if (unresolved(project)) continue;
       const cell = cellOf.get(`${env}/${project}`);
       const c = cell?.components.find(x => x.name === component);
       if (!cell || !c) {

@@ -1,6 +1,8 @@
 import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
+import { checkJoinedNames } from './collisions';
 import { resolveComponent } from './component';
+import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
@@ -10,11 +12,11 @@ import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
 import { checkReleases } from './releases';
+import { checkReservedNames } from './reserved-names';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
-import { GitOpsTool } from '../model/gitops';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
 
@@ -25,6 +27,7 @@ import { Project } from '../model/project';
  */
 export function resolveOrganization(org: Organization): Plan {
   const problems = new ProblemCollector();
+  checkReservedNames(org, problems);
   const pipelines = new Map<string, ResolvedPipeline | undefined>();
   for (const p of org.pipelines) pipelines.set(p.name, resolvePipeline(p, problems));
 
@@ -120,7 +123,8 @@ export function resolveOrganization(org: Organization): Plan {
       });
     }
   }
-  checkReleases(org, drafts, problems);
+  checkJoinedNames(org, drafts, problems);
+  checkReleases(org, drafts, problems, name => projects.some(p => p.name === name && !pipelines.get(p.pipeline.name)));
   const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);
   checkRouteConflicts(allRoutes, problems);
@@ -147,16 +151,7 @@ export function resolveOrganization(org: Organization): Plan {
     }),
     cells,
     buildPlanes,
-    delivery: org.delivery ? {
-      repoUrl: org.delivery.repoUrl,
-      revision: org.delivery.revision,
-      basePath: org.delivery.basePath,
-      argoCd: org.delivery.tools.includes(GitOpsTool.ARGO_CD),
-      flux: org.delivery.tools.includes(GitOpsTool.FLUX),
-      argoCdNamespace: org.delivery.argoCdNamespace,
-      fluxNamespace: org.delivery.fluxNamespace,
-      interval: org.delivery.interval,
-    } : undefined,
+    delivery: org.delivery ? resolveDelivery(org.name, org.delivery, cells) : undefined,
     ...(access ? { access } : {}),
   };
 }

@@ -2,7 +2,8 @@ import { ResolvedGateways } from './gateway';
 import { generateName, NameLimit } from './naming';
 import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute, PlanSecretData } from './plan';
 import { ApiPolicy, AuthenticationKind, HeaderChanges, RouteOptions } from '../model/api-policy';
-import { Component, ComponentKind } from '../model/component';
+import { Component } from '../model/component';
+import { kindTraits } from '../model/component-kind';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -75,7 +76,7 @@ function resolveRoute(
   const which: PlanGatewayVisibility = visibility === Visibility.PUBLIC ? 'external' : 'internal';
   const o = mergedOptions(ep, env, visibility);
   const grpc = ep.type === EndpointType.GRPC;
-  const ownHost = grpc || c.kind === ComponentKind.WEB_APPLICATION;
+  const ownHost = grpc || kindTraits(c.kind).ownHost;
   const sharedLabel = `${env.name}-${org}`;
   const sharedHost = sharedLabel.length <= 63 ? sharedLabel : generateName(NameLimit.LABEL, env.name, org);
   // OpenChoreo's names are unique per namespace (our organization), ours per project: the project

@@ -13,6 +13,10 @@
  *   of `externalSecrets`).
  * Returns the problems found (empty when every reference resolves).
  */
+
+import { selects } from '../../src/report/label-selector';
+
+const LISTENER_SELECTOR = { evaluator: 'references', where: 'Gateway listener', path: 'allowedRoutes.namespaces.selector' };
 export function referenceProblems(objects: any[], externalSecrets: string[] = []): string[] {
   const problems: string[] = [];
   const key = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
@@ -41,7 +45,7 @@ export function referenceProblems(objects: any[], externalSecrets: string[] = []
         for (const l of listeners) {
           const from = l.allowedRoutes?.namespaces?.from ?? 'Same';
           const admitted = from === 'All' || (from === 'Same' && gwNamespace === ns)
-            || (from === 'Selector' && selects(l.allowedRoutes.namespaces.selector, namespaceLabels(ns)));
+            || (from === 'Selector' && selects(l.allowedRoutes.namespaces.selector, namespaceLabels(ns), LISTENER_SELECTOR));
           if (!admitted) problems.push(`${id(o)}: listener '${l.name}' of Gateway ${gwNamespace}/${ref.name} does not admit routes from namespace ${ns}`);
           const kinds = (l.allowedRoutes?.kinds as any[] | undefined)?.map(k => k.kind) ?? (l.protocol === 'HTTP' || l.protocol === 'HTTPS' ? ['HTTPRoute', 'GRPCRoute'] : []);
           if (!kinds.includes(o.kind)) problems.push(`${id(o)}: listener '${l.name}' of Gateway ${gwNamespace}/${ref.name} does not admit ${o.kind}`);
@@ -85,23 +89,6 @@ export function referenceProblems(objects: any[], externalSecrets: string[] = []
     }
   }
   return problems;
-}
-
-/** Whether a label selector matches labels. */
-function selects(selector: any, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    switch (e.operator) {
-      case 'In': if (!has || !e.values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && e.values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: throw new Error(`unknown selector operator ${e.operator}`);
-    }
-  }
-  return true;
 }
 
 /** Gateway API host name matching: a `*.` listener matches one or more labels in front of its suffix. */

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { assertValidManifests } from './schema-validator';
 import { Organization, PlatformApp } from '../../src';
+import { synthesizeOrganization } from '../../src/synth';
 
 const tempDirs: string[] = [];
 
@@ -26,7 +27,7 @@ afterAll(() => {
 export function synth(org: Organization): any[] {
   const objects = org.toJson();
   const clusters = new Map<string, any[]>();
-  for (const o of org._render().objects) {
+  for (const o of synthesizeOrganization(org).objects) {
     const cluster = o.dir.split('/')[0];
     clusters.set(cluster, [...(clusters.get(cluster) ?? []), o.manifest]);
   }

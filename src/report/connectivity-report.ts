@@ -1,14 +1,7 @@
-import { cellsByEnvironment, manifestsByNamespace } from './grouping';
-import type { RenderedObject } from './platform';
-import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from '../report/connectivity';
-import { connectivityMarkdown } from '../report/connectivity-markdown';
+import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from './connectivity';
+import { cellsByEnvironment, manifestsByNamespace } from '../render/grouping';
+import type { RenderedObject } from '../render/types';
 import { Cell, Plan } from '../resolve/plan';
-
-/** A rendered non-Kubernetes file (a report). @internal */
-export interface RenderedDocument {
-  readonly file: string;
-  readonly content: string;
-}
 
 /** Allowed flows of one environment on one data plane, computed from the emitted policies. @internal */
 export interface EnvironmentConnectivity {
@@ -16,13 +9,18 @@ export interface EnvironmentConnectivity {
   readonly environment: string;
   /** Flows with readable ends: `project/component`, `gateway:external`, `gateway:internal`, `dns`, `prometheus`, `otel-collector`, `external:<service>`. */
   readonly flows: Flow[];
+  /** Every component of the environment as `project/component`, sorted. */
+  readonly components: string[];
   /** Rules the Kubernetes back-end widened. */
   readonly widened: string[];
 }
 
-const DNS_ID = 'dns';
-const PROMETHEUS_ID = 'prometheus';
-const COLLECTOR_ID = 'otel-collector';
+/** Flow ends of the cluster DNS, Prometheus and the OpenTelemetry collector. @internal */
+export const DNS_ID = 'dns';
+/** @internal */
+export const PROMETHEUS_ID = 'prometheus';
+/** @internal */
+export const COLLECTOR_ID = 'otel-collector';
 
 /**
  * Evaluates the emitted network policies of every environment with the back-end's semantics
@@ -62,49 +60,11 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
       .filter(f => names.has(f.from) || names.has(f.to))
       .map(f => ({ ...f, from: names.get(f.from) ?? f.from, to: names.get(f.to) ?? f.to }))
       .sort(compareFlows);
-    return { dataPlane: cells[0].dataPlane, environment: cells[0].environment, flows, widened: collectWidened(cells) };
+    const components = [...names.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { dataPlane: cells[0].dataPlane, environment: cells[0].environment, flows, components, widened: collectWidened(cells) };
   });
 }
 
 function collectWidened(cells: Cell[]): string[] {
-  return [...new Set(cells.flatMap(c => c.network.widened))].sort();
-}
-
-/** `connectivity.md` per environment: a matrix, the flow table, a Mermaid diagram and widened rules. @internal */
-export function renderConnectivityReports(envs: EnvironmentConnectivity[]): RenderedDocument[] {
-  return envs.map(env => {
-    const lines = [
-      `# Connectivity: ${env.environment} (data plane ${env.dataPlane})`,
-      '',
-      'Computed from the emitted network policies with the back-end\'s semantics; every other flow is denied.',
-      `${env.flows.length} allowed flows (DNS to the cluster DNS included).`,
-      '',
-    ];
-    lines.push(...matrix(env.flows.filter(f => f.to !== DNS_ID)));
-    if (env.widened.length > 0) {
-      lines.push('## Wider than declared', '', 'The Kubernetes NetworkPolicy back-end cannot express these rules; the data plane accepted them wider:', '');
-      for (const w of env.widened) lines.push(`- ${w}`);
-      lines.push('');
-    }
-    lines.push(connectivityMarkdown('Flows', env.flows, { headingLevel: 2 }));
-    return { file: `${env.dataPlane}/${env.environment}/connectivity.md`, content: lines.join('\n') };
-  });
-}
-
-const MATRIX_LIMIT = 40;
-
-/** Source × destination table with the allowed ports in each cell (small environments only). */
-function matrix(flows: Flow[]): string[] {
-  const sources = [...new Set(flows.map(f => f.from))].sort();
-  const targets = [...new Set(flows.map(f => f.to))].sort();
-  if (sources.length === 0 || sources.length > MATRIX_LIMIT || targets.length > MATRIX_LIMIT) return [];
-  const cells = new Map<string, string[]>();
-  for (const f of flows) {
-    const key = `${f.from}\n${f.to}`;
-    cells.set(key, [...(cells.get(key) ?? []), `${f.port}/${f.protocol}${f.l7 ? ' (L7)' : ''}`]);
-  }
-  const out = ['## Matrix', '', `| from \\ to | ${targets.join(' | ')} |`, `| --- | ${targets.map(() => '---').join(' | ')} |`];
-  for (const s of sources) out.push(`| ${s} | ${targets.map(t => (cells.get(`${s}\n${t}`) ?? []).join(', ') || '·').join(' | ')} |`);
-  out.push('');
-  return out;
+  return [...new Set(cells.flatMap(c => c.network.widened.map(w => w.text)))].sort();
 }

@@ -1,0 +1,56 @@
+/** Summarizes a V8 CPU profile of one child: top functions and files by self time, per phase. */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ChildResult } from './child';
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+
+export function summarizeProfile(file: string, r: ChildResult, top: number): string {
+  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(prof.nodes.map(n => [n.id, n]));
+  const cwd = process.cwd();
+  const label = (n: ProfileNode) => {
+    const f = n.callFrame;
+    let url = f.url.replace(/^file:\/\//, '');
+    if (url.startsWith(cwd)) url = path.relative(cwd, url);
+    return { fn: f.functionName || '(anonymous)', file: url ? `${url}:${f.lineNumber + 1}` : '', url };
+  };
+  // Phases by timestamp (V8 profile time and process.hrtime share the monotonic clock on Linux).
+  const m = r.marksUs;
+  const aligned = prof.startTime <= m.loaded && prof.endTime >= m.synthesized;
+  const phases: Array<[string, number, number]> = aligned
+    ? [['construct', m.loaded, m.constructed], ['synth', m.constructed, m.synthesized]]
+    : [['whole process', -Infinity, Infinity]];
+  const out: string[] = [];
+  for (const [phase, from, to] of phases) {
+    const selfFn = new Map<string, number>();
+    const selfFile = new Map<string, number>();
+    let t = prof.startTime;
+    let total = 0;
+    for (let i = 0; i < prof.samples.length; i++) {
+      t += prof.timeDeltas[i];
+      const dt = prof.timeDeltas[i + 1] ?? 0;
+      if (t < from || t >= to) continue;
+      const node = byId.get(prof.samples[i]);
+      if (!node) continue;
+      const l = label(node);
+      const key = `${l.fn}\t${l.file}`;
+      selfFn.set(key, (selfFn.get(key) ?? 0) + dt);
+      const fileKey = l.url ? (l.url.includes('node_modules/') ? l.url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, 'node_modules/$1 (package)') : l.url) : `(${l.fn})`;
+      selfFile.set(fileKey, (selfFile.get(fileKey) ?? 0) + dt);
+      total += dt;
+    }
+    out.push(`\n**${r.variant} N=${r.components}, ${phase} phase: ${(total / 1e6).toFixed(2)} s sampled** (self time)\n`);
+    out.push('| self ms | % | function | location |', '|---:|---:|---|---|');
+    for (const [key, v] of [...selfFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      const [fn, loc] = key.split('\t');
+      out.push(`| ${(v / 1000).toFixed(0)} | ${((100 * v) / total).toFixed(1)} | \`${fn}\` | ${loc} |`);
+    }
+    out.push('', '| self ms | % | file / package |', '|---:|---:|---|');
+    for (const [key, v] of [...selfFile.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+      out.push(`| ${(v / 1000).toFixed(0)} | ${((100 * v) / total).toFixed(1)} | ${key} |`);
+    }
+  }
+  return out.join('\n');
+}

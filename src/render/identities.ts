@@ -1,0 +1,126 @@
+import type { RenderedObject } from './types';
+import { PlatformValidationError, ValidationProblem } from '../model/errors';
+import type { Organization } from '../model/organization';
+import { Labels } from '../resolve/labels';
+import { Plan } from '../resolve/plan';
+
+/** An emitted object with the cluster it is applied to and the construct that owns it. @internal */
+export interface OwnedObject {
+  /** The cluster: a data plane's API server URL, or the Argo CD cluster. */
+  readonly cluster: string;
+  /** The owner's construct path. */
+  readonly path: string;
+  /** The owner in words, e.g. `component acme/shop/api in environment 'development'`. */
+  readonly owner: string;
+  /** Its folder in the output tree, relative to the output directory. */
+  readonly folder: string;
+  /** The data plane whose cluster it is applied to (none for Argo CD objects). */
+  readonly dataPlane?: string;
+  readonly manifest: any;
+}
+
+/** The API server URL that means "the cluster Argo CD or Flux runs in": each data plane's own cluster. */
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+const ARGO_CD_CLUSTER = 'the Argo CD cluster';
+
+/**
+ * The cluster and owner of each object of an organization: cell objects belong to their component
+ * (or their project's cell), platform objects to their data plane, Argo CD and Flux objects to the
+ * project, environment or data plane they deliver (by their labels), else to the delivery. @internal
+ */
+export function ownedObjects(org: Organization, plan: Plan, objects: readonly RenderedObject[]): OwnedObject[] {
+  const planes = new Map(plan.dataPlanes.map(d => [d.name, d]));
+  const projects = new Map(org.projects.map(p => [p.name, p]));
+  const environments = new Map(org.environments.map(e => [e.name, e]));
+  const dataPlanes = new Map(org.dataPlanes.map(d => [d.name, d]));
+  return objects.map(o => {
+    const segments = o.dir.split('/');
+    const labels = o.manifest.metadata?.labels ?? {};
+    const envName: string | undefined = labels[Labels.ENVIRONMENT];
+    const inEnv = envName ? ` in environment '${envName}'` : '';
+    let path: string;
+    let owner: string;
+    const project = projects.get(labels[Labels.PROJECT] ?? (segments.length === 3 ? segments[2] : ''));
+    const component = o.isComponent ? project?.findComponent(o.group) : undefined;
+    if (component) {
+      path = component.node.path;
+      owner = `component ${path}${inEnv}`;
+    } else if (project) {
+      path = project.node.path;
+      owner = `project ${path}${inEnv} (${o.group})`;
+    } else if (envName && environments.has(envName)) {
+      path = environments.get(envName)!.node.path;
+      owner = `environment ${path} (${o.group})`;
+    } else if (dataPlanes.has(labels[Labels.DATAPLANE] ?? segments[0])) {
+      path = dataPlanes.get(labels[Labels.DATAPLANE] ?? segments[0])!.node.path;
+      owner = `data plane ${path} (${o.group})`;
+    } else {
+      path = org.delivery?.node.path ?? org.node.path;
+      owner = `${org.delivery ? 'delivery' : 'organization'} ${path} (${o.group})`;
+    }
+    const plane = planes.get(segments[0]);
+    const cluster = segments[0] === 'gitops' || !plane
+      ? ARGO_CD_CLUSTER
+      : plane.apiServer === IN_CLUSTER ? `the in-cluster API server of data plane ${dataPlanes.get(plane.name)!.node.path}` : plane.apiServer;
+    const dataPlane = segments[0] === 'gitops' ? undefined : dataPlanes.get(segments[0])?.node.path;
+    return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, manifest: o.manifest, dataPlane };
+  });
+}
+
+/** An object's identity on its cluster: API group, kind, namespace (none for cluster-scoped kinds) and name. */
+function identityOf(o: OwnedObject): string {
+  const m = o.manifest;
+  const apiVersion = String(m.apiVersion ?? '');
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return [o.cluster, group, m.kind, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000');
+}
+
+/** Kinds whose pods the network policies and the connectivity report tell apart by namespace and name. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
+/**
+ * The last safety net after rendering: every object must be unique on its cluster (kind,
+ * namespace, name), and so must every workload's namespace and name across workload kinds.
+ * Each clash becomes a problem at the later owner, naming both owners and their folders, instead of two objects that overwrite each other when applied. @internal
+ */
+export function identityProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
+  const seen = new Map<string, OwnedObject>();
+  const problems: ValidationProblem[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    const pod = WORKLOAD_KINDS.has(m.kind) ? ['pod', o.cluster, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000') : undefined;
+    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(o);
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, o);
+      if (pod !== undefined) seen.set(pod, o);
+      continue;
+    }
+    const name = m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : m.metadata?.name;
+    problems.push({
+      path: o.path,
+      message: first.manifest.kind === m.kind
+        ? `${m.kind} '${name}' on ${o.cluster} is emitted twice, by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): the second would overwrite the first when applied`
+        : `workloads ${first.manifest.kind} and ${m.kind} '${name}' on ${o.cluster} share one pod identity, emitted by ${first.owner} (in ${first.folder}) and by ${o.owner} (in ${o.folder}): their network policies could not tell them apart`,
+      fix: (first.path === o.path
+        ? `rename the ${m.kind}'s source in ${o.path} (a name that joins with '-' into another one)`
+        : `rename ${first.path} or ${o.path} (the 'name' prop or the construct id) so that the names they join into differ`)
+        + (first.dataPlane && o.dataPlane && first.dataPlane !== o.dataPlane
+          ? `; or, if data planes ${first.dataPlane} and ${o.dataPlane} are not meant to share the cluster ${o.cluster}, give each its own apiServer`
+          : ''),
+    });
+  }
+  return problems;
+}
+
+/**
+ * Objects of different organizations may land on one cluster (Argo CD's, or a data plane two
+ * organizations share): refuses two objects with one identity across the organizations of an app.
+ * @internal
+ */
+export function checkIdentitiesAcross(
+  rendered: ReadonlyArray<{ readonly org: Organization; readonly plan: Plan; readonly objects: readonly RenderedObject[] }>,
+): void {
+  const clashes = identityProblems(rendered.flatMap(r => ownedObjects(r.org, r.plan, r.objects)));
+  if (clashes.length > 0) throw new PlatformValidationError(clashes);
+}

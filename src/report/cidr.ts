@@ -1,0 +1,47 @@
+// ---------------------------------------------------------------------------------------------
+// CIDR arithmetic (IPv4; no bitwise operators)
+import { ExternalTarget } from './connectivity-model';
+
+export interface Cidr {
+  /** undefined for IPv6 blocks, which can match only fqdn-only targets (and only as ::/0). */
+  readonly base?: number;
+  readonly prefix: number;
+}
+
+export function parseCidr(text: any, where: string, path: string): Cidr {
+  const s = String(text);
+  const slash = s.indexOf('/');
+  const addr = slash < 0 ? s : s.slice(0, slash);
+  const ipv6 = addr.includes(':');
+  const max = ipv6 ? 128 : 32;
+  const prefix = slash < 0 ? max : Number(s.slice(slash + 1));
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (slash >= 0 && !/^[0-9]+$/.test(s.slice(slash + 1)))) {
+    throw new Error(`connectivity: ${where}: ${path} ${s} is not a CIDR`);
+  }
+  if (ipv6) {
+    if (!/^[0-9a-fA-F:.]+$/.test(addr)) throw new Error(`connectivity: ${where}: ${path} ${s} is not a CIDR`);
+    return { prefix };
+  }
+  return { base: parseIpv4(addr, `${where}: ${path}`), prefix };
+}
+
+export function parseIpv4(text: string, where: string): number {
+  const parts = String(text).split('.');
+  if (parts.length !== 4 || parts.some(p => !/^[0-9]{1,3}$/.test(p) || Number(p) > 255)) {
+    throw new Error(`connectivity: ${where}: ${text} is not an IPv4 address`);
+  }
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+export function inBlock(block: Cidr, ip: number): boolean {
+  if (block.base === undefined) return false;
+  const size = Math.pow(2, 32 - block.prefix);
+  return Math.floor(ip / size) === Math.floor(block.base / size);
+}
+
+export function cidrMatches(block: Cidr, except: Cidr[], target: ExternalTarget): boolean {
+  if (target.ip === undefined) return block.prefix === 0; // fqdn-only: only "anywhere" covers it
+  const ip = parseIpv4(target.ip, `external target ${target.id}`);
+  return inBlock(block, ip) && !except.some(e => inBlock(e, ip));
+}
+

@@ -1,0 +1,181 @@
+/*
+ * The connectivity evaluator's data: its inputs and outputs (flows), the compiled form of a policy
+ * that the engine evaluates and the two back-end compilers produce, and their shared checks.
+ */
+
+export interface PortSpec {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  /** The container port's name, for named-port rules. */
+  readonly name?: string;
+}
+
+/** One pod identity (all replicas of a workload). @internal */
+export interface PodIdentity {
+  /** `${namespace}/${name}`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** The ports it listens on. */
+  readonly ports: PortSpec[];
+  /** Its service account (only Cilium's `io.cilium.k8s.policy.serviceaccount` selector key reads it). @default 'default' */
+  readonly serviceAccount?: string;
+}
+
+/** A destination outside the cluster. At least one of `fqdn` and `ip` is required. @internal */
+export interface ExternalTarget {
+  readonly id: string;
+  readonly fqdn?: string;
+  /** IPv4 address. */
+  readonly ip?: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+}
+
+/** A namespace not in the manifests. @internal */
+export interface NamespaceIdentity {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+}
+
+/** One allowed flow. @internal */
+export interface Flow {
+  /** Source pod id. */
+  readonly from: string;
+  /** Destination pod id or external target id. */
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: string;
+  /** The only HTTP requests allowed (sorted), e.g. `GET /orders(/.*)?`; absent = all traffic on the port. */
+  readonly l7?: string[];
+}
+
+/** @internal */
+export interface ConnectivityInput {
+  /** Everything emitted; kinds other than workloads, Namespaces and network policies are ignored. */
+  readonly manifests: any[];
+  /** Pods not in the manifests (gateway proxies, cluster DNS, …). */
+  readonly extraPods?: PodIdentity[];
+  /** Namespaces not in the manifests (their labels). */
+  readonly extraNamespaces?: NamespaceIdentity[];
+  /** External destinations to probe. */
+  readonly externals?: ExternalTarget[];
+}
+
+export type Labels = Record<string, string>;
+export type Direction = 'ingress' | 'egress';
+
+export const NS_KEY = 'io.kubernetes.pod.namespace';
+export const NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
+export const SA_KEY = 'io.cilium.k8s.policy.serviceaccount';
+export const CILIUM_POLICY_PREFIX = 'io.cilium.k8s.policy.';
+export const IMPLICIT_NS_LABEL = 'kubernetes.io/metadata.name';
+
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+export interface Listening {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly names: string[];
+}
+
+export interface Pod {
+  readonly identity: PodIdentity;
+  readonly nsLabels: Labels;
+  readonly ciliumLabels: Labels;
+  readonly listens: Listening[];
+}
+
+/** The other end of a flow, seen from the pod whose policy is evaluated. */
+export interface Peer {
+  readonly pod?: Pod;
+  readonly external?: ExternalTarget;
+}
+
+export interface PortMatch {
+  /** undefined = any protocol. */
+  readonly protocol?: string;
+  /** undefined (and no name) = any port. */
+  readonly port?: number;
+  readonly endPort?: number;
+  readonly name?: string;
+}
+
+export interface PortEntry {
+  /** Empty = all ports. */
+  readonly ports: PortMatch[];
+  /** undefined = every request. */
+  readonly l7?: string[];
+}
+
+export interface CompiledRule {
+  readonly peer: (peer: Peer) => boolean;
+  readonly entries: PortEntry[];
+  /**
+   * The only namespaces whose pods `peer` can match (an index, so that large platforms are not
+   * evaluated pair by pair); undefined = pods of any namespace.
+   */
+  readonly podNamespaces?: string[];
+}
+
+export interface CompiledDirection {
+  readonly defaultDeny: boolean;
+  readonly hasHttp: boolean;
+  readonly rules: CompiledRule[];
+}
+
+export interface CompiledPolicy {
+  readonly where: string;
+  /** The namespace whose pods it may select; undefined for clusterwide policies. */
+  readonly namespace?: string;
+  readonly selects: (pod: Pod) => boolean;
+  readonly ingress: CompiledDirection;
+  readonly egress: CompiledDirection;
+}
+
+export interface DirectionState {
+  readonly isolated: boolean;
+  readonly rules: CompiledRule[];
+}
+
+export interface PodState {
+  readonly ingress: DirectionState;
+  readonly egress: DirectionState;
+}
+
+export interface Verdict {
+  readonly l7?: string[];
+}
+
+export const ALL_PORTS: PortEntry[] = [{ ports: [] }];
+
+export function unsupported(where: string, path: string, why?: string): Error {
+  return new Error(`connectivity: ${where}: ${path} is not supported by the connectivity evaluator${why ? ` (${why})` : ''}`);
+}
+
+export function checkKeys(obj: any, allowed: string[], where: string, path: string): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${path} must be an object`);
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) throw unsupported(where, `${path}.${key}`);
+  }
+}
+
+export function list(value: any, where: string, path: string): any[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${path} must be a list`);
+  return value;
+}
+
+
+export function checkPort(port: number, protocol: string, where: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`connectivity: ${where}: port ${port} is invalid`);
+  if (protocol !== 'TCP' && protocol !== 'UDP') throw new Error(`connectivity: ${where}: protocol ${protocol} is not TCP or UDP`);
+}
+
+export function compare(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+

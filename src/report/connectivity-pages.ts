@@ -1,0 +1,219 @@
+import { compareFlows, Flow } from './connectivity';
+import { connectivityMarkdown, ConnectivityNode } from './connectivity-markdown';
+import { COLLECTOR_ID, DNS_ID, EnvironmentConnectivity, PROMETHEUS_ID } from './connectivity-report';
+import { groupBy } from '../render/grouping';
+import { compareText, plural, tableCell } from '../render/markdown';
+import { diagramOmitted, MAX_DIAGRAM_NODES, MermaidEdge, mermaidFlowchart, mermaidId, MermaidNode, NodeShape } from '../render/mermaid';
+import type { RenderedDocument } from '../render/types';
+
+/** Flows to and from the platform's infrastructure: folded into one line of notes, never drawn. @internal */
+export interface InfrastructureNote {
+  readonly label: string;
+  /** Whether the flow is this note's. */
+  readonly matches: (f: Flow) => boolean;
+  /** The component end of the flow. */
+  readonly component: (f: Flow) => string;
+}
+
+/** DNS, telemetry and scrape flows, in the order the notes list them. @internal */
+export const INFRASTRUCTURE_NOTES: InfrastructureNote[] = [
+  { label: 'DNS', matches: f => f.to === DNS_ID, component: f => f.from },
+  { label: 'telemetry to otel-collector', matches: f => f.to === COLLECTOR_ID, component: f => f.from },
+  { label: 'Prometheus scrapes', matches: f => f.from === PROMETHEUS_ID, component: f => f.to },
+];
+
+/** The note a flow belongs to (flows with HTTP rules always stay in the tables). */
+function noteOf(f: Flow): InfrastructureNote | undefined {
+  return f.l7 === undefined ? INFRASTRUCTURE_NOTES.find(n => n.matches(f)) : undefined;
+}
+
+const port = (f: Flow) => `${f.port}/${f.protocol}`;
+const projectOf = (component: string) => component.slice(0, component.indexOf('/'));
+
+/** A component's flows, sorted, indexed by project (a flow between two projects is in both). */
+interface ProjectFlows {
+  readonly components: string[];
+  readonly flows: Flow[];
+  readonly notes: Flow[];
+}
+
+/**
+ * `connectivity.md` per environment (an overview: project-level diagram or table, a table of
+ * projects, the notes and the widened rules) and one `<project>/connectivity.md` per project (its
+ * flows as a table and, up to {@link MAX_DIAGRAM_NODES} nodes, a diagram). Every flow is in a
+ * project page, so the reports grow linearly with the platform. @internal
+ */
+export function renderConnectivityReports(envs: EnvironmentConnectivity[]): RenderedDocument[] {
+  return envs.flatMap(env => {
+    const byProject = indexByProject(env);
+    const dir = `${env.dataPlane}/${env.environment}`;
+    return [
+      { file: `${dir}/connectivity.md`, content: overview(env, byProject) },
+      ...[...byProject.entries()].map(([project, p]) => ({ file: `${dir}/${project}/connectivity.md`, content: projectPage(env, project, p) })),
+    ];
+  });
+}
+
+function indexByProject(env: EnvironmentConnectivity): Map<string, ProjectFlows> {
+  const components = groupBy(env.components, projectOf);
+  const out = new Map<string, ProjectFlows>();
+  for (const project of [...components.keys()].sort(compareText)) out.set(project, { components: components.get(project)!, flows: [], notes: [] });
+  const known = new Set(env.components);
+  for (const f of env.flows) {
+    const note = noteOf(f);
+    if (note) {
+      out.get(projectOf(note.component(f)))?.notes.push(f);
+      continue;
+    }
+    const projects = new Set([f.from, f.to].filter(e => known.has(e)).map(projectOf));
+    for (const p of projects) out.get(p)!.flows.push(f);
+  }
+  return out;
+}
+
+/**
+ * The notes line: per note, the components grouped by their ports (`named`), or their counts.
+ * Format: `DNS (53/TCP, 53/UDP): a, b · Prometheus scrapes (8080/TCP): c` (`every component` when
+ * a group holds all of `all`). @internal
+ */
+export function notesLine(notes: Flow[], named: boolean, strip = '', all: string[] = []): string {
+  const segments: string[] = [];
+  for (const note of INFRASTRUCTURE_NOTES) {
+    const ports = new Map<string, Set<string>>();
+    for (const f of notes) {
+      if (noteOf(f) !== note) continue;
+      const c = note.component(f);
+      if (!ports.has(c)) ports.set(c, new Set());
+      ports.get(c)!.add(port(f));
+    }
+    if (ports.size === 0) continue;
+    if (!named) {
+      const union = [...new Set([...ports.values()].flatMap(s => [...s]))].sort(comparePorts);
+      segments.push(`${note.label} (${union.join(', ')}): ${plural(ports.size, 'component')}`);
+      continue;
+    }
+    const byPorts = groupBy([...ports.keys()].sort(compareText), c => [...ports.get(c)!].sort(comparePorts).join(', '));
+    for (const key of [...byPorts.keys()].sort(compareText)) {
+      const components = byPorts.get(key)!;
+      const names = all.length > 1 && components.length === all.length ? 'every component'
+        : components.map(c => (strip && c.startsWith(strip) ? c.slice(strip.length) : c)).join(', ');
+      segments.push(`${note.label} (${key}): ${names}`);
+    }
+  }
+  return segments.length === 0 ? '' : `**Not drawn:** ${segments.join(' · ')}.`;
+}
+
+function comparePorts(a: string, b: string): number {
+  const [pa, qa] = a.split('/');
+  const [pb, qb] = b.split('/');
+  return Number(pa) - Number(pb) || compareText(qa, qb);
+}
+
+function overview(env: EnvironmentConnectivity, byProject: Map<string, ProjectFlows>): string {
+  const notes = [...byProject.values()].flatMap(p => p.notes);
+  const appFlows = env.flows.filter(f => !noteOf(f));
+  const lines = [
+    `# Connectivity: ${env.environment} (data plane ${env.dataPlane})`,
+    '',
+    'Computed from the emitted network policies with the back-end\'s semantics; every other flow is denied.',
+    `${plural(env.flows.length, 'allowed flow')}: ${appFlows.length} between components, gateways and external services; ${notes.length} to DNS, telemetry and scrapes.`,
+    '',
+  ];
+  const line = notesLine(notes, false);
+  if (line) lines.push(line, '');
+  if (env.widened.length > 0) {
+    lines.push('## Wider than declared', '', 'The Kubernetes NetworkPolicy back-end cannot express these rules; the data plane accepted them wider:', '');
+    for (const w of env.widened) lines.push(`- ${w}`);
+    lines.push('');
+  }
+  lines.push('## Projects', '', ...projectDiagram(appFlows, [...byProject.keys()]), '');
+  lines.push('| Project | Components | Flows within | Flows in | Flows out | Details |', '| --- | --- | --- | --- | --- | --- |');
+  for (const [project, p] of byProject) {
+    const mine = (e: string) => e.startsWith(`${project}/`);
+    const within = p.flows.filter(f => mine(f.from) && mine(f.to)).length;
+    const inbound = p.flows.filter(f => !mine(f.from) && mine(f.to)).length;
+    const outbound = p.flows.filter(f => mine(f.from) && !mine(f.to)).length;
+    lines.push(`| ${tableCell(project)} | ${p.components.length} | ${within} | ${inbound} | ${outbound} | [${project}/connectivity.md](${project}/connectivity.md) |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Where a flow end is drawn in the project-level picture. */
+function overviewNode(end: string, projects: Set<string>): MermaidNode {
+  if (end.startsWith('gateway:')) return { id: mermaidId('gw', end.slice(8)), label: `${end.slice(8)} gateway`, shape: NodeShape.STADIUM };
+  if (end.startsWith('external:')) return { id: mermaidId('x', end.slice(9)), label: end.slice(9), detail: 'external', shape: NodeShape.CYLINDER };
+  const project = end.includes('/') ? projectOf(end) : end;
+  return projects.has(project)
+    ? { id: mermaidId('p', project), label: project, detail: 'project', shape: NodeShape.BOX }
+    : { id: mermaidId('o', end), label: end, shape: NodeShape.BOX };
+}
+
+/**
+ * Projects, gateways and external services as nodes, one edge per pair with flows between
+ * projects (flows inside a project are on its page); a table above {@link MAX_DIAGRAM_NODES} nodes.
+ */
+function projectDiagram(flows: Flow[], projectNames: string[]): string[] {
+  const projects = new Set(projectNames);
+  const nodes = new Map<string, MermaidNode>();
+  const edges = new Map<string, { from: MermaidNode; to: MermaidNode; ports: Set<string>; flows: number }>();
+  for (const name of projectNames) {
+    const n = overviewNode(`${name}/`, projects);
+    nodes.set(n.id, n);
+  }
+  for (const f of flows) {
+    const from = overviewNode(f.from, projects);
+    const to = overviewNode(f.to, projects);
+    if (from.id === to.id) continue;
+    nodes.set(from.id, from);
+    nodes.set(to.id, to);
+    const key = `${from.id} ${to.id}`;
+    const edge = edges.get(key) ?? { from, to, ports: new Set<string>(), flows: 0 };
+    edge.ports.add(port(f));
+    edge.flows++;
+    edges.set(key, edge);
+  }
+  const sorted = [...edges.entries()].sort(([a], [b]) => compareText(a, b)).map(([, e]) => e);
+  const portsText = (ports: Set<string>) => {
+    const list = [...ports].sort(comparePorts);
+    return list.length <= 3 ? list.join(', ') : `${list.length} ports`;
+  };
+  if (nodes.size > MAX_DIAGRAM_NODES) {
+    const out = [diagramOmitted(nodes.size, 'flows between projects are listed instead'), ''];
+    if (sorted.length === 0) return [...out, '_No flows between projects._'];
+    out.push('| From | To | Flows | Ports |', '| --- | --- | --- | --- |');
+    for (const e of sorted) out.push(`| ${tableCell(e.from.label)} | ${tableCell(e.to.label)} | ${e.flows} | ${portsText(e.ports)} |`);
+    return out;
+  }
+  const order = (n: MermaidNode) => `${n.shape === NodeShape.BOX ? 0 : n.shape === NodeShape.STADIUM ? 1 : 2} ${n.id}`;
+  const drawn = [...nodes.values()].sort((a, b) => compareText(order(a), order(b)));
+  const drawnEdges: MermaidEdge[] = sorted.map(e => ({ from: e.from.id, to: e.to.id, label: `${portsText(e.ports)} (${plural(e.flows, 'flow')})` }));
+  return mermaidFlowchart(drawn, drawnEdges);
+}
+
+function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFlows): string {
+  const prefix = `${project}/`;
+  const lines = [
+    `# Connectivity: project ${project} in ${env.environment} (data plane ${env.dataPlane})`,
+    '',
+    `Computed from the emitted network policies; every other flow is denied. Components: ${p.components.map(c => c.slice(prefix.length)).join(', ')}.`,
+    'The environment\'s overview: [../connectivity.md](../connectivity.md).',
+    '',
+  ];
+  const line = notesLine(p.notes, true, prefix, p.components);
+  if (line) lines.push(line, '');
+  const ends = new Set(p.flows.flatMap(f => [f.from, f.to]));
+  const labels: ConnectivityNode[] = [...ends].map(end => ({ id: end, label: end.startsWith(prefix) ? end.slice(prefix.length) : end }));
+  // Other projects' components collapse into their project when the picture would be too big.
+  const foreign = (end: string) => end.includes('/') && !end.startsWith(prefix) && !end.includes(':');
+  const collapse = (end: string) => (foreign(end) ? `project ${projectOf(end)}` : end);
+  for (const end of ends) if (foreign(end)) labels.push({ id: collapse(end), label: `project ${projectOf(end)}` });
+  lines.push(connectivityMarkdown('Flows', [...p.flows].sort(compareFlows), {
+    headingLevel: 2,
+    nodes: labels,
+    maxNodes: MAX_DIAGRAM_NODES,
+    collapse,
+    collapsedNote: 'Components of other projects are drawn as their project (the table lists each flow).',
+  }));
+  return lines.join('\n');
+}

@@ -1,0 +1,131 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { PlatformValidationError, ProblemCollector } from './model/errors';
+import { _useSynthesizer, Organization } from './model/organization';
+import { FileOwners } from './output/file-owners';
+import { filesOf, kustomizations, OutputLayout } from './output/layout';
+import { toYamlDocuments } from './output/yaml';
+import { renderEnvironmentReadmes } from './render/environment-readme';
+import { renderGitOps } from './render/gitops';
+import { checkIdentitiesAcross, identityProblems, ownedObjects } from './render/identities';
+import { renderOrganizationReadmes } from './render/organization-readme';
+import { renderPlan } from './render/platform';
+import { renderPlatformSummary } from './render/platform-summary';
+import type { RenderedDocument, RenderedObject } from './render/types';
+import { renderAccessReports } from './report/access-pages';
+import { accessOf, EnvironmentAccess } from './report/access-report';
+import { renderConnectivityReports } from './report/connectivity-pages';
+import { connectivityOf, EnvironmentConnectivity } from './report/connectivity-report';
+import { checkOrganizationNames } from './resolve/collisions';
+import { Plan } from './resolve/plan';
+import { resolveOrganization } from './resolve/resolver';
+
+/*
+ * The synthesis pipeline, the one place that walks the layers in order:
+ *   model (declared constructs) → resolve (a validated, pure Plan) → render (objects per concern)
+ *   → report (evaluators reading the emitted objects) → layout (files of the GitOps tree).
+ * Lower layers never import higher ones (eslint `import/no-restricted-paths` enforces it).
+ */
+
+/** An organization's resolved plan, its objects and its reports. @internal */
+export interface SynthesizedOrganization {
+  readonly plan: Plan;
+  readonly objects: RenderedObject[];
+  readonly connectivity: EnvironmentConnectivity[];
+  /** Who may do what per environment, computed from the emitted objects (when access is granted). */
+  readonly access: EnvironmentAccess[];
+  readonly documents: RenderedDocument[];
+}
+
+const cache = new WeakMap<Organization, { readonly revision: number; readonly result: SynthesizedOrganization }>();
+
+/**
+ * Resolves and renders an organization's objects (cells and platform, then delivery), refusing two
+ * objects with one identity on one cluster before any report reads them. @internal
+ */
+export function renderObjects(org: Organization): { plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[] } {
+  const plan = resolveOrganization(org);
+  const cellObjects = renderPlan(plan);
+  const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
+  const clashes = identityProblems(ownedObjects(org, plan, objects));
+  if (clashes.length > 0) throw new PlatformValidationError(clashes);
+  return { plan, cellObjects, objects };
+}
+
+/**
+ * Resolves and renders an organization: objects first, then the reports read from them. Cached
+ * until the declaration changes. @internal
+ */
+export function synthesizeOrganization(org: Organization): SynthesizedOrganization {
+  const cached = cache.get(org);
+  if (cached && cached.revision === org._revision()) return cached.result;
+  const { plan, cellObjects, objects } = renderObjects(org);
+  const connectivity = connectivityOf(plan, cellObjects);
+  const access = accessOf(plan, objects);
+  const documents = [
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
+    renderPlatformSummary(plan),
+  ];
+  const result = { plan, objects, connectivity, access, documents };
+  cache.set(org, { revision: org._revision(), result });
+  return result;
+}
+
+/**
+ * The files of every organization under `root` (and of any other chart), as relative path → YAML
+ * or document content, sorted by path. Every organization is resolved and validated before any
+ * file content is produced. @internal
+ */
+export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[string, string]> {
+  const groups = new Map<string, any[]>();
+  const organizations = root.node.findAll().filter(Organization.isOrganization);
+  const names = new ProblemCollector();
+  checkOrganizationNames(organizations, names);
+  names.throwIfAny();
+  const rendered = organizations.map(org => ({ org, result: synthesizeOrganization(org) }));
+  checkIdentitiesAcross(rendered.map(({ org, result }) => ({ org, plan: result.plan, objects: result.objects })));
+  const owners = new FileOwners();
+  const documents = new Map<string, string>();
+  for (const { org, result } of rendered) {
+    const files = filesOf(result.objects, layout);
+    for (const [i, o] of result.objects.entries()) {
+      const file = `${org.name}/${files[i]}`;
+      const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
+      owners.claim(file, layout === OutputLayout.FILE_PER_RESOURCE
+        ? `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`
+        : `the '${o.group}' objects of ${org.name}/${o.dir}/`);
+      push(groups, file, o.manifest);
+    }
+    for (const d of result.documents) {
+      owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
+      documents.set(`${org.name}/${d.file}`, d.content);
+    }
+    for (const m of org._extraObjects()) {
+      owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);
+      push(groups, `${org.name}/extra-objects.yaml`, m);
+    }
+  }
+  for (const construct of root.node.findAll()) {
+    if (!Chart.isChart(construct) || Organization.isOrganization(construct)) continue;
+    const docs = construct.toJson();
+    if (docs.length === 0) continue;
+    const file = `${construct.node.path.replace(/\//g, '-')}.k8s.yaml`;
+    owners.claim(file, `chart ${construct.node.path}`);
+    groups.set(file, docs);
+  }
+  const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
+  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
+  const generated = kustomizations(orgFiles);
+  for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
+  owners.throwIfAny();
+  return [...manifests, ...generated.entries(), ...documents.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function push(groups: Map<string, any[]>, file: string, manifest: any): void {
+  const list = groups.get(file);
+  if (list) list.push(manifest);
+  else groups.set(file, [manifest]);
+}
+
+_useSynthesizer(org => synthesizeOrganization(org).objects.map(o => o.manifest));

@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ComponentKind } from '../src';
+import { COMPONENT_KINDS, kindTraits } from '../src/model/component-kind';
+import { KINDS, pluralOf, resourcesWhere } from '../src/render/kinds';
+
+const kindsJson: Array<{ apiVersion: string; kind: string }> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'imports', 'kinds.json'), 'utf8'));
+const apiVersion = (k: { group: string; version: string }) => (k.group === '' ? k.version : `${k.group}/${k.version}`);
+
+describe('emitted-kind table (src/render/kinds.ts)', () => {
+  test('its emitted kinds are exactly imports/kinds.json, the list schemas and bindings come from', () => {
+    const table = KINDS.filter(k => k.emitted).map(k => `${apiVersion(k)} ${k.kind}`).sort();
+    expect(table).toEqual(kindsJson.map(k => `${k.apiVersion} ${k.kind}`).sort());
+  });
+
+  test('no kind appears twice, and RBAC never reads Secrets or RBAC objects through READ', () => {
+    const ids = KINDS.map(k => `${k.group}/${k.kind}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    const read = resourcesWhere(k => k.readInCells).map(([g, r]) => `${g}/${r}`);
+    expect(read.filter(r => r.startsWith('rbac.authorization.k8s.io/') || r === '/secrets')).toEqual([]);
+    expect(KINDS.filter(k => k.readProbe && !k.readInCells)).toEqual([]);
+    expect(KINDS.filter(k => k.editable && !k.readInCells)).toEqual([]);
+  });
+
+  test('plural names for RBAC rules come from the table, and a kind missing from it is an internal error naming the file', () => {
+    expect(pluralOf('networking.k8s.io', 'NetworkPolicy')).toBe('networkpolicies');
+    expect(pluralOf('gateway.envoyproxy.io', 'EnvoyProxy')).toBe('envoyproxies');
+    expect(() => pluralOf('example.com', 'Widget')).toThrow('kind example.com/Widget is missing from src/render/kinds.ts');
+  });
+});
+
+describe('component-kind table (src/model/component-kind.ts)', () => {
+  test('every ComponentKind has a row', () => {
+    expect(Object.keys(COMPONENT_KINDS).sort()).toEqual(Object.values(ComponentKind).sort());
+  });
+
+  test('the traits the layers read', () => {
+    expect(kindTraits(ComponentKind.SCHEDULED_TASK)).toEqual({ workload: 'CronJob', servesEndpoints: false, scalable: false, scheduled: true, podScraped: true, ownHost: false });
+    expect(kindTraits(ComponentKind.WEB_APPLICATION).ownHost).toBe(true);
+    expect(kindTraits(ComponentKind.WORKER)).toMatchObject({ workload: 'Deployment', servesEndpoints: false, scalable: true });
+  });
+});

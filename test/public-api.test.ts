@@ -1,0 +1,59 @@
+import * as path from 'path';
+import * as ts from 'typescript';
+import * as api from '../src';
+
+/** Every name the package root exports (types and values), as TypeScript sees it, with its JSDoc tags. */
+/* eslint-disable no-bitwise */ // TypeScript's symbol flags are bit sets
+function rootExports(): Array<{ name: string; internal: boolean; value: boolean }> {
+  const file = path.join(__dirname, '..', 'src', 'index.ts');
+  const options = { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true, noEmit: true };
+  const program = ts.createProgram([file], options);
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  return checker.getExportsOfModule(module).map(e => {
+    const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
+    const docs = (target.declarations ?? []).flatMap(d => ts.getJSDocCommentsAndTags(d).map(j => j.getText()));
+    return { name: e.name, internal: docs.some(d => d.includes('@internal')), value: (target.flags & ts.SymbolFlags.Value) !== 0 };
+  }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/* eslint-enable no-bitwise */
+
+/** The public surface. Adding to it is a deliberate API change: add the name here and document it. */
+const PUBLIC_NAMES = [
+  'AccessCapability', 'AccessGrant', 'AccessGrantProps', 'AccessRole', 'ApiAuthentication', 'ApiKeyOptions', 'ApiPolicy',
+  'AuthorizationRule', 'AutoscalingOptions', 'BuildPlane', 'BuildPlaneProps', 'BuildSource', 'Builder', 'BuilderConfinement',
+  'BuilderKind', 'BuildpacksBuilderOptions', 'CircuitBreakerPolicy', 'ClaimToHeader', 'ClientIpDetection', 'ClientTrafficOptions',
+  'CollectorOptions', 'Component', 'ComponentKind', 'ComponentProps', 'ConcurrencyPolicy', 'ConfigFile', 'CorsPolicy', 'CustomRole',
+  'CustomRoleProps', 'DataPlane', 'DataPlaneProps', 'DependencyOptions', 'DeployableComponentProps', 'DeploymentPipeline',
+  'DeploymentPipelineProps', 'DeploymentSettings', 'DisruptionBudget', 'DisruptionBudgetKind', 'DockerfileBuilderOptions', 'Endpoint',
+  'EndpointOptions', 'EndpointReference', 'EndpointType', 'Environment', 'EnvironmentGatewayOptions', 'EnvironmentOverrides',
+  'EnvironmentProps', 'ExternalProtocol', 'ExternalService', 'ExternalServiceProps', 'GatewayCertificate', 'GatewayOptions',
+  'GatewayServiceType', 'GatewaySettings', 'GitOpsDelivery', 'GitOpsDeliveryProps', 'GitOpsTool', 'GrafanaOptions', 'HeaderChanges',
+  'HttpMethod', 'HttpMetrics', 'HttpRule', 'IAccessRole', 'IsolationMode', 'JwtClaim', 'JwtOptions', 'LogFormat', 'MetricsOptions',
+  'NetworkPolicyProvider', 'ObservabilityOptions', 'ObservabilityPods', 'OidcOptions', 'Organization', 'OrganizationProps', 'OtlpProtocol',
+  'OutputLayout', 'PlatformApp', 'PlatformAppProps', 'PlatformErrors', 'PodPeer', 'PodSecurityRule', 'Project', 'ProjectProps', 'PrometheusOptions',
+  'PromotionPath', 'RateLimit', 'RateLimitUnit', 'ReleaseLedger', 'ReleasePin', 'ResourceRequirements', 'RetryOn', 'RetryPolicy',
+  'RouteOptions', 'RouteScope', 'ScheduledTask', 'ScheduledTaskProps', 'SecretRef', 'SecretRefOptions', 'SecurityException', 'Service',
+  'ServiceProps', 'SloOptions', 'TimeoutPolicy', 'TlsVersion', 'Tracing', 'TracingLanguage', 'TracingOptions', 'Visibility',
+  'ValidationProblem', 'WebApplication', 'WebApplicationProps', 'Worker', 'WorkerProps', 'WorkloadSettings',
+];
+
+describe('public surface (src/index.ts)', () => {
+  const exported = rootExports();
+
+  test('the package root exports exactly the listed names', () => {
+    expect(exported.map(e => e.name)).toEqual([...PUBLIC_NAMES].sort());
+  });
+
+  test('no @internal helper is reachable from the package root', () => {
+    expect(exported.filter(e => e.internal).map(e => e.name)).toEqual([]);
+  });
+
+  test('every exported value is there at run time, and no other', () => {
+    const values = exported.filter(e => e.value).map(e => e.name);
+    expect(Object.keys(api).sort()).toEqual(values);
+    expect(values).toEqual(expect.arrayContaining(['Organization', 'PlatformApp', 'Service', 'ComponentKind']));
+    expect((api as Record<string, unknown>).checkImage).toBeUndefined();
+    expect((api as Record<string, unknown>).BUILT_IN_ROLES).toBeUndefined();
+  });
+});
