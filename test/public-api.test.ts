@@ -36,6 +36,9 @@ const PUBLIC_NAMES = [
   'RouteOptions', 'RouteScope', 'ScheduledTask', 'ScheduledTaskProps', 'SecretRef', 'SecretRefOptions', 'SecurityException', 'Service',
   'ServiceProps', 'SloOptions', 'TimeoutPolicy', 'TlsVersion', 'Tracing', 'TracingLanguage', 'TracingOptions', 'Visibility',
   'ValidationProblem', 'WebApplication', 'WebApplicationProps', 'Worker', 'WorkerProps', 'WorkloadSettings',
+  // workloads (issue #12): stateful services, volumes, init containers and sidecars
+  'ContainerOptions', 'ContainerSettings', 'EmptyDirMedium', 'EmptyDirVolume', 'PersistentVolume', 'PodManagement', 'SidecarPort',
+  'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
 ];
 
 describe('public surface (src/index.ts)', () => {
