@@ -5,8 +5,8 @@ import {
 import { baseline, IMAGE } from './support/fixtures';
 import { expectProblem } from './support/problems';
 import { one, synth, testApp } from './support/synth';
+import type { PlatformApp } from '../src/output/platform-app';
 import { generateName } from '../src/resolve/naming';
-import { PlatformApp } from '../src/output/platform-app';
 
 const ns = (project: string, env: string) => generateName(63, 'dp', 'acme', project, env);
 const sts = (env: string) => generateName(52, 'db', env);
@@ -132,8 +132,12 @@ describe('init containers, sidecars and emptyDirs', () => {
       emptyDirs: [{ name: 'cache', mountPath: '/var/cache/app', medium: EmptyDirMedium.MEMORY, sizeLimit: '64Mi' }, { name: 'shared' }],
       initContainers: [{ name: 'migrate', image: 'ghcr.io/acme/migrate:1.0.0', args: ['up'], volumeMounts: [{ volume: 'shared', mountPath: '/work' }] }],
       sidecars: [{
-        name: 'proxy', image: 'ghcr.io/acme/proxy:2.1.0', env: { MODE: 'edge' }, secretEnv: { TOKEN: SecretRef.fromStore('acme/proxy-token') },
-        resources: { cpuRequest: '50m', memoryRequest: '64Mi' }, ports: [{ name: 'proxy', port: 9000 }],
+        name: 'proxy',
+        image: 'ghcr.io/acme/proxy:2.1.0',
+        env: { MODE: 'edge' },
+        secretEnv: { TOKEN: SecretRef.fromStore('acme/proxy-token') },
+        resources: { cpuRequest: '50m', memoryRequest: '64Mi' },
+        ports: [{ name: 'proxy', port: 9000 }],
         volumeMounts: [{ volume: 'shared', mountPath: '/shared', readOnly: true }],
       }],
     });
