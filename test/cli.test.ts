@@ -9,7 +9,8 @@ import { commandUsage, main, topUsage } from '../src/cli/main';
 import { debugRequested, PlatformValidationError } from '../src/model/errors';
 
 const root = path.join(__dirname, '..');
-const TS_NODE = `${path.join(root, 'node_modules/.bin/ts-node')} --transpile-only --project ${path.join(root, 'tsconfig.json')}`;
+// tsx (esbuild, with a disk cache) rather than ts-node: the same transpile-only run of the TypeScript app, in a fraction of the time.
+const TS_RUN = `${path.join(root, 'node_modules/.bin/tsx')} --tsconfig ${path.join(root, 'tsconfig.json')}`;
 const HINT = '(set CDK8S_OPENCHOREO_DEBUG=1 to see the stack trace)\n';
 
 /** Runs the CLI in this process. */
@@ -157,8 +158,8 @@ app.synth();
     });
     try {
       writeApp(dir);
-      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${TS_NODE} main.ts\noutput: gitops\n`);
-      const run = spawnSync(`${TS_NODE} ${path.join(root, 'src/cli/main.ts')} promote --from dev --to staging --diff`, { cwd: dir, shell: true, encoding: 'utf8' });
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `language: typescript\napp: ${TS_RUN} main.ts\noutput: gitops\n`);
+      const run = spawnSync(`${TS_RUN} ${path.join(root, 'src/cli/main.ts')} promote --from dev --to staging --diff`, { cwd: dir, shell: true, encoding: 'utf8' });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/\n {6}spec\.template\.spec\.containers\[0\]\.image: r\.example\/api:1\.0\.0 -> r\.example\/api:2\.0\.0\n/);
@@ -168,7 +169,7 @@ app.synth();
 
       // the app entry itself, failing: the problem once, exit code 1, no stack trace
       writeApp(dir, "new Environment(org, 'Bad_Name', { dataPlane });");
-      const failed = spawnSync(`${TS_NODE} main.ts`, { cwd: dir, shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OPENCHOREO_DEBUG: '' } });
+      const failed = spawnSync(`${TS_RUN} main.ts`, { cwd: dir, shell: true, encoding: 'utf8', env: { ...process.env, CDK8S_OPENCHOREO_DEBUG: '' } });
       expect({ status: failed.status, stdout: failed.stdout, stderr: failed.stderr }).toEqual({
         status: 1,
         stdout: '',

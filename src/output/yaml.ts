@@ -68,24 +68,39 @@ function blockLiteral(s: string, indent: string): string | undefined {
   return `${chomp}\n${lines.map(l => (l.length === 0 ? '' : indent + l)).join('\n')}${extra}`;
 }
 
+const deeperIndent = new Map<string, string>();
+
+/** `indent` plus two spaces, built once per depth rather than once per key. */
+function deeper(indent: string): string {
+  let d = deeperIndent.get(indent);
+  if (d === undefined) {
+    d = indent + '  ';
+    deeperIndent.set(indent, d);
+  }
+  return d;
+}
+
 function emitValue(v: any, indent: string, out: string[], top: boolean): void {
   if (Array.isArray(v)) {
     if (v.length === 0) { out.push(top ? '[]\n' : ' []\n'); return; }
     if (!top) out.push('\n');
+    const child = deeper(indent);
     for (const item of v) {
       out.push(indent, '-');
-      emitInline(item, indent + '  ', out);
+      emitInline(item, child, out);
     }
     return;
   }
   if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v).filter(k => v[k] !== undefined);
-    if (keys.length === 0) { out.push(top ? '{}\n' : ' {}\n'); return; }
-    if (!top) out.push('\n');
-    for (const k of keys) {
-      out.push(indent, scalar(k), ':');
-      emitChild(v[k], indent + '  ', out);
+    const child = deeper(indent);
+    let n = 0;
+    for (const k in v) {
+      const x = v[k];
+      if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
+      out.push(n++ === 0 && !top ? '\n' : '', indent, scalar(k), ':');
+      emitChild(x, child, out);
     }
+    if (n === 0) out.push(top ? '{}\n' : ' {}\n');
     return;
   }
   out.push(top ? '' : ' ', primitive(v, indent), top ? '\n' : '\n');
@@ -99,12 +114,15 @@ function emitChild(v: any, indent: string, out: string[]): void {
 /** A sequence item: the first key of a mapping shares the `- ` line. */
 function emitInline(v: any, indent: string, out: string[]): void {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    const keys = Object.keys(v).filter(k => v[k] !== undefined);
-    if (keys.length === 0) { out.push(' {}\n'); return; }
-    keys.forEach((k, i) => {
-      out.push(i === 0 ? ' ' : indent, scalar(k), ':');
-      emitChild(v[k], indent + '  ', out);
-    });
+    const child = deeper(indent);
+    let n = 0;
+    for (const k in v) {
+      const x = v[k];
+      if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
+      out.push(n++ === 0 ? ' ' : indent, scalar(k), ':');
+      emitChild(x, child, out);
+    }
+    if (n === 0) out.push(' {}\n');
     return;
   }
   if (Array.isArray(v)) {

@@ -71,7 +71,7 @@
 import { parseIpv4 } from './cidr';
 import { compileCiliumRule } from './connectivity-cilium';
 import { compileNetworkPolicy } from './connectivity-kubernetes';
-import { checkPort, compare, CompiledPolicy, ConnectivityInput, Direction, DirectionState, Flow, IMPLICIT_NS_LABEL, Labels, Listening, NS_KEY, NS_LABELS_PREFIX, Peer, Pod, PodIdentity, PodState, PortMatch, PortSpec, SA_KEY, Verdict } from './connectivity-model';
+import { checkPort, compare, CompiledPolicy, CompiledRule, ConnectivityInput, Direction, DirectionState, Flow, IMPLICIT_NS_LABEL, Labels, Listening, NS_KEY, NS_LABELS_PREFIX, Peer, Pod, PodIdentity, PodState, PortMatch, PortSpec, SA_KEY, Verdict } from './connectivity-model';
 
 export type { ConnectivityInput, ExternalTarget, Flow, NamespaceIdentity, PodIdentity, PortSpec } from './connectivity-model';
 
@@ -214,15 +214,23 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   };
 
   const flows: Flow[] = [];
+  // One peer object per pod; the rules matching a peer are found once per (pod, peer), not per port.
+  const peers = new Map<Pod, Peer>(pods.map(p => [p, { pod: p }]));
   for (const src of pods) {
     const srcState = states.get(src.identity.id)!;
+    const srcPeer = peers.get(src)!;
     for (const dst of candidates(srcState.egress)) {
       if (dst.identity.id === src.identity.id) continue;
+      if (dst.listens.length === 0) continue;
+      const outRules = matchingRules(srcState.egress, peers.get(dst)!);
+      if (outRules !== undefined && outRules.length === 0) continue;
       const dstState = states.get(dst.identity.id)!;
+      let inRules: CompiledRule[] | undefined | null = null;
       for (const port of dst.listens) {
-        const out = decide(srcState.egress, { pod: dst }, port);
+        const out = decideMatched(outRules, port);
         if (!out) continue;
-        const inn = decide(dstState.ingress, { pod: src }, port);
+        if (inRules === null) inRules = matchingRules(dstState.ingress, srcPeer);
+        const inn = decideMatched(inRules, port);
         if (!inn) continue;
         const l7 = combineL7(out.l7, inn.l7, `${src.identity.id} → ${dst.identity.id}:${port.port}/${port.protocol}`);
         flows.push(flow(src.identity.id, dst.identity.id, port.port, port.protocol, l7));
@@ -240,6 +248,34 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
 /** Total order on flows: from, to, port, protocol. @internal */
 export function compareFlows(a: Flow, b: Flow): number {
   return compare(a.from, b.from) || compare(a.to, b.to) || a.port - b.port || compare(a.protocol, b.protocol);
+}
+
+/** The rules of an isolated direction that match `peer`, in order; undefined when the direction is not isolated. */
+function matchingRules(state: DirectionState, peer: Peer): CompiledRule[] | undefined {
+  if (!state.isolated) return undefined;
+  const out: CompiledRule[] = [];
+  for (const rule of state.rules) if (rule.peer(peer)) out.push(rule);
+  return out;
+}
+
+const ALLOW_ALL: Verdict = Object.freeze({});
+
+/** `decide` for rules already known to match the peer (undefined rules: not isolated). */
+function decideMatched(rules: CompiledRule[] | undefined, port: Listening): Verdict | undefined {
+  if (rules === undefined) return ALLOW_ALL;
+  let allowed = false;
+  let unrestricted = false;
+  let requests: Set<string> | undefined;
+  for (const rule of rules) {
+    for (const entry of rule.entries) {
+      if (entry.ports.length > 0 && !entry.ports.some(m => portMatches(m, port))) continue;
+      allowed = true;
+      if (entry.l7 === undefined) unrestricted = true;
+      else for (const r of entry.l7) (requests ??= new Set<string>()).add(r);
+    }
+  }
+  if (!allowed) return undefined;
+  return unrestricted ? ALLOW_ALL : { l7: [...(requests ?? [])].sort(compare) };
 }
 
 function decide(state: DirectionState, peer: Peer, port: Listening): Verdict | undefined {

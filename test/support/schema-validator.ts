@@ -16,9 +16,12 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, Options, ValidateFunction, _ } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { CelValidator, compileCelValidator } from './cel-validator';
+import { DEFAULT_CACHE_DIR, ValidatorCache, cacheKey, cachedValidator } from './schema-cache';
 
 // re2js is ESM-typed; its CommonJS build is loaded with require (see package.json "exports").
 interface Re2Matcher { find(): boolean }
@@ -46,7 +49,8 @@ const OBJECT_META_REF = `${CORE_FILE}#/definitions/io.k8s.apimachinery.pkg.apis.
 // ---------------------------------------------------------------------------------------------
 // schema loading
 
-let loaded: { ajv: Ajv; index: Record<string, IndexEntry> } | undefined;
+let loaded: { core: Json; coreText: string; index: Record<string, IndexEntry> } | undefined;
+let compiler: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 /** CEL rules per CRD kind (undefined: the kind has none). */
 const celValidators = new Map<string, CelValidator | undefined>();
@@ -63,7 +67,8 @@ function re2(pattern: string) {
     toString: () => `re2:${pattern}`,
   };
 }
-re2.code = 're2';
+/** How the cached (standalone) validator code reaches re2 (see RUNTIME). */
+re2.code = 'require("schema-runtime").re2';
 
 /** The Kubernetes `cidr` format (Go net.ParseCIDR): an IPv4 or IPv6 address and a prefix length. */
 function isCidr(value: string): boolean {
@@ -75,31 +80,81 @@ function isCidr(value: string): boolean {
   return net.isIPv6(ip) && !ip.includes('%') && bits <= 128;
 }
 
+/** Our formats on top of ajv-formats' full set. */
+const EXTRA_FORMATS = {
+  'cidr': { type: 'string' as const, validate: isCidr },
+  'idn-hostname': true as const, // not checked by the API server either
+};
+
+/**
+ * What the cached validator code requires by name: the same re2 and format functions that the
+ * compiling ajv instance has, so a cached validator behaves exactly like a freshly compiled one.
+ */
+const RUNTIME = { 'schema-runtime': { re2, formats: { ...fullFormats, ...EXTRA_FORMATS } } };
+
+const AJV_OPTIONS: Options = {
+  strict: false,
+  allErrors: true,
+  verbose: true,
+  code: { source: true, regExp: re2, formats: _`require("schema-runtime").formats` },
+};
+
+const CACHE: ValidatorCache = { dir: process.env.SCHEMA_VALIDATOR_CACHE_DIR ?? DEFAULT_CACHE_DIR, runtime: RUNTIME };
+
+function packageVersion(name: string): string {
+  return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+}
+
+/** Everything besides the schema that the generated code depends on. */
+const CODE_INPUTS = [
+  'schema-validator v1',
+  `ajv ${packageVersion('ajv')}`,
+  `ajv-formats ${packageVersion('ajv-formats')}`,
+  JSON.stringify(AJV_OPTIONS, (k, v) => (k === 'regExp' ? re2.code : k === 'formats' ? String(v) : v)),
+  `formats ${Object.keys(RUNTIME['schema-runtime'].formats).join(',')}`,
+];
+
 function state() {
   if (!loaded) {
-    const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, code: { regExp: re2 } });
-    addFormats(ajv);
-    ajv.addFormat('cidr', { type: 'string', validate: isCidr });
-    ajv.addFormat('idn-hostname', true); // not checked by the API server either
     const core = readJson(CORE_FILE);
     addServerEnums(core);
     tighten(core);
-    ajv.addSchema(core, CORE_FILE);
-    loaded = { ajv, index: readJson('index.json') as Record<string, IndexEntry> };
+    loaded = { core, coreText: JSON.stringify(core), index: readJson('index.json') as Record<string, IndexEntry> };
   }
   return loaded;
 }
 
+/** The ajv instance that compiles validators; built only when the cache misses. */
+function ajv(): Ajv {
+  if (!compiler) {
+    const instance = new Ajv(AJV_OPTIONS);
+    addFormats(instance);
+    for (const [name, format] of Object.entries(EXTRA_FORMATS)) instance.addFormat(name, format);
+    instance.addSchema(state().core, CORE_FILE);
+    compiler = instance;
+  }
+  return compiler;
+}
+
+/** The validator for `schema` (which may $ref the core file), from the disk cache or compiled. */
+function cached(what: string, compile: () => ValidateFunction): ValidateFunction {
+  return cachedValidator(CACHE, cacheKey([...CODE_INPUTS, state().coreText, what]), () => standaloneCode(ajv(), compile()));
+}
+
 function validatorFor(key: string): ValidateFunction | undefined {
-  const cached = validators.get(key);
-  if (cached) return cached;
-  const { ajv, index } = state();
+  const hit = validators.get(key);
+  if (hit) return hit;
+  const { index } = state();
   const entry = index[key];
   if (!entry) return undefined;
-  let validate: ValidateFunction | undefined;
+  let validate: ValidateFunction;
   if (entry.definition) {
-    validate = ajv.getSchema(`${entry.file}#/definitions/${entry.definition}`);
-    if (!validate) throw new Error(`schema ${entry.file}#/definitions/${entry.definition} not found`);
+    const ref = `${entry.file}#/definitions/${entry.definition}`;
+    validate = cached(`ref ${ref}`, () => {
+      const compiled = ajv().getSchema(ref);
+      if (!compiled) throw new Error(`schema ${ref} not found`);
+      return compiled;
+    });
   } else {
     const schema = readJson(entry.file);
     const cel = compileCelValidator(schema); // before tighten() rewrites the schema; throws on rules it cannot evaluate
@@ -112,7 +167,7 @@ function validatorFor(key: string): ValidateFunction | undefined {
       const own = metadata && Object.keys(metadata).some((k) => k !== 'type');
       schema.properties.metadata = own ? { allOf: [{ $ref: OBJECT_META_REF }, metadata] } : { $ref: OBJECT_META_REF };
     }
-    validate = ajv.compile(schema);
+    validate = cached(`schema ${JSON.stringify(schema)}`, () => ajv().compile(schema));
   }
   validators.set(key, validate);
   return validate;
