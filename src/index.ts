@@ -3,7 +3,7 @@
 import './synth'; // installs the synthesis pipeline that Organization.toJson() runs
 
 export { Organization, type OrganizationProps } from './model/organization';
-export { DataPlane, type DataPlaneProps } from './model/data-plane';
+export { CiliumLocalhost, DataPlane, type DataPlaneProps } from './model/data-plane';
 export { Environment, type EnvironmentProps } from './model/environment';
 export { DeploymentPipeline, type DeploymentPipelineProps, type PromotionPath } from './model/deployment-pipeline';
 export { Project, type ProjectProps } from './model/project';
@@ -43,6 +43,15 @@ export {
   type AutoscalingOptions, ConcurrencyPolicy, type DeploymentSettings, DisruptionBudget, DisruptionBudgetKind, type EnvironmentOverrides,
   PodSecurityRule, type ResourceRequirements, type SecurityException, type WorkloadSettings,
 } from './model/options';
+export {
+  type GrpcProbeOptions, type HttpProbeOptions, Probe, type Probes, ProbeScheme, type ProbeTarget, type ProbeTimings, ProbeType, type TcpProbeOptions,
+} from './model/probe';
+export { Rollout, RolloutStrategy, type RollingUpdateOptions, type RolloutSettings } from './model/rollout';
+export {
+  NodeLabelOperator, type NodeLabelRequirement, type Placement, SpreadWhenUnsatisfiable, TaintEffect, type Toleration, TolerationOperator,
+  type TopologyKeys, TopologySpread, type TopologySpreadOptions,
+} from './model/placement';
+export { type PodSettings, PreStop, PreStopType } from './model/pod-settings';
 export { SecretRef, type SecretRefOptions } from './model/secrets';
 export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
 // PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is

@@ -36,6 +36,11 @@ const PUBLIC_NAMES = [
   'RouteOptions', 'RouteScope', 'ScheduledTask', 'ScheduledTaskProps', 'SecretRef', 'SecretRefOptions', 'SecurityException', 'Service',
   'ServiceProps', 'SloOptions', 'TimeoutPolicy', 'TlsVersion', 'Tracing', 'TracingLanguage', 'TracingOptions', 'Visibility',
   'ValidationProblem', 'WebApplication', 'WebApplicationProps', 'Worker', 'WorkerProps', 'WorkloadSettings',
+  // production workloads (issue #12, wl1)
+  'CiliumLocalhost', 'GrpcProbeOptions', 'HttpProbeOptions', 'NodeLabelOperator', 'NodeLabelRequirement', 'Placement', 'PodSettings',
+  'PreStop', 'PreStopType', 'Probe', 'ProbeScheme', 'ProbeTarget', 'ProbeTimings', 'ProbeType', 'Probes', 'RollingUpdateOptions', 'Rollout',
+  'RolloutSettings', 'RolloutStrategy', 'SpreadWhenUnsatisfiable', 'TaintEffect', 'TcpProbeOptions', 'Toleration', 'TolerationOperator',
+  'TopologyKeys', 'TopologySpread', 'TopologySpreadOptions',
   // workloads (issue #12): stateful services, volumes, init containers and sidecars
   'ContainerOptions', 'ContainerSettings', 'EmptyDirMedium', 'EmptyDirVolume', 'PersistentVolume', 'PodManagement', 'SidecarPort',
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',

@@ -2,7 +2,9 @@ import {
   AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
+  NodeLabelOperator, Probe, TaintEffect,
 } from '../../src';
+import { Duration } from 'cdk8s';
 import * as path from 'path';
 
 /**
@@ -32,6 +34,14 @@ export function buildPlatform(app: PlatformApp): Organization {
     dataPlane: eu, isProduction: true, defaultReplicas: 3,
     defaultResources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     externalGateway: { domain: 'acme.example', replicas: 3, clientTraffic: { minTlsVersion: TlsVersion.TLS_1_3, clientIpDetection: ClientIpDetection.xForwardedFor(1) } },
+    // Production pods run on the dedicated production node pool, on on-demand capacity, at a
+    // priority above batch work; replicas spread over zones and nodes (the production default).
+    placement: {
+      nodeSelector: { 'acme.example/pool': 'production' },
+      tolerations: [{ key: 'acme.example/dedicated', value: 'production', effect: TaintEffect.NO_SCHEDULE }],
+      nodeLabels: [{ key: 'karpenter.sh/capacity-type', operator: NodeLabelOperator.IN, values: ['on-demand'] }],
+      priorityClassName: 'acme-production',
+    },
   });
   const pipeline = new DeploymentPipeline(acme, 'standard', {
     promotionPaths: [
@@ -54,6 +64,11 @@ export function buildPlatform(app: PlatformApp): Organization {
   const ledger = new Service(payments, 'ledger', {
     image: 'ghcr.io/acme/ledger:2.3.1',
     secretEnv: { DB_PASSWORD: SecretRef.fromStore('payments/ledger-db', { property: 'password' }) },
+    probes: {
+      startup: Probe.grpc({ endpoint: 'grpc', period: Duration.seconds(5), failureThreshold: 24 }),
+      readiness: Probe.grpc({ endpoint: 'grpc' }),
+      liveness: Probe.grpc({ endpoint: 'grpc', period: Duration.seconds(20) }),
+    },
   });
   // The back office calls the ledger through the internal gateway with an API key.
   const ledgerGrpc = ledger.addEndpoint('grpc', {
@@ -73,6 +88,14 @@ export function buildPlatform(app: PlatformApp): Organization {
     tracing: Tracing.autoInstrument(TracingLanguage.JAVA),
     logFormat: LogFormat.JSON,
     slo: { availability: 99.5, latencyThreshold: '500ms' },
+    // Spring Boot's health groups; the JVM starts slowly, so a startup probe holds off liveness.
+    probes: {
+      startup: Probe.http({ endpoint: 'http', path: '/actuator/health/liveness', period: Duration.seconds(5), failureThreshold: 36 }),
+      readiness: Probe.http({ endpoint: 'http', path: '/actuator/health/readiness', period: Duration.seconds(5) }),
+      liveness: Probe.http({ endpoint: 'http', path: '/actuator/health/liveness', period: Duration.seconds(15) }),
+    },
+    minReady: Duration.seconds(10),
+    labels: { 'acme.example/team': 'payments' },
   });
   const paymentsHttp = paymentsApi.addEndpoint('http', {
     port: 8080, basePath: '/api/v1', visibility: [Visibility.ORGANIZATION, Visibility.INTERNAL],
@@ -118,6 +141,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     image: 'ghcr.io/acme/catalog:4.0.2',
     resources: { cpuRequest: '200m', memoryRequest: '384Mi' },
     files: [{ mountPath: '/etc/catalog', fileName: 'tls.key', secret: SecretRef.fromStore('storefront/catalog-tls', { property: 'key' }) }],
+    probes: { readiness: Probe.http({ endpoint: 'http', path: '/catalog/ready' }), liveness: Probe.tcp({ endpoint: 'http' }) },
   });
   const catalogHttp = catalog.addEndpoint('http', { port: 8080, basePath: '/catalog' });
 
@@ -127,6 +151,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     replicas: 2,
     disruptionBudget: DisruptionBudget.minAvailablePercent(50),
     metrics: { port: 3000 },
+    probes: { readiness: Probe.http({ endpoint: 'http', path: '/healthz' }), liveness: Probe.http({ endpoint: 'http', path: '/healthz', period: Duration.seconds(20) }) },
   });
   const webHttp = web.addEndpoint('http', {
     port: 3000, visibility: [Visibility.PUBLIC],
@@ -176,6 +201,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   // so far in development only.
   const recommendations = new Service(storefront, 'recommendations', {
     source: { repository: 'https://github.com/acme/storefront.git', path: 'services/recommendations', gitUsername: 'x-access-token' },
+    probes: { readiness: Probe.http({ endpoint: 'http', path: '/health' }) },
   });
   recommendations.addEndpoint('http', { port: 8080 });
   // Built from its Dockerfile by rootless BuildKit; not released anywhere yet.

@@ -10,7 +10,9 @@ import { HttpMethod, HttpRule } from './network';
 import { checkMetrics, checkSlo, checkTracing, LogFormat, MetricsOptions, SloOptions, Tracing } from './observability';
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
+import { checkPodSettings, PodSettings } from './pod-settings';
 import { Project } from './project';
+import { checkRolloutSettings } from './rollout';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkContainerSettings, ContainerSettings } from './sidecar';
 import { checkUnique } from './volume';
@@ -86,7 +88,7 @@ export interface DependencyDeclaration {
 }
 
 /** Properties every component kind accepts. */
-export interface ComponentProps extends WorkloadSettings, ContainerSettings {
+export interface ComponentProps extends WorkloadSettings, PodSettings, ContainerSettings {
   /**
    * The component's name, unique within its project.
    * @default - the construct id
@@ -229,6 +231,11 @@ export abstract class Component extends Construct {
     this.displayName = props.displayName;
     checkWorkloadSettings(this, props);
     checkDeploymentSettings(this, props, 'component');
+    checkPodSettings(this, '', props);
+    if (!kindTraits(kind).scalable && props.probes !== undefined) {
+      fail(this, `a ${kind} component sets probes`, 'remove probes: a scheduled run ends by itself (bound it with activeDeadlineSeconds)');
+    }
+    checkRolloutSettings(this, '', props);
     for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {
       checkEnvVarName(this, key);
       if (props.env && key in props.env) {
@@ -322,9 +329,11 @@ export abstract class Component extends Construct {
     if (overrides.image !== undefined) checkImage(this, overrides.image);
     checkWorkloadSettings(this, overrides);
     checkDeploymentSettings(this, overrides, scope);
+    checkPodSettings(this, `${scope}: `, overrides);
+    checkRolloutSettings(this, `${scope}: `, overrides);
     const traits = kindTraits(this.kind);
     if (!traits.scalable) {
-      for (const f of ['replicas', 'autoscaling', 'disruptionBudget'] as const) {
+      for (const f of ['replicas', 'autoscaling', 'disruptionBudget', 'rollout', 'minReady', 'progressDeadline', 'probes'] as const) {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a scheduled task`, `remove '${f}': it applies to Deployment-backed components only`);
       }
     }
@@ -347,6 +356,9 @@ export abstract class Component extends Construct {
       resources: { ...(previous.resources ?? {}), ...(overrides.resources ?? {}) },
       slo: { ...(previous.slo ?? {}), ...(overrides.slo ?? {}) },
       volumeSizes: { ...(previous.volumeSizes ?? {}), ...(overrides.volumeSizes ?? {}) },
+      probes: { ...(previous.probes ?? {}), ...(overrides.probes ?? {}) },
+      labels: { ...(previous.labels ?? {}), ...(overrides.labels ?? {}) },
+      annotations: { ...(previous.annotations ?? {}), ...(overrides.annotations ?? {}) },
     });
     this.project.organization._changed();
   }

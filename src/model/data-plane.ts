@@ -6,6 +6,7 @@ import { checkGatewaySettings, GatewayOptions } from './gateway';
 import { NetworkPolicyProvider, PodPeer } from './network';
 import { checkObservabilityOptions, ObservabilityOptions } from './observability';
 import { Organization } from './organization';
+import { checkPlacement, checkTopologyKeys, Placement, TopologyKeys } from './placement';
 
 /** Properties of a {@link DataPlane}. */
 export interface DataPlaneProps {
@@ -101,6 +102,33 @@ export interface DataPlaneProps {
    * @see https://kubernetes.io/docs/reference/access-authn-authz/authentication/#openid-connect-tokens
    */
   readonly kubernetesGroupPrefix?: string;
+  /**
+   * The node labels naming zones and nodes, for topology spreading.
+   * @default - 'topology.kubernetes.io/zone' and 'kubernetes.io/hostname'
+   */
+  readonly topologyKeys?: TopologyKeys;
+  /**
+   * Where pods on this data plane run (environments and components add theirs).
+   * @default - no constraints
+   */
+  readonly placement?: Placement;
+  /**
+   * How the Cilium agents of this cluster treat traffic from the local node (kubelet probes):
+   * with `CiliumLocalhost.POLICY` every probed port gets an ingress rule from the `host` entity.
+   * @default CiliumLocalhost.ALWAYS - Cilium's default on Kubernetes: the node reaches its pods without a rule
+   */
+  readonly ciliumLocalhost?: CiliumLocalhost;
+}
+
+/**
+ * Cilium's `allow-localhost` agent setting, as the cluster runs it.
+ * @see https://docs.cilium.io/en/stable/security/policy/language/#entities-based
+ */
+export enum CiliumLocalhost {
+  /** `auto`/`always` (default on Kubernetes): the local node reaches every local pod on every port. */
+  ALWAYS = 'always',
+  /** `policy`: only policy admits the local node, so probes need `fromEntities: [host]` rules. */
+  POLICY = 'policy',
 }
 
 /** Envoy Gateway's labels for the proxy pods of a Gateway. @internal */
@@ -155,6 +183,12 @@ export class DataPlane extends Construct {
   public readonly observability: ObservabilityOptions;
   /** Prefix of group names in this cluster's RBAC subjects. */
   public readonly kubernetesGroupPrefix: string;
+  /** Zone and node label keys. */
+  public readonly topologyKeys: { readonly zone: string; readonly node: string };
+  /** The data plane's placement, if set. */
+  public readonly placement?: Placement;
+  /** How the cluster's Cilium treats local-node traffic. */
+  public readonly ciliumLocalhost: CiliumLocalhost;
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
@@ -191,6 +225,17 @@ export class DataPlane extends Construct {
     this.observability = props.observability ?? {};
     this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
     this.kubernetesGroupPrefix = checkGroupPrefix(this, props.kubernetesGroupPrefix ?? '');
+    checkTopologyKeys(this, props.topologyKeys);
+    this.topologyKeys = { zone: props.topologyKeys?.zone ?? 'topology.kubernetes.io/zone', node: props.topologyKeys?.node ?? 'kubernetes.io/hostname' };
+    checkPlacement(this, '', props.placement);
+    this.placement = props.placement;
+    this.ciliumLocalhost = props.ciliumLocalhost ?? CiliumLocalhost.ALWAYS;
+    if (!Object.values(CiliumLocalhost).includes(this.ciliumLocalhost)) {
+      fail(this, `ciliumLocalhost '${this.ciliumLocalhost}' is unknown`, 'use CiliumLocalhost.ALWAYS or CiliumLocalhost.POLICY (as the agents\' allow-localhost is set)');
+    }
+    if (this.ciliumLocalhost === CiliumLocalhost.POLICY && this.networkPolicyProvider !== NetworkPolicyProvider.CILIUM) {
+      fail(this, `ciliumLocalhost 'policy' is set on a data plane whose networkPolicyProvider is '${this.networkPolicyProvider}'`, 'remove ciliumLocalhost: NetworkPolicy always admits the pod\'s own node');
+    }
     this.organization._register('DataPlane', this.name, this);
   }
 }

@@ -5,6 +5,7 @@ import { fail } from './errors';
 import { checkGatewaySettings, EnvironmentGatewayOptions } from './gateway';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
+import { checkPlacement, checkTopologySpread, Placement, TopologySpread } from './placement';
 
 /** Properties of an {@link Environment}. */
 export interface EnvironmentProps {
@@ -46,6 +47,16 @@ export interface EnvironmentProps {
    * @default - the data plane's internal gateway
    */
   readonly internalGateway?: EnvironmentGatewayOptions;
+  /**
+   * How components with two or more replicas spread over zones and nodes.
+   * @default - TopologySpread.zonesAndNodes() in production environments, TopologySpread.none() elsewhere
+   */
+  readonly topologySpread?: TopologySpread;
+  /**
+   * Where this environment's pods run, merged over the data plane's placement (components add theirs).
+   * @default - the data plane's placement
+   */
+  readonly placement?: Placement;
 }
 
 /**
@@ -71,6 +82,10 @@ export class Environment extends Construct {
   public readonly externalGateway?: EnvironmentGatewayOptions;
   /** Changes to the internal gateway, if any. */
   public readonly internalGateway?: EnvironmentGatewayOptions;
+  /** How replicas spread over zones and nodes. */
+  public readonly topologySpread: TopologySpread;
+  /** The environment's placement, if set. */
+  public readonly placement?: Placement;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
@@ -92,6 +107,10 @@ export class Environment extends Construct {
     if (props.internalGateway) checkGatewaySettings(this, 'internalGateway', props.internalGateway);
     this.externalGateway = props.externalGateway;
     this.internalGateway = props.internalGateway;
+    checkTopologySpread(this, 'topologySpread', props.topologySpread);
+    this.topologySpread = props.topologySpread ?? (this.isProduction ? TopologySpread.zonesAndNodes() : TopologySpread.none());
+    checkPlacement(this, '', props.placement);
+    this.placement = props.placement;
     this.organization._register('Environment', this.name, this);
   }
 }

@@ -1,4 +1,6 @@
 import type { SloOptions, Tracing } from './observability';
+import type { PodSettings } from './pod-settings';
+import type { RolloutSettings } from './rollout';
 
 /**
  * CPU and memory for a container. Requests default to the limits when only limits are set, and
@@ -146,7 +148,7 @@ export interface WorkloadSettings {
 /**
  * Settings of Deployment-backed components that an environment may override.
  */
-export interface DeploymentSettings extends WorkloadSettings {
+export interface DeploymentSettings extends WorkloadSettings, RolloutSettings {
   /**
    * Fixed replica count (ignored when autoscaling is set).
    * @default - the environment's default, else 1
@@ -168,7 +170,7 @@ export interface DeploymentSettings extends WorkloadSettings {
  * Per-environment overrides of a component. Fields that do not apply to the component's kind
  * (for example `replicas` on a scheduled task) are rejected.
  */
-export interface EnvironmentOverrides extends DeploymentSettings {
+export interface EnvironmentOverrides extends DeploymentSettings, PodSettings {
   /**
    * The image released to this environment (tag or digest), e.g. `ghcr.io/acme/api:1.5.0`.
    * @default - the component's image

@@ -108,12 +108,14 @@ interface CiliumRuleJson {
   readonly toEndpoints?: Array<ReturnType<typeof selector>>;
   readonly toFQDNs?: Array<{ readonly matchName?: string; readonly matchPattern?: string }>;
   readonly toEntities?: string[];
+  readonly fromEntities?: string[];
   readonly toCIDRSet?: Array<{ readonly cidr: string }>;
   readonly toPorts?: ReturnType<typeof ports>;
 }
 
 function ingressRule(rule: PlanNetworkRule): CiliumRuleJson {
   const toPorts = ports(rule);
+  if (rule.peer.kind === 'host') return { fromEntities: ['host'], ...(toPorts ? { toPorts } : {}) };
   return { fromEndpoints: [selector(rule.peer)], ...(toPorts ? { toPorts } : {}) };
 }
 

@@ -9,11 +9,9 @@ import { Cell, PlanComponent } from '../resolve/plan';
  * Service and one PersistentVolumeClaim per volume and replica (volumeClaimTemplates). Claims
  * are retained on deletion and scale-down unless the component says otherwise. @internal
  */
-export function renderStatefulSet(
-  cell: Cell, c: PlanComponent, s: PlanStateful, template: Plain<k8s.PodTemplateSpec>, annotations: Record<string, string>,
-): any {
+export function renderStatefulSet(c: PlanComponent, s: PlanStateful, template: Plain<k8s.PodTemplateSpec>, metadata: any): any {
   return object<k8s.KubeStatefulSetProps>('apps/v1', 'StatefulSet', {
-    metadata: componentMetadata(cell, c, c.workloadName, annotations),
+    metadata,
     spec: {
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
       serviceName: s.headlessServiceName,

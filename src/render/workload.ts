@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { containerSecurityContext, extraVolumes, mainVolumeMounts, renderContainer, sidecarServes } from './containers';
 import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
+import { containerLifecycle, deploymentStrategy, podScheduling, withUserMetadata } from './pod-settings';
 import { renderStatefulSet } from './stateful';
 import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
@@ -17,7 +18,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
   for (const e of c.security.exceptions) annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
   const o = c.observability;
   const template: Plain<k8s.PodTemplateSpec> = {
-    metadata: {
+    metadata: withUserMetadata(c, {
       labels: c.labels,
       annotations: {
         [Annotations.RESOURCE_HASH]: configHash,
@@ -27,13 +28,13 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
         // Fluent Bit parses JSON lines into fields (K8S-Logging.Parser)
         ...(o.logFormat === 'json' ? { 'fluentbit.io/parser': 'json' } : {}),
       },
-    },
+    }),
     spec: podSpec(c),
   };
   if (kindTraits(c.kind).workload === 'CronJob') {
     const s = c.schedule!;
     return object<k8s.KubeCronJobProps>('batch/v1', 'CronJob', {
-      metadata: componentMetadata(cell, c, c.workloadName, annotations),
+      metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
       spec: {
         schedule: s.schedule,
         ...(s.timeZone ? { timeZone: s.timeZone } : {}),
@@ -52,13 +53,14 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
       },
     });
   }
-  if (c.stateful) return renderStatefulSet(cell, c, c.stateful, template, annotations);
+  if (c.stateful) return renderStatefulSet(c, c.stateful, template, withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)));
   return object<k8s.KubeDeploymentProps>('apps/v1', 'Deployment', {
-    metadata: componentMetadata(cell, c, c.workloadName, annotations),
+    metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
     spec: {
       ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
       revisionHistoryLimit: 5,
       selector: { matchLabels: c.labels },
+      ...deploymentStrategy(c),
       template,
     },
   });
@@ -105,6 +107,7 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     },
     securityContext: containerSecurityContext(sec),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+    ...containerLifecycle(c),
   };
   return {
     serviceAccountName: c.serviceAccountName,
@@ -113,5 +116,6 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     ...(c.initContainers.length > 0 ? { initContainers: c.initContainers.map(x => renderContainer(x, sec)) } : {}),
     containers: [container, ...c.sidecars.map(x => renderContainer(x, sec))],
     ...(volumes.length > 0 ? { volumes } : {}),
+    ...podScheduling(c),
   };
 }

@@ -49,7 +49,9 @@ export function compileCiliumTrafficRule(
   const cidrSet = list(rule[`${p}CIDRSet`], where, `${path}.${p}CIDRSet`);
   const entities = list(rule[`${p}Entities`], where, `${path}.${p}Entities`);
   const fqdns = dir === 'egress' ? list(rule.toFQDNs, where, `${path}.toFQDNs`) : undefined;
-  if (entities !== undefined && entities.length > 0) throw unsupported(where, `${path}.${p}Entities`);
+  // `fromEntities: [host]` (kubelet probes under allow-localhost=policy) admits the node, which is no modelled peer
+  const hostOnly = dir === 'ingress' && entities?.length === 1 && entities[0] === 'host';
+  if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${p}Entities`);
 
   const l3 = { [`${p}Endpoints`]: endpoints, [`${p}CIDR`]: cidr, [`${p}CIDRSet`]: cidrSet, [`${p}Entities`]: entities, toFQDNs: fqdns };
   const nonEmpty = Object.entries(l3).filter(([, v]) => v !== undefined && v.length > 0).map(([k]) => k);

@@ -4,6 +4,7 @@ import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from '.
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
+import { resolvePodSettings } from './pod-settings';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -121,6 +122,15 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const traits = kindTraits(c.kind);
   const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems);
   const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
+  const pod = resolvePodSettings(c, {
+    env,
+    endpoints,
+    metricsPort: observability.metrics?.containerPort,
+    routed: ctx.routes.length > 0,
+    replicas: deployment?.replicas,
+    autoscaling: deployment?.autoscaling,
+    disruptionBudget: deployment?.disruptionBudget,
+  }, problems);
   const exceptions = c._securityExceptions;
   const relaxed = new Set(exceptions.map(e => e.rule));
   return {
@@ -161,6 +171,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     routes: ctx.routes,
     dependencies: ctx.dependencies,
     observability,
+    pod,
     security: {
       exceptions,
       runAsNonRoot: !relaxed.has(PodSecurityRule.RUN_AS_NON_ROOT),

@@ -1,7 +1,7 @@
 import { Labels, MANAGED_BY } from './labels';
 import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
 import { uniqueWidened, WidenedRule, widenedFqdnEgress, widenedHttpRules } from './widened';
-import { DataPlane } from '../model/data-plane';
+import { CiliumLocalhost, DataPlane } from '../model/data-plane';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { ProblemCollector } from '../model/errors';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -118,6 +118,11 @@ export function attachNetwork(
             `declare the service's cidrs, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow port ${dep.port} to any address`);
         }
       }
+      const probed = probePorts(c);
+      if (plane.ciliumLocalhost === CiliumLocalhost.POLICY && probed.length > 0) {
+        // allow-localhost=policy: only policy admits the node; the probe ports only, no L7 rule (Envoy would 403 the kubelet)
+        ingress.push({ peer: { kind: 'host' }, ports: probed, reason: 'kubelet probes (Cilium allow-localhost=policy)' });
+      }
       const visible = peers.l7Visibility ? withL7Visibility(ingress, c.endpoints) : ingress;
       return { ...c, network: { ingress: mergeRules(visible), egress: mergeRules(egress) } };
     });
@@ -190,4 +195,11 @@ function mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
       ...r,
       ports: [...new Map(r.ports.map(p => [portKey(p), p])).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p),
     }));
+}
+
+/** The TCP ports the kubelet probes (exec probes make no traffic), sorted. */
+function probePorts(c: DraftComponent): Array<{ port: number; protocol: 'TCP' }> {
+  const ports = new Set<number>();
+  for (const p of Object.values(c.pod.probes)) if (p?.port !== undefined) ports.add(p.port);
+  return [...ports].sort((a, b) => a - b).map(port => ({ port, protocol: 'TCP' as const }));
 }

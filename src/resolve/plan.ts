@@ -2,6 +2,7 @@ import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
 import type { PlanPodExtras } from './containers';
 import type { PlanCellDelivery } from './delivery';
+import type { PlanPodSettings } from './pod-settings';
 import type { WidenedRule } from './widened';
 import { ComponentKind } from '../model/component-kind';
 import { EndpointType, Visibility } from '../model/endpoint';
@@ -175,9 +176,9 @@ export interface PlanPeer {
    * `cells`: every pod of the namespaces labelled `namespaceLabels`; `fqdn`: a host name (or a
    * `*.`-prefixed pattern, Cilium only);
    * `cidrs`: IP ranges; `anywhere`: any address (a widened FQDN rule); `kube-apiserver`: the
-   * cluster's API server (Cilium entity).
+   * cluster's API server (Cilium entity); `host`: the pod's own node (Cilium entity, kubelet probes).
    */
-  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere' | 'kube-apiserver';
+  readonly kind: 'pods' | 'namespace' | 'cells' | 'fqdn' | 'cidrs' | 'anywhere' | 'kube-apiserver' | 'host';
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
   readonly namespaceLabels?: Record<string, string>;
@@ -478,6 +479,8 @@ export interface PlanComponent extends PlanPodExtras {
   readonly routes: PlanRoute[];
   readonly dependencies: PlanDependency[];
   readonly observability: PlanObservability;
+  /** Probes, rollout, spreading, placement, shutdown and the user's own metadata. */
+  readonly pod: PlanPodSettings;
   readonly security: PlanSecurity;
   readonly network: PlanComponentNetwork;
 }
