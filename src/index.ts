@@ -14,6 +14,11 @@ export { ComponentKind } from './model/component-kind';
 export {
   ScheduledTask, type ScheduledTaskProps, Service, type ServiceProps, WebApplication, type WebApplicationProps, Worker, type WorkerProps,
 } from './model/component-kinds';
+export { StatefulService, type StatefulServiceProps } from './model/stateful-service';
+export { type ContainerOptions, type ContainerSettings, type SidecarPort } from './model/sidecar';
+export {
+  EmptyDirMedium, type EmptyDirVolume, type PersistentVolume, PodManagement, VolumeAccessMode, type VolumeMount, VolumeRetention,
+} from './model/volume';
 export { BuildPlane, type BuildPlaneProps, type BuildSource } from './model/build';
 export { Builder, BuilderConfinement, BuilderKind, type BuildpacksBuilderOptions, type DockerfileBuilderOptions } from './model/builder';
 export { Endpoint, type EndpointOptions, EndpointType, type RouteScope, Visibility } from './model/endpoint';

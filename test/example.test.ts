@@ -23,10 +23,13 @@ describe('example platform', () => {
     // (fraud-scorer is built but not released anywhere yet)
     expect(count('Deployment')).toBe(15 + 1);
     expect(count('CronJob')).toBe(3);
+    // sessions is a StatefulService: a StatefulSet per environment
+    expect(count('StatefulSet')).toBe(3);
     // one service account per component per environment, the Flux tenants' and the builds'
-    expect(count('ServiceAccount')).toBe(18 + 1 + 2 + 1);
-    // ledger, payments-api, catalog, web expose endpoints, and recommendations
-    expect(count('Service')).toBe(12 + 1);
+    expect(count('ServiceAccount')).toBe(21 + 1 + 2 + 1);
+    // ledger, payments-api, catalog, web and sessions expose endpoints, and recommendations;
+    // sessions' headless Service per environment
+    expect(count('Service')).toBe(15 + 1 + 3);
     // payments-api autoscales in every environment
     expect(count('HorizontalPodAutoscaler')).toBe(3);
     expect(count('PodDisruptionBudget')).toBe(6);
@@ -37,7 +40,7 @@ describe('example platform', () => {
     expect(count('ConfigMap')).toBe(9 + 6);
     // a baseline per cell and one policy per component per environment (recommendations: development
     // only), and the build namespace's baseline, checkout and image policies
-    expect(count('CiliumNetworkPolicy')).toBe(6 + 18 + 1 + 3);
+    expect(count('CiliumNetworkPolicy')).toBe(6 + 21 + 1 + 3);
     // gateways: the data plane's external and internal ones, and production's own external one
     expect(count('GatewayClass')).toBe(1);
     expect(count('Gateway')).toBe(3);
@@ -73,7 +76,7 @@ describe('example platform', () => {
     expect(count('PodMonitor')).toBe(3);
     expect(count('PrometheusRule')).toBe(6 + 2 * 3);
     expect(count('Instrumentation')).toBe(3);
-    expect(objects.length).toBe(180 + 37 + 14 + 47);
+    expect(objects.length).toBe(195 + 37 + 14 + 47);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -117,7 +120,8 @@ describe('example platform', () => {
     // + access: rbac.yaml, an access.yaml per cell, flux-system/access.yaml and an access.md per environment
     // + builds.yaml and recommendations.yaml in development
     // + the organization's README, the platform folder's README, and a connectivity.md and an access.md per cell
-    expect(files).toHaveLength(6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2);
+    // + sessions.yaml in the storefront cells
+    expect(files).toHaveLength(3 + 6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2);
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });
@@ -147,12 +151,14 @@ describe('example platform connectivity', () => {
       'storefront/order-worker -> otel-collector:4318/TCP',
       'storefront/order-worker -> payments/payments-api:8080/TCP',
       'storefront/order-worker -> storefront/catalog:8080/TCP',
+      'storefront/sessions -> otel-collector:4318/TCP',
       'storefront/web -> otel-collector:4318/TCP',
       'storefront/web -> payments/payments-api:8080/TCP',
       'storefront/web -> storefront/catalog:8080/TCP',
+      'storefront/web -> storefront/sessions:6379/TCP',
     ]);
     // every workload may resolve names, nothing else reaches the cluster DNS
-    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(6 * 2);
+    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(7 * 2);
   });
 
   test('removing a rule from an emitted policy removes exactly that flow from the report', () => {

@@ -67,7 +67,7 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       ...['development', 'production', 'staging'].flatMap(e => [`acme/eu-west/${e}`, `acme/eu-west/${e}/payments`, `acme/eu-west/${e}/storefront`])];
     if (layout === OutputLayout.FILE_PER_RESOURCE) {
       for (const e of ['development', 'production', 'staging']) {
-        for (const c of ['payments/ledger', 'payments/payments-api', 'payments/settlement', 'storefront/catalog', 'storefront/order-worker', 'storefront/web']) {
+        for (const c of ['payments/ledger', 'payments/payments-api', 'payments/settlement', 'storefront/catalog', 'storefront/order-worker', 'storefront/sessions', 'storefront/web']) {
           expected.push(`acme/eu-west/${e}/${c}`);
         }
         // released in development only
@@ -85,9 +85,9 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       expect(outputs[i].map(key).sort()).toEqual(files.map(key).sort());
     });
     // 180 objects in the cells, 37 in the data plane's platform folder (gateways, dashboards, roles, builds), 14 Argo CD and 47 Flux objects
-    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(278);
+    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(293);
     expect(await kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(37);
-    expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(61);
+    expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(66); // + sessions: service account, StatefulSet, 2 Services, policy
     expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(35);
   }, 120_000); // some 40 kubectl runs: no 5 s default (the synchronous version had no timeout at all)
 

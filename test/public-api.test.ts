@@ -41,6 +41,9 @@ const PUBLIC_NAMES = [
   'PreStop', 'PreStopType', 'Probe', 'ProbeScheme', 'ProbeTarget', 'ProbeTimings', 'ProbeType', 'Probes', 'RollingUpdateOptions', 'Rollout',
   'RolloutSettings', 'RolloutStrategy', 'SpreadWhenUnsatisfiable', 'TaintEffect', 'TcpProbeOptions', 'Toleration', 'TolerationOperator',
   'TopologyKeys', 'TopologySpread', 'TopologySpreadOptions',
+  // workloads (issue #12): stateful services, volumes, init containers and sidecars
+  'ContainerOptions', 'ContainerSettings', 'EmptyDirMedium', 'EmptyDirVolume', 'PersistentVolume', 'PodManagement', 'SidecarPort',
+  'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
 ];
 
 describe('public surface (src/index.ts)', () => {

@@ -62,7 +62,7 @@ describe('organization and platform READMEs', () => {
   test('the organization index links every environment\'s reports, the platform folders and the delivery entry points', () => {
     const index = example.files['acme/README.md'];
     expect(index).toContain('# Organization acme (ACME Corp)');
-    expect(index).toContain('| production | eu-west | **yes** | 2 | 6 | [README](eu-west/production/README.md), [connectivity](eu-west/production/connectivity.md), [access](eu-west/production/access.md) |');
+    expect(index).toContain('| production | eu-west | **yes** | 2 | 7 | [README](eu-west/production/README.md), [connectivity](eu-west/production/connectivity.md), [access](eu-west/production/access.md) |');
     expect(index).toContain('| eu-west | gateway-external, gateway-external-production, gateway-internal | ci | [eu-west/platform/](eu-west/platform/README.md) |');
     expect(index).toContain('apply [gitops/](gitops/) once');
     expect(index).toContain('point `flux bootstrap` at [eu-west/flux-system/](eu-west/flux-system/)');
@@ -154,7 +154,7 @@ describe('connectivity reports', () => {
       expect([...stated].sort()).toEqual(env.flows.map(flowKey).sort());
     }
     const prod = envs.find(e => e.environment === 'production')!;
-    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(12);
+    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(14);
     // a flow between projects is on both projects' pages
     for (const project of ['payments', 'storefront']) {
       expect(example.files[`acme/eu-west/production/${project}/connectivity.md`]).toContain('| storefront/web | payments/payments-api | 8080 | TCP | any |');
@@ -163,8 +163,8 @@ describe('connectivity reports', () => {
 
   test('DNS, telemetry and scrapes are one line of notes, never a node or an edge', () => {
     const overview = example.files['acme/eu-west/production/connectivity.md'];
-    expect(overview).toContain('31 allowed flows: 10 between components, gateways and external services; 21 to DNS, telemetry and scrapes.');
-    expect(overview).toContain('**Not drawn:** DNS (53/TCP, 53/UDP): 6 components · telemetry to otel-collector (4318/TCP): 6 components · Prometheus scrapes (3000/TCP, 8080/TCP, 9464/TCP): 3 components.');
+    expect(overview).toContain('35 allowed flows: 11 between components, gateways and external services; 24 to DNS, telemetry and scrapes.');
+    expect(overview).toContain('**Not drawn:** DNS (53/TCP, 53/UDP): 7 components · telemetry to otel-collector (4318/TCP): 7 components · Prometheus scrapes (3000/TCP, 8080/TCP, 9464/TCP): 3 components.');
     expect(example.files['acme/eu-west/production/payments/connectivity.md'])
       .toContain('**Not drawn:** DNS (53/TCP, 53/UDP): every component · telemetry to otel-collector (4318/TCP): every component · Prometheus scrapes (8080/TCP): payments-api · Prometheus scrapes (9464/TCP): settlement.');
     for (const block of mermaidBlocks({ ...example.files, ...fifty.files })) expect({ name: block.name, infra: /dns|otel|prometheus/.test(block.text) }).toEqual({ name: block.name, infra: false });

@@ -1,7 +1,7 @@
 import {
   AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
-  RetryOn, ScheduledTask, SecretRef, Service, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
+  RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
   NodeLabelOperator, Probe, TaintEffect,
 } from '../../src';
 import { Duration } from 'cdk8s';
@@ -173,6 +173,16 @@ export function buildPlatform(app: PlatformApp): Organization {
   });
   orders.dependOn(paymentsHttp);
   orders.dependOn(catalogHttp);
+
+  // Shopping-cart sessions: a StatefulService with a persistent volume per replica (larger in
+  // production) and a metrics-exporter sidecar reading nothing but its own scratch directory.
+  const sessions = new StatefulService(storefront, 'sessions', {
+    image: 'ghcr.io/acme/sessions-db:7.2.4',
+    volumes: [{ name: 'data', mountPath: '/data', size: '5Gi' }],
+    sidecars: [{ name: 'exporter', image: 'ghcr.io/acme/redis-exporter:1.58.0', resources: { cpuRequest: '50m', memoryRequest: '64Mi' } }],
+  });
+  sessions.configureEnvironment(prod, { volumeSizes: { data: '50Gi' } });
+  web.dependOn(sessions.addEndpoint('tcp', { port: 6379, type: EndpointType.TCP }), { addressEnvVar: 'SESSIONS_ADDRESS' });
 
   // Builds: Argo Workflows on eu-west build components from source and push
   // ghcr.io/acme/acme-<project>-<component>; credentials come from Vault, and builds may

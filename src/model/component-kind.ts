@@ -11,6 +11,8 @@ export enum ComponentKind {
   WORKER = 'deployment/worker',
   /** A job run on a cron schedule (CronJob). */
   SCHEDULED_TASK = 'cronjob/scheduled-task',
+  /** A stateful backend with persistent volumes (StatefulSet + headless Service + Service). */
+  STATEFUL_SERVICE = 'statefulset/stateful-service',
 }
 
 /**
@@ -21,7 +23,7 @@ export enum ComponentKind {
  */
 export interface ComponentKindTraits {
   /** The workload object rendered per environment. */
-  readonly workload: 'Deployment' | 'CronJob';
+  readonly workload: 'Deployment' | 'CronJob' | 'StatefulSet';
   /** Serves endpoints (and so gets a Service, routes and network ingress). */
   readonly servesEndpoints: boolean;
   /** Runs replicas: `replicas`, `autoscaling` and `disruptionBudget` apply. */
@@ -39,6 +41,7 @@ export const COMPONENT_KINDS: { readonly [kind in ComponentKind]: ComponentKindT
   [ComponentKind.SERVICE]: { workload: 'Deployment', servesEndpoints: true, scalable: true, scheduled: false, podScraped: false, ownHost: false },
   [ComponentKind.WEB_APPLICATION]: { workload: 'Deployment', servesEndpoints: true, scalable: true, scheduled: false, podScraped: false, ownHost: true },
   [ComponentKind.WORKER]: { workload: 'Deployment', servesEndpoints: false, scalable: true, scheduled: false, podScraped: true, ownHost: false },
+  [ComponentKind.STATEFUL_SERVICE]: { workload: 'StatefulSet', servesEndpoints: true, scalable: true, scheduled: false, podScraped: false, ownHost: false },
   [ComponentKind.SCHEDULED_TASK]: { workload: 'CronJob', servesEndpoints: false, scalable: false, scheduled: true, podScraped: true, ownHost: false },
 };
 

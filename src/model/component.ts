@@ -14,6 +14,8 @@ import { checkPodSettings, PodSettings } from './pod-settings';
 import { Project } from './project';
 import { checkRolloutSettings } from './rollout';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
+import { checkContainerSettings, ContainerSettings } from './sidecar';
+import { checkUnique } from './volume';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
 export interface ConfigFile {
@@ -86,7 +88,7 @@ export interface DependencyDeclaration {
 }
 
 /** Properties every component kind accepts. */
-export interface ComponentProps extends WorkloadSettings, PodSettings {
+export interface ComponentProps extends WorkloadSettings, PodSettings, ContainerSettings {
   /**
    * The component's name, unique within its project.
    * @default - the construct id
@@ -254,6 +256,10 @@ export abstract class Component extends Construct {
     for (const p of this._scratchPaths) {
       if (!ABS_PATH.test(p)) fail(this, `scratch path '${p}' is not absolute`, "use an absolute directory such as '/tmp'");
     }
+    const persistent = (props as { readonly volumes?: Array<{ readonly name: string }> }).volumes;
+    checkContainerSettings(this, props, Array.isArray(persistent) ? persistent.map(v => v?.name) : [], isImageReference);
+    checkUnique(this, 'mount path', [...this._scratchPaths, ...(props.emptyDirs ?? []).flatMap(v => v.mountPath ?? [])],
+      'mount one volume per directory of the main container');
     this._props = props;
     this.project._addComponent(this);
   }
@@ -338,6 +344,9 @@ export abstract class Component extends Construct {
     }
     checkTracing(this, `${scope}: tracing`, overrides.tracing);
     checkSlo(this, `${scope}: slo`, overrides.slo);
+    if (overrides.volumeSizes !== undefined && this.kind !== ComponentKind.STATEFUL_SERVICE) {
+      fail(this, `${scope} set 'volumeSizes' on a ${this.kind} component`, "remove 'volumeSizes': it applies to StatefulService volumes only (use emptyDirs' sizeLimit for scratch space)");
+    }
     this._checkKindOverrides(overrides, scope);
     const previous = this._overrides.get(environment) ?? {};
     this._overrides.set(environment, {
@@ -346,6 +355,7 @@ export abstract class Component extends Construct {
       env: { ...(previous.env ?? {}), ...(overrides.env ?? {}) },
       resources: { ...(previous.resources ?? {}), ...(overrides.resources ?? {}) },
       slo: { ...(previous.slo ?? {}), ...(overrides.slo ?? {}) },
+      volumeSizes: { ...(previous.volumeSizes ?? {}), ...(overrides.volumeSizes ?? {}) },
       probes: { ...(previous.probes ?? {}), ...(overrides.probes ?? {}) },
       labels: { ...(previous.labels ?? {}), ...(overrides.labels ?? {}) },
       annotations: { ...(previous.annotations ?? {}), ...(overrides.annotations ?? {}) },

@@ -196,4 +196,11 @@ export interface EnvironmentOverrides extends DeploymentSettings, PodSettings {
    * @default - the component's SLOs
    */
   readonly slo?: SloOptions;
+  /**
+   * Persistent volume sizes in this environment, by volume name (StatefulService only), e.g.
+   * `{ data: '100Gi' }`. A StatefulSet's claim templates cannot change once created: a new size
+   * applies to a new StatefulSet (or after `kubectl delete statefulset --cascade=orphan`).
+   * @default - the volumes' declared sizes
+   */
+  readonly volumeSizes?: { [volume: string]: string };
 }

@@ -44,7 +44,7 @@ const ROWS: Row[] = [
   ['', 'v1', 'Endpoints', 'endpoints', 'nr'],
   ['', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', 'nrw'],
   ['apps', 'v1', 'ReplicaSet', 'replicasets', 'nr'],
-  ['apps', 'v1', 'StatefulSet', 'statefulsets', 'nrw'],
+  ['apps', 'v1', 'StatefulSet', 'statefulsets', 'nerw'],
   ['autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', 'nerw'],
   ['batch', 'v1', 'Job', 'jobs', 'nrw'],
   ['discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', 'nr'],

@@ -15,6 +15,7 @@ import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
 import { renderServiceAccount } from './service-account';
+import { renderHeadlessService } from './stateful';
 import type { RenderedObject } from './types';
 import { renderWorkload } from './workload';
 import { NetworkPolicyProvider } from '../model/network';
@@ -61,6 +62,7 @@ export function renderPlan(plan: Plan): RenderedObject[] {
         ...config,
         renderWorkload(cell, c, configHash),
         ...renderService(cell, c),
+        ...renderHeadlessService(cell, c),
         ...renderRoutes(cell, c),
         ...renderApiPolicies(cell, c, store),
         ...renderScaling(cell, c),

@@ -14,7 +14,7 @@ export function renderScaling(cell: Cell, c: PlanComponent): any[] {
     out.push(object<k8s.KubeHorizontalPodAutoscalerV2Props>('autoscaling/v2', 'HorizontalPodAutoscaler', {
       metadata: componentMetadata(cell, c, c.workloadName),
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: c.workloadName },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: c.stateful ? 'StatefulSet' : 'Deployment', name: c.workloadName },
         minReplicas: a.minReplicas,
         maxReplicas: a.maxReplicas,
         metrics,

@@ -1,7 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
+import { containerSecurityContext, extraVolumes, mainVolumeMounts, renderContainer, sidecarServes } from './containers';
 import { object, Plain } from './json';
 import { componentMetadata } from './metadata';
 import { containerLifecycle, deploymentStrategy, podScheduling, withUserMetadata } from './pod-settings';
+import { renderStatefulSet } from './stateful';
 import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
 import { Cell, PlanComponent } from '../resolve/plan';
@@ -51,6 +53,7 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
       },
     });
   }
+  if (c.stateful) return renderStatefulSet(c, c.stateful, template, withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)));
   return object<k8s.KubeDeploymentProps>('apps/v1', 'Deployment', {
     metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
     spec: {
@@ -67,7 +70,7 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
   const sec = c.security;
   const seccomp = sec.seccompRuntimeDefault ? { seccompProfile: { type: 'RuntimeDefault' } } : {};
   const volumes: Array<Plain<k8s.Volume>> = [];
-  const mounts: Array<Plain<k8s.VolumeMount>> = [];
+  const mounts: Array<Plain<k8s.VolumeMount>> = mainVolumeMounts(c);
   for (const f of c.files) {
     volumes.push(f.secret
       ? { name: f.volumeName, secret: { secretName: f.objectName } }
@@ -79,7 +82,9 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     volumes.push({ name, emptyDir: { sizeLimit: '256Mi' } });
     mounts.push({ name, mountPath: p });
   });
-  const ports: Array<Plain<k8s.ContainerPort>> = c.endpoints.map(e => ({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol }));
+  volumes.push(...extraVolumes(c));
+  const ports: Array<Plain<k8s.ContainerPort>> = c.endpoints.filter(e => !sidecarServes(c, e.targetPort, e.protocol))
+    .map(e => ({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol }));
   const metrics = c.observability.metrics;
   if (metrics?.ownContainerPort) ports.push({ name: metrics.portName, containerPort: metrics.containerPort, protocol: 'TCP' });
   const env = [...c.dependencyEnv, ...c.telemetryEnv].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -100,13 +105,7 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
       requests: { cpu: c.resources.requests.cpu, memory: c.resources.requests.memory },
       limits: { cpu: c.resources.limits.cpu, memory: c.resources.limits.memory },
     },
-    securityContext: {
-      allowPrivilegeEscalation: !sec.noPrivilegeEscalation,
-      readOnlyRootFilesystem: sec.readOnlyRootFilesystem,
-      ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}),
-      ...(sec.dropAllCapabilities ? { capabilities: { drop: ['ALL'] } } : {}),
-      ...seccomp,
-    },
+    securityContext: containerSecurityContext(sec),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
     ...containerLifecycle(c),
   };
@@ -114,7 +113,8 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
     serviceAccountName: c.serviceAccountName,
     automountServiceAccountToken: sec.automountServiceAccountToken,
     securityContext: { ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}), ...seccomp },
-    containers: [container],
+    ...(c.initContainers.length > 0 ? { initContainers: c.initContainers.map(x => renderContainer(x, sec)) } : {}),
+    containers: [container, ...c.sidecars.map(x => renderContainer(x, sec))],
     ...(volumes.length > 0 ? { volumes } : {}),
     ...podScheduling(c),
   };

@@ -1,3 +1,4 @@
+import { resolvePodExtras } from './containers';
 import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
@@ -119,6 +120,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }
 
   const traits = kindTraits(c.kind);
+  const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems);
   const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const pod = resolvePodSettings(c, {
     env,
@@ -136,7 +138,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,
-    workloadName: generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : NameLimit.SUBDOMAIN, c.name, env.name),
+    workloadName: generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : traits.workload === 'StatefulSet' ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name),
     serviceName: c.name,
     serviceAccountName: c.name,
     labels,
@@ -152,6 +154,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     telemetryEnv,
     files,
     scratchPaths: c._scratchPaths,
+    ...extras,
     resources: resolveResources(c, org, env, p.resources, o.resources, problems),
     replicas: deployment?.replicas,
     autoscaling: deployment?.autoscaling,

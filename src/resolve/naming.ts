@@ -7,6 +7,8 @@ export const NameLimit = {
   LABEL: 63,
   /** CronJob names leave room for the Job suffix Kubernetes appends. */
   CRONJOB: 52,
+  /** StatefulSet names leave room for the pod ordinal and the controller-revision-hash suffix (label values). */
+  STATEFULSET: 52,
   /** DNS-1123 subdomain: most object names. */
   SUBDOMAIN: 253,
 } as const;

@@ -85,6 +85,12 @@ export function attachNetwork(
       if (metrics) {
         ingress.push({ peer: { kind: 'pods', ...peers.prometheus }, ports: [{ port: metrics.containerPort, protocol: 'TCP' }], reason: 'metrics scraped by Prometheus' });
       }
+      const peerPorts = (c.stateful?.peerPorts ?? []).map(port => ({ port, protocol: 'TCP' as const }));
+      if (peerPorts.length > 0) {
+        // a StatefulService's replicas replicate / gossip with each other on the declared peer ports
+        ingress.push({ peer: podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
+        egress.push({ peer: podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
+      }
       const tracing = c.observability.tracing;
       if (tracing) {
         egress.push({ peer: { kind: 'pods', ...peers.collector }, ports: [{ port: tracing.collectorPort, protocol: 'TCP' }], reason: 'traces to the OpenTelemetry collector' });

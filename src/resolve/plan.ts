@@ -1,5 +1,6 @@
 import type { PlanAccess } from './access';
 import type { PlanBuildPlane } from './builds';
+import type { PlanPodExtras } from './containers';
 import type { PlanCellDelivery } from './delivery';
 import type { PlanPodSettings } from './pod-settings';
 import type { WidenedRule } from './widened';
@@ -439,8 +440,8 @@ export interface PlanObservability {
 /** Where a component's image in an environment comes from. @internal */
 export type PlanImageSource = 'release' | 'environment' | 'code';
 
-/** One component in one cell. @internal */
-export interface PlanComponent {
+/** One component in one cell; init containers, sidecars and volumes in PlanPodExtras. @internal */
+export interface PlanComponent extends PlanPodExtras {
   readonly path: string;
   readonly kind: ComponentKind;
   readonly name: string;
