@@ -7,6 +7,7 @@
 // Reads imports/kinds.json (the single list of kinds this library emits) and writes:
 //   src/imports/<group>.ts      cdk8s bindings for the CRD kinds (cdk8s import),
 //                               limited to the CRDs and versions listed in kinds.json;
+//                               a kind marked "emitted": false (with a "why") is listed for its schema only;
 //                               a kind marked "bindings": false gets a schema only: its
 //                               renderer writes plain JSON checked against that schema by
 //                               the tests (EnvoyProxy and WorkflowTemplate, whose bindings
@@ -104,7 +105,10 @@ function loadKinds() {
       fail(`${where}: needs string "apiVersion" and "kind"`);
     }
     for (const key of Object.keys(entry)) {
-      if (!['apiVersion', 'kind', 'crd', 'bindings'].includes(key)) fail(`${where}: unknown key "${key}"`);
+      if (!['apiVersion', 'kind', 'crd', 'bindings', 'emitted', 'why'].includes(key)) fail(`${where}: unknown key "${key}"`);
+    }
+    if (entry.emitted !== undefined && (entry.emitted !== false || typeof entry.why !== 'string')) {
+      fail(`${where}: "emitted" may only be false (a kind listed for its schema only), with a "why"`);
     }
     if (entry.crd !== undefined && typeof entry.crd !== 'string') fail(`${where}: "crd" must be a path`);
     if (entry.bindings !== undefined && (entry.bindings !== false || entry.crd === undefined)) {
