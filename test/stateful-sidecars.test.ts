@@ -63,6 +63,16 @@ describe('StatefulService', () => {
     expect(set.spec.volumeClaimTemplates[0].spec.storageClassName).toBeUndefined();
   });
 
+  test('production StatefulSets spread like Deployments, counting revisions by the label the StatefulSet controller sets', () => {
+    const { project } = baseline(testApp());
+    postgres(project);
+    const objects = synth(project.organization);
+    const spread = one(objects, 'StatefulSet', sts('production')).spec.template.spec.topologySpreadConstraints;
+    expect(spread.map((s: any) => s.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    for (const s of spread) expect(s.matchLabelKeys).toEqual(['controller-revision-hash']);
+    expect(one(objects, 'StatefulSet', sts('development')).spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
   test('an autoscaled StatefulService scales its StatefulSet', () => {
     const { project } = baseline(testApp());
     postgres(project, { autoscaling: { maxReplicas: 5 } });

@@ -179,6 +179,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   const sessions = new StatefulService(storefront, 'sessions', {
     image: 'ghcr.io/acme/sessions-db:7.2.4',
     volumes: [{ name: 'data', mountPath: '/data', size: '5Gi' }],
+    probes: { readiness: Probe.tcp({ endpoint: 'tcp' }), liveness: Probe.tcp({ endpoint: 'tcp', period: Duration.seconds(20) }) },
     sidecars: [{ name: 'exporter', image: 'ghcr.io/acme/redis-exporter:1.58.0', resources: { cpuRequest: '50m', memoryRequest: '64Mi' } }],
   });
   sessions.configureEnvironment(prod, { volumeSizes: { data: '50Gi' } });

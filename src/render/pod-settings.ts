@@ -61,8 +61,8 @@ export function podScheduling(c: PlanComponent): Partial<Plain<k8s.PodSpec>> {
         maxSkew: s.maxSkew,
         whenUnsatisfiable: s.whenUnsatisfiable,
         labelSelector: { matchLabels: c.labels },
-        // count each revision's pods apart, so a rolling update is spread too
-        matchLabelKeys: ['pod-template-hash'],
+        // count each revision's pods apart, so a rolling update is spread too (the label each controller sets)
+        matchLabelKeys: [c.stateful ? 'controller-revision-hash' : 'pod-template-hash'],
         // nodes the pods cannot run on (taints) are no domain to balance over
         nodeTaintsPolicy: 'Honor',
       })),

@@ -89,6 +89,7 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
   const p = c._props;
   const o: EnvironmentOverrides = c._overrides.get(env) ?? {};
   const isDeployment = kindTraits(c.kind).workload === 'Deployment';
+  const replicated = isDeployment || kindTraits(c.kind).workload === 'StatefulSet';
   const declared = { ...(p.probes ?? {}), ...(o.probes ?? {}) };
   const probes: { startup?: PlanProbe; readiness?: PlanProbe; liveness?: PlanProbe } = {};
   for (const kind of PROBE_KINDS) {
@@ -116,7 +117,7 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
   return {
     probes,
     rollout: isDeployment ? resolveRollout(c, ctx, o, problems) : undefined,
-    spread: isDeployment ? resolveSpread(ctx) : [],
+    spread: replicated ? resolveSpread(ctx) : [],
     placement: mergePlacement([env.dataPlane.placement, env.placement, p.placement, o.placement]),
     terminationGracePeriodSeconds: grace,
     preStop,
