@@ -1,5 +1,7 @@
+import { Duration } from 'cdk8s';
 import {
-  EmptyDirMedium, NetworkPolicyProvider, PodManagement, Project, SecretRef, Service, StatefulService, VolumeAccessMode, VolumeRetention,
+  CiliumLocalhost, Probe, EmptyDirMedium, NetworkPolicyProvider,
+  PodManagement, Project, SecretRef, Service, StatefulService, VolumeAccessMode, VolumeRetention,
   Worker, DataPlane, Environment, DeploymentPipeline, Organization,
 } from '../src';
 import { baseline, IMAGE } from './support/fixtures';
@@ -185,6 +187,37 @@ describe('init containers, sidecars and emptyDirs', () => {
     expect(JSON.stringify(objects)).not.toContain('proxy-token-value');
   });
 
+  test("a sidecar's probes target its own ports; under allow-localhost=policy the host rule covers them; the report lists them", () => {
+    const app = testApp();
+    const org = new Organization(app, 'acme');
+    const eu = new DataPlane(org, 'eu', { ciliumLocalhost: CiliumLocalhost.POLICY });
+    const dev = new Environment(org, 'dev', { dataPlane: eu });
+    const prod = new Environment(org, 'prod', { dataPlane: eu });
+    const project = new Project(org, 'shop', { pipeline: new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [prod] }] }) });
+    const api = new Service(project, 'api', {
+      image: IMAGE,
+      probes: { readiness: Probe.http({ endpoint: 'http' }) },
+      sidecars: [{
+        name: 'proxy',
+        image: IMAGE,
+        ports: [{ name: 'admin', port: 9901 }],
+        probes: { readiness: Probe.http({ port: 9901, path: '/ready' }), liveness: Probe.exec(['/bin/alive']) },
+      }],
+    });
+    api.addEndpoint('http', { port: 8080 });
+    const objects = synth(org);
+    const containers = one(objects, 'Deployment', o => o.metadata.namespace.includes('-dev-')).spec.template.spec.containers;
+    expect(containers[1].readinessProbe).toEqual({
+      httpGet: { path: '/ready', port: 9901, scheme: 'HTTP' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3, successThreshold: 1,
+    });
+    expect(containers[1].livenessProbe.exec).toEqual({ command: ['/bin/alive'] });
+    const policy = one(objects, 'CiliumNetworkPolicy', o => o.metadata.name === 'openchoreo-api' && o.metadata.namespace.includes('-dev-'));
+    expect(policy.spec.ingress.filter((r: any) => r.fromEntities)).toEqual([
+      { fromEntities: ['host'], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }, { port: '9901', protocol: 'TCP' }] }] },
+    ]);
+    expect(app.synthFiles()['acme/eu/dev/shop/connectivity.md']).toContain(': api readiness http :8080, api (sidecar proxy) readiness http :9901.');
+  });
+
   test('a sidecar change rolls no other component; a worker may have sidecars too', () => {
     const { project } = baseline(testApp());
     new Worker(project, 'w', { image: IMAGE, sidecars: [{ name: 'agent', image: 'ghcr.io/acme/agent:1.0.0' }] });
@@ -214,6 +247,14 @@ describe('init containers, sidecars and emptyDirs', () => {
       [{ sidecars: [{ ...side, ports: [{ name: 'a', port: 80 }] }, { ...side, name: 'two', ports: [{ name: 'b', port: 80 }] }] },
         "sidecar port '80/TCP' is declared twice", /its own number/],
     ];
+    const withPort = { ...side, ports: [{ name: 'admin', port: 9901 }] };
+    cases.push(
+      [{ initContainers: [{ ...side, probes: { readiness: Probe.exec(['/ok']) } }] }, "init container 'proxy' declares readiness probes", /make it a sidecar/],
+      [{ sidecars: [{ ...withPort, probes: { readiness: Probe.http({ endpoint: 'http' }) } }] }, "readiness probe names endpoint 'http'", /use port: 9901/],
+      [{ sidecars: [{ ...withPort, probes: { liveness: Probe.tcp({ port: 8080 }) } }] }, 'liveness probe port 8080 is not one of its TCP ports (9901)', /a port the sidecar declares/],
+      [{ sidecars: [{ ...side, probes: { readiness: Probe.grpc({ port: 9000 }) } }] }, 'readiness probe port 9000 is not one of its TCP ports (none declared)', /Probe.exec/],
+      [{ sidecars: [{ ...withPort, probes: { readiness: Probe.tcp({ port: 9901, period: Duration.seconds(0) }) } }] }, "sidecar 'proxy' readiness probe", /./],
+    );
     for (const [props, value, fix] of cases) {
       expectProblem(app => new Service(baseline(app).project, 'api', { image: IMAGE, ...props }),
         { path: 'acme/shop/api', value, fix, at: 'construction', notContaining: 'hunter2hunter2' });

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkEnvVarName, checkPort, checkResourceFields } from './checks';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
+import { checkProbes, PROBE_KINDS, Probes, ProbeType } from './probe';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkEmptyDirs, checkMountPath, checkUnique, EmptyDirVolume, VolumeMount } from './volume';
 
@@ -69,6 +70,13 @@ export interface ContainerOptions {
    * @default - none
    */
   readonly volumeMounts?: VolumeMount[];
+  /**
+   * Readiness, liveness and startup probes (sidecars only): exec probes, or network probes on one of
+   * the sidecar's own TCP `ports` (by `port`). A pod is ready only when all its containers are.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/
+   */
+  readonly probes?: Probes;
 }
 
 /** Init containers, sidecars and shared volumes: accepted by every component kind. */
@@ -138,6 +146,7 @@ export function checkContainerSettings(
       }
       checkPort(scope, `${what} port '${p.name}'`, p.port);
     }
+    checkContainerProbes(scope, what, c, init);
     for (const p of c.scratchPaths ?? []) checkMountPath(scope, `${what} scratch path`, p);
     const mounts = c.volumeMounts ?? [];
     for (const m of mounts) {
@@ -149,5 +158,29 @@ export function checkContainerSettings(
     }
     checkUnique(scope, `${what} mount path`, [...mounts.map(m => m.mountPath), ...(c.scratchPaths ?? ['/tmp'])],
       'mount one volume per directory');
+  }
+}
+
+/** A sidecar's probes target its own TCP ports (by number) or run a command; init containers have none. */
+function checkContainerProbes(scope: IConstruct, what: string, c: ContainerOptions, init: boolean): void {
+  if (c.probes === undefined) return;
+  const declared = PROBE_KINDS.filter(k => c.probes![k] !== undefined);
+  if (init && declared.length > 0) {
+    fail(scope, `${what} declares ${declared.join(', ')} probes, but an init container runs to completion before any probe runs`, 'remove the probes, or make it a sidecar');
+  }
+  checkProbes(scope, `${what} `, c.probes);
+  const tcp = (c.ports ?? []).filter(p => !p.udp).map(p => p.port);
+  for (const kind of declared) {
+    const probe = c.probes[kind]!;
+    if (probe.type === ProbeType.EXEC) continue;
+    const o = probe._options;
+    if (o.endpoint !== undefined) {
+      fail(scope, `${what} ${kind} probe names endpoint '${o.endpoint}'; a sidecar's probe targets one of its own ports`,
+        tcp.length > 0 ? `use port: ${tcp[0]}` : 'declare the port in the sidecar\'s ports, or use Probe.exec([...])');
+    }
+    if (!tcp.includes(o.port!)) {
+      fail(scope, `${what} ${kind} probe port ${o.port} is not one of its TCP ports (${tcp.join(', ') || 'none declared'})`,
+        'probe a port the sidecar declares in ports, or use Probe.exec([...])');
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Plain } from './json';
+import { probeFields } from './pod-settings';
 import { PlanContainer } from '../resolve/containers';
 import { PlanComponent, PlanSecurity } from '../resolve/plan';
 
@@ -54,6 +55,7 @@ export function renderContainer(x: PlanContainer, sec: PlanSecurity): Plain<k8s.
       requests: { cpu: x.resources.requests.cpu, memory: x.resources.requests.memory },
       limits: { cpu: x.resources.limits.cpu, memory: x.resources.limits.memory },
     },
+    ...probeFields(x.probes),
     securityContext: containerSecurityContext(sec),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };

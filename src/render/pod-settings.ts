@@ -5,7 +5,8 @@ import { RolloutStrategy } from '../model/rollout';
 import type { PlanComponent } from '../resolve/plan';
 import type { PlanProbe } from '../resolve/pod-settings';
 
-function probe(p: PlanProbe): Plain<k8s.Probe> {
+/** A probe as the Container API spells it. @internal */
+export function renderProbe(p: PlanProbe): Plain<k8s.Probe> {
   const timings = {
     initialDelaySeconds: p.initialDelaySeconds,
     periodSeconds: p.periodSeconds,
@@ -24,13 +25,20 @@ function probe(p: PlanProbe): Plain<k8s.Probe> {
   }
 }
 
+/** A container's probe fields, in output order. @internal */
+export function probeFields(probes: { startup?: PlanProbe; readiness?: PlanProbe; liveness?: PlanProbe }): Partial<Plain<k8s.Container>> {
+  return {
+    ...(probes.startup ? { startupProbe: renderProbe(probes.startup) } : {}),
+    ...(probes.readiness ? { readinessProbe: renderProbe(probes.readiness) } : {}),
+    ...(probes.liveness ? { livenessProbe: renderProbe(probes.liveness) } : {}),
+  };
+}
+
 /** The main container's probes and preStop hook. @internal */
 export function containerLifecycle(c: PlanComponent): Partial<Plain<k8s.Container>> {
   const { probes, preStop } = c.pod;
   return {
-    ...(probes.startup ? { startupProbe: probe(probes.startup) } : {}),
-    ...(probes.readiness ? { readinessProbe: probe(probes.readiness) } : {}),
-    ...(probes.liveness ? { livenessProbe: probe(probes.liveness) } : {}),
+    ...probeFields(probes),
     ...(preStop ? { lifecycle: { preStop: { exec: { command: preStop.command } } } } : {}),
   };
 }

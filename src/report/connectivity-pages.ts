@@ -232,7 +232,7 @@ function probeLines(probes: ProbePath[], prefix: string): string[] {
   const byReason = new Map<string, string[]>();
   for (const p of probes) {
     const list = byReason.get(p.admittedBy) ?? [];
-    list.push(`${p.component.slice(prefix.length)} ${p.probe} ${p.type} :${p.port}`);
+    list.push(`${p.component.slice(prefix.length)}${p.container ? ` (sidecar ${p.container})` : ''} ${p.probe} ${p.type} :${p.port}`);
     byReason.set(p.admittedBy, list);
   }
   return [...byReason.entries()].sort(([a], [b]) => compareText(a, b))

@@ -28,6 +28,8 @@ export interface EnvironmentConnectivity {
 export interface ProbePath {
   /** `project/component`. */
   readonly component: string;
+  /** The sidecar the probe belongs to; absent for the main container. */
+  readonly container?: string;
   /** `startup`, `readiness` or `liveness`. */
   readonly probe: string;
   /** `http`, `grpc` or `tcp`. */
@@ -99,10 +101,12 @@ function probePaths(cells: Cell[]): ProbePath[] {
         ? 'NetworkPolicy, which always admits traffic from the pod\'s own node'
         : hostRule ? 'the emitted host-entity rule on the probe ports, as Cilium runs with allow-localhost=policy'
           : 'Cilium\'s default allow-localhost=always, under which the node reaches every port of its pods';
-      for (const probe of PROBE_ORDER) {
-        const p = c.pod.probes[probe];
-        if (!p || p.port === undefined) continue;
-        out.push({ component: `${cell.project}/${c.name}`, probe, type: p.type, port: p.port, admittedBy });
+      for (const [container, probes] of [['', c.pod.probes] as const, ...c.sidecars.map(s => [s.name, s.probes] as const)]) {
+        for (const probe of PROBE_ORDER) {
+          const p = probes[probe];
+          if (!p || p.port === undefined) continue;
+          out.push({ component: `${cell.project}/${c.name}`, ...(container ? { container } : {}), probe, type: p.type, port: p.port, admittedBy });
+        }
       }
     }
   }

@@ -1,8 +1,10 @@
 import { fnv1a32, generateName, NameLimit } from './naming';
 import type { PlanEnvVar, PlanResources, PlanSecretData } from './plan';
+import { planProbe, PlanProbe } from './pod-settings';
 import { Component } from '../model/component';
 import { ProblemCollector } from '../model/errors';
 import { EnvironmentOverrides } from '../model/options';
+import { PROBE_KINDS } from '../model/probe';
 import { ContainerOptions } from '../model/sidecar';
 import { StatefulService } from '../model/stateful-service';
 import { EmptyDirMedium, VolumeAccessMode } from '../model/volume';
@@ -23,6 +25,8 @@ export interface PlanContainer {
   /** Scratch directories with their volume names. */
   readonly scratch: Array<{ readonly volume: string; readonly mountPath: string }>;
   readonly mounts: Array<{ readonly volume: string; readonly mountPath: string; readonly readOnly: boolean }>;
+  /** Its probes (sidecars only), in output order. */
+  readonly probes: { readonly startup?: PlanProbe; readonly readiness?: PlanProbe; readonly liveness?: PlanProbe };
 }
 
 /** A pod-scoped emptyDir volume. @internal */
@@ -89,6 +93,8 @@ export function resolvePodExtras(
       ports: (opts.ports ?? []).map(x => ({ name: x.name, containerPort: x.port, protocol: x.udp ? 'UDP' as const : 'TCP' as const })),
       scratch: scratchPaths.map((mountPath, i) => ({ volume: `scratch-${prefix}${index}-${i}`, mountPath })),
       mounts: (opts.volumeMounts ?? []).map(m => ({ volume: m.volume, mountPath: m.mountPath, readOnly: m.readOnly ?? false })),
+      probes: Object.fromEntries(PROBE_KINDS.filter(k => opts.probes?.[k])
+        .map(k => [k, planProbe(opts.probes![k]!, opts.probes![k]!._options.port)])),
     };
   };
   const initContainers = (p.initContainers ?? []).map((x, i) => container(x, 'i', i));

@@ -200,6 +200,8 @@ function mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
 /** The TCP ports the kubelet probes (exec probes make no traffic), sorted. */
 function probePorts(c: DraftComponent): Array<{ port: number; protocol: 'TCP' }> {
   const ports = new Set<number>();
-  for (const p of Object.values(c.pod.probes)) if (p?.port !== undefined) ports.add(p.port);
+  for (const probes of [c.pod.probes, ...c.sidecars.map(s => s.probes)]) {
+    for (const p of Object.values(probes)) if (p?.port !== undefined) ports.add(p.port);
+  }
   return [...ports].sort((a, b) => a - b).map(port => ({ port, protocol: 'TCP' as const }));
 }

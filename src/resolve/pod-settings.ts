@@ -127,15 +127,7 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
 }
 
 function resolveProbe(c: Component, env: Environment, kind: string, probe: Probe, ctx: PodSettingsContext, problems: ProblemCollector): PlanProbe {
-  const t = probe.timings;
-  const timings = {
-    initialDelaySeconds: secondsOf(t.initialDelay, 0),
-    periodSeconds: secondsOf(t.period, 10),
-    timeoutSeconds: secondsOf(t.timeout, 1),
-    failureThreshold: t.failureThreshold ?? 3,
-    successThreshold: t.successThreshold ?? 1,
-  };
-  if (probe.type === ProbeType.EXEC) return { type: probe.type, command: [...probe.command!], ...timings };
+  if (probe.type === ProbeType.EXEC) return planProbe(probe, undefined);
   const opts = probe._options;
   let port = opts.port;
   let endpoint: string | undefined;
@@ -159,6 +151,21 @@ function resolveProbe(c: Component, env: Environment, kind: string, probe: Probe
         `probe one of its TCP container ports (${ports.join(', ') || 'none declared'}), or name an endpoint`);
     }
   }
+  return planProbe(probe, port, endpoint);
+}
+
+/** A probe with its timings defaulted, aimed at `port` (network probes) or running its command. @internal */
+export function planProbe(probe: Probe, port: number | undefined, endpoint?: string): PlanProbe {
+  const t = probe.timings;
+  const timings = {
+    initialDelaySeconds: secondsOf(t.initialDelay, 0),
+    periodSeconds: secondsOf(t.period, 10),
+    timeoutSeconds: secondsOf(t.timeout, 1),
+    failureThreshold: t.failureThreshold ?? 3,
+    successThreshold: t.successThreshold ?? 1,
+  };
+  if (probe.type === ProbeType.EXEC) return { type: probe.type, command: [...probe.command!], ...timings };
+  const opts = probe._options;
   const base = { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings };
   if (probe.type === ProbeType.HTTP) {
     const headers = Object.entries(opts.headers ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => ({ name, value }));
