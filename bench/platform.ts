@@ -15,8 +15,14 @@
 import {
   AccessGrant, AccessRole, ApiAuthentication, BuildPlane, Component, DataPlane, DeploymentPipeline, DisruptionBudget, Endpoint, EndpointType,
   Environment, ExternalService, GatewayCertificate, Organization, PlatformApp, Project, RateLimitUnit, ScheduledTask, SecretRef, Service,
-  Tracing, TracingLanguage, Visibility, WebApplication, Worker,
+  Tracing, TracingLanguage, Visibility, WebApplication, Worker, Probe, Placement, TaintEffect, TolerationOperator, StatefulService,
 } from '../src';
+
+/**
+ * Production-workload features (probes, placement, sidecars, stateful services) are on unless
+ * BENCH_PLAIN_WORKLOADS=1, so one run can measure what they cost.
+ */
+const WORKLOAD_FEATURES = process.env.BENCH_PLAIN_WORKLOADS !== '1';
 
 /** Options of {@link buildPlatform}. */
 export interface PlatformOptions {
@@ -130,6 +136,13 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
     isProduction: true,
     defaultReplicas: 3,
     defaultResources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
+    ...(WORKLOAD_FEATURES ? {
+      placement: {
+        nodeSelector: { 'bench.example/pool': 'production' },
+        tolerations: [{ key: 'bench.example/dedicated', operator: TolerationOperator.EQUAL, value: 'production', effect: TaintEffect.NO_SCHEDULE }],
+        priorityClassName: 'bench-production',
+      } as Placement,
+    } : {}),
   });
   const pipeline = new DeploymentPipeline(org, 'standard', {
     promotionPaths: [
@@ -259,6 +272,7 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
     const autoscaledWeb = rng.chance(0.5);
     const c = new WebApplication(project, name, {
       ...base,
+      ...(WORKLOAD_FEATURES ? { probes: { readiness: Probe.http({ endpoint: 'http', path: '/healthz' }) } } : {}),
       replicas: 2,
       autoscaling: autoscaledWeb ? { minReplicas: 2, maxReplicas: rng.int(4, 10), cpuUtilization: 70 } : undefined,
       disruptionBudget: DisruptionBudget.minAvailablePercent(50),
@@ -269,8 +283,15 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
     return { component: c, kind, rng, endpoints: [http], autoscaled: autoscaledWeb };
   }
   const autoscaled = rng.chance(0.35);
-  const c = new Service(project, name, {
+  const workload = WORKLOAD_FEATURES ? {
+    probes: { readiness: Probe.http({ endpoint: 'http', path: '/ready' }), liveness: Probe.tcp({ endpoint: 'http' }) },
+    sidecars: services.chance(0.1) ? [{ name: 'proxy', image: 'ghcr.io/bench/proxy:1.0.0', ports: [{ name: 'admin', port: 9901 }] }] : undefined,
+  } : {};
+  const stateful = WORKLOAD_FEATURES && i % 40 === 0;
+  const c = new (stateful ? StatefulService : Service)(project, name, {
     ...base,
+    ...workload,
+    ...(stateful ? { volumes: [{ name: 'data', mountPath: '/data', size: '10Gi' }] } : {}),
     autoscaling: autoscaled ? { minReplicas: 2, maxReplicas: rng.int(4, 12), cpuUtilization: rng.pick([60, 70, 80]) } : undefined,
     disruptionBudget: autoscaled || rng.chance(0.2) ? DisruptionBudget.maxUnavailable(1) : undefined,
   });
