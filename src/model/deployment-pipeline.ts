@@ -26,7 +26,9 @@ export interface DeploymentPipelineProps {
   readonly name?: string;
   /**
    * The promotion graph. It must be acyclic, have exactly one root and reach every environment it names.
-   * @default - none (add paths with addPromotionPath)
+   * A pipeline needs at least one path by synthesis time: give them here or add them with
+   * `addPromotionPath` (a pipeline without paths is an error naming it).
+   * @default - none here; then `addPromotionPath` must add at least one
    */
   readonly promotionPaths?: PromotionPath[];
 }
