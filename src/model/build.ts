@@ -7,6 +7,7 @@ import { fail } from './errors';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
 import { SecretRef } from './secrets';
+import { checkBoolean } from './runtime-types';
 
 /**
  * Where a component's source lives and how it is built. The build runs on the organization's
@@ -342,7 +343,7 @@ export class BuildPlane extends Construct {
     this.storageClass = props.storageClass;
     checkInteger(this, 'timeoutMinutes', props.timeoutMinutes, 1, 24 * 60);
     this.timeoutMinutes = props.timeoutMinutes ?? 60;
-    this.registryCache = props.registryCache ?? true;
+    this.registryCache = checkBoolean(this, 'registryCache', props.registryCache) ?? true;
     this.buildkitImage = checkBuilderImage(this, 'buildkitImage', props.buildkitImage ?? DEFAULT_BUILDKIT_IMAGE);
     this.gitImage = checkBuilderImage(this, 'gitImage', props.gitImage ?? DEFAULT_GIT_IMAGE);
     this.organization._register('BuildPlane', this.name, this);

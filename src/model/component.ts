@@ -14,6 +14,7 @@ import { checkPodSettings, PodSettings } from './pod-settings';
 import { Project } from './project';
 import { checkRolloutSettings } from './rollout';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
+import { checkBoolean, checkRequired } from './runtime-types';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
 export interface ConfigFile {
@@ -225,7 +226,7 @@ export abstract class Component extends Construct {
     this._build = props.source === undefined ? undefined : checkBuildSource(this, this.project.organization, props.source);
     this.command = props.command;
     this.args = props.args;
-    this.kubernetesApiAccess = props.kubernetesApiAccess ?? false;
+    this.kubernetesApiAccess = checkBoolean(this, 'kubernetesApiAccess', props.kubernetesApiAccess) ?? false;
     this.displayName = props.displayName;
     checkWorkloadSettings(this, props);
     checkDeploymentSettings(this, props, 'component');
@@ -300,16 +301,19 @@ export abstract class Component extends Construct {
 
   /** Declares that this component calls `endpoint` (of this or another project), injecting its address. */
   public dependOn(endpoint: Endpoint, options: DependencyOptions = {}): void {
+    checkRequired(this, 'dependOn endpoint', endpoint, 'pass an Endpoint declared with component.addEndpoint(...), or use dependOnName for one declared elsewhere');
     this.recordDependency({ endpoint, options });
   }
 
   /** Declares a dependency on an endpoint named by project, component and endpoint name. */
   public dependOnName(reference: EndpointReference, options: DependencyOptions = {}): void {
+    checkRequired(this, 'dependOnName reference', reference, 'pass { project, component, endpoint } naming the endpoint');
     this.recordDependency({ reference, options });
   }
 
   /** Declares that this component calls an external service, injecting its address. */
   public dependOnExternal(service: ExternalService, options: DependencyOptions = {}): void {
+    checkRequired(this, 'dependOnExternal service', service, 'pass an ExternalService declared with new ExternalService(organization, ...)');
     this.recordDependency({ external: service, options });
   }
 

@@ -3,6 +3,7 @@ import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
 import { synthesizeFiles } from '../synth';
+import { checkEnum } from '../model/runtime-types';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -47,7 +48,7 @@ export class PlatformApp extends App {
 
   constructor(props: PlatformAppProps = {}) {
     super(props);
-    this.layout = props.layout ?? OutputLayout.FILE_PER_COMPONENT;
+    this.layout = checkEnum('PlatformApp', 'layout', props.layout, OutputLayout, 'OutputLayout') ?? OutputLayout.FILE_PER_COMPONENT;
   }
 
   /**
