@@ -340,6 +340,7 @@ export abstract class Component extends Construct {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a ${this.kind} component`, `remove '${f}': it applies to scheduled tasks only`);
       }
     }
+    checkBoolean(this, `${scope}: suspend`, overrides.suspend);
     checkTracing(this, `${scope}: tracing`, overrides.tracing);
     checkSlo(this, `${scope}: slo`, overrides.slo);
     this._checkKindOverrides(overrides, scope);

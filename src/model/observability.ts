@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkLabels, checkPort } from './checks';
 import { fail } from './errors';
+import { checkBoolean } from './runtime-types';
 
 /**
  * A language whose OpenTelemetry auto-instrumentation agent the OpenTelemetry operator injects.
@@ -348,6 +349,7 @@ export function latencySeconds(value: string): number | undefined {
 /** Validates SLO settings (the latency bucket is checked against the data plane at resolution). @internal */
 export function checkSlo(scope: IConstruct, what: string, s: SloOptions | undefined): void {
   if (!s) return;
+  checkBoolean(scope, `${what}.alerts`, s.alerts);
   for (const [field, value] of [['availability', s.availability], ['latencyTarget', s.latencyTarget]] as const) {
     if (value !== undefined && !(value > 0 && value < 100)) {
       fail(scope, `${what}.${field} ${value} is not a percentage between 0 and 100 (exclusive)`, 'give an objective such as 99.9; 100 leaves no error budget to alert on');
