@@ -1,6 +1,6 @@
 import {
   AccessCapability, CiliumLocalhost, ConcurrencyPolicy, CustomRole, DataPlane, DeploymentPipeline, Environment, ExternalProtocol, ExternalService,
-  GitOpsDelivery, GitOpsTool, IsolationMode, NetworkPolicyProvider, OutputLayout, PlatformApp, ScheduledTask,
+  GitOpsDelivery, GitOpsTool, IsolationMode, NetworkPolicyProvider, OutputLayout, PlatformApp, ScheduledTask, Tracing,
 } from '../src';
 import { PlatformValidationError } from '../src/model/errors';
 import { checkBoolean, checkEnum, checkNumber, checkRequired } from '../src/model/runtime-types';
@@ -19,19 +19,19 @@ type Declare = (b: ReturnType<typeof baseline>) => void;
 const cases: Array<[string, Declare, string, string, RegExp]> = [
   ['a CronJob concurrency policy in the wrong case',
     b => new ScheduledTask(b.project, 'report', { image: IMAGE, schedule: '@daily', concurrencyPolicy: bad('forbid') }),
-    'acme/shop/report', "concurrencyPolicy 'forbid' is not a ConcurrencyPolicy value", /ConcurrencyPolicy\.FORBID \(values are case-sensitive\)/],
+    'acme/shop/report', "concurrencyPolicy 'forbid' is not a value of ConcurrencyPolicy", /ConcurrencyPolicy\.FORBID \(values are case-sensitive\)/],
   ['an unknown CronJob concurrency policy',
     b => new ScheduledTask(b.project, 'report', { image: IMAGE, schedule: '@daily', concurrencyPolicy: bad('Sometimes') }),
     'acme/shop/report', "concurrencyPolicy 'Sometimes'", /ConcurrencyPolicy\.FORBID, ConcurrencyPolicy\.ALLOW, ConcurrencyPolicy\.REPLACE/],
   ['an external protocol in lowercase (was rendered as TCP)',
     b => new ExternalService(b.org, 'dns', { host: 'dns.example.com', port: 53, protocol: bad('udp') }),
-    'acme/dns', "external service protocol 'udp' is not a ExternalProtocol value", /ExternalProtocol\.UDP \(values are case-sensitive\)/],
+    'acme/dns', "external service protocol 'udp' is not a value of ExternalProtocol", /ExternalProtocol\.UDP \(values are case-sensitive\)/],
   ['an unknown external protocol',
     b => new ExternalService(b.org, 'smtp', { host: 'smtp.example.com', port: 25, protocol: bad('SCTP') }),
     'acme/smtp', "protocol 'SCTP'", /ExternalProtocol\.TCP, ExternalProtocol\.UDP/],
   ['an unknown GitOps tool (delivered nothing)',
     b => new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: bad(['argo']) }),
-    'acme/delivery', "tools 'argo' is not a GitOpsTool value", /GitOpsTool\.ARGO_CD, GitOpsTool\.FLUX/],
+    'acme/delivery', "tools 'argo' is not a value of GitOpsTool", /GitOpsTool\.ARGO_CD, GitOpsTool\.FLUX/],
   ['a GitOps tool in the wrong case',
     b => new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.example/ops.git', tools: bad(['Flux']) }),
     'acme/delivery', "tools 'Flux'", /GitOpsTool\.FLUX \(values are case-sensitive\)/],
@@ -68,6 +68,21 @@ const cases: Array<[string, Declare, string, string, RegExp]> = [
   ['SLO alerts as the string false',
     b => service(b.project, 'api', { metrics: { port: 9090 }, slo: { availability: 99.9, alerts: bad('false') } }),
     'acme/shop/api', "alerts 'false' is not a boolean", /true or false/],
+  ['an SLO availability given as a string (compared as text before)',
+    b => service(b.project, 'api', { metrics: { port: 9090 }, slo: { availability: bad('99.9') } }),
+    'acme/shop/api', "slo.availability '99.9' is not a finite number", /set slo\.availability to a number \(without quotes\)/],
+  ['an SLO latency target of NaN',
+    b => service(b.project, 'api', { metrics: { port: 9090 }, slo: { latencyTarget: NaN, latencyThreshold: '250ms' } }),
+    'acme/shop/api', 'latencyTarget NaN is not a finite number', /to a number/],
+  ['a tracing sampling ratio given as a string',
+    b => service(b.project, 'api', { tracing: Tracing.sdk({ samplingRatio: bad('0.5') }) }),
+    'acme/shop/api', "samplingRatio '0.5' is not a finite number", /to a number/],
+  ['a backoff limit given as a string',
+    b => new ScheduledTask(b.project, 'report', { image: IMAGE, schedule: '@daily', backoffLimit: bad('3') }),
+    'acme/shop/report', 'backoffLimit 3 is invalid', /integer between 0 and 100/],
+  ['default replicas of Infinity',
+    b => new Environment(b.org, 'qa', { dataPlane: b.dataPlane, defaultReplicas: Infinity }),
+    'acme/qa', 'defaultReplicas Infinity is invalid', /integer between 0 and 1000/],
 ];
 
 describe('wrong-typed enum, boolean and number props are refused at construction', () => {
@@ -79,7 +94,7 @@ describe('wrong-typed enum, boolean and number props are refused at construction
 describe('an unknown enum value on an organization', () => {
   test('isolation mode', () => {
     expectProblem(app => baseline(app, { isolation: bad('open') }),
-      { path: 'acme', value: "isolation 'open' is not a IsolationMode value", fix: /IsolationMode\.LEAST_PRIVILEGE, IsolationMode\.OPENCHOREO_COMPATIBLE/, at: 'construction' });
+      { path: 'acme', value: "isolation 'open' is not a value of IsolationMode", fix: /IsolationMode\.LEAST_PRIVILEGE, IsolationMode\.OPENCHOREO_COMPATIBLE/, at: 'construction' });
   });
 });
 
@@ -109,7 +124,7 @@ describe('the output layout', () => {
     expect(error).toBeInstanceOf(PlatformValidationError);
     const problem = (error as PlatformValidationError).problems[0];
     expect(problem.path).toBe('PlatformApp');
-    expect(problem.message).toContain("layout 'single-file' is not a OutputLayout value");
+    expect(problem.message).toContain("layout 'single-file' is not a value of OutputLayout");
     expect(problem.fix).toMatch(/OutputLayout\.FILE_PER_COMPONENT, OutputLayout\.FILE_PER_RESOURCE/);
   });
   test('a valid layout passes', () => {

@@ -28,7 +28,7 @@ export function checkEnum<T>(scope: IConstruct | string, what: string, value: T 
   if (allowed.some(([, v]) => v === value)) return value;
   const names = allowed.map(([k]) => `${enumName}.${k}`);
   const near = typeof value === 'string' ? allowed.find(([, v]) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase()) : undefined;
-  fail(scope, `${what} ${show(value)} is not a ${enumName} value`,
+  fail(scope, `${what} ${show(value)} is not a value of ${enumName}`,
     near ? `use ${enumName}.${near[0]} (values are case-sensitive)` : `use one of ${names.join(', ')}`);
 }
 
