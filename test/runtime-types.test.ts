@@ -2,10 +2,10 @@ import {
   AccessCapability, CiliumLocalhost, ConcurrencyPolicy, CustomRole, DataPlane, DeploymentPipeline, Environment, ExternalProtocol, ExternalService,
   GitOpsDelivery, GitOpsTool, IsolationMode, NetworkPolicyProvider, OutputLayout, PlatformApp, ScheduledTask, Tracing,
 } from '../src';
-import { PlatformValidationError } from '../src/model/errors';
-import { checkBoolean, checkEnum, checkNumber, checkRequired } from '../src/model/runtime-types';
 import { baseline, IMAGE, service } from './support/fixtures';
 import { expectProblem } from './support/problems';
+import { PlatformValidationError } from '../src/model/errors';
+import { checkBoolean, checkEnum, checkNumber, checkRequired } from '../src/model/runtime-types';
 
 /** A wrong-typed value, as JavaScript (or `as any`) could pass it. */
 const bad = <T>(value: unknown): T => value as T;

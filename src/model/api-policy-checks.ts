@@ -4,8 +4,8 @@ import { checkEnvoyDuration, checkInteger, checkNonEmpty } from './checks';
 import { fail } from './errors';
 import { checkHeaderName } from './gateway';
 import { HttpMethod } from './network';
-import { SecretRef } from './secrets';
 import { checkBoolean } from './runtime-types';
+import { SecretRef } from './secrets';
 
 // Validators of the API policy types (./api-policy): each names the construct path, the value and the fix.
 

@@ -6,8 +6,8 @@ import type { DataPlane } from './data-plane';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
-import { SecretRef } from './secrets';
 import { checkBoolean } from './runtime-types';
+import { SecretRef } from './secrets';
 
 /**
  * Where a component's source lives and how it is built. The build runs on the organization's

@@ -13,8 +13,8 @@ import { Organization } from './organization';
 import { checkPodSettings, PodSettings } from './pod-settings';
 import { Project } from './project';
 import { checkRolloutSettings } from './rollout';
-import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkBoolean, checkRequired } from './runtime-types';
+import { checkNoLiteralSecret, SecretRef } from './secrets';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
 export interface ConfigFile {

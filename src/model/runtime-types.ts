@@ -33,7 +33,9 @@ export function checkEnum<T>(scope: IConstruct | string, what: string, value: T 
 }
 
 /** Checks every element of a list with {@link checkEnum}. @internal */
-export function checkEnumList<T>(scope: IConstruct | string, what: string, values: readonly T[] | undefined, enumObject: object, enumName: string): readonly T[] | undefined {
+export function checkEnumList<T>(
+  scope: IConstruct | string, what: string, values: readonly T[] | undefined, enumObject: object, enumName: string,
+): readonly T[] | undefined {
   if (values === undefined) return undefined;
   if (!Array.isArray(values)) fail(scope, `${what} ${show(values)} is not a list`, `give a list of ${enumName} values`);
   values.forEach(v => checkEnum(scope, what, v, enumObject, enumName));

@@ -2,8 +2,8 @@ import { App, AppProps } from 'cdk8s';
 import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
-import { synthesizeFiles } from '../synth';
 import { checkEnum } from '../model/runtime-types';
+import { synthesizeFiles } from '../synth';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
