@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   AccessCapability, CiliumLocalhost, ConcurrencyPolicy, CustomRole, DataPlane, DeploymentPipeline, Environment, ExternalProtocol, ExternalService,
   GitOpsDelivery, GitOpsTool, IsolationMode, NetworkPolicyProvider, OutputLayout, PlatformApp, ScheduledTask, Tracing,
@@ -172,5 +174,23 @@ describe('the shared helpers', () => {
   });
   test('an object value is shown as JSON', () => {
     expect(problemOf(() => checkBoolean('x', 'flag', bad({ a: 1 }))).message).toBe('flag {"a":1} is not a boolean');
+  });
+});
+
+describe('a new prop without a runtime check is caught', () => {
+  // Every boolean or enum prop defaulted with `??` in the model or output layer goes through the
+  // shared helper; the two listed here are validated in the same file with Object.values(...).
+  const validatedInPlace: Record<string, string> = { 'endpoint.ts': 'EndpointType', 'placement.ts': 'TolerationOperator' };
+  const dirs = ['src/model', 'src/output'].map(d => path.join(__dirname, '..', d));
+  const files = dirs.flatMap(d => fs.readdirSync(d).filter(f => f.endsWith('.ts')).map(f => path.join(d, f)));
+  test.each(files.map(f => [path.relative(path.join(__dirname, '..'), f), f]))('%s', (_, file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const unchecked = text.split('\n').filter(l =>
+      (/\?\? (true|false)\b/.test(l) && !l.includes('checkBoolean(')) ||
+      (/\?\? [A-Z][A-Za-z]+\.[A-Z_]+\b/.test(l) && !l.includes('checkEnum')));
+    const allowed = validatedInPlace[path.basename(file)];
+    for (const line of unchecked) {
+      expect(allowed && line.includes(allowed) && text.includes(`Object.values(${allowed}).includes`) ? 'validated in place' : line.trim()).toBe('validated in place');
+    }
   });
 });
