@@ -88,8 +88,8 @@ const cases: Array<[string, Declare, string, string, RegExp]> = [
 ];
 
 describe('wrong-typed enum, boolean and number props are refused at construction', () => {
-  test.each(cases)('%s', (_, declare, path, value, fix) => {
-    expectProblem(app => declare(baseline(app)), { path, value, fix, at: 'construction' });
+  test.each(cases)('%s', (_, declare, at, value, fix) => {
+    expectProblem(app => declare(baseline(app)), { path: at, value, fix, at: 'construction' });
   });
 });
 
