@@ -5,6 +5,7 @@ import { Environment } from './environment';
 import { fail } from './errors';
 import { Organization } from './organization';
 import { Project } from './project';
+import { checkBoolean } from './runtime-types';
 
 /**
  * One thing a role may do, with the same meaning in every layer the organization is delivered
@@ -193,7 +194,7 @@ export class CustomRole extends Construct implements IAccessRole {
       }
     }
     this.capabilities = CAPABILITY_ORDER.filter(c => capabilities.includes(c));
-    this.restrictedInProduction = props.restrictedInProduction ?? true;
+    this.restrictedInProduction = checkBoolean(this, 'restrictedInProduction', props.restrictedInProduction) ?? true;
     this.description = props.description ?? `Custom role ${name}: ${this.capabilities.join(', ')}`;
     if (/[\r\n"]/.test(this.description)) {
       fail(this, `description of custom role '${name}' contains a line break or a double quote`, 'write the description on one line without double quotes');

@@ -4,6 +4,7 @@ import { checkEnvoyDuration, checkInteger, checkNonEmpty } from './checks';
 import { fail } from './errors';
 import { checkHeaderName } from './gateway';
 import { HttpMethod } from './network';
+import { checkBoolean } from './runtime-types';
 import { SecretRef } from './secrets';
 
 // Validators of the API policy types (./api-policy): each names the construct path, the value and the fix.
@@ -123,6 +124,7 @@ function checkCors(scope: IConstruct, what: string, c: CorsPolicy): void {
   for (const o of c.allowOrigins) {
     if (!ORIGIN.test(o)) fail(scope, `${what} origin '${o}' is invalid`, "use 'scheme://host[:port]' (a '*.' host wildcard is allowed), or '*'");
   }
+  checkBoolean(scope, `${what}.allowCredentials`, c.allowCredentials);
   const anyOrigin = c.allowOrigins.find(o => o === '*' || /:\/\/\*(:\d+)?$/.test(o));
   if (c.allowCredentials && anyOrigin) {
     fail(scope, `${what} allows credentials for the wildcard origin '${anyOrigin}', which lets any site act as the signed-in user`,

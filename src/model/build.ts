@@ -6,6 +6,7 @@ import type { DataPlane } from './data-plane';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
+import { checkBoolean } from './runtime-types';
 import { SecretRef } from './secrets';
 
 /**
@@ -342,7 +343,7 @@ export class BuildPlane extends Construct {
     this.storageClass = props.storageClass;
     checkInteger(this, 'timeoutMinutes', props.timeoutMinutes, 1, 24 * 60);
     this.timeoutMinutes = props.timeoutMinutes ?? 60;
-    this.registryCache = props.registryCache ?? true;
+    this.registryCache = checkBoolean(this, 'registryCache', props.registryCache) ?? true;
     this.buildkitImage = checkBuilderImage(this, 'buildkitImage', props.buildkitImage ?? DEFAULT_BUILDKIT_IMAGE);
     this.gitImage = checkBuilderImage(this, 'gitImage', props.gitImage ?? DEFAULT_GIT_IMAGE);
     this.organization._register('BuildPlane', this.name, this);

@@ -4,6 +4,7 @@ import { Component, ComponentProps, DeployableComponentProps } from './component
 import { ComponentKind } from './component-kind';
 import { checkCronSchedule, checkTimeZone } from './cron';
 import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
+import { checkEnum } from './runtime-types';
 
 /** Properties of a {@link Service}. */
 export interface ServiceProps extends DeployableComponentProps {}
@@ -93,7 +94,7 @@ export class ScheduledTask extends Component {
     this.schedule = checkCronSchedule(this, props.schedule);
     checkTimeZone(this, props.timeZone);
     this.timeZone = props.timeZone;
-    this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
+    this.concurrencyPolicy = checkEnum(this, 'concurrencyPolicy', props.concurrencyPolicy, ConcurrencyPolicy, 'ConcurrencyPolicy') ?? ConcurrencyPolicy.FORBID;
     checkInteger(this, 'backoffLimit', props.backoffLimit, 0, 100);
     this.backoffLimit = props.backoffLimit ?? 3;
     checkInteger(this, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);

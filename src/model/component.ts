@@ -13,6 +13,7 @@ import { Organization } from './organization';
 import { checkPodSettings, PodSettings } from './pod-settings';
 import { Project } from './project';
 import { checkRolloutSettings } from './rollout';
+import { checkBoolean, checkRequired } from './runtime-types';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkContainerSettings, ContainerSettings } from './sidecar';
 import { checkUnique } from './volume';
@@ -227,7 +228,7 @@ export abstract class Component extends Construct {
     this._build = props.source === undefined ? undefined : checkBuildSource(this, this.project.organization, props.source);
     this.command = props.command;
     this.args = props.args;
-    this.kubernetesApiAccess = props.kubernetesApiAccess ?? false;
+    this.kubernetesApiAccess = checkBoolean(this, 'kubernetesApiAccess', props.kubernetesApiAccess) ?? false;
     this.displayName = props.displayName;
     checkWorkloadSettings(this, props);
     checkDeploymentSettings(this, props, 'component');
@@ -306,16 +307,19 @@ export abstract class Component extends Construct {
 
   /** Declares that this component calls `endpoint` (of this or another project), injecting its address. */
   public dependOn(endpoint: Endpoint, options: DependencyOptions = {}): void {
+    checkRequired(this, 'dependOn endpoint', endpoint, 'pass an Endpoint declared with component.addEndpoint(...), or use dependOnName for one declared elsewhere');
     this.recordDependency({ endpoint, options });
   }
 
   /** Declares a dependency on an endpoint named by project, component and endpoint name. */
   public dependOnName(reference: EndpointReference, options: DependencyOptions = {}): void {
+    checkRequired(this, 'dependOnName reference', reference, 'pass { project, component, endpoint } naming the endpoint');
     this.recordDependency({ reference, options });
   }
 
   /** Declares that this component calls an external service, injecting its address. */
   public dependOnExternal(service: ExternalService, options: DependencyOptions = {}): void {
+    checkRequired(this, 'dependOnExternal service', service, 'pass an ExternalService declared with new ExternalService(organization, ...)');
     this.recordDependency({ external: service, options });
   }
 
@@ -342,6 +346,7 @@ export abstract class Component extends Construct {
         if (overrides[f] !== undefined) fail(this, `${scope} set '${f}' on a ${this.kind} component`, `remove '${f}': it applies to scheduled tasks only`);
       }
     }
+    checkBoolean(this, `${scope}: suspend`, overrides.suspend);
     checkTracing(this, `${scope}: tracing`, overrides.tracing);
     checkSlo(this, `${scope}: slo`, overrides.slo);
     if (overrides.volumeSizes !== undefined && this.kind !== ComponentKind.STATEFUL_SERVICE) {

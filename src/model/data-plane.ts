@@ -7,6 +7,7 @@ import { NetworkPolicyProvider, PodPeer } from './network';
 import { checkObservabilityOptions, ObservabilityOptions } from './observability';
 import { Organization } from './organization';
 import { checkPlacement, checkTopologyKeys, Placement, TopologyKeys } from './placement';
+import { checkBoolean, checkEnum } from './runtime-types';
 
 /** Properties of a {@link DataPlane}. */
 export interface DataPlaneProps {
@@ -199,11 +200,11 @@ export class DataPlane extends Construct {
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';
     if (!/^https:\/\/[^\s]+$/.test(this.apiServer)) fail(this, `apiServer '${this.apiServer}' is not an https URL`, "use the cluster's API URL, e.g. 'https://eu-west.k8s.example.com'");
-    this.networkPolicyProvider = props.networkPolicyProvider ?? NetworkPolicyProvider.CILIUM;
+    this.networkPolicyProvider = checkEnum(this, 'networkPolicyProvider', props.networkPolicyProvider, NetworkPolicyProvider, 'NetworkPolicyProvider') ?? NetworkPolicyProvider.CILIUM;
     if (!Object.values(NetworkPolicyProvider).includes(this.networkPolicyProvider)) {
       fail(this, `networkPolicyProvider '${this.networkPolicyProvider}' is unknown`, 'use NetworkPolicyProvider.CILIUM or NetworkPolicyProvider.KUBERNETES');
     }
-    this.acceptWiderNetworkRules = props.acceptWiderNetworkRules ?? false;
+    this.acceptWiderNetworkRules = checkBoolean(this, 'acceptWiderNetworkRules', props.acceptWiderNetworkRules) ?? false;
     this.gatewayNamespace = checkDnsLabel(this, 'gatewayNamespace', props.gatewayNamespace ?? 'openchoreo-data-plane');
     this.gatewayProxyNamespace = checkDnsLabel(this, 'gatewayProxyNamespace', props.gatewayProxyNamespace ?? 'envoy-gateway-system');
     this.gatewayClassName = checkDnsLabel(this, 'gatewayClassName', props.gatewayClassName ?? 'openchoreo', 253);
@@ -229,7 +230,7 @@ export class DataPlane extends Construct {
     this.topologyKeys = { zone: props.topologyKeys?.zone ?? 'topology.kubernetes.io/zone', node: props.topologyKeys?.node ?? 'kubernetes.io/hostname' };
     checkPlacement(this, '', props.placement);
     this.placement = props.placement;
-    this.ciliumLocalhost = props.ciliumLocalhost ?? CiliumLocalhost.ALWAYS;
+    this.ciliumLocalhost = checkEnum(this, 'ciliumLocalhost', props.ciliumLocalhost, CiliumLocalhost, 'CiliumLocalhost') ?? CiliumLocalhost.ALWAYS;
     if (!Object.values(CiliumLocalhost).includes(this.ciliumLocalhost)) {
       fail(this, `ciliumLocalhost '${this.ciliumLocalhost}' is unknown`, 'use CiliumLocalhost.ALWAYS or CiliumLocalhost.POLICY (as the agents\' allow-localhost is set)');
     }

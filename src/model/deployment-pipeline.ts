@@ -3,6 +3,7 @@ import { checkDnsLabel } from './checks';
 import { Environment } from './environment';
 import { fail } from './errors';
 import { Organization } from './organization';
+import { checkBoolean } from './runtime-types';
 
 /** One promotion step: releases running in `source` may be promoted to each of `targets`. */
 export interface PromotionPath {
@@ -54,6 +55,7 @@ export class DeploymentPipeline extends Construct {
 
   /** Adds a promotion path. */
   public addPromotionPath(path: PromotionPath): void {
+    checkBoolean(this, 'promotion path requiresApproval', path.requiresApproval);
     for (const env of [path.source, ...path.targets]) {
       if (!env || env.organization !== this.organization) {
         fail(this, `promotion path names environment '${env?.node.path}', which is not an environment of organization '${this.organization.name}'`,

@@ -6,6 +6,7 @@ import { checkGatewaySettings, EnvironmentGatewayOptions } from './gateway';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
 import { checkPlacement, checkTopologySpread, Placement, TopologySpread } from './placement';
+import { checkBoolean } from './runtime-types';
 
 /** Properties of an {@link Environment}. */
 export interface EnvironmentProps {
@@ -96,7 +97,7 @@ export class Environment extends Construct {
         `declare the DataPlane in organization '${this.organization.name}' and pass it as 'dataPlane'`);
     }
     this.dataPlane = props.dataPlane;
-    this.isProduction = props.isProduction ?? false;
+    this.isProduction = checkBoolean(this, 'isProduction', props.isProduction) ?? false;
     this.displayName = props.displayName;
     checkInteger(this, 'defaultReplicas', props.defaultReplicas, 0, 1000);
     this.defaultReplicas = props.defaultReplicas ?? 1;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkPort } from './checks';
 import { fail } from './errors';
 import { Organization } from './organization';
+import { checkEnum } from './runtime-types';
 
 /** Transport protocol of an external service. */
 export enum ExternalProtocol {
@@ -85,7 +86,7 @@ export class ExternalService extends Construct {
       fail(this, `external service '${this.name}' has no port`, 'set port to the port components connect to (e.g. 443)');
     }
     this.port = checkPort(this, 'external service port', props.port);
-    this.protocol = props.protocol ?? ExternalProtocol.TCP;
+    this.protocol = checkEnum(this, 'external service protocol', props.protocol, ExternalProtocol, 'ExternalProtocol') ?? ExternalProtocol.TCP;
     if (props.scheme !== undefined && !/^[a-z][a-z0-9+.-]*$/.test(props.scheme)) {
       fail(this, `scheme '${props.scheme}' is invalid`, "use a lowercase URL scheme such as 'https' or 'postgres'");
     }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { checkDuration } from './checks';
 import { fail } from './errors';
 import { Organization } from './organization';
+import { checkEnumList } from './runtime-types';
 
 /** Which GitOps controllers the organization's tree is delivered with. */
 export enum GitOpsTool {
@@ -84,7 +85,7 @@ export class GitOpsDelivery extends Construct {
     const base = (props.basePath ?? '.').replace(/^\.(\/|$)/, '').replace(/\/+$/, '');
     if (base.split('/').includes('..') || base.startsWith('/')) fail(this, `basePath '${props.basePath}' leaves the repository`, "use a folder inside the repository such as 'deploy'");
     this.basePath = base;
-    this.tools = [...new Set(props.tools ?? [GitOpsTool.ARGO_CD])].sort();
+    this.tools = [...new Set(checkEnumList(this, 'tools', props.tools, GitOpsTool, 'GitOpsTool') ?? [GitOpsTool.ARGO_CD])].sort();
     if (this.tools.length === 0) fail(this, 'tools is empty', 'list GitOpsTool.ARGO_CD, GitOpsTool.FLUX or both');
     this.argoCdNamespace = props.argoCdNamespace ?? 'argocd';
     this.fluxNamespace = props.fluxNamespace ?? 'flux-system';

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkLabels, checkPort } from './checks';
 import { fail } from './errors';
+import { checkBoolean, checkNumber } from './runtime-types';
 
 /**
  * A language whose OpenTelemetry auto-instrumentation agent the OpenTelemetry operator injects.
@@ -333,6 +334,7 @@ export function checkTracing(scope: IConstruct, what: string, t: Tracing | undef
     fail(scope, `${what}: Go auto-instrumentation runs a privileged eBPF sidecar, which the restricted Pod Security profile of the cells forbids`,
       'instrument the Go service with the OpenTelemetry SDK and use Tracing.sdk()');
   }
+  checkNumber(scope, `${what}: samplingRatio`, t._samplingRatio);
   if (t._samplingRatio !== undefined && !(t._samplingRatio >= 0 && t._samplingRatio <= 1)) {
     fail(scope, `${what}: samplingRatio ${t._samplingRatio} is not between 0 and 1`, 'give the share of traces to keep, e.g. 0.1 for 10%');
   }
@@ -348,7 +350,9 @@ export function latencySeconds(value: string): number | undefined {
 /** Validates SLO settings (the latency bucket is checked against the data plane at resolution). @internal */
 export function checkSlo(scope: IConstruct, what: string, s: SloOptions | undefined): void {
   if (!s) return;
+  checkBoolean(scope, `${what}.alerts`, s.alerts);
   for (const [field, value] of [['availability', s.availability], ['latencyTarget', s.latencyTarget]] as const) {
+    checkNumber(scope, `${what}.${field}`, value);
     if (value !== undefined && !(value > 0 && value < 100)) {
       fail(scope, `${what}.${field} ${value} is not a percentage between 0 and 100 (exclusive)`, 'give an objective such as 99.9; 100 leaves no error budget to alert on');
     }

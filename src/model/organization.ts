@@ -13,6 +13,7 @@ import { ReleaseLedger } from './ledger';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
+import { checkEnum } from './runtime-types';
 
 /**
  * Turns an organization into its Kubernetes objects. The model does not import the layers above
@@ -102,7 +103,7 @@ export class Organization extends Chart {
     Object.defineProperty(this, ORGANIZATION, { value: true });
     this.name = checkDnsLabel(this, 'organization name', props.name ?? id);
     this.displayName = props.displayName;
-    this.isolation = props.isolation ?? IsolationMode.LEAST_PRIVILEGE;
+    this.isolation = checkEnum(this, 'isolation', props.isolation, IsolationMode, 'IsolationMode') ?? IsolationMode.LEAST_PRIVILEGE;
     this.releases = props.releases;
     if (!Object.values(IsolationMode).includes(this.isolation)) {
       fail(this, `isolation mode '${this.isolation}' is unknown`, 'use IsolationMode.LEAST_PRIVILEGE or IsolationMode.OPENCHOREO_COMPATIBLE');

@@ -2,6 +2,7 @@ import { App, AppProps } from 'cdk8s';
 import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
+import { checkEnum } from '../model/runtime-types';
 import { synthesizeFiles } from '../synth';
 
 /** Properties of a {@link PlatformApp}. */
@@ -47,7 +48,7 @@ export class PlatformApp extends App {
 
   constructor(props: PlatformAppProps = {}) {
     super(props);
-    this.layout = props.layout ?? OutputLayout.FILE_PER_COMPONENT;
+    this.layout = checkEnum('PlatformApp', 'layout', props.layout, OutputLayout, 'OutputLayout') ?? OutputLayout.FILE_PER_COMPONENT;
   }
 
   /**
