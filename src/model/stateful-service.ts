@@ -4,6 +4,7 @@ import { Component, DeployableComponentProps } from './component';
 import { ComponentKind } from './component-kind';
 import { fail } from './errors';
 import { EnvironmentOverrides } from './options';
+import { checkEnum } from './runtime-types';
 import { checkPersistentVolumes, checkStorage, checkUnique, PersistentVolume, PodManagement, VolumeRetention } from './volume';
 
 /** Properties of a {@link StatefulService}. */
@@ -60,14 +61,9 @@ export class StatefulService extends Component {
     checkUnique(this, 'mount path', [...props.volumes.map(v => v.mountPath), ...this._scratchPaths, ...(props.emptyDirs ?? []).flatMap(v => v.mountPath ?? [])],
       'mount one volume per directory of the main container');
     this.volumes = [...props.volumes].sort((a, b) => (a.name < b.name ? -1 : 1));
-    const enumCheck = <T extends string>(what: string, value: T | undefined, values: T[], names: string): T | undefined => {
-      if (value !== undefined && !values.includes(value)) fail(this, `${what} '${value}' is unknown`, `use ${names}`);
-      return value;
-    };
-    this.podManagement = enumCheck('podManagement', props.podManagement, Object.values(PodManagement), 'PodManagement.ORDERED or PodManagement.PARALLEL') ?? PodManagement.ORDERED;
-    const retention = 'VolumeRetention.RETAIN or VolumeRetention.DELETE';
-    this.retainOnDelete = enumCheck('retainOnDelete', props.retainOnDelete, Object.values(VolumeRetention), retention) ?? VolumeRetention.RETAIN;
-    this.retainOnScaleDown = enumCheck('retainOnScaleDown', props.retainOnScaleDown, Object.values(VolumeRetention), retention) ?? VolumeRetention.RETAIN;
+    this.podManagement = checkEnum(this, 'podManagement', props.podManagement, PodManagement, 'PodManagement') ?? PodManagement.ORDERED;
+    this.retainOnDelete = checkEnum(this, 'retainOnDelete', props.retainOnDelete, VolumeRetention, 'VolumeRetention') ?? VolumeRetention.RETAIN;
+    this.retainOnScaleDown = checkEnum(this, 'retainOnScaleDown', props.retainOnScaleDown, VolumeRetention, 'VolumeRetention') ?? VolumeRetention.RETAIN;
     for (const p of props.peerPorts ?? []) checkPort(this, 'peer port', p);
     checkUnique(this, 'peer port', (props.peerPorts ?? []).map(String), 'list each peer port once');
     this.peerPorts = [...(props.peerPorts ?? [])].sort((a, b) => a - b);
