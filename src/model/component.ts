@@ -11,9 +11,11 @@ import { checkMetrics, checkSlo, checkTracing, LogFormat, MetricsOptions, SloOpt
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
 import { checkPodSettings, PodSettings } from './pod-settings';
+import { normalizePath, pathsOverlap } from './limits';
 import { Project } from './project';
 import { checkRolloutSettings } from './rollout';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
+import { snapshotProps } from './snapshot';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
 export interface ConfigFile {
@@ -211,8 +213,9 @@ export abstract class Component extends Construct {
   /** @internal */ public readonly _scratchPaths: string[];
   private readonly endpointsByName = new Map<string, Endpoint>();
 
-  protected constructor(scope: Construct, id: string, kind: ComponentKind, props: DeployableComponentProps) {
+  protected constructor(scope: Construct, id: string, kind: ComponentKind, declared: DeployableComponentProps) {
     super(scope, id);
+    const props = snapshotProps(declared);
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
@@ -253,7 +256,9 @@ export abstract class Component extends Construct {
     this._scratchPaths = [...new Set(props.scratchPaths ?? ['/tmp'])].sort();
     for (const p of this._scratchPaths) {
       if (!ABS_PATH.test(p)) fail(this, `scratch path '${p}' is not absolute`, "use an absolute directory such as '/tmp'");
+      if (normalizePath(p) === '/') fail(this, `scratch path '${p}' is the root directory (a writable root defeats the read-only root filesystem)`, "use a directory below the root such as '/tmp'");
     }
+    checkMountOverlaps(this, this._scratchPaths, props.files ?? []);
     this._props = props;
     this.project._addComponent(this);
   }
@@ -314,7 +319,8 @@ export abstract class Component extends Construct {
   }
 
   /** Sets overrides that apply in one environment only. Calling it again for the same environment merges. */
-  public configureEnvironment(environment: Environment, overrides: EnvironmentOverrides): void {
+  public configureEnvironment(environment: Environment, declared: EnvironmentOverrides): void {
+    const overrides = snapshotProps(declared);
     if (!environment || environment.organization !== this.project.organization) {
       fail(this, `overrides target environment '${environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
         'pass an Environment declared in the same organization');
@@ -448,4 +454,22 @@ function checkSecurityExceptions(scope: Construct, list: SecurityException[]): S
     seen.add(e.rule);
   }
   return [...list].sort((a, b) => (a.rule < b.rule ? -1 : 1));
+}
+
+/** Refuses scratch directories that are the same as or nest in one another, or hold a config file's directory. */
+function checkMountOverlaps(scope: Construct, scratch: string[], files: ConfigFile[]): void {
+  for (let i = 0; i < scratch.length; i++) {
+    for (let j = i + 1; j < scratch.length; j++) {
+      if (pathsOverlap(scratch[i], scratch[j])) {
+        fail(scope, `scratch paths '${scratch[i]}' and '${scratch[j]}' overlap (two volumes on one directory tree)`, `keep only '${normalizePath(scratch[i]).length <= normalizePath(scratch[j]).length ? scratch[i] : scratch[j]}'`);
+      }
+    }
+  }
+  for (const f of files) {
+    for (const p of scratch) {
+      if (normalizePath(p) === normalizePath(f.mountPath)) {
+        fail(scope, `file mountPath '${f.mountPath}' is also the scratch path '${p}' (two volumes on one directory)`, 'mount the file in a directory of its own, e.g. \'/etc/app\'');
+      }
+    }
+  }
 }
