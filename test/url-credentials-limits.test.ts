@@ -4,9 +4,9 @@ import {
   ApiAuthentication, ApiPolicy, DataPlane, DataPlaneProps, EnvironmentOverrides, ExternalService, GitOpsDelivery, GitOpsDeliveryProps, GitOpsTool,
   PlatformApp, Service, Visibility,
 } from '../src';
-import { maskUrl } from '../src/model/url-checks';
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
+import { maskUrl } from '../src/model/url-checks';
 
 const SECRET = 'ghp_s3cr3tT0ken';
 
