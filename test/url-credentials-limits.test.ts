@@ -7,6 +7,7 @@ import {
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
 import { maskUrl } from '../src/model/url-checks';
+import { limitProblems } from '../src/render/object-limits';
 
 const SECRET = 'ghp_s3cr3tT0ken';
 
@@ -183,5 +184,44 @@ describe('class 5: what the API server or a controller would reject later', () =
     expectProblem(app => service(baseline(app).project, 'api', { scratchPaths: ['/etc/app'], files: [{ mountPath: '/etc/app/', fileName: 'c.yaml', content: 'a: 1' }] }), {
       path: 'acme/shop/api', value: "file mountPath '/etc/app/' is also the scratch path '/etc/app'", fix: /directory of its own/, at: 'construction',
     });
+  });
+});
+
+describe('class 5: API-server limits checked over the rendered objects, naming the owning construct', () => {
+  test('a ConfigMap over 1 MiB (config files) is refused at the component', () => {
+    expectProblem(app => service(baseline(app).project, 'api', {
+      files: [{ mountPath: '/etc/app', fileName: 'a.json', content: 'x'.repeat(1100 * 1024) }],
+    }), { path: 'acme/shop/api', value: 'more than the API server\'s limit of 1048576 bytes (1 MiB)', fix: /smaller.*image or a volume/, at: 'synth' });
+  });
+
+  test('environment variables adding up to over 1 MiB in one ConfigMap are refused at the component', () => {
+    expectProblem(app => service(baseline(app).project, 'api', { env: { A: 'a'.repeat(600 * 1024), B: 'b'.repeat(600 * 1024) } }),
+      { path: 'acme/shop/api', value: 'more than the API server\'s limit of 1048576 bytes (1 MiB)', fix: /smaller/, at: 'synth' });
+  });
+
+  test('a ConfigMap just under 1 MiB is accepted', () => {
+    const out = synthAll(app => service(baseline(app).project, 'api', { files: [{ mountPath: '/etc/app', fileName: 'a.json', content: 'x'.repeat(1000 * 1024) }] }));
+    expect(out).toContain('a.json');
+  });
+
+  test('annotations over 256 KiB are refused at the component', () => {
+    expectProblem(app => service(baseline(app).project, 'api', { annotations: { 'acme.example/blob': 'z'.repeat(300 * 1024) } }),
+      { path: 'acme/shop/api', value: 'bytes of annotations, more than the API server\'s limit of 262144 bytes (256 KiB)', fix: /shorten or remove annotations/, at: 'synth' });
+  });
+
+  test('a rendered label value over 63 characters is refused naming the owner', () => {
+    const problems = limitProblems([{
+      cluster: 'c', path: 'acme/shop/api', owner: 'component acme/shop/api', folder: 'acme/eu/', manifest: { kind: 'Service', metadata: { name: 'api', namespace: 'ns', labels: { 'acme.example/x': 'v'.repeat(64) } } },
+    }]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].path).toBe('acme/shop/api');
+    expect(problems[0].message).toContain("label acme.example/x='" + 'v'.repeat(64) + "' on Service 'ns/api' of component acme/shop/api is not a valid label value");
+    expect(problems[0].fix).toMatch(/at most 63 characters/);
+  });
+
+  test('a label value ending in a dash is refused; valid ones pass', () => {
+    const obj = (v: string) => ({ cluster: 'c', path: 'p', owner: 'o', folder: 'f', manifest: { kind: 'ConfigMap', metadata: { name: 'n', labels: { k: v } } } });
+    expect(limitProblems([obj('bad-')])).toHaveLength(1);
+    expect(limitProblems([obj(''), obj('a.b_c-d'), obj('v'.repeat(63))])).toHaveLength(0);
   });
 });
