@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ApiAuthentication, ApiPolicy, DataPlane, DataPlaneProps, EnvironmentOverrides, ExternalService, GitOpsDelivery, GitOpsDeliveryProps, GitOpsTool,
-  PlatformApp, Service, Visibility,
+  ApiAuthentication, ApiPolicy, BuildPlane, DataPlane, DataPlaneProps, EnvironmentOverrides, ExternalService, GitOpsDelivery, GitOpsDeliveryProps, GitOpsTool,
+  PlatformApp, SecretRef, Service, Visibility,
 } from '../src';
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
@@ -78,6 +78,19 @@ describe('class 3: credentials in URL-valued props are refused, masked in the me
   test('a build repository over plain http with credentials is masked too', () => {
     expectProblem(app => service(baseline(app).project, 'api', { image: undefined, source: { repository: `http://ci:${SECRET}@git.example/shop.git` } }), {
       path: 'acme/shop/api', value: "source repository 'http://***@git.example/shop.git'", fix: /https/, at: 'construction', notContaining: SECRET,
+    });
+  });
+
+  test.each([[`ci:${SECRET}@ghcr.io/acme`], [`https://ci:${SECRET}@ghcr.io/acme`]])('a BuildPlane registry with credentials (%#)', registry => {
+    expectProblem(app => {
+      const b = baseline(app);
+      new BuildPlane(b.org, 'ci', { dataPlane: b.dataPlane, registry, registryCredentials: SecretRef.fromStore('ci/push') });
+    }, { path: 'acme/ci', value: '***@ghcr.io/acme', fix: /registryCredentials: SecretRef\.fromStore/, at: 'construction', notContaining: SECRET });
+  });
+
+  test('an OpenTelemetry collector host with credentials', () => {
+    expectProblem(app => new DataPlane(baseline(app).org, 'us', { observability: { collector: { host: `otel:${SECRET}@otel.observability.svc` } } }), {
+      path: 'acme/us', value: "observability.collector.host '***@otel.observability.svc'", fix: /without credentials/, at: 'construction', notContaining: SECRET,
     });
   });
 

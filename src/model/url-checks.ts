@@ -33,3 +33,19 @@ export function checkNoUrlCredentials(scope: IConstruct, what: string, value: st
 export function isIpAddress(host: string): boolean {
   return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) || /^\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]*\]?$/.test(host);
 }
+
+/**
+ * Refuses a host (or host and path, such as a registry) carrying credentials before an `@`
+ * (`user:pass@host`, `token@host`), with or without a scheme; the message shows them masked. @internal
+ */
+export function checkNoHostCredentials(scope: IConstruct, what: string, value: string | undefined, how: string): void {
+  if (typeof value !== 'string') return;
+  if (USERINFO.test(value)) {
+    checkNoUrlCredentials(scope, what, value, how);
+    return;
+  }
+  const m = /^([^/@]*)@([^/]*)(.*)$/.exec(value);
+  if (m) {
+    fail(scope, `${what} '***@${m[2]}${m[3]}' carries credentials (they would be copied into the output)`, `give the host only; ${how}`);
+  }
+}
