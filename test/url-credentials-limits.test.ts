@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ApiAuthentication, ApiPolicy, BuildPlane, DataPlane, DataPlaneProps, EnvironmentOverrides, ExternalService, GitOpsDelivery, GitOpsDeliveryProps, GitOpsTool,
+  ApiAuthentication, ApiPolicy, BuildPlane, DataPlane, DataPlaneProps, EnvironmentOverrides, ExternalService,
+  GitOpsDelivery, GitOpsDeliveryProps, GitOpsTool,
   PlatformApp, SecretRef, Service, Visibility,
 } from '../src';
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
