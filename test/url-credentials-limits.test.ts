@@ -3,7 +3,7 @@ import * as path from 'path';
 import {
   ApiAuthentication, ApiPolicy, BuildPlane, DataPlane, DataPlaneProps, EnvironmentOverrides, ExternalService,
   GitOpsDelivery, GitOpsDeliveryProps, GitOpsTool,
-  PlatformApp, SecretRef, Service, Visibility,
+  DeploymentPipeline, Environment, Organization, PlatformApp, Project, SecretRef, Service, Tracing, TracingLanguage, Visibility,
 } from '../src';
 import { baseline, IMAGE, listFiles, service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
@@ -126,6 +126,21 @@ describe('class 3: mutating props after construction cannot bypass checks', () =
     });
     expect(out).toContain('mountPath: /tmp');
     expect(out).not.toMatch(/mountPath: \/\n/);
+  });
+
+  test('a data plane collector host mutated after construction has no effect (never a credential in the output)', () => {
+    const out = synthAll(app => {
+      const org = new Organization(app, 'acme');
+      const collector = { host: 'otel.observability.svc.cluster.local' };
+      const eu = new DataPlane(org, 'eu', { observability: { collector } });
+      const dev = new Environment(org, 'dev', { dataPlane: eu });
+      const shop = new Project(org, 'shop', { pipeline: new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [new Environment(org, 'prod', { dataPlane: eu })] }] }) });
+      new Service(shop, 'api', { image: IMAGE, tracing: Tracing.autoInstrument(TracingLanguage.JAVA) });
+      collector.host = `otel:${SECRET}@evil.example`;
+    });
+    expect(out).toContain('otel.observability.svc.cluster.local');
+    expect(out).not.toContain(SECRET);
+    expect(out).not.toContain('evil.example');
   });
 
   test('overrides mutated after configureEnvironment have no effect', () => {

@@ -213,9 +213,9 @@ export abstract class Component extends Construct {
   /** @internal */ public readonly _scratchPaths: string[];
   private readonly endpointsByName = new Map<string, Endpoint>();
 
-  protected constructor(scope: Construct, id: string, kind: ComponentKind, declared: DeployableComponentProps) {
+  protected constructor(scope: Construct, id: string, kind: ComponentKind, props: DeployableComponentProps) {
     super(scope, id);
-    const props = snapshotProps(declared);
+    props = snapshotProps(props);
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
@@ -319,8 +319,8 @@ export abstract class Component extends Construct {
   }
 
   /** Sets overrides that apply in one environment only. Calling it again for the same environment merges. */
-  public configureEnvironment(environment: Environment, declared: EnvironmentOverrides): void {
-    const overrides = snapshotProps(declared);
+  public configureEnvironment(environment: Environment, overrides: EnvironmentOverrides): void {
+    overrides = snapshotProps(overrides);
     if (!environment || environment.organization !== this.project.organization) {
       fail(this, `overrides target environment '${environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
         'pass an Environment declared in the same organization');

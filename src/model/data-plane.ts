@@ -8,6 +8,7 @@ import { NetworkPolicyProvider, PodPeer } from './network';
 import { checkObservabilityOptions, ObservabilityOptions } from './observability';
 import { Organization } from './organization';
 import { checkPlacement, checkTopologyKeys, Placement, TopologyKeys } from './placement';
+import { snapshotProps } from './snapshot';
 import { checkNoUrlCredentials } from './url-checks';
 
 /** Properties of a {@link DataPlane}. */
@@ -194,6 +195,7 @@ export class DataPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
+    props = snapshotProps(props);
     this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'data plane name', props.name ?? id);
     this.secretStore = checkDnsLabel(this, 'secretStore', props.secretStore ?? 'default', 253);
