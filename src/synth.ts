@@ -8,6 +8,7 @@ import { toYamlDocuments } from './output/yaml';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
 import { checkIdentitiesAcross, identityProblems, ownedObjects } from './render/identities';
+import { limitProblems } from './render/object-limits';
 import { renderOrganizationReadmes } from './render/organization-readme';
 import { renderPlan } from './render/platform';
 import { renderPlatformSummary } from './render/platform-summary';
@@ -47,7 +48,8 @@ export function renderObjects(org: Organization): { plan: Plan; cellObjects: Ren
   const plan = resolveOrganization(org);
   const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
-  const clashes = identityProblems(ownedObjects(org, plan, objects));
+  const owned = ownedObjects(org, plan, objects);
+  const clashes = [...identityProblems(owned), ...limitProblems(owned)];
   if (clashes.length > 0) throw new PlatformValidationError(clashes);
   return { plan, cellObjects, objects };
 }

@@ -6,6 +6,7 @@ import { checkHeaderName } from './gateway';
 import { HttpMethod } from './network';
 import { checkBoolean } from './runtime-types';
 import { SecretRef } from './secrets';
+import { checkNoUrlCredentials, maskUrl } from './url-checks';
 
 // Validators of the API policy types (./api-policy): each names the construct path, the value and the fix.
 
@@ -70,7 +71,9 @@ function checkAuthentication(scope: IConstruct, what: string, a: ApiAuthenticati
     const j = a._jwt;
     if (!j.issuer || j.issuer.trim() === '') fail(scope, `${what}: JWT authentication has no issuer`, "set issuer to the token issuer ('iss'), e.g. 'https://auth.acme.example/'");
     if (!j.jwksUri || j.jwksUri.trim() === '') fail(scope, `${what}: JWT authentication has no jwksUri`, "set jwksUri to the issuer's key set, e.g. 'https://auth.acme.example/.well-known/jwks.json'");
-    if (!HTTPS_URL.test(j.jwksUri)) fail(scope, `${what}: jwksUri '${j.jwksUri}' is not an https URL`, 'fetch keys over https only, e.g. \'https://auth.acme.example/.well-known/jwks.json\'');
+    checkNoUrlCredentials(scope, `${what}: jwksUri`, j.jwksUri, 'a key set is public: use its URL without user or password');
+    checkNoUrlCredentials(scope, `${what}: JWT issuer`, j.issuer, "use the issuer exactly as tokens carry it in 'iss'");
+    if (!HTTPS_URL.test(j.jwksUri)) fail(scope, `${what}: jwksUri '${maskUrl(j.jwksUri)}' is not an https URL`, 'fetch keys over https only, e.g. \'https://auth.acme.example/.well-known/jwks.json\'');
     for (const aud of j.audiences ?? []) checkNonEmpty(scope, `${what} audience`, aud);
     for (const c of j.claimToHeaders ?? []) {
       checkNonEmpty(scope, `${what} claimToHeaders claim`, c.claim);
@@ -79,7 +82,8 @@ function checkAuthentication(scope: IConstruct, what: string, a: ApiAuthenticati
   }
   if (a._oidc) {
     const o = a._oidc;
-    if (!o.issuer || !HTTPS_URL.test(o.issuer)) fail(scope, `${what}: OIDC issuer '${o.issuer ?? ''}' is not an https URL`, "set issuer to the provider's https URL, e.g. 'https://auth.acme.example/realms/acme'");
+    checkNoUrlCredentials(scope, `${what}: OIDC issuer`, o.issuer, "keep the client secret in clientSecret: SecretRef.fromStore('<remote-key>')");
+    if (!o.issuer || !HTTPS_URL.test(o.issuer)) fail(scope, `${what}: OIDC issuer '${maskUrl(o.issuer ?? '')}' is not an https URL`, "set issuer to the provider's https URL, e.g. 'https://auth.acme.example/realms/acme'");
     checkNonEmpty(scope, `${what} OIDC clientId`, o.clientId);
     if (!(o.clientSecret instanceof SecretRef)) {
       fail(scope, `${what}: OIDC clientSecret is not a SecretRef`, "keep the client secret in the secret store: clientSecret: SecretRef.fromStore('<remote-key>')");

@@ -4,6 +4,7 @@ import type { BuildHost } from './build';
 import { checkPort, isImageReference } from './checks';
 import { fail } from './errors';
 import { SecretRef } from './secrets';
+import { checkNoHostCredentials } from './url-checks';
 
 // Validators of build declarations (build sources, build planes): each names the construct path, the value and the fix.
 
@@ -54,6 +55,7 @@ export function checkSecretRef(scope: IConstruct, what: string, ref: SecretRef):
 }
 
 export function checkRegistry(scope: IConstruct, registry: string): string {
+  checkNoHostCredentials(scope, 'registry', registry, 'keep push credentials in registryCredentials: SecretRef.fromStore(\'<key>\')');
   const m = typeof registry === 'string' ? REGISTRY.exec(registry) : null;
   const host = m?.[1] ?? '';
   if (!m || !(host.includes('.') || m[5] !== undefined || host === 'localhost')) {

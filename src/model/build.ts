@@ -8,6 +8,7 @@ import { ResourceRequirements } from './options';
 import { Organization } from './organization';
 import { checkBoolean } from './runtime-types';
 import { SecretRef } from './secrets';
+import { maskUrl } from './url-checks';
 
 /**
  * Where a component's source lives and how it is built. The build runs on the organization's
@@ -79,7 +80,7 @@ export function checkBuildSource(scope: IConstruct, organization: Organization, 
     const ssh = typeof repository === 'string' && /^(ssh:\/\/|git@)/.test(repository);
     const http = typeof repository === 'string' && repository.startsWith('http://');
     const credentials = typeof repository === 'string' && /^https:\/\/[^/]*@/.test(repository);
-    fail(scope, `source repository '${credentials ? repository.replace(/\/\/[^/]*@/, '//***@') : repository}' is not a valid HTTPS Git URL`,
+    fail(scope, `source repository '${maskUrl(repository)}' is not a valid HTTPS Git URL`,
       ssh ? "use the repository's HTTPS URL (SSH remotes are not supported) with gitCredentials: SecretRef.fromStore('<token-key>')"
         : http ? 'use https:// (plain HTTP would expose the source and the credentials)'
           : credentials ? 'remove the credentials from the URL and reference them with gitCredentials: SecretRef.fromStore(\'<token-key>\')'

@@ -6,6 +6,7 @@ import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
 import { ExternalService } from './external-service';
+import { normalizePath, pathsOverlap } from './limits';
 import { HttpMethod, HttpRule } from './network';
 import { checkMetrics, checkSlo, checkTracing, LogFormat, MetricsOptions, SloOptions, Tracing } from './observability';
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
@@ -16,6 +17,7 @@ import { checkRolloutSettings } from './rollout';
 import { checkBoolean, checkRequired } from './runtime-types';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkContainerSettings, ContainerSettings } from './sidecar';
+import { snapshotProps } from './snapshot';
 import { checkUnique } from './volume';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
@@ -216,6 +218,7 @@ export abstract class Component extends Construct {
 
   protected constructor(scope: Construct, id: string, kind: ComponentKind, props: DeployableComponentProps) {
     super(scope, id);
+    props = snapshotProps(props);
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
@@ -256,11 +259,13 @@ export abstract class Component extends Construct {
     this._scratchPaths = [...new Set(props.scratchPaths ?? ['/tmp'])].sort();
     for (const p of this._scratchPaths) {
       if (!ABS_PATH.test(p)) fail(this, `scratch path '${p}' is not absolute`, "use an absolute directory such as '/tmp'");
+      if (normalizePath(p) === '/') fail(this, `scratch path '${p}' is the root directory (a writable root defeats the read-only root filesystem)`, "use a directory below the root such as '/tmp'");
     }
     const persistent = (props as { readonly volumes?: Array<{ readonly name: string }> }).volumes;
     checkContainerSettings(this, props, Array.isArray(persistent) ? persistent.map(v => v?.name) : [], isImageReference);
     checkUnique(this, 'mount path', [...this._scratchPaths, ...(props.emptyDirs ?? []).flatMap(v => v.mountPath ?? [])],
       'mount one volume per directory of the main container');
+    checkMountOverlaps(this, this._scratchPaths, props.files ?? []);
     this._props = props;
     this.project._addComponent(this);
   }
@@ -325,6 +330,7 @@ export abstract class Component extends Construct {
 
   /** Sets overrides that apply in one environment only. Calling it again for the same environment merges. */
   public configureEnvironment(environment: Environment, overrides: EnvironmentOverrides): void {
+    overrides = snapshotProps(overrides);
     if (!environment || environment.organization !== this.project.organization) {
       fail(this, `overrides target environment '${environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
         'pass an Environment declared in the same organization');
@@ -463,4 +469,22 @@ function checkSecurityExceptions(scope: Construct, list: SecurityException[]): S
     seen.add(e.rule);
   }
   return [...list].sort((a, b) => (a.rule < b.rule ? -1 : 1));
+}
+
+/** Refuses scratch directories that are the same as or nest in one another, or hold a config file's directory. */
+function checkMountOverlaps(scope: Construct, scratch: string[], files: ConfigFile[]): void {
+  for (let i = 0; i < scratch.length; i++) {
+    for (let j = i + 1; j < scratch.length; j++) {
+      if (pathsOverlap(scratch[i], scratch[j])) {
+        fail(scope, `scratch paths '${scratch[i]}' and '${scratch[j]}' overlap (two volumes on one directory tree)`, `keep only '${normalizePath(scratch[i]).length <= normalizePath(scratch[j]).length ? scratch[i] : scratch[j]}'`);
+      }
+    }
+  }
+  for (const f of files) {
+    for (const p of scratch) {
+      if (normalizePath(p) === normalizePath(f.mountPath)) {
+        fail(scope, `file mountPath '${f.mountPath}' is also the scratch path '${p}' (two volumes on one directory)`, 'mount the file in a directory of its own, e.g. \'/etc/app\'');
+      }
+    }
+  }
 }

@@ -3,11 +3,14 @@ import { checkGroupPrefix } from './access-names';
 import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
+import { checkDnsName } from './limits';
 import { NetworkPolicyProvider, PodPeer } from './network';
 import { checkObservabilityOptions, ObservabilityOptions } from './observability';
 import { Organization } from './organization';
 import { checkPlacement, checkTopologyKeys, Placement, TopologyKeys } from './placement';
 import { checkBoolean, checkEnum } from './runtime-types';
+import { snapshotProps } from './snapshot';
+import { checkNoUrlCredentials } from './url-checks';
 
 /** Properties of a {@link DataPlane}. */
 export interface DataPlaneProps {
@@ -193,11 +196,13 @@ export class DataPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: DataPlaneProps = {}) {
     super(scope, id);
+    props = snapshotProps(props);
     this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'data plane name', props.name ?? id);
     this.secretStore = checkDnsLabel(this, 'secretStore', props.secretStore ?? 'default', 253);
     this.secretRefreshInterval = checkDuration(this, 'secretRefreshInterval', props.secretRefreshInterval ?? '1h');
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    this.clusterDomain = checkDnsName(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', 'cluster.local');
+    checkNoUrlCredentials(this, 'apiServer', props.apiServer, "register the cluster's credentials in Argo CD (a cluster Secret), not in the URL");
     this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';
     if (!/^https:\/\/[^\s]+$/.test(this.apiServer)) fail(this, `apiServer '${this.apiServer}' is not an https URL`, "use the cluster's API URL, e.g. 'https://eu-west.k8s.example.com'");
     this.networkPolicyProvider = checkEnum(this, 'networkPolicyProvider', props.networkPolicyProvider, NetworkPolicyProvider, 'NetworkPolicyProvider') ?? NetworkPolicyProvider.CILIUM;

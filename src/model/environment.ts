@@ -7,6 +7,7 @@ import { ResourceRequirements } from './options';
 import { Organization } from './organization';
 import { checkPlacement, checkTopologySpread, Placement, TopologySpread } from './placement';
 import { checkBoolean } from './runtime-types';
+import { snapshotProps } from './snapshot';
 
 /** Properties of an {@link Environment}. */
 export interface EnvironmentProps {
@@ -90,6 +91,7 @@ export class Environment extends Construct {
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
+    props = snapshotProps(props);
     this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'environment name', props.name ?? id);
     if (!props.dataPlane || props.dataPlane.organization !== this.organization) {

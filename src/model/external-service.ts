@@ -3,6 +3,7 @@ import { checkDnsLabel, checkPort } from './checks';
 import { fail } from './errors';
 import { Organization } from './organization';
 import { checkEnum } from './runtime-types';
+import { isIpAddress } from './url-checks';
 
 /** Transport protocol of an external service. */
 export enum ExternalProtocol {
@@ -73,6 +74,14 @@ export class ExternalService extends Construct {
     this.name = checkDnsLabel(this, 'external service name', props.name ?? id);
     if (props.host === undefined && (props.cidrs ?? []).length === 0) {
       fail(this, `external service '${this.name}' has neither a host nor cidrs`, "set host (e.g. 'api.example.com') or cidrs (e.g. ['10.20.0.0/24'])");
+    }
+    if (typeof props.host === 'string' && props.host.includes('@')) {
+      fail(this, `external service host '***@${props.host.slice(props.host.lastIndexOf('@') + 1)}' carries credentials`,
+        'give the host name only and keep credentials in the secret store (secretEnv: SecretRef.fromStore(...))');
+    }
+    if (typeof props.host === 'string' && isIpAddress(props.host)) {
+      fail(this, `external service host '${props.host}' is an IP address (Cilium toFQDNs matches DNS names only, so no egress would be allowed)`,
+        `use cidrs: ['${props.host.includes(':') ? props.host : `${props.host}/32`}'] instead of host`);
     }
     if (props.host !== undefined && (typeof props.host !== 'string' || !HOSTNAME.test(props.host))) {
       fail(this, `external service host '${props.host}' is not a valid DNS host name`, "use a fully qualified host such as 'api.example.com' (no scheme, port or path)");

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { checkDuration } from './checks';
 import { fail } from './errors';
+import { checkNamespaceName } from './limits';
 import { Organization } from './organization';
 import { checkEnumList } from './runtime-types';
+import { checkNoUrlCredentials, maskUrl } from './url-checks';
 
 /** Which GitOps controllers the organization's tree is delivered with. */
 export enum GitOpsTool {
@@ -76,8 +78,9 @@ export class GitOpsDelivery extends Construct {
   constructor(scope: Construct, id: string, props: GitOpsDeliveryProps) {
     super(scope, id);
     this.organization = Organization.ofConstruct(this);
+    checkNoUrlCredentials(this, 'repoUrl', props.repoUrl, 'give the controllers repository credentials in their own Secret (Argo CD repository secret, Flux secretRef)');
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/.test(props.repoUrl ?? '')) {
-      fail(this, `repoUrl '${props.repoUrl}' is not a Git repository URL`, 'use an https:// or ssh:// URL (or git@host:org/repo.git)');
+      fail(this, `repoUrl '${maskUrl(props.repoUrl)}' is not a Git repository URL`, "use an https:// or ssh:// URL, e.g. 'https://github.com/acme/platform.git' or 'ssh://git@github.com/acme/platform.git'");
     }
     this.repoUrl = props.repoUrl;
     this.revision = props.revision ?? 'main';
@@ -87,8 +90,13 @@ export class GitOpsDelivery extends Construct {
     this.basePath = base;
     this.tools = [...new Set(checkEnumList(this, 'tools', props.tools, GitOpsTool, 'GitOpsTool') ?? [GitOpsTool.ARGO_CD])].sort();
     if (this.tools.length === 0) fail(this, 'tools is empty', 'list GitOpsTool.ARGO_CD, GitOpsTool.FLUX or both');
-    this.argoCdNamespace = props.argoCdNamespace ?? 'argocd';
-    this.fluxNamespace = props.fluxNamespace ?? 'flux-system';
+    const scp = /^git@([^:/]+):(.+)$/.exec(props.repoUrl);
+    if (scp && this.tools.includes(GitOpsTool.FLUX)) {
+      fail(this, `repoUrl '${props.repoUrl}' is an scp-style Git URL, which Flux does not accept (only http, https and ssh:// URLs)`,
+        `use 'ssh://git@${scp[1]}/${scp[2]}'`);
+    }
+    this.argoCdNamespace = checkNamespaceName(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd', 'argocd');
+    this.fluxNamespace = checkNamespaceName(this, 'fluxNamespace', props.fluxNamespace ?? 'flux-system', 'flux-system');
     this.interval = checkDuration(this, 'interval', props.interval ?? '5m');
     this.organization._register('GitOpsDelivery', 'delivery', this);
   }

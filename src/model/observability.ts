@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkLabels, checkPort } from './checks';
 import { fail } from './errors';
 import { checkBoolean, checkNumber } from './runtime-types';
+import { checkNoHostCredentials } from './url-checks';
 
 /**
  * A language whose OpenTelemetry auto-instrumentation agent the OpenTelemetry operator injects.
@@ -287,6 +288,7 @@ export function checkObservabilityOptions(scope: IConstruct, o: ObservabilityOpt
   if (o.prometheus?.selectorLabels) checkLabels(scope, 'observability.prometheus.selectorLabels', o.prometheus.selectorLabels);
   const c = o.collector;
   if (c) {
+    checkNoHostCredentials(scope, 'observability.collector.host', c.host, 'the collector is reached inside the cluster without credentials');
     if (c.host !== undefined && !HOSTNAME.test(c.host)) {
       fail(scope, `observability.collector.host '${c.host}' is not a DNS name`, "give the collector Service's DNS name, e.g. 'otel-collector.observability.svc.cluster.local'");
     }

@@ -1,0 +1,54 @@
+import type { OwnedObject } from './identities';
+import { ValidationProblem } from '../model/errors';
+import { ANNOTATIONS_MAX_BYTES, CONFIG_MAP_MAX_BYTES, LABEL_VALUE_MAX, utf8Bytes } from '../model/limits';
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function nameOf(m: any): string {
+  return m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : String(m.metadata?.name);
+}
+
+/**
+ * Limits the API server enforces on objects as rendered: a ConfigMap's data at most 1 MiB, an
+ * object's annotations at most 256 KiB, label values at most 63 characters of the label alphabet.
+ * Each excess becomes a problem at the owning construct instead of an apply that fails later. @internal
+ */
+export function limitProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m.kind === 'ConfigMap') {
+      let bytes = 0;
+      for (const [k, v] of Object.entries<string>(m.data ?? {})) bytes += utf8Bytes(k) + utf8Bytes(String(v));
+      for (const [k, v] of Object.entries<string>(m.binaryData ?? {})) bytes += utf8Bytes(k) + Math.floor(String(v).length * 3 / 4);
+      if (bytes > CONFIG_MAP_MAX_BYTES) {
+        problems.push({
+          path: o.path,
+          message: `ConfigMap '${nameOf(m)}' of ${o.owner} holds ${bytes} bytes, more than the API server's limit of ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB)`,
+          fix: 'make the environment variables and config files smaller, or ship large content in the image or a volume instead of a ConfigMap',
+        });
+      }
+    }
+    const annotations: Record<string, unknown> = m.metadata?.annotations ?? {};
+    let annotationBytes = 0;
+    for (const [k, v] of Object.entries(annotations)) annotationBytes += utf8Bytes(k) + utf8Bytes(String(v));
+    if (annotationBytes > ANNOTATIONS_MAX_BYTES) {
+      problems.push({
+        path: o.path,
+        message: `${m.kind} '${nameOf(m)}' of ${o.owner} has ${annotationBytes} bytes of annotations, more than the API server's limit of ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB)`,
+        fix: 'shorten or remove annotations (keep large data in a ConfigMap or in the repository)',
+      });
+    }
+    for (const [k, v] of Object.entries<unknown>(m.metadata?.labels ?? {})) {
+      const value = String(v);
+      if (value.length > LABEL_VALUE_MAX || !LABEL_VALUE.test(value)) {
+        problems.push({
+          path: o.path,
+          message: `label ${k}='${value.length > 80 ? `${value.slice(0, 77)}...` : value}' on ${m.kind} '${nameOf(m)}' of ${o.owner} is not a valid label value (at most ${LABEL_VALUE_MAX} characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+          fix: `shorten the value to at most ${LABEL_VALUE_MAX} characters of that alphabet`,
+        });
+      }
+    }
+  }
+  return problems;
+}
