@@ -10,7 +10,7 @@ import type { PlatformApp } from '../src/output/platform-app';
 import { generateName } from '../src/resolve/naming';
 import { synthesizeOrganization } from '../src/synth';
 
-const ns = (project: string, env: string) => generateName(63, 'eu', 'acme', project, env);
+const ns = (project: string, env: string) => generateName(63, 'dp', 'acme', project, env);
 
 interface Options {
   readonly headroom?: number;
@@ -53,7 +53,8 @@ describe('quantities', () => {
     expect(formatCpu(0.2)).toBe('1m');
     expect(formatBytes(3 * 2 ** 30)).toBe('3Gi');
     expect(formatBytes(1920 * 2 ** 20)).toBe('1920Mi');
-    expect(formatBytes(1e9)).toBe('976562500Ki');
+    expect(formatBytes(1e9)).toBe('1000000000');
+    expect(formatBytes(2 ** 29)).toBe('512Mi');
     expect(formatBytes(1001)).toBe('1001');
     expect(formatBytes(0)).toBe('0');
     expect(formatBytes(ceilMebibytes(1))).toBe('1Mi');
@@ -72,11 +73,14 @@ describe('ResourceQuota and LimitRange per cell', () => {
     const quota = one(objects, 'ResourceQuota');
     expect(quota.metadata.namespace).toBe(ns('shop', 'production'));
     expect(quota.metadata.annotations['openchoreo.dev/quota-headroom']).toBe('1.5');
+    // the rendered pod: the sidecar's memory limit is the organization's default (256Mi)
+    const pod = one(objects, 'Deployment', o => o.metadata.namespace === ns('shop', 'production')).spec.template.spec;
+    expect(pod.containers.map((c: any) => c.resources.limits.memory)).toEqual(['512Mi', '256Mi']);
     // 3 replicas + ceil(25% of 3) = 4 pods; per pod cpu request max(250m+50m, 1) = 1, limit max(500m+50m, 1) = 1,
-    // memory request max(256Mi+64Mi, 128Mi) = 320Mi, limit 512Mi+64Mi = 576Mi; × 4 × 1.5
+    // memory request max(256Mi+64Mi, 128Mi) = 320Mi, limit 512Mi+256Mi = 768Mi; × 4 × 1.5
     expect(quota.spec.hard).toEqual({
       'limits.cpu': '6',
-      'limits.memory': '3456Mi',
+      'limits.memory': '4608Mi',
       'persistentvolumeclaims': '0',
       'pods': '6',
       'requests.cpu': '6',
@@ -121,11 +125,12 @@ describe('ResourceQuota and LimitRange per cell', () => {
     expect(docs.map(d => d.file)).toEqual(['eu/capacity.md']);
     const text = docs[0].content;
     expect(text).toContain('# Capacity of data plane eu');
-    // development: 1 pod (plain requests, no quota) 1 CPU 320Mi; production: quota 6 CPU 1920Mi
-    expect(text).toContain('| Reserved by all cells | 7 of 16 (44%) | 2240Mi of 64Gi (3%) | 0 of 1Ti (0%) |');
+    // development: 1 replica + 1 surge pod (plain requests, no quota) 2 CPU 640Mi; production: quota 6 CPU 1920Mi
+    expect(text).toContain('| Reserved by all cells | 8 of 16 (50%) | 2560Mi of 64Gi (4%) | 0 of 1Ti (0%) |');
+    expect(text).toContain('| Declared capacity | 16 | 64Gi | 1Ti |');
     expect(text).toContain('## Environment development');
-    expect(text).toContain('| shop | 4 | 4 | 4 | 1280Mi | 2304Mi | 0 | 0 | 6, 1920Mi, 0 (×1.5) |');
-    expect(text).toContain('| shop | 1 | 1 | 1 | 320Mi | 576Mi | 0 | 0 | none |');
+    expect(text).toContain('| shop | 4 | 4 | 4 | 1280Mi | 3Gi | 0 | 0 | 6, 1920Mi, 0 (×1.5) |');
+    expect(text).toContain('| shop | 2 | 2 | 2 | 640Mi | 1536Mi | 0 | 0 | none |');
     app.synth();
     const fs = require('fs');
     const path = require('path');
@@ -140,7 +145,8 @@ describe('ResourceQuota and LimitRange per cell', () => {
     const org = new Organization(app, 'acme');
     const dataPlane = new DataPlane(org, 'eu');
     const dev = new Environment(org, 'development', { dataPlane });
-    const pipeline = new DeploymentPipeline(org, 'standard', { promotionPaths: [{ source: dev, targets: [] }] });
+    const prod = new Environment(org, 'production', { dataPlane, isProduction: true });
+    const pipeline = new DeploymentPipeline(org, 'standard', { promotionPaths: [{ source: dev, targets: [prod] }] });
     new Service(new Project(org, 'shop', { pipeline }), 'api', { image: IMAGE });
     expect(synth(org).filter(o => o.kind === 'ResourceQuota' || o.kind === 'LimitRange')).toEqual([]);
     expect(synthesizeOrganization(org).documents.filter(d => d.file.endsWith('capacity.md'))).toEqual([]);
@@ -173,8 +179,8 @@ describe('bad input', () => {
   });
   test('requests over the data plane capacity fail synthesis with the numbers and the fix', () => {
     expectProblem(app => api(platform(app, { dpCapacity: { cpu: '4', memory: '1Ti' } }).project), {
-      path: 'acme/eu', value: "needs 7 of cpu for its cells (development/shop 1, production/shop 6) but declares capacity.cpu '4'",
-      fix: /raise capacity\.cpu to at least 7, or lower the components' requests, replicas, volume sizes or the environments' quotaHeadroom/, at: 'synth',
+      path: 'acme/eu', value: "needs 8 of cpu for its cells (development/shop 2, production/shop 6) but declares capacity.cpu '4'",
+      fix: /raise capacity\.cpu to at least 8, or lower the components' requests, replicas, volume sizes or the environments' quotaHeadroom/, at: 'synth',
     });
   });
   test('memory over an environment capacity fails synthesis', () => {
@@ -193,8 +199,10 @@ describe('bad input', () => {
       { path: 'acme/shop/quota', value: "component name 'quota' is reserved", fix: /another name/, at: 'synth' });
     expectProblem(app => {
       const org = new Organization(app, 'acme');
-      const dev = new Environment(org, 'capacity', { dataPlane: new DataPlane(org, 'eu') });
-      new Project(org, 'shop', { pipeline: new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [] }] }) });
+      const dataPlane = new DataPlane(org, 'eu');
+      const dev = new Environment(org, 'capacity', { dataPlane });
+      const prod = new Environment(org, 'production', { dataPlane });
+      new Project(org, 'shop', { pipeline: new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [prod] }] }) });
     }, { path: 'acme/capacity', value: "environment name 'capacity' is reserved", fix: /another name/, at: 'synth' });
   });
 });
