@@ -85,7 +85,7 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       expect(outputs[i].map(key).sort()).toEqual(files.map(key).sort());
     });
     // 180 objects in the cells, 37 in the data plane's platform folder (gateways, dashboards, roles, builds), 14 Argo CD and 47 Flux objects
-    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(293);
+    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(297); // 293 + a ResourceQuota and a LimitRange in each production cell
     expect(await kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(37);
     expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(66); // + sessions: service account, StatefulSet, 2 Services, policy
     expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(35);
