@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   DataPlane, DeploymentPipeline, Environment, Organization, Project, Rollout, Service, StatefulService,
 } from '../src';
@@ -99,21 +101,24 @@ describe('ResourceQuota and LimitRange per cell', () => {
   test('autoscaler maximum, fixed surge, Recreate without surge, and claim templates × replicas', () => {
     const { project, org, prod } = platform(testApp(), { headroom: 1 });
     new Service(project, 'web', {
-      image: IMAGE, autoscaling: { minReplicas: 2, maxReplicas: 5 }, rollout: Rollout.rolling({ maxSurge: 2 }),
+      image: IMAGE,
+      autoscaling: { minReplicas: 2, maxReplicas: 5 },
+      rollout: Rollout.rolling({ maxSurge: 2 }),
       resources: { cpuRequest: '100m', memoryRequest: '100Mi' },
     });
     new Service(project, 'batch', { image: IMAGE, rollout: Rollout.recreate(), resources: { cpuRequest: '1', memoryRequest: '1Gi' } });
     const db = new StatefulService(project, 'db', {
-      image: IMAGE, resources: { cpuRequest: '500m', memoryRequest: '1Gi' },
+      image: IMAGE,
+      resources: { cpuRequest: '500m', memoryRequest: '1Gi' },
       volumes: [{ name: 'data', mountPath: '/data', size: '10Gi' }, { name: 'wal', mountPath: '/wal', size: '512Mi' }],
     });
     db.configureEnvironment(prod, { volumeSizes: { data: '20Gi' } });
     const quota = one(synth(org), 'ResourceQuota');
     // web 5 + 2 = 7 pods × 100m; batch 3 × 1; db 3 × 500m  → 700m + 3000m + 1500m
-    expect(quota.spec.hard['pods']).toBe('13');
+    expect(quota.spec.hard.pods).toBe('13');
     expect(quota.spec.hard['requests.cpu']).toBe('5200m');
     expect(quota.spec.hard['requests.memory']).toBe(formatBytes((700 + 3 * 1024 + 3 * 1024) * 2 ** 20));
-    expect(quota.spec.hard['persistentvolumeclaims']).toBe('6');
+    expect(quota.spec.hard.persistentvolumeclaims).toBe('6');
     expect(quota.spec.hard['requests.storage']).toBe(formatBytes(3 * (20 * 2 ** 30 + 512 * 2 ** 20)));
   });
 
@@ -132,8 +137,6 @@ describe('ResourceQuota and LimitRange per cell', () => {
     expect(text).toContain('| shop | 4 | 4 | 4 | 1280Mi | 3Gi | 0 | 0 | 6, 1920Mi, 0 (×1.5) |');
     expect(text).toContain('| shop | 2 | 2 | 2 | 640Mi | 1536Mi | 0 | 0 | none |');
     app.synth();
-    const fs = require('fs');
-    const path = require('path');
     const kustomization = fs.readFileSync(path.join(app.outdir, 'acme', 'eu', 'kustomization.yaml'), 'utf8');
     expect(kustomization).not.toContain('capacity');
     expect(fs.existsSync(path.join(app.outdir, 'acme', 'eu', 'capacity.md'))).toBe(true);
@@ -179,8 +182,10 @@ describe('bad input', () => {
   });
   test('requests over the data plane capacity fail synthesis with the numbers and the fix', () => {
     expectProblem(app => api(platform(app, { dpCapacity: { cpu: '4', memory: '1Ti' } }).project), {
-      path: 'acme/eu', value: "needs 8 of cpu for its cells (development/shop 2, production/shop 6) but declares capacity.cpu '4'",
-      fix: /raise capacity\.cpu to at least 8, or lower the components' requests, replicas, volume sizes or the environments' quotaHeadroom/, at: 'synth',
+      path: 'acme/eu',
+      value: "needs 8 of cpu for its cells (development/shop 2, production/shop 6) but declares capacity.cpu '4'",
+      fix: /raise capacity\.cpu to at least 8, or lower the components' requests, replicas, volume sizes or the environments' quotaHeadroom/,
+      at: 'synth',
     });
   });
   test('memory over an environment capacity fails synthesis', () => {

@@ -97,7 +97,8 @@ export function resolveCellQuota(env: Environment, defaults: PlanResources, comp
 /** The quota's requests (after headroom) of a cell, or its plain demand without quotas: what capacity is checked against. @internal */
 export function reservedOf(cell: Cell): { cpu: number; memory: number; storage: number } {
   if (cell.quota) {
-    return { cpu: cpuMillis(cell.quota.hard['requests.cpu']), memory: memoryBytes(cell.quota.hard['requests.memory']), storage: memoryBytes(cell.quota.hard['requests.storage']) };
+    const h = cell.quota.hard;
+    return { cpu: cpuMillis(h['requests.cpu']), memory: memoryBytes(h['requests.memory']), storage: memoryBytes(h['requests.storage']) };
   }
   const d = cellDemand(cell.components);
   return { cpu: d.cpuRequest, memory: d.memoryRequest, storage: d.storage };
@@ -107,7 +108,9 @@ export function reservedOf(cell: Cell): { cpu: number; memory: number; storage: 
  * Fails when the cells on a data plane (or in an environment) reserve more than its declared
  * capacity. @internal
  */
-export function checkCapacityFit(dataPlanes: readonly DataPlane[], environments: readonly Environment[], cells: readonly Cell[], problems: ProblemCollector): void {
+export function checkCapacityFit(
+  dataPlanes: readonly DataPlane[], environments: readonly Environment[], cells: readonly Cell[], problems: ProblemCollector,
+): void {
   const check = (scope: DataPlane | Environment, what: string, mine: readonly Cell[]) => {
     const cap = scope.capacity;
     if (!cap) return;

@@ -149,10 +149,13 @@ export function resolveOrganization(org: Organization): Plan {
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {
     organization: { name: org.name, uid: stableUid('Organization', org.name), displayName: org.displayName },
-    environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction, capacity: e.capacity })),
+    environments: org.environments.map(e => ({
+      name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction, capacity: e.capacity,
+    })),
     dataPlanes: gateways.dataPlanes.map(d => {
       const o = observability.get(d.name)!;
-      return { ...d, capacity: planes.get(d.name)!.capacity, observability: { selectorLabels: o.selectorLabels, grafana: o.grafana, httpMetrics: o.httpMetrics } };
+      const capacity = planes.get(d.name)!.capacity;
+      return { ...d, capacity, observability: { selectorLabels: o.selectorLabels, grafana: o.grafana, httpMetrics: o.httpMetrics } };
     }),
     cells,
     buildPlanes,
