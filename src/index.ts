@@ -52,6 +52,7 @@ export {
   type TopologyKeys, TopologySpread, type TopologySpreadOptions,
 } from './model/placement';
 export { type PodSettings, PreStop, PreStopType } from './model/pod-settings';
+export { type Capacity } from './model/capacity';
 export { SecretRef, type SecretRefOptions } from './model/secrets';
 export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
 // PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is

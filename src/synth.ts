@@ -15,6 +15,7 @@ import { renderPlatformSummary } from './render/platform-summary';
 import type { RenderedDocument, RenderedObject } from './render/types';
 import { renderAccessReports } from './report/access-pages';
 import { accessOf, EnvironmentAccess } from './report/access-report';
+import { renderCapacityReports } from './report/capacity';
 import { renderConnectivityReports } from './report/connectivity-pages';
 import { connectivityOf, EnvironmentConnectivity } from './report/connectivity-report';
 import { checkOrganizationNames } from './resolve/collisions';
@@ -66,7 +67,7 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
   const access = accessOf(plan, objects);
   const documents = [
     ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
-    renderPlatformSummary(plan),
+    ...renderCapacityReports(plan), renderPlatformSummary(plan),
   ];
   const result = { plan, objects, connectivity, access, documents };
   cache.set(org, { revision: org._revision(), result });

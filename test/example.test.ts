@@ -76,7 +76,10 @@ describe('example platform', () => {
     expect(count('PodMonitor')).toBe(3);
     expect(count('PrometheusRule')).toBe(6 + 2 * 3);
     expect(count('Instrumentation')).toBe(3);
-    expect(objects.length).toBe(195 + 37 + 14 + 47);
+    // quotas: production sets a quota headroom, so its 2 cells get a ResourceQuota and a LimitRange
+    expect(count('ResourceQuota')).toBe(2);
+    expect(count('LimitRange')).toBe(2);
+    expect(objects.length).toBe(199 + 37 + 14 + 47);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -121,7 +124,11 @@ describe('example platform', () => {
     // + builds.yaml and recommendations.yaml in development
     // + the organization's README, the platform folder's README, and a connectivity.md and an access.md per cell
     // + sessions.yaml in the storefront cells
-    expect(files).toHaveLength(3 + 6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2);
+    // + quota.yaml in the 2 production cells and the data plane's capacity.md
+    expect(files).toHaveLength(3 + 6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2 + 2 + 1);
+    expect(files).toContain('acme/eu-west/production/payments/quota.yaml');
+    expect(files).toContain('acme/eu-west/capacity.md');
+    expect(files).not.toContain('acme/eu-west/development/payments/quota.yaml');
     expect(files).toContain('acme/eu-west/production/storefront/web.yaml');
     expect(files).toContain('acme/eu-west/development/payments/namespace.yaml');
   });

@@ -44,6 +44,8 @@ const PUBLIC_NAMES = [
   // workloads (issue #12): stateful services, volumes, init containers and sidecars
   'ContainerOptions', 'ContainerSettings', 'EmptyDirMedium', 'EmptyDirVolume', 'PersistentVolume', 'PodManagement', 'SidecarPort',
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
+  // quotas and capacity (issue #12, part 8)
+  'Capacity',
 ];
 
 describe('public surface (src/index.ts)', () => {

@@ -25,6 +25,8 @@ export function buildPlatform(app: PlatformApp): Organization {
       clientTraffic: { clientIpDetection: ClientIpDetection.xForwardedFor(1), requestTimeout: '60s' },
     },
     internalGateway: { domain: 'internal.acme.example', certificate: GatewayCertificate.fromSecretStore('certs/internal-acme-example') },
+    // What the cluster's nodes offer: synthesis fails when the cells would not fit (see capacity.md).
+    capacity: { cpu: '64', memory: '256Gi', storage: '2Ti' },
   });
 
   const dev = new Environment(acme, 'development', { dataPlane: eu });
@@ -32,6 +34,8 @@ export function buildPlatform(app: PlatformApp): Organization {
   // Production serves the public under acme.example on a gateway of its own, TLS 1.3 only.
   const prod = new Environment(acme, 'production', {
     dataPlane: eu, isProduction: true, defaultReplicas: 3,
+    // Each production cell gets a ResourceQuota (its peak demand plus 20%) and a LimitRange.
+    quotaHeadroom: 1.2,
     defaultResources: { cpuRequest: '250m', cpuLimit: '1', memoryRequest: '512Mi', memoryLimit: '1Gi' },
     externalGateway: { domain: 'acme.example', replicas: 3, clientTraffic: { minTlsVersion: TlsVersion.TLS_1_3, clientIpDetection: ClientIpDetection.xForwardedFor(1) } },
     // Production pods run on the dedicated production node pool, on on-demand capacity, at a

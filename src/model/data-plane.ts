@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { checkGroupPrefix } from './access-names';
+import { Capacity, checkCapacity } from './capacity';
 import { checkDnsLabel, checkDuration, checkLabels } from './checks';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
@@ -117,6 +118,12 @@ export interface DataPlaneProps {
    */
   readonly placement?: Placement;
   /**
+   * Allocatable capacity of the cluster; synthesis fails when the quota requests of its cells exceed
+   * it, and `capacity.md` compares them.
+   * @default - not checked
+   */
+  readonly capacity?: Capacity;
+  /**
    * How the Cilium agents of this cluster treat traffic from the local node (kubelet probes):
    * with `CiliumLocalhost.POLICY` every probed port gets an ingress rule from the `host` entity.
    * @default CiliumLocalhost.ALWAYS - Cilium's default on Kubernetes: the node reaches its pods without a rule
@@ -191,6 +198,8 @@ export class DataPlane extends Construct {
   public readonly topologyKeys: { readonly zone: string; readonly node: string };
   /** The data plane's placement, if set. */
   public readonly placement?: Placement;
+  /** Allocatable capacity, if declared. */
+  public readonly capacity?: Capacity;
   /** How the cluster's Cilium treats local-node traffic. */
   public readonly ciliumLocalhost: CiliumLocalhost;
 
@@ -235,6 +244,8 @@ export class DataPlane extends Construct {
     this.topologyKeys = { zone: props.topologyKeys?.zone ?? 'topology.kubernetes.io/zone', node: props.topologyKeys?.node ?? 'kubernetes.io/hostname' };
     checkPlacement(this, '', props.placement);
     this.placement = props.placement;
+    checkCapacity(this, 'capacity', props.capacity);
+    this.capacity = props.capacity;
     this.ciliumLocalhost = checkEnum(this, 'ciliumLocalhost', props.ciliumLocalhost, CiliumLocalhost, 'CiliumLocalhost') ?? CiliumLocalhost.ALWAYS;
     if (!Object.values(CiliumLocalhost).includes(this.ciliumLocalhost)) {
       fail(this, `ciliumLocalhost '${this.ciliumLocalhost}' is unknown`, 'use CiliumLocalhost.ALWAYS or CiliumLocalhost.POLICY (as the agents\' allow-localhost is set)');

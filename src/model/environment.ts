@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Capacity, checkCapacity, checkQuotaHeadroom } from './capacity';
 import { checkDnsLabel, checkInteger, checkResourceFields } from './checks';
 import { DataPlane } from './data-plane';
 import { fail } from './errors';
@@ -59,6 +60,18 @@ export interface EnvironmentProps {
    * @default - the data plane's placement
    */
   readonly placement?: Placement;
+  /**
+   * Put a ResourceQuota and a LimitRange in each of this environment's cells: what the cell
+   * declares (requests, limits, pods at the highest replica count with rollout surge, claims and
+   * storage) times this factor, from 1 to 10 (e.g. 1.2).
+   * @default - no quotas
+   */
+  readonly quotaHeadroom?: number;
+  /**
+   * Allocatable capacity reserved for this environment; synthesis fails when its cells' quota requests exceed it.
+   * @default - not checked (the data plane's capacity still is)
+   */
+  readonly capacity?: Capacity;
 }
 
 /**
@@ -88,6 +101,10 @@ export class Environment extends Construct {
   public readonly topologySpread: TopologySpread;
   /** The environment's placement, if set. */
   public readonly placement?: Placement;
+  /** The quota headroom factor, if quotas are on. */
+  public readonly quotaHeadroom?: number;
+  /** Allocatable capacity, if declared. */
+  public readonly capacity?: Capacity;
 
   constructor(scope: Construct, id: string, props: EnvironmentProps) {
     super(scope, id);
@@ -114,6 +131,10 @@ export class Environment extends Construct {
     this.topologySpread = props.topologySpread ?? (this.isProduction ? TopologySpread.zonesAndNodes() : TopologySpread.none());
     checkPlacement(this, '', props.placement);
     this.placement = props.placement;
+    checkQuotaHeadroom(this, props.quotaHeadroom);
+    this.quotaHeadroom = props.quotaHeadroom;
+    checkCapacity(this, 'capacity', props.capacity);
+    this.capacity = props.capacity;
     this.organization._register('Environment', this.name, this);
   }
 }

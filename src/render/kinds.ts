@@ -43,6 +43,8 @@ const ROWS: Row[] = [
   ['', 'v1', 'ServiceAccount', 'serviceaccounts', 'nerw'],
   ['', 'v1', 'Endpoints', 'endpoints', 'nr'],
   ['', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', 'nrw'],
+  ['', 'v1', 'ResourceQuota', 'resourcequotas', 'ner'],
+  ['', 'v1', 'LimitRange', 'limitranges', 'ner'],
   ['apps', 'v1', 'ReplicaSet', 'replicasets', 'nr'],
   ['apps', 'v1', 'StatefulSet', 'statefulsets', 'nerw'],
   ['autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', 'nerw'],

@@ -10,6 +10,7 @@ import { renderNamespace } from './namespace';
 import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cilium';
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
+import { renderQuota } from './quota';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
@@ -46,6 +47,7 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     const store = planes.get(cell.dataPlane)!;
     const cilium = cell.network.provider === NetworkPolicyProvider.CILIUM;
     out.push({ dir, group: 'namespace', isComponent: false, manifest: renderNamespace(cell) });
+    for (const manifest of renderQuota(cell)) out.push({ dir, group: 'quota', isComponent: false, manifest });
     for (const manifest of cilium ? renderCiliumPolicies(cell) : renderKubernetesPolicies(cell)) {
       out.push({ dir, group: 'network-baseline', isComponent: false, manifest });
     }

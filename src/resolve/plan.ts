@@ -3,7 +3,9 @@ import type { PlanBuildPlane } from './builds';
 import type { PlanPodExtras } from './containers';
 import type { PlanCellDelivery } from './delivery';
 import type { PlanPodSettings } from './pod-settings';
+import type { PlanQuota } from './quota';
 import type { WidenedRule } from './widened';
+import type { Capacity } from '../model/capacity';
 import { ComponentKind } from '../model/component-kind';
 import { EndpointType, Visibility } from '../model/endpoint';
 import { IsolationMode, NetworkPolicyProvider, PodPeer } from '../model/network';
@@ -56,6 +58,8 @@ export interface PlanEnvironment {
   readonly uid: string;
   readonly dataPlane: string;
   readonly isProduction: boolean;
+  /** Its declared allocatable capacity, if any. */
+  readonly capacity?: Capacity;
 }
 
 /** A data plane and the platform objects it carries. @internal */
@@ -71,6 +75,8 @@ export interface PlanDataPlane {
   /** Its gateways (shared and environment-specific), sorted by name. */
   readonly gateways: PlanGateway[];
   readonly observability: PlanObservabilityServices;
+  /** Its declared allocatable capacity, if any. */
+  readonly capacity?: Capacity;
 }
 
 /** A data plane's observability services. @internal */
@@ -145,6 +151,8 @@ export interface Cell {
   readonly network: CellNetwork;
   /** The OpenTelemetry Instrumentation of the cell, when a component is auto-instrumented. */
   readonly instrumentation?: PlanInstrumentation;
+  /** Its ResourceQuota and LimitRange, when its environment sets a quota headroom. */
+  readonly quota?: PlanQuota;
 }
 
 /** The settings of a cell's OpenTelemetry Instrumentation. @internal */

@@ -36,6 +36,8 @@ export const RESERVED_NAMES: readonly ReservedName[] = [
   { name: 'namespace', reservedFor: ['component'], usedFor: "each cell's namespace.yaml" },
   { name: 'network-baseline', reservedFor: ['component'], usedFor: "each cell's network-baseline.yaml (default-deny policies)" },
   { name: 'observability', reservedFor: ['component'], usedFor: "each cell's observability.yaml (instrumentation and rules)" },
+  { name: 'quota', reservedFor: ['component'], usedFor: "each cell's quota.yaml (ResourceQuota and LimitRange)" },
+  { name: 'capacity', reservedFor: ['environment'], usedFor: "each data plane's capacity.md" },
   { name: 'cell', reservedFor: ['component'], usedFor: "each cell's PrometheusRule 'openchoreo-cell' (a component's is 'openchoreo-<component>')" },
 ];
 

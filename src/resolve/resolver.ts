@@ -11,6 +11,7 @@ import { attachNetwork, DraftCell } from './network';
 import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
+import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
@@ -28,6 +29,8 @@ import { Project } from '../model/project';
 export function resolveOrganization(org: Organization): Plan {
   const problems = new ProblemCollector();
   checkReservedNames(org, problems);
+  const od = org.defaultResources;
+  const orgDefaults = { requests: { cpu: od.cpuRequest!, memory: od.memoryRequest! }, limits: { cpu: od.cpuLimit!, memory: od.memoryLimit! } };
   const pipelines = new Map<string, ResolvedPipeline | undefined>();
   for (const p of org.pipelines) pipelines.set(p.name, resolvePipeline(p, problems));
 
@@ -120,6 +123,7 @@ export function resolveOrganization(org: Organization): Plan {
           ...(relaxedBy.length > 0 ? { [Annotations.POD_SECURITY_RELAXED_BY]: relaxedBy.join(',') } : {}),
         },
         components,
+        quota: resolveCellQuota(env, orgDefaults, components),
       });
     }
   }
@@ -139,15 +143,19 @@ export function resolveOrganization(org: Organization): Plan {
       l7Visibility: o.httpMetrics === 'hubble',
     };
   }, problems);
+  checkCapacityFit(org.dataPlanes, org.environments, cells, problems);
   const access = resolveAccess(org, cells, p => (pipelines.get(p.pipeline.name) ? envsOf.get(p) : undefined), problems);
   problems.throwIfAny();
   cells.sort((a, b) => (a.dataPlane + '/' + a.environment + '/' + a.project < b.dataPlane + '/' + b.environment + '/' + b.project ? -1 : 1));
   return {
     organization: { name: org.name, uid: stableUid('Organization', org.name), displayName: org.displayName },
-    environments: org.environments.map(e => ({ name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction })),
+    environments: org.environments.map(e => ({
+      name: e.name, uid: stableUid('Environment', org.name, e.name), dataPlane: e.dataPlane.name, isProduction: e.isProduction, capacity: e.capacity,
+    })),
     dataPlanes: gateways.dataPlanes.map(d => {
       const o = observability.get(d.name)!;
-      return { ...d, observability: { selectorLabels: o.selectorLabels, grafana: o.grafana, httpMetrics: o.httpMetrics } };
+      const capacity = planes.get(d.name)!.capacity;
+      return { ...d, capacity, observability: { selectorLabels: o.selectorLabels, grafana: o.grafana, httpMetrics: o.httpMetrics } };
     }),
     cells,
     buildPlanes,
