@@ -257,7 +257,7 @@ describe('report size', () => {
     expect(readme).not.toContain('## Components');
     const project = large.files['bench/eu-west/production/p0000/README.md'];
     expect(project).toContain('# p0000 in production on eu-west');
-    expect(project.match(/^\| p0000 \| [^|]+ \| (deployment|cronjob)\//gm)).toHaveLength(20);
+    expect(project.match(/^\| p0000 \| [^|]+ \| (deployment|statefulset|cronjob)\//gm)).toHaveLength(20);
     expect(large.total / small.total).toBeLessThan(4 * 1.1);
     expect(large.indexes / small.indexes).toBeLessThan(4 * 1.1);
     expect(large.meanPage / small.meanPage).toBeLessThan(1.25);
