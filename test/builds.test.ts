@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -491,7 +492,7 @@ describe('WorkflowTemplate', () => {
     const b = platform({
       workspaceSize: '10Gi',
       storageClass: 'fast-ssd',
-      timeoutMinutes: 30,
+      timeout: Duration.minutes(30),
       registryCache: false,
       builderResources: { cpuRequest: '1', memoryLimit: '8Gi' },
       buildkitImage: 'registry.acme.example/mirror/buildkit:v0.32.2-rootless',

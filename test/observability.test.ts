@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import {
   DataPlane, DataPlaneProps, DeploymentPipeline, EndpointType, Environment, HttpMetrics, LogFormat, MetricsOptions, NetworkPolicyProvider,
   ObservabilityOptions, Organization, OtlpProtocol, PlatformApp, Project, ScheduledTask, Service, SloOptions, Tracing, TracingLanguage,
@@ -42,7 +43,7 @@ function api(shop: Project, props: { metrics?: MetricsOptions; tracing?: Tracing
 describe('metrics', () => {
   test('a Service is scraped through its Service by a ServiceMonitor that Prometheus selects', () => {
     const { org, shop } = platform();
-    api(shop, { metrics: { port: 8080, path: '/actuator/prometheus', interval: '15s' } });
+    api(shop, { metrics: { port: 8080, path: '/actuator/prometheus', interval: Duration.seconds(15) } });
     const objects = synth(org);
     const sm = inCell(objects, 'ServiceMonitor', 'dev', 'api');
     expect(sm.metadata.labels).toMatchObject({ 'release': 'kube-prometheus-stack', 'openchoreo.dev/component': 'api' });

@@ -22,7 +22,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     externalGateway: {
       domain: 'apps.acme.example',
       certificate: GatewayCertificate.fromCertManager('letsencrypt-dns'),
-      clientTraffic: { clientIpDetection: ClientIpDetection.xForwardedFor(1), requestTimeout: '60s' },
+      clientTraffic: { clientIpDetection: ClientIpDetection.xForwardedFor(1), requestTimeout: Duration.seconds(60) },
     },
     internalGateway: { domain: 'internal.acme.example', certificate: GatewayCertificate.fromSecretStore('certs/internal-acme-example') },
   });
@@ -109,8 +109,8 @@ export function buildPlatform(app: PlatformApp): Organization {
           { scopes: ['payments:write'], methods: [HttpMethod.POST] },
         ],
         rateLimit: { requests: 50, unit: RateLimitUnit.SECOND },
-        retry: { attempts: 2, on: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM], perTryTimeout: '2s' },
-        timeout: { request: '10s' },
+        retry: { attempts: 2, on: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM], perTryTimeout: Duration.seconds(2) },
+        timeout: { request: Duration.seconds(10) },
         circuitBreaker: { maxPendingRequests: 200, maxParallelRequests: 400 },
       },
     },

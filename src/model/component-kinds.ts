@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import { checkWholeUnits } from './duration';
 import { Construct } from 'constructs';
 import { checkInteger } from './checks';
 import { Component, ComponentProps, DeployableComponentProps } from './component';
@@ -66,10 +68,10 @@ export interface ScheduledTaskProps extends ComponentProps {
    */
   readonly backoffLimit?: number;
   /**
-   * Seconds a run may take before it is stopped.
-   * @default 300
+   * How long a run may take before it is stopped (whole seconds).
+   * @default Duration.minutes(5)
    */
-  readonly activeDeadlineSeconds?: number;
+  readonly activeDeadline?: Duration;
 }
 
 /**
@@ -85,8 +87,8 @@ export class ScheduledTask extends Component {
   public readonly concurrencyPolicy: ConcurrencyPolicy;
   /** Retries per run. */
   public readonly backoffLimit: number;
-  /** Deadline per run, in seconds. */
-  public readonly activeDeadlineSeconds: number;
+  /** Deadline per run. */
+  public readonly activeDeadline: Duration;
 
   constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
     super(scope, id, ComponentKind.SCHEDULED_TASK, props);
@@ -96,8 +98,8 @@ export class ScheduledTask extends Component {
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     checkInteger(this, 'backoffLimit', props.backoffLimit, 0, 100);
     this.backoffLimit = props.backoffLimit ?? 3;
-    checkInteger(this, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);
-    this.activeDeadlineSeconds = props.activeDeadlineSeconds ?? 300;
+    this.activeDeadline = props.activeDeadline ?? Duration.minutes(5);
+    checkWholeUnits(this, 'activeDeadline', this.activeDeadline, 'seconds', 1, 2_147_483_647);
   }
 
   /** @internal */

@@ -1,6 +1,8 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkGroupPrefix } from './access-names';
-import { checkDnsLabel, checkDuration, checkLabels } from './checks';
+import { checkDnsLabel, checkLabels } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
 import { NetworkPolicyProvider, PodPeer } from './network';
@@ -23,9 +25,9 @@ export interface DataPlaneProps {
   readonly secretStore?: string;
   /**
    * How often the External Secrets Operator refreshes secrets.
-   * @default '1h'
+   * @default Duration.hours(1)
    */
-  readonly secretRefreshInterval?: string;
+  readonly secretRefreshInterval?: Duration;
   /**
    * The cluster's DNS domain, used in dependency addresses.
    * @default 'cluster.local'
@@ -154,7 +156,7 @@ export class DataPlane extends Construct {
   /** ClusterSecretStore name. */
   public readonly secretStore: string;
   /** ExternalSecret refresh interval. */
-  public readonly secretRefreshInterval: string;
+  public readonly secretRefreshInterval: Duration;
   /** Cluster DNS domain. */
   public readonly clusterDomain: string;
   /** API server URL for Argo CD destinations. */
@@ -195,7 +197,8 @@ export class DataPlane extends Construct {
     this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'data plane name', props.name ?? id);
     this.secretStore = checkDnsLabel(this, 'secretStore', props.secretStore ?? 'default', 253);
-    this.secretRefreshInterval = checkDuration(this, 'secretRefreshInterval', props.secretRefreshInterval ?? '1h');
+    this.secretRefreshInterval = props.secretRefreshInterval ?? Duration.hours(1);
+    checkFormatDuration(this, 'secretRefreshInterval', this.secretRefreshInterval, DurationTarget.GO, 'Duration.hours(1)');
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';
     if (!/^https:\/\/[^\s]+$/.test(this.apiServer)) fail(this, `apiServer '${this.apiServer}' is not an https URL`, "use the cluster's API URL, e.g. 'https://eu-west.k8s.example.com'");

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDuration } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 import { Organization } from './organization';
 
@@ -42,9 +43,9 @@ export interface GitOpsDeliveryProps {
   readonly fluxNamespace?: string;
   /**
    * How often Flux checks the repository and re-applies.
-   * @default '5m'
+   * @default Duration.minutes(5)
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 }
 
 /**
@@ -70,7 +71,7 @@ export class GitOpsDelivery extends Construct {
   /** Flux namespace. */
   public readonly fluxNamespace: string;
   /** Flux interval. */
-  public readonly interval: string;
+  public readonly interval: Duration;
 
   constructor(scope: Construct, id: string, props: GitOpsDeliveryProps) {
     super(scope, id);
@@ -88,7 +89,8 @@ export class GitOpsDelivery extends Construct {
     if (this.tools.length === 0) fail(this, 'tools is empty', 'list GitOpsTool.ARGO_CD, GitOpsTool.FLUX or both');
     this.argoCdNamespace = props.argoCdNamespace ?? 'argocd';
     this.fluxNamespace = props.fluxNamespace ?? 'flux-system';
-    this.interval = checkDuration(this, 'interval', props.interval ?? '5m');
+    this.interval = props.interval ?? Duration.minutes(5);
+    checkFormatDuration(this, 'interval', this.interval, DurationTarget.GO, 'Duration.minutes(5)');
     this.organization._register('GitOpsDelivery', 'delivery', this);
   }
 }

@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkLabels, checkPort } from './checks';
 import { fail } from './errors';
@@ -78,10 +80,10 @@ export interface MetricsOptions {
    */
   readonly path?: string;
   /**
-   * Scrape interval, e.g. `30s`.
+   * Scrape interval, e.g. `Duration.seconds(30)`.
    * @default - Prometheus' global interval
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 }
 
 /**
@@ -270,7 +272,6 @@ export interface ObservabilityOptions {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const PROM_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
 const MS = /^([0-9]+)(ms|s)$/;
 
 /** Validates a data plane's observability settings. @internal */
@@ -317,9 +318,7 @@ export function checkMetrics(scope: IConstruct, m: MetricsOptions | undefined): 
   if (m.path !== undefined && !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(m.path)) {
     fail(scope, `metrics.path '${m.path}' is not an absolute URL path`, "use a path such as '/metrics'");
   }
-  if (m.interval !== undefined && (!PROM_DURATION.test(m.interval) || m.interval === '' || !/[1-9]/.test(m.interval))) {
-    fail(scope, `metrics.interval '${m.interval}' is not a Prometheus duration`, "use a duration such as '30s' or '1m'");
-  }
+  checkFormatDuration(scope, 'metrics.interval', m.interval, DurationTarget.PROMETHEUS, 'Duration.seconds(30)');
 }
 
 /** Validates tracing settings. @internal */

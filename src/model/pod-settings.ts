@@ -4,7 +4,7 @@ import { checkLabels } from './checks';
 import { fail } from './errors';
 import { checkPlacement, Placement } from './placement';
 import { checkProbes, Probes } from './probe';
-import { checkWholeSeconds } from './seconds';
+import { checkWholeSeconds } from './duration';
 
 /** What runs in the container before it is sent SIGTERM. */
 export enum PreStopType {

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkNonEmpty } from './checks';
 import { fail } from './errors';
-import { checkWholeSeconds } from './seconds';
+import { checkWholeSeconds } from './duration';
 
 /** How the kubelet checks a container. */
 export enum ProbeType {

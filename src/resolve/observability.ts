@@ -1,3 +1,4 @@
+import { DurationTarget, formatDuration } from '../model/duration';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -76,14 +77,14 @@ export function resolveObservability(
     const podScraped = kindTraits(c.kind).podScraped;
     const path = p.metrics.path ?? '/metrics';
     if (podScraped) {
-      metrics = { monitor: 'PodMonitor', portName: 'metrics', containerPort: p.metrics.port, ownContainerPort: true, path, interval: p.metrics.interval };
+      metrics = { monitor: 'PodMonitor', portName: 'metrics', containerPort: p.metrics.port, ownContainerPort: true, path, interval: p.metrics.interval && formatDuration(p.metrics.interval, DurationTarget.PROMETHEUS) };
     } else {
       const ep = ctx.endpoints.find(e => e.port === p.metrics!.port && e.protocol === 'TCP');
       if (!ep) {
         problems.add(c, `metrics port ${p.metrics.port} is not an endpoint of component '${c.name}' (a ServiceMonitor scrapes it through the Service)`,
           `add an endpoint on port ${p.metrics.port}, e.g. addEndpoint('metrics', { port: ${p.metrics.port} }), or use one of its TCP endpoint ports: ${ctx.endpoints.filter(e => e.protocol === 'TCP').map(e => e.port).join(', ') || '(none)'}`);
       } else {
-        metrics = { monitor: 'ServiceMonitor', portName: ep.portName, containerPort: ep.targetPort, ownContainerPort: false, path, interval: p.metrics.interval };
+        metrics = { monitor: 'ServiceMonitor', portName: ep.portName, containerPort: ep.targetPort, ownContainerPort: false, path, interval: p.metrics.interval && formatDuration(p.metrics.interval, DurationTarget.PROMETHEUS) };
       }
     }
   }
