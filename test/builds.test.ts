@@ -291,6 +291,18 @@ describe('build declaration errors', () => {
     expectConstructionProblem(() => new BuildPlane(b.org, 'e', { ...props, kubernetesApiCidrs: ['10.0.0.10'] }), {
       path: 'acme/e', value: "kubernetesApiCidrs entry '10.0.0.10' is not an IPv4 CIDR", fix: /'10\.0\.0\.10\/32'/,
     });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'f', { ...props, timeoutMinutes: 30 } as any), {
+      path: 'acme/f', value: 'timeoutMinutes 30 is no longer supported (it became timeout, a cdk8s Duration)', fix: /use timeout: Duration\.minutes\(30\)/,
+    });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'g', { ...props, timeout: 30 as unknown as Duration }), {
+      path: 'acme/g', value: 'timeout 30 is not a Duration', fix: /timeout: Duration\.seconds\(60\)/,
+    });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'h', { ...props, timeout: Duration.seconds(30) }), {
+      path: 'acme/h', value: 'timeout 30s is not a whole number of seconds from 60s to 86400s', fix: /Duration\.seconds\(60\)/,
+    });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'i', { ...props, timeout: Duration.millis(90_500) }), {
+      path: 'acme/i', value: 'timeout 90.5s is not a whole number of seconds', fix: /whole number of seconds/,
+    });
   });
 
   test('a ledger pin outside the build repository', () => {

@@ -337,7 +337,10 @@ describe('observability errors', () => {
   const P = 'acme/shop/api';
   test.each<[string, object, string, RegExp]>([
     ['a metrics path without a slash', { metrics: { port: 8080, path: 'metrics' } }, "metrics.path 'metrics' is not an absolute URL path", /'\/metrics'/],
-    ['a metrics interval that is no duration', { metrics: { port: 8080, interval: 'often' } }, "metrics.interval 'often' is not a Prometheus duration", /'30s'/],
+    ['a metrics interval that is no duration', { metrics: { port: 8080, interval: 'often' } }, 'metrics.interval "often" is not a Duration', /interval: Duration\.seconds\(30\)/],
+    ['a metrics interval in the old string form', { metrics: { port: 8080, interval: '30s' } }, 'metrics.interval "30s" is not a Duration', /Duration\.seconds\(30\)/],
+    ['a zero metrics interval', { metrics: { port: 8080, interval: Duration.seconds(0) } }, 'metrics.interval 0 seconds is not a positive whole number of milliseconds', /positive duration/],
+    ['a sub-millisecond metrics interval', { metrics: { port: 8080, interval: Duration.millis(0.5) } }, 'metrics.interval 0.5 millis is not a positive whole number of milliseconds', /positive duration/],
     ['a metrics port out of range', { metrics: { port: 70000 } }, 'metrics.port 70000 is out of range', /between 1 and 65535/],
     ['an availability of 100%', { slo: { availability: 100 } }, 'slo.availability 100 is not a percentage between 0 and 100', /leaves no error budget/],
     ['a latency target of 0%', { slo: { latencyTarget: 0 } }, 'slo.latencyTarget 0 is not a percentage', /such as 99\.9/],

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkWholeUnits } from './duration';
+import { checkWholeUnits, rejectRenamedDuration } from './duration';
 import { Construct, IConstruct } from 'constructs';
 import { checkBranch, checkBuilderImage, checkHosts, checkRegistry, checkRepoPath, checkSecretRef, CIDR, defaultRegistryHosts, GIT_USER } from './build-checks';
 import { Builder, BuilderConfinement, BuilderKind, DEFAULT_BUILDKIT_IMAGE, DEFAULT_GIT_IMAGE } from './builder';
@@ -342,6 +342,7 @@ export class BuildPlane extends Construct {
     checkMemory(this, 'workspaceSize', this.workspaceSize);
     if (props.storageClass !== undefined) checkDnsLabel(this, 'storageClass', props.storageClass, 253);
     this.storageClass = props.storageClass;
+    rejectRenamedDuration(this, props, 'timeoutMinutes', 'timeout', 'minutes');
     this.timeout = props.timeout ?? Duration.minutes(60);
     checkWholeUnits(this, 'timeout', this.timeout, 'seconds', 60, 24 * 3600);
     this.registryCache = props.registryCache ?? true;

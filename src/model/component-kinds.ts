@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkWholeUnits } from './duration';
+import { checkWholeUnits, rejectRenamedDuration } from './duration';
 import { Construct } from 'constructs';
 import { checkInteger } from './checks';
 import { Component, ComponentProps, DeployableComponentProps } from './component';
@@ -98,6 +98,7 @@ export class ScheduledTask extends Component {
     this.concurrencyPolicy = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     checkInteger(this, 'backoffLimit', props.backoffLimit, 0, 100);
     this.backoffLimit = props.backoffLimit ?? 3;
+    rejectRenamedDuration(this, props, 'activeDeadlineSeconds', 'activeDeadline', 'seconds');
     this.activeDeadline = props.activeDeadline ?? Duration.minutes(5);
     checkWholeUnits(this, 'activeDeadline', this.activeDeadline, 'seconds', 1, 2_147_483_647);
   }

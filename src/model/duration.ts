@@ -93,3 +93,14 @@ export function checkWholeSeconds(scope: IConstruct, what: string, d: Duration |
   }
   return s;
 }
+
+/**
+ * Rejects a duration prop under its old, pre-Duration name (e.g. `timeoutMinutes: 30`), which
+ * would otherwise be ignored silently. @internal
+ */
+export function rejectRenamedDuration(scope: IConstruct, props: object, old: string, now: string, ctor: 'seconds' | 'minutes'): void {
+  const v = (props as Record<string, unknown>)[old];
+  if (v === undefined) return;
+  fail(scope, `${old} ${JSON.stringify(v)} is no longer supported (it became ${now}, a cdk8s Duration)`,
+    `use ${now}: Duration.${ctor}(${typeof v === 'number' ? v : 'n'})`);
+}
