@@ -280,7 +280,9 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
     port: 8080,
     basePath: `/api/v${rng.int(1, 3)}`,
     visibility,
-    route: visibility ? { policy: { authentication: ApiAuthentication.jwt(JWT), timeout: { request: Duration.seconds(10) }, retry: { attempts: 2 } } } : undefined,
+    route: visibility
+      ? { policy: { authentication: ApiAuthentication.jwt(JWT), timeout: { request: Duration.seconds(10) }, retry: { attempts: 2 } } }
+      : undefined,
   })];
   if (rng.chance(0.25)) endpoints.push(c.addEndpoint('grpc', { port: 9090, type: EndpointType.GRPC }));
   return { component: c, kind, rng, endpoints, autoscaled };

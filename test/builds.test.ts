@@ -1,7 +1,7 @@
-import { Duration } from 'cdk8s';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import {
   BuildPlane, BuildPlaneProps, Builder, BuilderConfinement, DataPlane, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool,
   NetworkPolicyProvider, Organization, Project, ReleaseLedger, ScheduledTask, SecretRef, Service, WebApplication, Worker,

@@ -125,7 +125,13 @@ describe('gateways of a data plane', () => {
         externalGateway: {
           domain: 'apps.acme.example',
           certificate: GatewayCertificate.fromSecret('wildcard-apps'),
-          clientTraffic: { minTlsVersion: TlsVersion.TLS_1_3, requestTimeout: Duration.seconds(30), idleTimeout: Duration.minutes(15), http2MaxConcurrentStreams: 250, clientIpDetection: ClientIpDetection.xForwardedFor(2) },
+          clientTraffic: {
+            minTlsVersion: TlsVersion.TLS_1_3,
+            requestTimeout: Duration.seconds(30),
+            idleTimeout: Duration.minutes(15),
+            http2MaxConcurrentStreams: 250,
+            clientIpDetection: ClientIpDetection.xForwardedFor(2),
+          },
         },
         internalGateway: { domain: 'internal.acme.example', clientTraffic: { clientIpDetection: ClientIpDetection.customHeader('X-Real-IP') } },
       },
@@ -378,7 +384,14 @@ describe('API policies', () => {
         policy: {
           cors: { allowOrigins: ['https://shop.acme.example', 'https://*.acme.example'], allowMethods: [HttpMethod.GET, HttpMethod.PUT], allowHeaders: ['Authorization'], allowCredentials: true, maxAge: Duration.minutes(10) },
           rateLimit: { requests: 600, unit: RateLimitUnit.MINUTE },
-          retry: { attempts: 3, on: [RetryOn.CONNECT_FAILURE, RetryOn.RESET], statusCodes: [503, 502], perTryTimeout: Duration.seconds(2), backoffBase: Duration.millis(100), backoffMax: Duration.seconds(1) },
+          retry: {
+            attempts: 3,
+            on: [RetryOn.CONNECT_FAILURE, RetryOn.RESET],
+            statusCodes: [503, 502],
+            perTryTimeout: Duration.seconds(2),
+            backoffBase: Duration.millis(100),
+            backoffMax: Duration.seconds(1),
+          },
           timeout: { request: Duration.seconds(15), idle: Duration.minutes(5), connect: Duration.seconds(2) },
           circuitBreaker: { maxConnections: 100, maxPendingRequests: 50 },
         },

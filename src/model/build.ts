@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import { checkWholeUnits, rejectRenamedDuration } from './duration';
 import { Construct, IConstruct } from 'constructs';
 import { checkBranch, checkBuilderImage, checkHosts, checkRegistry, checkRepoPath, checkSecretRef, CIDR, defaultRegistryHosts, GIT_USER } from './build-checks';
 import { Builder, BuilderConfinement, BuilderKind, DEFAULT_BUILDKIT_IMAGE, DEFAULT_GIT_IMAGE } from './builder';
 import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, withResourceDefaults } from './checks';
 import type { DataPlane } from './data-plane';
+import { checkDurationSeconds, rejectRenamedDuration } from './duration';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
@@ -344,7 +344,7 @@ export class BuildPlane extends Construct {
     this.storageClass = props.storageClass;
     rejectRenamedDuration(this, props, 'timeoutMinutes', 'timeout', 'minutes');
     this.timeout = props.timeout ?? Duration.minutes(60);
-    checkWholeUnits(this, 'timeout', this.timeout, 'seconds', 60, 24 * 3600);
+    checkDurationSeconds(this, 'timeout', this.timeout, 60, 24 * 3600);
     this.registryCache = props.registryCache ?? true;
     this.buildkitImage = checkBuilderImage(this, 'buildkitImage', props.buildkitImage ?? DEFAULT_BUILDKIT_IMAGE);
     this.gitImage = checkBuilderImage(this, 'gitImage', props.gitImage ?? DEFAULT_GIT_IMAGE);

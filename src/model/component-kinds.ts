@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import { checkWholeUnits, rejectRenamedDuration } from './duration';
 import { Construct } from 'constructs';
 import { checkInteger } from './checks';
 import { Component, ComponentProps, DeployableComponentProps } from './component';
 import { ComponentKind } from './component-kind';
 import { checkCronSchedule, checkTimeZone } from './cron';
+import { checkDurationSeconds, rejectRenamedDuration } from './duration';
 import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
 
 /** Properties of a {@link Service}. */
@@ -100,7 +100,7 @@ export class ScheduledTask extends Component {
     this.backoffLimit = props.backoffLimit ?? 3;
     rejectRenamedDuration(this, props, 'activeDeadlineSeconds', 'activeDeadline', 'seconds');
     this.activeDeadline = props.activeDeadline ?? Duration.minutes(5);
-    checkWholeUnits(this, 'activeDeadline', this.activeDeadline, 'seconds', 1, 2_147_483_647);
+    checkDurationSeconds(this, 'activeDeadline', this.activeDeadline, 1, 2_147_483_647);
   }
 
   /** @internal */

@@ -63,20 +63,12 @@ export function formatDuration(d: Duration, target: DurationTarget): string {
 }
 
 /**
- * Validates an optional cdk8s Duration as a whole number of `unit` seconds (1 or 60) in
- * [min, max] units and returns that number (undefined when unset). @internal
+ * Like checkWholeSeconds, but first rejects the old string/number forms with the prop's name in
+ * the fix. @internal
  */
-export function checkWholeUnits(scope: IConstruct, what: string, d: unknown, unit: 'seconds' | 'minutes', min: number, max: number): number | undefined {
-  const ctor = unit === 'seconds' ? 'Duration.seconds' : 'Duration.minutes';
-  const dur = requireDuration(scope, what, d, `${ctor}(${Math.min(Math.max(min, 10), max)})`);
-  if (dur === undefined) return undefined;
-  const n = dur.toMilliseconds({ integral: false }) / (unit === 'seconds' ? 1000 : 60_000);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    const short = unit === 'seconds' ? 's' : 'min';
-    fail(scope, `${what} ${n}${short} is not a whole number of ${unit} from ${min}${short} to ${max}${short}`,
-      `use a whole number of ${unit} in that range, e.g. ${ctor}(${Math.min(Math.max(min, 10), max)})`);
-  }
-  return n;
+export function checkDurationSeconds(scope: IConstruct, what: string, d: unknown, min: number, max: number): number | undefined {
+  const dur = requireDuration(scope, what, d, `Duration.seconds(${Math.min(Math.max(min, 10), max)})`);
+  return checkWholeSeconds(scope, what, dur, min, max);
 }
 
 /**

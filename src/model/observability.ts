@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { checkFormatDuration, DurationTarget } from './duration';
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkLabels, checkPort } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 
 /**

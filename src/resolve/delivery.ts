@@ -1,6 +1,6 @@
-import { DurationTarget, formatDuration } from '../model/duration';
 import { generateName, NameLimit } from './naming';
 import type { Cell, PlanDelivery } from './plan';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { GitOpsDelivery, GitOpsTool } from '../model/gitops';
 
 /*

@@ -1,6 +1,6 @@
-import { DurationTarget, formatDuration } from '../model/duration';
 import { PlanCertificate, PlanDataPlane, PlanGateway, PlanGatewayVisibility } from './plan';
 import { envoyGatewayPods, DataPlane } from '../model/data-plane';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { CertificateSource, ClientIpSource, EnvironmentGatewayOptions, GatewayOptions, GatewayServiceType, TlsVersion } from '../model/gateway';

@@ -1,8 +1,8 @@
-import { DurationTarget, formatDuration } from '../model/duration';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
 import { DataPlane } from '../model/data-plane';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';

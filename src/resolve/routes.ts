@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
-import { DurationTarget, formatDuration } from '../model/duration';
 import { ResolvedGateways } from './gateway';
 import { generateName, NameLimit } from './naming';
 import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute, PlanSecretData } from './plan';
 import { ApiPolicy, AuthenticationKind, HeaderChanges, RouteOptions } from '../model/api-policy';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -181,18 +181,20 @@ function resolvePolicy(ep: Endpoint, where: string, p: ApiPolicy, r: RouteFacts,
       allowHeaders: p.cors.allowHeaders ? [...p.cors.allowHeaders] : undefined,
       exposeHeaders: p.cors.exposeHeaders ? [...p.cors.exposeHeaders] : undefined,
       allowCredentials: p.cors.allowCredentials ?? false,
-      maxAge: gw(p.cors.maxAge),
+      maxAge: gatewayDuration(p.cors.maxAge),
     } : undefined,
     rateLimit: p.rateLimit ? { requests: p.rateLimit.requests, unit: p.rateLimit.unit } : undefined,
     retry: p.retry ? {
       attempts: p.retry.attempts,
       on: p.retry.on && p.retry.on.length > 0 ? [...new Set(p.retry.on)] : undefined,
       statusCodes: p.retry.statusCodes && p.retry.statusCodes.length > 0 ? [...new Set(p.retry.statusCodes)].sort((a, b) => a - b) : undefined,
-      perTryTimeout: gw(p.retry.perTryTimeout),
-      backoffBase: gw(p.retry.backoffBase),
-      backoffMax: gw(p.retry.backoffMax),
+      perTryTimeout: gatewayDuration(p.retry.perTryTimeout),
+      backoffBase: gatewayDuration(p.retry.backoffBase),
+      backoffMax: gatewayDuration(p.retry.backoffMax),
     } : undefined,
-    timeout: p.timeout && (p.timeout.request || p.timeout.idle || p.timeout.connect) ? { request: gw(p.timeout.request), idle: gw(p.timeout.idle), connect: gw(p.timeout.connect) } : undefined,
+    timeout: p.timeout && (p.timeout.request || p.timeout.idle || p.timeout.connect) ? {
+      request: gatewayDuration(p.timeout.request), idle: gatewayDuration(p.timeout.idle), connect: gatewayDuration(p.timeout.connect),
+    } : undefined,
     circuitBreaker: p.circuitBreaker && Object.values(p.circuitBreaker).some(v => v !== undefined) ? { ...p.circuitBreaker } : undefined,
     requestHeaders: headerChanges(p.requestHeaders),
     responseHeaders: headerChanges(p.responseHeaders),
@@ -231,6 +233,6 @@ export function checkRouteConflicts(routes: Array<{ path: string; environment: s
 }
 
 /** A validated optional duration in gateway syntax. */
-function gw(d: Duration | undefined): string | undefined {
+function gatewayDuration(d: Duration | undefined): string | undefined {
   return d === undefined ? undefined : formatDuration(d, DurationTarget.GATEWAY);
 }
