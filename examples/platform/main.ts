@@ -87,7 +87,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     metrics: { port: 8080, path: '/actuator/prometheus' },
     tracing: Tracing.autoInstrument(TracingLanguage.JAVA),
     logFormat: LogFormat.JSON,
-    slo: { availability: 99.5, latencyThreshold: '500ms' },
+    slo: { availability: 99.5, latencyThreshold: Duration.millis(500) },
     // Spring Boot's health groups; the JVM starts slowly, so a startup probe holds off liveness.
     probes: {
       startup: Probe.http({ endpoint: 'http', path: '/actuator/health/liveness', period: Duration.seconds(5), failureThreshold: 36 }),
@@ -122,7 +122,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   paymentsApi.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' }, autoscaling: { maxReplicas: 2 } });
   paymentsApi.configureEnvironment(prod, {
     autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 60 },
-    slo: { availability: 99.9, latencyThreshold: '250ms' },
+    slo: { availability: 99.9, latencyThreshold: Duration.millis(250) },
   });
 
   const settlement = new ScheduledTask(payments, 'settlement', {

@@ -98,11 +98,11 @@ export interface SloOptions {
    */
   readonly availability?: number;
   /**
-   * The latency a request should stay under, e.g. `500ms`: a bucket boundary of the request
-   * duration histogram.
-   * @default '500ms'
+   * The latency a request should stay under, e.g. `Duration.millis(500)`: a bucket boundary of the
+   * request duration histogram, in milliseconds or seconds.
+   * @default Duration.millis(500)
    */
-  readonly latencyThreshold?: string;
+  readonly latencyThreshold?: Duration;
   /**
    * Percentage of requests that must be faster than latencyThreshold, e.g. 99.
    * @default 99
@@ -352,7 +352,8 @@ export function checkSlo(scope: IConstruct, what: string, s: SloOptions | undefi
       fail(scope, `${what}.${field} ${value} is not a percentage between 0 and 100 (exclusive)`, 'give an objective such as 99.9; 100 leaves no error budget to alert on');
     }
   }
-  if (s.latencyThreshold !== undefined && latencySeconds(s.latencyThreshold) === undefined) {
-    fail(scope, `${what}.latencyThreshold '${s.latencyThreshold}' is not a latency`, "use milliseconds or seconds, such as '250ms' or '1s'");
+  const threshold = checkFormatDuration(scope, `${what}.latencyThreshold`, s.latencyThreshold, DurationTarget.GATEWAY, 'Duration.millis(250)');
+  if (threshold !== undefined && latencySeconds(threshold) === undefined) {
+    fail(scope, `${what}.latencyThreshold '${threshold}' is not a latency`, 'use milliseconds or seconds, such as Duration.millis(250) or Duration.seconds(1)');
   }
 }

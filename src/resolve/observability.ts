@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -56,7 +57,7 @@ export interface ObservabilityContext {
 }
 
 const HTTP_LIKE = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET]);
-const DEFAULT_SLO: Required<Omit<SloOptions, 'alerts'>> = { availability: 99.5, latencyThreshold: '500ms', latencyTarget: 99 };
+const DEFAULT_SLO: Required<Omit<SloOptions, 'alerts'>> = { availability: 99.5, latencyThreshold: Duration.millis(500), latencyTarget: 99 };
 
 /** Formats a computed ratio without floating-point noise (1 - 99.5/100 = 0.005). */
 const ratio = (percent: number) => Number(((100 - percent) / 100).toPrecision(10));
@@ -119,7 +120,7 @@ export function resolveObservability(
     }
   } else {
     const availability = sloDecl.availability ?? DEFAULT_SLO.availability;
-    const latencyThreshold = sloDecl.latencyThreshold ?? DEFAULT_SLO.latencyThreshold;
+    const latencyThreshold = formatDuration(sloDecl.latencyThreshold ?? DEFAULT_SLO.latencyThreshold, DurationTarget.GATEWAY);
     const latencyTarget = sloDecl.latencyTarget ?? DEFAULT_SLO.latencyTarget;
     const seconds = latencySeconds(latencyThreshold)!;
     if (!s.buckets.some(b => Math.abs(b - seconds) < 1e-9)) {
