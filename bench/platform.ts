@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 /**
  * A synthetic, deterministic platform for the scale benchmark: N components spread over projects of
  * `perProject` components, deployed along development → staging → production (production pinned).
@@ -122,7 +123,7 @@ export function buildPlatform(app: PlatformApp, options: PlatformOptions): Built
   const org = new Organization(app, 'bench', { displayName: 'Benchmark Corp' });
   const dp = new DataPlane(org, 'eu-west', {
     secretStore: 'vault-eu',
-    secretRefreshInterval: '30m',
+    secretRefreshInterval: Duration.minutes(30),
     externalGateway: { domain: 'apps.bench.example', certificate: GatewayCertificate.fromCertManager('letsencrypt') },
     internalGateway: { domain: 'internal.bench.example', certificate: GatewayCertificate.fromSecretStore('certs/internal') },
   });
@@ -300,7 +301,9 @@ function makeComponent(project: Project, i: number, j: number, kind: Kind, rng: 
     port: 8080,
     basePath: `/api/v${rng.int(1, 3)}`,
     visibility,
-    route: visibility ? { policy: { authentication: ApiAuthentication.jwt(JWT), timeout: { request: '10s' }, retry: { attempts: 2 } } } : undefined,
+    route: visibility
+      ? { policy: { authentication: ApiAuthentication.jwt(JWT), timeout: { request: Duration.seconds(10) }, retry: { attempts: 2 } } }
+      : undefined,
   })];
   if (rng.chance(0.25)) endpoints.push(c.addEndpoint('grpc', { port: 9090, type: EndpointType.GRPC }));
   return { component: c, kind, rng, endpoints, autoscaled };

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import {
   BuildPlane, BuildPlaneProps, Builder, BuilderConfinement, DataPlane, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool,
   NetworkPolicyProvider, Organization, Project, ReleaseLedger, ScheduledTask, SecretRef, Service, WebApplication, Worker,
@@ -290,6 +291,18 @@ describe('build declaration errors', () => {
     expectConstructionProblem(() => new BuildPlane(b.org, 'e', { ...props, kubernetesApiCidrs: ['10.0.0.10'] }), {
       path: 'acme/e', value: "kubernetesApiCidrs entry '10.0.0.10' is not an IPv4 CIDR", fix: /'10\.0\.0\.10\/32'/,
     });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'f', { ...props, timeoutMinutes: 30 } as any), {
+      path: 'acme/f', value: 'timeoutMinutes 30 is no longer supported (it became timeout, a cdk8s Duration)', fix: /use timeout: Duration\.minutes\(30\)/,
+    });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'g', { ...props, timeout: 30 as unknown as Duration }), {
+      path: 'acme/g', value: 'timeout 30 is not a Duration', fix: /timeout: Duration\.seconds\(60\)/,
+    });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'h', { ...props, timeout: Duration.seconds(30) }), {
+      path: 'acme/h', value: 'timeout 30s is not a whole number of seconds from 60s to 86400s', fix: /Duration\.seconds\(60\)/,
+    });
+    expectConstructionProblem(() => new BuildPlane(b.org, 'i', { ...props, timeout: Duration.millis(90_500) }), {
+      path: 'acme/i', value: 'timeout 90.5s is not a whole number of seconds', fix: /whole number of seconds/,
+    });
   });
 
   test('a ledger pin outside the build repository', () => {
@@ -491,7 +504,7 @@ describe('WorkflowTemplate', () => {
     const b = platform({
       workspaceSize: '10Gi',
       storageClass: 'fast-ssd',
-      timeoutMinutes: 30,
+      timeout: Duration.minutes(30),
       registryCache: false,
       builderResources: { cpuRequest: '1', memoryLimit: '8Gi' },
       buildkitImage: 'registry.acme.example/mirror/buildkit:v0.32.2-rootless',

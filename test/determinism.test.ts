@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { buildPlatform } from '../examples/platform/main';
 import {
   DataPlane, DeploymentPipeline, Environment, EndpointType, ExternalService, Organization, PlatformApp, Project,
@@ -42,7 +43,7 @@ function declare(app: PlatformApp, order: (xs: number[]) => number[]): void {
         // route options of different scopes, declared in any order
         const calls = [
           () => ep.configureRoute({ pathPrefix: `/${project.name}-${id}`, policy: { rateLimit: { requests: 10, unit: RateLimitUnit.SECOND } } }),
-          () => ep.configureRoute({ policy: { timeout: { request: '5s' } } }, { environment: envs.prod }),
+          () => ep.configureRoute({ policy: { timeout: { request: Duration.seconds(5) } } }, { environment: envs.prod }),
           () => ep.configureRoute({ policy: { responseHeaders: { set: { 'X-B': 'b', 'X-A': 'a' }, remove: ['Server', 'Date'] } } }, { visibility: Visibility.INTERNAL }),
         ];
         for (const i of order([0, 1, 2])) calls[i]();

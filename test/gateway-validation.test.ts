@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import {
   ApiAuthentication, ApiPolicy, ClientIpDetection, ClientTrafficOptions, DataPlane, DataPlaneProps, DeploymentPipeline, EndpointType, Environment,
   GatewayCertificate, GatewayServiceType, HttpMethod, Organization, PlatformApp, Project, RateLimitUnit, RetryOn, SecretRef, Service,
@@ -95,8 +96,9 @@ describe('gateway settings', () => {
   const traffic = (t: ClientTrafficOptions) => gw({ clientTraffic: t });
   const trafficCases: Array<[string, ClientTrafficOptions, string, RegExp]> = [
     ['TLS 1.1', { minTlsVersion: '1.1' as TlsVersion }, "minTlsVersion '1.1' is not supported", /TLS_1_2 or TlsVersion\.TLS_1_3/],
-    ['a fractional timeout', { requestTimeout: '1.5s' }, "requestTimeout '1.5s' is not a gateway duration", /whole numbers/],
-    ['a zero timeout', { idleTimeout: '0s' }, "idleTimeout '0s' is not a gateway duration", /non-zero total/],
+    ['a fractional timeout', { requestTimeout: Duration.millis(1.5) }, 'requestTimeout 1.5 millis is not a positive whole number of milliseconds', /positive duration, e\.g\. Duration\.seconds\(30\)/],
+    ['a timeout in the old string form', { requestTimeout: '1.5s' as unknown as Duration }, 'requestTimeout "1.5s" is not a Duration', /requestTimeout: Duration\.seconds\(30\)/],
+    ['a zero timeout', { idleTimeout: Duration.seconds(0) }, 'idleTimeout 0 seconds is not a positive whole number of milliseconds', /positive duration/],
     ['zero HTTP/2 streams', { http2MaxConcurrentStreams: 0 }, 'http2MaxConcurrentStreams 0 is invalid', /an integer between 1/],
     ['zero trusted hops', { clientIpDetection: ClientIpDetection.xForwardedFor(0) }, 'trusted hops 0 is invalid', /between 1 and 10/],
     ['a bad client address header', { clientIpDetection: ClientIpDetection.customHeader('X Real IP') }, "header 'X Real IP' is not a header name", /CF-Connecting-IP/],
@@ -178,13 +180,18 @@ describe('API policies', () => {
     ['CORS credentials for any host', { cors: { allowOrigins: ['https://*'], allowCredentials: true } }, "the wildcard origin 'https://*'", /allowCredentials: false/],
     ['a CORS origin without a scheme', { cors: { allowOrigins: ['shop.acme.example'] } }, "origin 'shop.acme.example' is invalid", /scheme:\/\/host/],
     ['CORS without origins', { cors: { allowOrigins: [] } }, 'cors.allowOrigins is empty', /list the origins allowed/],
-    ['a fractional CORS max age', { cors: { allowOrigins: ['*'], maxAge: '1.5h' } }, "maxAge '1.5h' is not a gateway duration", /whole numbers/],
+    ['a fractional CORS max age', { cors: { allowOrigins: ['*'], maxAge: Duration.millis(0.5) } }, 'maxAge 0.5 millis is not a positive whole number of milliseconds', /Duration\.minutes\(10\)/],
+    ['a CORS max age in the old string form', { cors: { allowOrigins: ['*'], maxAge: '1.5h' as unknown as Duration } }, 'cors.maxAge "1.5h" is not a Duration', /maxAge: Duration\.minutes\(10\)/],
     ['no retry attempts', { retry: { attempts: 0 } }, 'retry.attempts 0 is invalid', /between 1 and 10/],
     ['eleven retries', { retry: { attempts: 11 } }, 'retry.attempts 11 is invalid', /between 1 and 10/],
     ['an unknown retry condition', { retry: { attempts: 1, on: ['timeout' as RetryOn] } }, "retry.on 'timeout' is unknown", /RetryOn\.CONNECT_FAILURE/],
     ['a retry on status 600', { retry: { attempts: 1, statusCodes: [600] } }, 'retry.statusCodes entry 600 is invalid', /between 100 and 599/],
-    ['an invalid per-try timeout', { retry: { attempts: 1, perTryTimeout: '2 seconds' } }, "perTryTimeout '2 seconds' is not a gateway duration", /'30s'/],
-    ['an invalid request timeout', { timeout: { request: '-1s' } }, "timeout.request '-1s' is not a gateway duration", /'30s'/],
+    ['an invalid per-try timeout', { retry: { attempts: 1, perTryTimeout: '2 seconds' as unknown as Duration } }, 'retry.perTryTimeout "2 seconds" is not a Duration', /perTryTimeout: Duration\.seconds\(2\)/],
+    ['a back-off in the old string form', { retry: { attempts: 1, backoffBase: '100ms' as unknown as Duration } }, 'retry.backoffBase "100ms" is not a Duration', /Duration\.millis\(100\)/],
+    ['a zero back-off maximum', { retry: { attempts: 1, backoffMax: Duration.millis(0) } }, 'retry.backoffMax 0 millis is not a positive whole number of milliseconds', /positive duration/],
+    ['an invalid request timeout', { timeout: { request: '-1s' as unknown as Duration } }, 'timeout.request "-1s" is not a Duration', /request: Duration\.seconds\(15\)/],
+    ['an idle timeout as a number', { timeout: { idle: 300 as unknown as Duration } }, 'timeout.idle 300 is not a Duration', /Duration\.minutes\(5\)/],
+    ['a sub-millisecond connect timeout', { timeout: { connect: Duration.seconds(1.0005) } }, 'timeout.connect', /positive duration/],
     ['a circuit breaker of zero', { circuitBreaker: { maxConnections: 0 } }, 'circuitBreaker.maxConnections 0 is invalid', /an integer between 1/],
     ['an invalid header name', { requestHeaders: { set: { 'X Bad': 'v' } } }, "requestHeaders.set header 'X Bad' is not a valid HTTP header name", /letters, digits/],
     ['a header set and removed', { responseHeaders: { set: { 'X-A': '1' }, remove: ['x-a'] } }, "names header 'x-a' in both 'set' and 'remove'", /change each header once/],

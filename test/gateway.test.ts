@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { buildPlatform } from '../examples/platform/main';
 import {
   ApiAuthentication, ClientIpDetection, DataPlane, DataPlaneProps, DeploymentPipeline, EndpointType, Environment, EnvironmentGatewayOptions,
@@ -124,7 +125,13 @@ describe('gateways of a data plane', () => {
         externalGateway: {
           domain: 'apps.acme.example',
           certificate: GatewayCertificate.fromSecret('wildcard-apps'),
-          clientTraffic: { minTlsVersion: TlsVersion.TLS_1_3, requestTimeout: '30s', idleTimeout: '15m', http2MaxConcurrentStreams: 250, clientIpDetection: ClientIpDetection.xForwardedFor(2) },
+          clientTraffic: {
+            minTlsVersion: TlsVersion.TLS_1_3,
+            requestTimeout: Duration.seconds(30),
+            idleTimeout: Duration.minutes(15),
+            http2MaxConcurrentStreams: 250,
+            clientIpDetection: ClientIpDetection.xForwardedFor(2),
+          },
         },
         internalGateway: { domain: 'internal.acme.example', clientTraffic: { clientIpDetection: ClientIpDetection.customHeader('X-Real-IP') } },
       },
@@ -375,10 +382,17 @@ describe('API policies', () => {
       visibility: [Visibility.PUBLIC],
       route: {
         policy: {
-          cors: { allowOrigins: ['https://shop.acme.example', 'https://*.acme.example'], allowMethods: [HttpMethod.GET, HttpMethod.PUT], allowHeaders: ['Authorization'], allowCredentials: true, maxAge: '10m' },
+          cors: { allowOrigins: ['https://shop.acme.example', 'https://*.acme.example'], allowMethods: [HttpMethod.GET, HttpMethod.PUT], allowHeaders: ['Authorization'], allowCredentials: true, maxAge: Duration.minutes(10) },
           rateLimit: { requests: 600, unit: RateLimitUnit.MINUTE },
-          retry: { attempts: 3, on: [RetryOn.CONNECT_FAILURE, RetryOn.RESET], statusCodes: [503, 502], perTryTimeout: '2s', backoffBase: '100ms', backoffMax: '1s' },
-          timeout: { request: '15s', idle: '5m', connect: '2s' },
+          retry: {
+            attempts: 3,
+            on: [RetryOn.CONNECT_FAILURE, RetryOn.RESET],
+            statusCodes: [503, 502],
+            perTryTimeout: Duration.seconds(2),
+            backoffBase: Duration.millis(100),
+            backoffMax: Duration.seconds(1),
+          },
+          timeout: { request: Duration.seconds(15), idle: Duration.minutes(5), connect: Duration.seconds(2) },
           circuitBreaker: { maxConnections: 100, maxPendingRequests: 50 },
         },
       },
@@ -406,14 +420,14 @@ describe('API policies', () => {
     const http = api(shop).addEndpoint('http', {
       port: 8080,
       visibility: [Visibility.PUBLIC, Visibility.INTERNAL],
-      route: { policy: { rateLimit: { requests: 10, unit: RateLimitUnit.SECOND }, timeout: { request: '5s' } } },
+      route: { policy: { rateLimit: { requests: 10, unit: RateLimitUnit.SECOND }, timeout: { request: Duration.seconds(5) } } },
     });
     const prodPublic = { environment: prod, visibility: Visibility.PUBLIC };
     const lifted = { rateLimit: { requests: 40, unit: RateLimitUnit.SECOND }, authentication: ApiAuthentication.none() };
     http.configureRoute({ policy: lifted }, prodPublic);
     http.configureRoute({ policy: { rateLimit: { requests: 20, unit: RateLimitUnit.SECOND } } }, { visibility: Visibility.PUBLIC });
     http.configureRoute({ policy: { rateLimit: { requests: 30, unit: RateLimitUnit.SECOND }, authentication: jwt } }, { environment: prod });
-    http.configureRoute({ policy: { timeout: { request: '9s' } } });
+    http.configureRoute({ policy: { timeout: { request: Duration.seconds(9) } } });
     const objects = synth(org);
     const limit = (env: string, internal: boolean) => {
       const btp = route(objects, 'BackendTrafficPolicy', env, generateName(253, 'api', 'http', ...(internal ? ['internal'] : [])));

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import {
   DataPlane, DeploymentPipeline, Environment, GitOpsDelivery, GitOpsTool, Organization, Project, Service, Visibility, WebApplication, Worker,
 } from '../src';
@@ -152,7 +153,9 @@ describe('delivery errors', () => {
     [{ repoUrl: 'git.example/ops' }, /repoUrl 'git\.example\/ops' is not a Git repository URL\. Fix: use an https:\/\//],
     [{ repoUrl: 'https://git.example/ops.git', basePath: '../elsewhere' }, /basePath '\.\.\/elsewhere' leaves the repository/],
     [{ repoUrl: 'https://git.example/ops.git', tools: [] }, /tools is empty\. Fix: list GitOpsTool\.ARGO_CD/],
-    [{ repoUrl: 'https://git.example/ops.git', interval: 'often' }, /interval 'often' is not a duration/],
+    [{ repoUrl: 'https://git.example/ops.git', interval: 'often' }, /interval "often" is not a Duration .*Fix: use a Duration from 'cdk8s', e\.g\. interval: Duration\.minutes\(5\)/],
+    [{ repoUrl: 'https://git.example/ops.git', interval: '5m' }, /\[acme\/delivery\] interval "5m" is not a Duration/],
+    [{ repoUrl: 'https://git.example/ops.git', interval: Duration.seconds(0) }, /interval 0 seconds is not a positive whole number of milliseconds\. Fix: use a positive duration/],
   ])('%j', (props, message) => {
     const { org } = baseline(testApp());
     expect(() => new GitOpsDelivery(org, 'delivery', props as any)).toThrow(message);

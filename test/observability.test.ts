@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import {
   DataPlane, DataPlaneProps, DeploymentPipeline, EndpointType, Environment, HttpMetrics, LogFormat, MetricsOptions, NetworkPolicyProvider,
   ObservabilityOptions, Organization, OtlpProtocol, PlatformApp, Project, ScheduledTask, Service, SloOptions, Tracing, TracingLanguage,
@@ -42,7 +43,7 @@ function api(shop: Project, props: { metrics?: MetricsOptions; tracing?: Tracing
 describe('metrics', () => {
   test('a Service is scraped through its Service by a ServiceMonitor that Prometheus selects', () => {
     const { org, shop } = platform();
-    api(shop, { metrics: { port: 8080, path: '/actuator/prometheus', interval: '15s' } });
+    api(shop, { metrics: { port: 8080, path: '/actuator/prometheus', interval: Duration.seconds(15) } });
     const objects = synth(org);
     const sm = inCell(objects, 'ServiceMonitor', 'dev', 'api');
     expect(sm.metadata.labels).toMatchObject({ 'release': 'kube-prometheus-stack', 'openchoreo.dev/component': 'api' });
@@ -192,7 +193,7 @@ describe('alerts', () => {
 
   test('SLOs: the cell records each SLI per window by component, the component alerts on multi-window burn rates, thresholds per environment', () => {
     const { org, shop, prod } = platform();
-    api(shop, { metrics: { port: 8080 } }).configureEnvironment(prod, { slo: { availability: 99.9, latencyThreshold: '250ms' } });
+    api(shop, { metrics: { port: 8080 } }).configureEnvironment(prod, { slo: { availability: 99.9, latencyThreshold: Duration.millis(250) } });
     const objects = synth(org);
     const [health, errors, latency] = cellRules(objects, 'prod');
     expect(health.name).toBe('health');
@@ -233,10 +234,10 @@ describe('alerts', () => {
 
   test('SLOs with different latency thresholds in one cell: one recording group per threshold', () => {
     const { org, shop } = platform();
-    api(shop, { metrics: { port: 8080 }, slo: { latencyThreshold: '1s' } });
-    const web = new Service(shop, 'web', { image: IMAGE, metrics: { port: 8080 }, slo: { latencyThreshold: '100ms' } });
+    api(shop, { metrics: { port: 8080 }, slo: { latencyThreshold: Duration.seconds(1) } });
+    const web = new Service(shop, 'web', { image: IMAGE, metrics: { port: 8080 }, slo: { latencyThreshold: Duration.millis(100) } });
     web.addEndpoint('http', { port: 8080 });
-    const other = new Service(shop, 'other', { image: IMAGE, metrics: { port: 8080 }, slo: { latencyThreshold: '1s' } });
+    const other = new Service(shop, 'other', { image: IMAGE, metrics: { port: 8080 }, slo: { latencyThreshold: Duration.seconds(1) } });
     other.addEndpoint('http', { port: 8080 });
     const objects = synth(org);
     expect(cellRules(objects, 'dev').map((g: any) => g.name)).toEqual(['health', 'slis.errors', 'slis.latency-0_1s', 'slis.latency-1s']);
@@ -246,7 +247,7 @@ describe('alerts', () => {
 
   test('Hubble request metrics: every HTTP endpoint is measured, its ingress made L7-visible', () => {
     const { org, shop } = platform(testApp(), { externalGateway: { domain: 'apps.acme.example' }, observability: { httpMetrics: HttpMetrics.hubble() } });
-    const s = new Service(shop, 'api', { image: IMAGE, slo: { latencyThreshold: '1s' } });
+    const s = new Service(shop, 'api', { image: IMAGE, slo: { latencyThreshold: Duration.seconds(1) } });
     s.addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC] });
     s.addEndpoint('db', { port: 5432, type: EndpointType.TCP });
     new Worker(shop, 'w', { image: IMAGE }).dependOn(s.findEndpoint('db')!);
@@ -336,11 +337,16 @@ describe('observability errors', () => {
   const P = 'acme/shop/api';
   test.each<[string, object, string, RegExp]>([
     ['a metrics path without a slash', { metrics: { port: 8080, path: 'metrics' } }, "metrics.path 'metrics' is not an absolute URL path", /'\/metrics'/],
-    ['a metrics interval that is no duration', { metrics: { port: 8080, interval: 'often' } }, "metrics.interval 'often' is not a Prometheus duration", /'30s'/],
+    ['a metrics interval that is no duration', { metrics: { port: 8080, interval: 'often' } }, 'metrics.interval "often" is not a Duration', /interval: Duration\.seconds\(30\)/],
+    ['a metrics interval in the old string form', { metrics: { port: 8080, interval: '30s' } }, 'metrics.interval "30s" is not a Duration', /Duration\.seconds\(30\)/],
+    ['a zero metrics interval', { metrics: { port: 8080, interval: Duration.seconds(0) } }, 'metrics.interval 0 seconds is not a positive whole number of milliseconds', /positive duration/],
+    ['a sub-millisecond metrics interval', { metrics: { port: 8080, interval: Duration.millis(0.5) } }, 'metrics.interval 0.5 millis is not a positive whole number of milliseconds', /positive duration/],
     ['a metrics port out of range', { metrics: { port: 70000 } }, 'metrics.port 70000 is out of range', /between 1 and 65535/],
     ['an availability of 100%', { slo: { availability: 100 } }, 'slo.availability 100 is not a percentage between 0 and 100', /leaves no error budget/],
     ['a latency target of 0%', { slo: { latencyTarget: 0 } }, 'slo.latencyTarget 0 is not a percentage', /such as 99\.9/],
-    ['a latency in minutes', { slo: { latencyThreshold: '1m' } }, "slo.latencyThreshold '1m' is not a latency", /'250ms' or '1s'/],
+    ['a latency in minutes', { slo: { latencyThreshold: Duration.minutes(1) } }, "slo.latencyThreshold '1m' is not a latency", /Duration\.millis\(250\) or Duration\.seconds\(1\)/],
+    ['a latency in the old string form', { slo: { latencyThreshold: '250ms' } }, 'slo.latencyThreshold "250ms" is not a Duration', /latencyThreshold: Duration\.millis\(250\)/],
+    ['a sub-millisecond latency', { slo: { latencyThreshold: Duration.millis(0.5) } }, 'slo.latencyThreshold 0.5 millis is not a positive whole number of milliseconds', /positive duration/],
     ['Go auto-instrumentation', { tracing: Tracing.autoInstrument(TracingLanguage.GO) }, 'Go auto-instrumentation runs a privileged eBPF sidecar', /Tracing\.sdk\(\)/],
     ['a sampling ratio above 1', { tracing: Tracing.sdk({ samplingRatio: 1.5 }) }, 'samplingRatio 1.5 is not between 0 and 1', /0\.1 for 10%/],
     ['a tracing that is no Tracing', { tracing: { _mode: 'sdk' } }, 'tracing is not a Tracing', /Tracing\.autoInstrument/],
@@ -365,7 +371,7 @@ describe('observability errors', () => {
   });
 
   test('a latency threshold that is not a bucket boundary', () => {
-    expectProblem(build({ metrics: { port: 8080 }, slo: { latencyThreshold: '300ms' } }), {
+    expectProblem(build({ metrics: { port: 8080 }, slo: { latencyThreshold: Duration.millis(300) } }), {
       path: P, value: "SLO latency threshold '300ms' in 'dev' is not a bucket boundary", fix: /such as '250ms' or '500ms'/, at: 'synth',
     });
   });

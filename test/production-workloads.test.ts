@@ -289,7 +289,7 @@ describe('bad input', () => {
     probes: { readiness: Probe.http({ endpoint: 'http', failureThreshold: 6 }), liveness: Probe.http({ endpoint: 'http', failureThreshold: 1 }) },
   })(app).addEndpoint('http', { port: 8080 }), { path: API, at: 'synth', value: 'liveness probe in \'development\' is more eager than readiness', fix: /period × failureThreshold/ }));
   test('probes on a scheduled task', () => expectProblem(app => new ScheduledTask(platform(app).shop, 'job', { image: IMAGE, schedule: '@daily', probes: { liveness: Probe.exec(['true']) } }),
-    { path: 'acme/shop/job', at: 'construction', value: 'sets probes', fix: /activeDeadlineSeconds/ }));
+    { path: 'acme/shop/job', at: 'construction', value: 'sets probes', fix: /bound it with activeDeadline\)/ }));
   test('rollout with neither surge nor unavailability', () => expectProblem(svc({ rollout: Rollout.rolling({ maxSurge: 0, maxUnavailable: 0 }) }),
     { ...C, value: 'maxSurge 0, maxUnavailable 0', fix: /maxSurge: 1/ }));
   test('rollout with both a count and a percentage', () => expectProblem(svc({ rollout: Rollout.rolling({ maxSurge: 1, maxSurgePercent: 50 }) }),

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import {
   AccessCapability, CiliumLocalhost, ConcurrencyPolicy, CustomRole, DataPlane, DeploymentPipeline, Environment, ExternalProtocol, ExternalService,
   GitOpsDelivery, GitOpsTool, IsolationMode, NetworkPolicyProvider, OutputLayout, PlatformApp, ScheduledTask, Tracing,
@@ -74,7 +75,7 @@ const cases: Array<[string, Declare, string, string, RegExp]> = [
     b => service(b.project, 'api', { metrics: { port: 9090 }, slo: { availability: bad('99.9') } }),
     'acme/shop/api', "slo.availability '99.9' is not a finite number", /set slo\.availability to a number \(without quotes\)/],
   ['an SLO latency target of NaN',
-    b => service(b.project, 'api', { metrics: { port: 9090 }, slo: { latencyTarget: NaN, latencyThreshold: '250ms' } }),
+    b => service(b.project, 'api', { metrics: { port: 9090 }, slo: { latencyTarget: NaN, latencyThreshold: Duration.millis(250) } }),
     'acme/shop/api', 'latencyTarget NaN is not a finite number', /to a number/],
   ['a tracing sampling ratio given as a string',
     b => service(b.project, 'api', { tracing: Tracing.sdk({ samplingRatio: bad('0.5') }) }),

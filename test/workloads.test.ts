@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdk8s';
+import { App, Duration, Testing } from 'cdk8s';
 import {
-  ConcurrencyPolicy, DisruptionBudget, Endpoint, EndpointType, ExternalService, PodSecurityRule, Project, ScheduledTask,
+  ConcurrencyPolicy, DataPlane, DisruptionBudget, Endpoint, EndpointType, ExternalService, PodSecurityRule, Project, ScheduledTask,
   SecretRef, Service, Visibility, Worker,
 } from '../src';
 import { baseline } from './support/fixtures';
@@ -315,6 +315,30 @@ describe('per-environment overrides and scaling', () => {
     expect(devJob.spec.jobTemplate.spec.template.spec.restartPolicy).toBe('OnFailure');
     expect(one(objects, 'CronJob', generateName(52, 'nightly-report-generation-task', 'staging')).spec).toMatchObject({ schedule: '@hourly', suspend: false });
     expect(objects.filter(o => o.kind === 'Deployment' || o.kind === 'Service')).toHaveLength(0);
+  });
+
+  test('a scheduled task deadline is a whole-seconds Duration', () => {
+    const { shop } = basePlatform(testApp());
+    const task = new ScheduledTask(shop, 'hourly', { image: 'ghcr.io/acme/report:1.0.0', schedule: '@hourly', activeDeadline: Duration.minutes(2) });
+    const job = one(synth(shop.organization), 'CronJob', generateName(52, 'hourly', 'development'));
+    expect(task.activeDeadline.toSeconds()).toBe(120);
+    expect(job.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(120);
+    const image = 'ghcr.io/acme/report:1.0.0';
+    expect(() => new ScheduledTask(shop, 'a', { image, schedule: '@hourly', activeDeadlineSeconds: 300 } as any))
+      .toThrow(/\[acme\/shop\/a\] activeDeadlineSeconds 300 is no longer supported \(it became activeDeadline, a cdk8s Duration\)\. Fix: use activeDeadline: Duration\.seconds\(300\)/);
+    expect(() => new ScheduledTask(shop, 'b', { image, schedule: '@hourly', activeDeadline: '5m' as unknown as Duration }))
+      .toThrow(/\[acme\/shop\/b\] activeDeadline "5m" is not a Duration .*Fix: use a Duration from 'cdk8s', e\.g\. activeDeadline: Duration\.seconds\(10\)/);
+    expect(() => new ScheduledTask(shop, 'c', { image, schedule: '@hourly', activeDeadline: Duration.seconds(0) }))
+      .toThrow(/activeDeadline 0s is not a whole number of seconds from 1s/);
+    expect(() => new ScheduledTask(shop, 'd', { image, schedule: '@hourly', activeDeadline: Duration.millis(1500) }))
+      .toThrow(/activeDeadline 1\.5s is not a whole number of seconds/);
+  });
+
+  test('a data plane secret refresh interval is a Duration', () => {
+    const { org } = baseline(testApp());
+    expect(() => new DataPlane(org, 'x', { secretRefreshInterval: '1h' as unknown as Duration }))
+      .toThrow(/\[acme\/x\] secretRefreshInterval "1h" is not a Duration .*Duration\.hours\(1\)/);
+    expect(() => new DataPlane(org, 'y', { secretRefreshInterval: Duration.seconds(0) })).toThrow(/secretRefreshInterval 0 seconds is not a positive whole number of milliseconds/);
   });
 
   test('service ports: one per endpoint sorted by name, UDP kept, targetPort honoured', () => {

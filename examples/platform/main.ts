@@ -22,7 +22,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     externalGateway: {
       domain: 'apps.acme.example',
       certificate: GatewayCertificate.fromCertManager('letsencrypt-dns'),
-      clientTraffic: { clientIpDetection: ClientIpDetection.xForwardedFor(1), requestTimeout: '60s' },
+      clientTraffic: { clientIpDetection: ClientIpDetection.xForwardedFor(1), requestTimeout: Duration.seconds(60) },
     },
     internalGateway: { domain: 'internal.acme.example', certificate: GatewayCertificate.fromSecretStore('certs/internal-acme-example') },
     // What the cluster's nodes offer: synthesis fails when the cells would not fit (see capacity.md).
@@ -91,7 +91,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     metrics: { port: 8080, path: '/actuator/prometheus' },
     tracing: Tracing.autoInstrument(TracingLanguage.JAVA),
     logFormat: LogFormat.JSON,
-    slo: { availability: 99.5, latencyThreshold: '500ms' },
+    slo: { availability: 99.5, latencyThreshold: Duration.millis(500) },
     // Spring Boot's health groups; the JVM starts slowly, so a startup probe holds off liveness.
     probes: {
       startup: Probe.http({ endpoint: 'http', path: '/actuator/health/liveness', period: Duration.seconds(5), failureThreshold: 36 }),
@@ -113,8 +113,8 @@ export function buildPlatform(app: PlatformApp): Organization {
           { scopes: ['payments:write'], methods: [HttpMethod.POST] },
         ],
         rateLimit: { requests: 50, unit: RateLimitUnit.SECOND },
-        retry: { attempts: 2, on: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM], perTryTimeout: '2s' },
-        timeout: { request: '10s' },
+        retry: { attempts: 2, on: [RetryOn.CONNECT_FAILURE, RetryOn.REFUSED_STREAM], perTryTimeout: Duration.seconds(2) },
+        timeout: { request: Duration.seconds(10) },
         circuitBreaker: { maxPendingRequests: 200, maxParallelRequests: 400 },
       },
     },
@@ -126,7 +126,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   paymentsApi.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' }, autoscaling: { maxReplicas: 2 } });
   paymentsApi.configureEnvironment(prod, {
     autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 60 },
-    slo: { availability: 99.9, latencyThreshold: '250ms' },
+    slo: { availability: 99.9, latencyThreshold: Duration.millis(250) },
   });
 
   const settlement = new ScheduledTask(payments, 'settlement', {

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ApiAuthentication, ApiPolicy, AuthorizationRule, CorsPolicy, HeaderChanges, RateLimitUnit, RetryOn } from './api-policy';
-import { checkEnvoyDuration, checkInteger, checkNonEmpty } from './checks';
+import { checkInteger, checkNonEmpty } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 import { checkHeaderName } from './gateway';
 import { HttpMethod } from './network';
@@ -46,14 +47,14 @@ export function checkApiPolicy(scope: IConstruct, what: string, p: ApiPolicy | u
       if (!Object.values(RetryOn).includes(o)) fail(scope, `${what}.retry.on '${o}' is unknown`, `use one of ${Object.keys(RetryOn).map(k => `RetryOn.${k}`).join(', ')}`);
     }
     for (const code of r.statusCodes ?? []) checkInteger(scope, `${what}.retry.statusCodes entry`, code, 100, 599);
-    checkEnvoyDuration(scope, `${what}.retry.perTryTimeout`, r.perTryTimeout);
-    checkEnvoyDuration(scope, `${what}.retry.backoffBase`, r.backoffBase);
-    checkEnvoyDuration(scope, `${what}.retry.backoffMax`, r.backoffMax);
+    checkFormatDuration(scope, `${what}.retry.perTryTimeout`, r.perTryTimeout, DurationTarget.GATEWAY, 'Duration.seconds(2)');
+    checkFormatDuration(scope, `${what}.retry.backoffBase`, r.backoffBase, DurationTarget.GATEWAY, 'Duration.millis(100)');
+    checkFormatDuration(scope, `${what}.retry.backoffMax`, r.backoffMax, DurationTarget.GATEWAY, 'Duration.seconds(2)');
   }
   if (p.timeout) {
-    checkEnvoyDuration(scope, `${what}.timeout.request`, p.timeout.request);
-    checkEnvoyDuration(scope, `${what}.timeout.idle`, p.timeout.idle);
-    checkEnvoyDuration(scope, `${what}.timeout.connect`, p.timeout.connect);
+    checkFormatDuration(scope, `${what}.timeout.request`, p.timeout.request, DurationTarget.GATEWAY, 'Duration.seconds(15)');
+    checkFormatDuration(scope, `${what}.timeout.idle`, p.timeout.idle, DurationTarget.GATEWAY, 'Duration.minutes(5)');
+    checkFormatDuration(scope, `${what}.timeout.connect`, p.timeout.connect, DurationTarget.GATEWAY, 'Duration.seconds(2)');
   }
   if (p.circuitBreaker) {
     const c = p.circuitBreaker;
@@ -140,7 +141,7 @@ function checkCors(scope: IConstruct, what: string, c: CorsPolicy): void {
   for (const h of [...(c.allowHeaders ?? []), ...(c.exposeHeaders ?? [])]) {
     if (h !== '*') checkHeaderName(scope, `${what} header`, h);
   }
-  checkEnvoyDuration(scope, `${what}.maxAge`, c.maxAge);
+  checkFormatDuration(scope, `${what}.maxAge`, c.maxAge, DurationTarget.GATEWAY, 'Duration.minutes(10)');
 }
 
 function checkHeaderChanges(scope: IConstruct, what: string, h: HeaderChanges | undefined): void {

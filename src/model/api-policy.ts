@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { HttpMethod } from './network';
 import { SecretRef } from './secrets';
 
@@ -63,20 +64,20 @@ export interface RetryPolicy {
    */
   readonly statusCodes?: number[];
   /**
-   * Time allowed for each attempt, e.g. `2s`.
+   * Time allowed for each attempt, e.g. `Duration.seconds(2)`.
    * @default - the route's request timeout
    */
-  readonly perTryTimeout?: string;
+  readonly perTryTimeout?: Duration;
   /**
-   * First back-off interval between attempts, e.g. `100ms`.
+   * First back-off interval between attempts, e.g. `Duration.millis(100)`.
    * @default - 25ms (Envoy's default)
    */
-  readonly backoffBase?: string;
+  readonly backoffBase?: Duration;
   /**
-   * Longest back-off interval, e.g. `2s`.
+   * Longest back-off interval, e.g. `Duration.seconds(2)`.
    * @default - ten times backoffBase
    */
-  readonly backoffMax?: string;
+  readonly backoffMax?: Duration;
 }
 
 /**
@@ -85,20 +86,20 @@ export interface RetryPolicy {
  */
 export interface TimeoutPolicy {
   /**
-   * Time for the whole request, from the gateway to the backend and back, e.g. `15s`.
+   * Time for the whole request, from the gateway to the backend and back, e.g. `Duration.seconds(15)`.
    * @default - 15s (Envoy's default)
    */
-  readonly request?: string;
+  readonly request?: Duration;
   /**
-   * Idle time after which an upstream connection is closed, e.g. `5m`.
+   * Idle time after which an upstream connection is closed, e.g. `Duration.minutes(5)`.
    * @default - 1h (Envoy's default)
    */
-  readonly idle?: string;
+  readonly idle?: Duration;
   /**
-   * Time to establish a connection to the backend, e.g. `2s`.
+   * Time to establish a connection to the backend, e.g. `Duration.seconds(2)`.
    * @default - 10s (Envoy Gateway's default)
    */
-  readonly connect?: string;
+  readonly connect?: Duration;
 }
 
 /**
@@ -180,10 +181,10 @@ export interface CorsPolicy {
    */
   readonly allowCredentials?: boolean;
   /**
-   * How long browsers may cache a preflight answer, e.g. `10m`.
+   * How long browsers may cache a preflight answer, e.g. `Duration.minutes(10)`.
    * @default - the browser's default
    */
-  readonly maxAge?: string;
+  readonly maxAge?: Duration;
 }
 
 /** A JWT claim copied into a request header for the backend. */

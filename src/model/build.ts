@@ -1,8 +1,10 @@
+import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkBranch, checkBuilderImage, checkHosts, checkRegistry, checkRepoPath, checkSecretRef, CIDR, defaultRegistryHosts, GIT_USER } from './build-checks';
 import { Builder, BuilderConfinement, BuilderKind, DEFAULT_BUILDKIT_IMAGE, DEFAULT_GIT_IMAGE } from './builder';
 import { checkDnsLabel, checkInteger, checkMemory, checkPort, checkResourceFields, withResourceDefaults } from './checks';
 import type { DataPlane } from './data-plane';
+import { checkDurationSeconds, rejectRenamedDuration } from './duration';
 import { fail } from './errors';
 import { ResourceRequirements } from './options';
 import { Organization } from './organization';
@@ -206,10 +208,10 @@ export interface BuildPlaneProps {
    */
   readonly storageClass?: string;
   /**
-   * Minutes a run may take before it is stopped.
-   * @default 60
+   * How long a run may take before it is stopped: whole seconds from 1 minute to 24 hours.
+   * @default Duration.minutes(60)
    */
-  readonly timeoutMinutes?: number;
+  readonly timeout?: Duration;
   /**
    * Whether builds import and export a build cache in the registry (`<image>:buildcache`).
    * @default true
@@ -274,8 +276,8 @@ export class BuildPlane extends Construct {
   public readonly workspaceSize: string;
   /** Workspace StorageClass, if set. */
   public readonly storageClass?: string;
-  /** Run timeout in minutes. */
-  public readonly timeoutMinutes: number;
+  /** How long a run may take before it is stopped. */
+  public readonly timeout: Duration;
   /** Whether the registry build cache is used. */
   public readonly registryCache: boolean;
   /** BuildKit image. */
@@ -342,8 +344,9 @@ export class BuildPlane extends Construct {
     checkMemory(this, 'workspaceSize', this.workspaceSize);
     if (props.storageClass !== undefined) checkDnsLabel(this, 'storageClass', props.storageClass, 253);
     this.storageClass = props.storageClass;
-    checkInteger(this, 'timeoutMinutes', props.timeoutMinutes, 1, 24 * 60);
-    this.timeoutMinutes = props.timeoutMinutes ?? 60;
+    rejectRenamedDuration(this, props, 'timeoutMinutes', 'timeout', 'minutes');
+    this.timeout = props.timeout ?? Duration.minutes(60);
+    checkDurationSeconds(this, 'timeout', this.timeout, 60, 24 * 3600);
     this.registryCache = checkBoolean(this, 'registryCache', props.registryCache) ?? true;
     this.buildkitImage = checkBuilderImage(this, 'buildkitImage', props.buildkitImage ?? DEFAULT_BUILDKIT_IMAGE);
     this.gitImage = checkBuilderImage(this, 'gitImage', props.gitImage ?? DEFAULT_GIT_IMAGE);

@@ -35,14 +35,6 @@ export function suggestDnsLabel(value: string, max = 63): string {
   return s.length > 0 ? s : 'my-name';
 }
 
-/** Validates a Go duration such as `1h` or `5m30s`. @internal */
-export function checkDuration(scope: IConstruct, what: string, value: string): string {
-  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(value)) {
-    fail(scope, `${what} '${value}' is not a duration`, "use a Go duration such as '1h' or '5m'");
-  }
-  return value;
-}
-
 /** Validates a TCP/UDP port number. @internal */
 export function checkPort(scope: IConstruct, what: string, port: number): number {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -172,20 +164,6 @@ export function checkLabels(scope: IConstruct, what: string, labels: { [key: str
       fail(scope, `${what} value '${value}' of '${key}' is not a valid label value`, "use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
     }
   }
-}
-
-const ENVOY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
-
-/**
- * Validates a duration in the form Gateway API and Envoy Gateway accept (`30s`, `1m30s`, `500ms`:
- * whole numbers with h, m, s or ms units). Undefined passes. @internal
- */
-export function checkEnvoyDuration(scope: IConstruct, what: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !ENVOY_DURATION.test(value) || !/[1-9]/.test(value)) {
-    fail(scope, `${what} '${value}' is not a gateway duration`, "use whole numbers with h, m, s or ms units and a non-zero total, such as '30s', '1m30s' or '500ms'");
-  }
-  return value;
 }
 
 const IMAGE_REFERENCE = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;

@@ -1,8 +1,10 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInteger } from './checks';
 import { Component, ComponentProps, DeployableComponentProps } from './component';
 import { ComponentKind } from './component-kind';
 import { checkCronSchedule, checkTimeZone } from './cron';
+import { checkDurationSeconds, rejectRenamedDuration } from './duration';
 import { EnvironmentOverrides, ConcurrencyPolicy } from './options';
 import { checkEnum } from './runtime-types';
 
@@ -67,10 +69,10 @@ export interface ScheduledTaskProps extends ComponentProps {
    */
   readonly backoffLimit?: number;
   /**
-   * Seconds a run may take before it is stopped.
-   * @default 300
+   * How long a run may take before it is stopped (whole seconds).
+   * @default Duration.minutes(5)
    */
-  readonly activeDeadlineSeconds?: number;
+  readonly activeDeadline?: Duration;
 }
 
 /**
@@ -86,8 +88,8 @@ export class ScheduledTask extends Component {
   public readonly concurrencyPolicy: ConcurrencyPolicy;
   /** Retries per run. */
   public readonly backoffLimit: number;
-  /** Deadline per run, in seconds. */
-  public readonly activeDeadlineSeconds: number;
+  /** Deadline per run. */
+  public readonly activeDeadline: Duration;
 
   constructor(scope: Construct, id: string, props: ScheduledTaskProps) {
     super(scope, id, ComponentKind.SCHEDULED_TASK, props);
@@ -97,8 +99,9 @@ export class ScheduledTask extends Component {
     this.concurrencyPolicy = checkEnum(this, 'concurrencyPolicy', props.concurrencyPolicy, ConcurrencyPolicy, 'ConcurrencyPolicy') ?? ConcurrencyPolicy.FORBID;
     checkInteger(this, 'backoffLimit', props.backoffLimit, 0, 100);
     this.backoffLimit = props.backoffLimit ?? 3;
-    checkInteger(this, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);
-    this.activeDeadlineSeconds = props.activeDeadlineSeconds ?? 300;
+    rejectRenamedDuration(this, props, 'activeDeadlineSeconds', 'activeDeadline', 'seconds');
+    this.activeDeadline = props.activeDeadline ?? Duration.minutes(5);
+    checkDurationSeconds(this, 'activeDeadline', this.activeDeadline, 1, 2_147_483_647);
   }
 
   /** @internal */

@@ -237,7 +237,7 @@ export abstract class Component extends Construct {
     checkDeploymentSettings(this, props, 'component');
     checkPodSettings(this, '', props);
     if (!kindTraits(kind).scalable && props.probes !== undefined) {
-      fail(this, `a ${kind} component sets probes`, 'remove probes: a scheduled run ends by itself (bound it with activeDeadlineSeconds)');
+      fail(this, `a ${kind} component sets probes`, 'remove probes: a scheduled run ends by itself (bound it with activeDeadline)');
     }
     checkRolloutSettings(this, '', props);
     for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {

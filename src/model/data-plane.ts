@@ -1,7 +1,9 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkGroupPrefix } from './access-names';
 import { Capacity, checkCapacity } from './capacity';
-import { checkDnsLabel, checkDuration, checkLabels } from './checks';
+import { checkDnsLabel, checkLabels } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 import { checkGatewaySettings, GatewayOptions } from './gateway';
 import { checkDnsName } from './limits';
@@ -28,9 +30,9 @@ export interface DataPlaneProps {
   readonly secretStore?: string;
   /**
    * How often the External Secrets Operator refreshes secrets.
-   * @default '1h'
+   * @default Duration.hours(1)
    */
-  readonly secretRefreshInterval?: string;
+  readonly secretRefreshInterval?: Duration;
   /**
    * The cluster's DNS domain, used in dependency addresses.
    * @default 'cluster.local'
@@ -165,7 +167,7 @@ export class DataPlane extends Construct {
   /** ClusterSecretStore name. */
   public readonly secretStore: string;
   /** ExternalSecret refresh interval. */
-  public readonly secretRefreshInterval: string;
+  public readonly secretRefreshInterval: Duration;
   /** Cluster DNS domain. */
   public readonly clusterDomain: string;
   /** API server URL for Argo CD destinations. */
@@ -209,7 +211,8 @@ export class DataPlane extends Construct {
     this.organization = Organization.ofConstruct(this);
     this.name = checkDnsLabel(this, 'data plane name', props.name ?? id);
     this.secretStore = checkDnsLabel(this, 'secretStore', props.secretStore ?? 'default', 253);
-    this.secretRefreshInterval = checkDuration(this, 'secretRefreshInterval', props.secretRefreshInterval ?? '1h');
+    this.secretRefreshInterval = props.secretRefreshInterval ?? Duration.hours(1);
+    checkFormatDuration(this, 'secretRefreshInterval', this.secretRefreshInterval, DurationTarget.GO, 'Duration.hours(1)');
     this.clusterDomain = checkDnsName(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local', 'cluster.local');
     checkNoUrlCredentials(this, 'apiServer', props.apiServer, "register the cluster's credentials in Argo CD (a cluster Secret), not in the URL");
     this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';

@@ -1,5 +1,7 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkDnsLabel, checkEnvoyDuration, checkInteger, checkLabels } from './checks';
+import { checkDnsLabel, checkInteger, checkLabels } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 
 /**
@@ -105,15 +107,15 @@ export interface ClientTrafficOptions {
    */
   readonly minTlsVersion?: TlsVersion;
   /**
-   * Time allowed to receive a whole request (headers and body), e.g. `30s`.
+   * Time allowed to receive a whole request (headers and body), e.g. `Duration.seconds(30)`.
    * @default - no limit (Envoy's default)
    */
-  readonly requestTimeout?: string;
+  readonly requestTimeout?: Duration;
   /**
-   * Idle time after which a client connection is closed, e.g. `15m`.
+   * Idle time after which a client connection is closed, e.g. `Duration.minutes(15)`.
    * @default - 1h (Envoy Gateway's default)
    */
-  readonly idleTimeout?: string;
+  readonly idleTimeout?: Duration;
   /**
    * The most concurrent HTTP/2 streams per client connection.
    * @default - 100 (Envoy's default)
@@ -207,8 +209,8 @@ export function checkGatewaySettings(scope: IConstruct, what: string, s: Gateway
     if (t.minTlsVersion !== undefined && !Object.values(TlsVersion).includes(t.minTlsVersion)) {
       fail(scope, `${what}.clientTraffic.minTlsVersion '${t.minTlsVersion}' is not supported`, 'use TlsVersion.TLS_1_2 or TlsVersion.TLS_1_3');
     }
-    checkEnvoyDuration(scope, `${what}.clientTraffic.requestTimeout`, t.requestTimeout);
-    checkEnvoyDuration(scope, `${what}.clientTraffic.idleTimeout`, t.idleTimeout);
+    checkFormatDuration(scope, `${what}.clientTraffic.requestTimeout`, t.requestTimeout, DurationTarget.GATEWAY, 'Duration.seconds(30)');
+    checkFormatDuration(scope, `${what}.clientTraffic.idleTimeout`, t.idleTimeout, DurationTarget.GATEWAY, 'Duration.minutes(15)');
     checkInteger(scope, `${what}.clientTraffic.http2MaxConcurrentStreams`, t.http2MaxConcurrentStreams, 1, 2147483647);
     const ip = t.clientIpDetection;
     if (ip !== undefined) {

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDuration } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 import { checkNamespaceName } from './limits';
 import { Organization } from './organization';
@@ -45,9 +46,9 @@ export interface GitOpsDeliveryProps {
   readonly fluxNamespace?: string;
   /**
    * How often Flux checks the repository and re-applies.
-   * @default '5m'
+   * @default Duration.minutes(5)
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 }
 
 /**
@@ -73,7 +74,7 @@ export class GitOpsDelivery extends Construct {
   /** Flux namespace. */
   public readonly fluxNamespace: string;
   /** Flux interval. */
-  public readonly interval: string;
+  public readonly interval: Duration;
 
   constructor(scope: Construct, id: string, props: GitOpsDeliveryProps) {
     super(scope, id);
@@ -97,7 +98,8 @@ export class GitOpsDelivery extends Construct {
     }
     this.argoCdNamespace = checkNamespaceName(this, 'argoCdNamespace', props.argoCdNamespace ?? 'argocd', 'argocd');
     this.fluxNamespace = checkNamespaceName(this, 'fluxNamespace', props.fluxNamespace ?? 'flux-system', 'flux-system');
-    this.interval = checkDuration(this, 'interval', props.interval ?? '5m');
+    this.interval = props.interval ?? Duration.minutes(5);
+    checkFormatDuration(this, 'interval', this.interval, DurationTarget.GO, 'Duration.minutes(5)');
     this.organization._register('GitOpsDelivery', 'delivery', this);
   }
 }

@@ -1,5 +1,7 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkDnsLabel, checkLabels, checkPort } from './checks';
+import { checkFormatDuration, DurationTarget } from './duration';
 import { fail } from './errors';
 import { checkBoolean, checkNumber } from './runtime-types';
 import { checkNoHostCredentials } from './url-checks';
@@ -80,10 +82,10 @@ export interface MetricsOptions {
    */
   readonly path?: string;
   /**
-   * Scrape interval, e.g. `30s`.
+   * Scrape interval, e.g. `Duration.seconds(30)`.
    * @default - Prometheus' global interval
    */
-  readonly interval?: string;
+  readonly interval?: Duration;
 }
 
 /**
@@ -98,11 +100,11 @@ export interface SloOptions {
    */
   readonly availability?: number;
   /**
-   * The latency a request should stay under, e.g. `500ms`: a bucket boundary of the request
-   * duration histogram.
-   * @default '500ms'
+   * The latency a request should stay under, e.g. `Duration.millis(500)`: a bucket boundary of the
+   * request duration histogram, in milliseconds or seconds.
+   * @default Duration.millis(500)
    */
-  readonly latencyThreshold?: string;
+  readonly latencyThreshold?: Duration;
   /**
    * Percentage of requests that must be faster than latencyThreshold, e.g. 99.
    * @default 99
@@ -272,7 +274,6 @@ export interface ObservabilityOptions {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const PROM_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
 const MS = /^([0-9]+)(ms|s)$/;
 
 /** Validates a data plane's observability settings. @internal */
@@ -320,9 +321,7 @@ export function checkMetrics(scope: IConstruct, m: MetricsOptions | undefined): 
   if (m.path !== undefined && !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(m.path)) {
     fail(scope, `metrics.path '${m.path}' is not an absolute URL path`, "use a path such as '/metrics'");
   }
-  if (m.interval !== undefined && (!PROM_DURATION.test(m.interval) || m.interval === '' || !/[1-9]/.test(m.interval))) {
-    fail(scope, `metrics.interval '${m.interval}' is not a Prometheus duration`, "use a duration such as '30s' or '1m'");
-  }
+  checkFormatDuration(scope, 'metrics.interval', m.interval, DurationTarget.PROMETHEUS, 'Duration.seconds(30)');
 }
 
 /** Validates tracing settings. @internal */
@@ -359,7 +358,8 @@ export function checkSlo(scope: IConstruct, what: string, s: SloOptions | undefi
       fail(scope, `${what}.${field} ${value} is not a percentage between 0 and 100 (exclusive)`, 'give an objective such as 99.9; 100 leaves no error budget to alert on');
     }
   }
-  if (s.latencyThreshold !== undefined && latencySeconds(s.latencyThreshold) === undefined) {
-    fail(scope, `${what}.latencyThreshold '${s.latencyThreshold}' is not a latency`, "use milliseconds or seconds, such as '250ms' or '1s'");
+  const threshold = checkFormatDuration(scope, `${what}.latencyThreshold`, s.latencyThreshold, DurationTarget.GATEWAY, 'Duration.millis(250)');
+  if (threshold !== undefined && latencySeconds(threshold) === undefined) {
+    fail(scope, `${what}.latencyThreshold '${threshold}' is not a latency`, 'use milliseconds or seconds, such as Duration.millis(250) or Duration.seconds(1)');
   }
 }

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkLabels } from './checks';
+import { checkWholeSeconds } from './duration';
 import { fail } from './errors';
 import { checkPlacement, Placement } from './placement';
 import { checkProbes, Probes } from './probe';
-import { checkWholeSeconds } from './seconds';
 
 /** What runs in the container before it is sent SIGTERM. */
 export enum PreStopType {

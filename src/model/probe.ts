@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkNonEmpty } from './checks';
+import { checkWholeSeconds } from './duration';
 import { fail } from './errors';
-import { checkWholeSeconds } from './seconds';
 
 /** How the kubelet checks a container. */
 export enum ProbeType {

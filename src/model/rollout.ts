@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkWholeSeconds } from './duration';
 import { fail } from './errors';
-import { checkWholeSeconds } from './seconds';
 
 /** How a Deployment replaces its pods. */
 export enum RolloutStrategy {

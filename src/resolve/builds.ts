@@ -257,7 +257,7 @@ function resolvePlane(
     },
     workspaceSize: bp.workspaceSize,
     storageClass: bp.storageClass,
-    timeoutSeconds: bp.timeoutMinutes * 60,
+    timeoutSeconds: bp.timeout.toSeconds(),
     registryCache: bp.registryCache,
     buildkitImage: bp.buildkitImage,
     gitImage: bp.gitImage,

@@ -164,7 +164,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       timeZone: c.timeZone,
       concurrencyPolicy: c.concurrencyPolicy,
       backoffLimit: c.backoffLimit,
-      activeDeadlineSeconds: c.activeDeadlineSeconds,
+      activeDeadlineSeconds: c.activeDeadline.toSeconds(),
       suspend: o.suspend ?? false,
     } : undefined,
     endpoints,

@@ -1,5 +1,6 @@
 import { generateName, NameLimit } from './naming';
 import type { Cell, PlanDelivery } from './plan';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { GitOpsDelivery, GitOpsTool } from '../model/gitops';
 
 /*
@@ -80,7 +81,7 @@ export function resolveDelivery(organization: string, delivery: GitOpsDelivery, 
     flux: delivery.tools.includes(GitOpsTool.FLUX),
     argoCdNamespace: delivery.argoCdNamespace,
     fluxNamespace: delivery.fluxNamespace,
-    interval: delivery.interval,
+    interval: formatDuration(delivery.interval, DurationTarget.GO),
     cells: out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
   };
 }

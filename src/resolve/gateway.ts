@@ -1,5 +1,6 @@
 import { PlanCertificate, PlanDataPlane, PlanGateway, PlanGatewayVisibility } from './plan';
 import { envoyGatewayPods, DataPlane } from '../model/data-plane';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { CertificateSource, ClientIpSource, EnvironmentGatewayOptions, GatewayOptions, GatewayServiceType, TlsVersion } from '../model/gateway';
@@ -58,7 +59,7 @@ export function resolveGateways(org: Organization, problems: ProblemCollector): 
       gatewayClassName: dp.gatewayClassName,
       apiServer: dp.apiServer,
       secretStore: dp.secretStore,
-      secretRefreshInterval: dp.secretRefreshInterval,
+      secretRefreshInterval: formatDuration(dp.secretRefreshInterval, DurationTarget.GO),
       gateways: gateways.sort((a, b) => (a.name < b.name ? -1 : 1)),
     };
   });
@@ -91,8 +92,8 @@ function planGateway(
     certificate: s.certificate ? certificateOf(name, s.certificate._source, s.certificate._value) : undefined,
     clientTraffic: {
       minTlsVersion: t.minTlsVersion ?? TlsVersion.TLS_1_2,
-      requestTimeout: t.requestTimeout,
-      idleTimeout: t.idleTimeout,
+      requestTimeout: t.requestTimeout && formatDuration(t.requestTimeout, DurationTarget.GATEWAY),
+      idleTimeout: t.idleTimeout && formatDuration(t.idleTimeout, DurationTarget.GATEWAY),
       http2MaxConcurrentStreams: t.http2MaxConcurrentStreams,
       clientIp: ip === undefined ? undefined
         : ip._source === ClientIpSource.X_FORWARDED_FOR ? { xForwardedForHops: ip._trustedHops! } : { header: ip._header! },

@@ -1,7 +1,9 @@
+import { Duration } from 'cdk8s';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
 import { DataPlane } from '../model/data-plane';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -55,7 +57,7 @@ export interface ObservabilityContext {
 }
 
 const HTTP_LIKE = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET]);
-const DEFAULT_SLO: Required<Omit<SloOptions, 'alerts'>> = { availability: 99.5, latencyThreshold: '500ms', latencyTarget: 99 };
+const DEFAULT_SLO: Required<Omit<SloOptions, 'alerts'>> = { availability: 99.5, latencyThreshold: Duration.millis(500), latencyTarget: 99 };
 
 /** Formats a computed ratio without floating-point noise (1 - 99.5/100 = 0.005). */
 const ratio = (percent: number) => Number(((100 - percent) / 100).toPrecision(10));
@@ -76,14 +78,14 @@ export function resolveObservability(
     const podScraped = kindTraits(c.kind).podScraped;
     const path = p.metrics.path ?? '/metrics';
     if (podScraped) {
-      metrics = { monitor: 'PodMonitor', portName: 'metrics', containerPort: p.metrics.port, ownContainerPort: true, path, interval: p.metrics.interval };
+      metrics = { monitor: 'PodMonitor', portName: 'metrics', containerPort: p.metrics.port, ownContainerPort: true, path, interval: p.metrics.interval && formatDuration(p.metrics.interval, DurationTarget.PROMETHEUS) };
     } else {
       const ep = ctx.endpoints.find(e => e.port === p.metrics!.port && e.protocol === 'TCP');
       if (!ep) {
         problems.add(c, `metrics port ${p.metrics.port} is not an endpoint of component '${c.name}' (a ServiceMonitor scrapes it through the Service)`,
           `add an endpoint on port ${p.metrics.port}, e.g. addEndpoint('metrics', { port: ${p.metrics.port} }), or use one of its TCP endpoint ports: ${ctx.endpoints.filter(e => e.protocol === 'TCP').map(e => e.port).join(', ') || '(none)'}`);
       } else {
-        metrics = { monitor: 'ServiceMonitor', portName: ep.portName, containerPort: ep.targetPort, ownContainerPort: false, path, interval: p.metrics.interval };
+        metrics = { monitor: 'ServiceMonitor', portName: ep.portName, containerPort: ep.targetPort, ownContainerPort: false, path, interval: p.metrics.interval && formatDuration(p.metrics.interval, DurationTarget.PROMETHEUS) };
       }
     }
   }
@@ -118,7 +120,7 @@ export function resolveObservability(
     }
   } else {
     const availability = sloDecl.availability ?? DEFAULT_SLO.availability;
-    const latencyThreshold = sloDecl.latencyThreshold ?? DEFAULT_SLO.latencyThreshold;
+    const latencyThreshold = formatDuration(sloDecl.latencyThreshold ?? DEFAULT_SLO.latencyThreshold, DurationTarget.GATEWAY);
     const latencyTarget = sloDecl.latencyTarget ?? DEFAULT_SLO.latencyTarget;
     const seconds = latencySeconds(latencyThreshold)!;
     if (!s.buckets.some(b => Math.abs(b - seconds) < 1e-9)) {

@@ -1,9 +1,11 @@
+import { Duration } from 'cdk8s';
 import { ResolvedGateways } from './gateway';
 import { generateName, NameLimit } from './naming';
 import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute, PlanSecretData } from './plan';
 import { ApiPolicy, AuthenticationKind, HeaderChanges, RouteOptions } from '../model/api-policy';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
+import { DurationTarget, formatDuration } from '../model/duration';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -179,18 +181,20 @@ function resolvePolicy(ep: Endpoint, where: string, p: ApiPolicy, r: RouteFacts,
       allowHeaders: p.cors.allowHeaders ? [...p.cors.allowHeaders] : undefined,
       exposeHeaders: p.cors.exposeHeaders ? [...p.cors.exposeHeaders] : undefined,
       allowCredentials: p.cors.allowCredentials ?? false,
-      maxAge: p.cors.maxAge,
+      maxAge: gatewayDuration(p.cors.maxAge),
     } : undefined,
     rateLimit: p.rateLimit ? { requests: p.rateLimit.requests, unit: p.rateLimit.unit } : undefined,
     retry: p.retry ? {
       attempts: p.retry.attempts,
       on: p.retry.on && p.retry.on.length > 0 ? [...new Set(p.retry.on)] : undefined,
       statusCodes: p.retry.statusCodes && p.retry.statusCodes.length > 0 ? [...new Set(p.retry.statusCodes)].sort((a, b) => a - b) : undefined,
-      perTryTimeout: p.retry.perTryTimeout,
-      backoffBase: p.retry.backoffBase,
-      backoffMax: p.retry.backoffMax,
+      perTryTimeout: gatewayDuration(p.retry.perTryTimeout),
+      backoffBase: gatewayDuration(p.retry.backoffBase),
+      backoffMax: gatewayDuration(p.retry.backoffMax),
     } : undefined,
-    timeout: p.timeout && (p.timeout.request || p.timeout.idle || p.timeout.connect) ? { ...p.timeout } : undefined,
+    timeout: p.timeout && (p.timeout.request || p.timeout.idle || p.timeout.connect) ? {
+      request: gatewayDuration(p.timeout.request), idle: gatewayDuration(p.timeout.idle), connect: gatewayDuration(p.timeout.connect),
+    } : undefined,
     circuitBreaker: p.circuitBreaker && Object.values(p.circuitBreaker).some(v => v !== undefined) ? { ...p.circuitBreaker } : undefined,
     requestHeaders: headerChanges(p.requestHeaders),
     responseHeaders: headerChanges(p.responseHeaders),
@@ -226,4 +230,9 @@ export function checkRouteConflicts(routes: Array<{ path: string; environment: s
     problems.add(grpc.path, `gRPC route '${grpc.route.name}' (endpoint '${grpc.route.endpoint}' in '${grpc.environment}') needs host ${hostKey.split(' ')[1]} to itself, but route '${other.route.name}' of ${other.path} also serves it`,
       'give one of the endpoints another hostLabel with configureRoute(...)');
   }
+}
+
+/** A validated optional duration in gateway syntax. */
+function gatewayDuration(d: Duration | undefined): string | undefined {
+  return d === undefined ? undefined : formatDuration(d, DurationTarget.GATEWAY);
 }
