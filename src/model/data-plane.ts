@@ -196,8 +196,8 @@ export class DataPlane extends Construct {
   public readonly observability: ObservabilityOptions;
   /** Prefix of group names in this cluster's RBAC subjects. */
   public readonly kubernetesGroupPrefix: string;
-  /** Zone and node label keys. */
-  public readonly topologyKeys: { readonly zone: string; readonly node: string };
+  /** Zone and node label keys. @internal */
+  public readonly _topologyKeys: { readonly zone: string; readonly node: string };
   /** The data plane's placement, if set. */
   public readonly placement?: Placement;
   /** Allocatable capacity, if declared. */
@@ -244,7 +244,7 @@ export class DataPlane extends Construct {
     this.dnsPods = checkPeer(this, 'dnsPods', props.dnsPods ?? { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
     this.kubernetesGroupPrefix = checkGroupPrefix(this, props.kubernetesGroupPrefix ?? '');
     checkTopologyKeys(this, props.topologyKeys);
-    this.topologyKeys = { zone: props.topologyKeys?.zone ?? 'topology.kubernetes.io/zone', node: props.topologyKeys?.node ?? 'kubernetes.io/hostname' };
+    this._topologyKeys = { zone: props.topologyKeys?.zone ?? 'topology.kubernetes.io/zone', node: props.topologyKeys?.node ?? 'kubernetes.io/hostname' };
     checkPlacement(this, '', props.placement);
     this.placement = props.placement;
     checkCapacity(this, 'capacity', props.capacity);

@@ -55,7 +55,7 @@ export class Rollout {
     /** The strategy. */
     public readonly strategy: RolloutStrategy,
     /** Limits of a rolling update. */
-    public readonly rolling: RollingUpdateOptions,
+    public readonly rollingOptions: RollingUpdateOptions,
   ) {}
 }
 
@@ -84,7 +84,7 @@ export function checkRolloutSettings(scope: IConstruct, where: string, s: Rollou
   const r = s.rollout;
   if (r !== undefined) {
     if (!(r instanceof Rollout)) fail(scope, `${where}rollout is not a Rollout`, 'use Rollout.rolling({...}) or Rollout.recreate()');
-    const o = r.rolling;
+    const o = r.rollingOptions;
     for (const f of ['maxSurge', 'maxUnavailable'] as const) {
       const count = o[f];
       const percent = o[`${f}Percent`];

@@ -214,7 +214,7 @@ function resolveRollout(c: Component, ctx: PodSettingsContext, o: EnvironmentOve
     }
     return { type: RolloutStrategy.RECREATE, ...timing };
   }
-  const ro = r?.rolling ?? {};
+  const ro = r?.rollingOptions ?? {};
   const maxSurge = ro.maxSurge ?? `${ro.maxSurgePercent ?? 25}%`;
   const maxUnavailable = ro.maxUnavailable ?? (ro.maxUnavailablePercent !== undefined ? `${ro.maxUnavailablePercent}%` : env.isProduction ? 0 : '25%');
   const replicas = ctx.autoscaling?.minReplicas ?? ctx.replicas ?? 0;
@@ -239,7 +239,7 @@ function resolveSpread(ctx: PodSettingsContext): PlanSpread[] {
   const most = ctx.autoscaling?.maxReplicas ?? ctx.replicas ?? 0;
   const s = ctx.env.topologySpread;
   if (most < 2) return [];
-  const keys = ctx.env.dataPlane.topologyKeys;
+  const keys = ctx.env.dataPlane._topologyKeys;
   const maxSkew = s.options.maxSkew ?? 1;
   const out: PlanSpread[] = [];
   if (s.acrossZones) out.push({ topologyKey: keys.zone, maxSkew, whenUnsatisfiable: s.options.zones ?? SpreadWhenUnsatisfiable.SCHEDULE_ANYWAY });
