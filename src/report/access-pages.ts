@@ -1,4 +1,4 @@
-import { AccessEntry, CAPABILITY_NAMES, capabilityChecks, consistent } from './access';
+import { AccessEntry, CAPABILITY_NAMES, capabilityChecks, consistent } from './access-capabilities';
 import { EnvironmentAccess, verdictText } from './access-report';
 import { groupBy } from '../render/grouping';
 import { compareText, listText, plural, tableCell } from '../render/markdown';

@@ -1,4 +1,5 @@
-import { AccessEntry, AccessEvaluator, AccessTarget, CapabilityVerdict, consistent, evaluateAccess } from './access';
+import { AccessEvaluator } from './access';
+import { AccessEntry, AccessTarget, CapabilityVerdict, consistent, evaluateAccess } from './access-capabilities';
 import { cellsByEnvironment } from '../render/grouping';
 import type { RenderedObject } from '../render/types';
 import { cellDelivery } from '../resolve/delivery';
