@@ -218,9 +218,6 @@ export class DataPlane extends Construct {
     this.apiServer = props.apiServer ?? 'https://kubernetes.default.svc';
     if (!/^https:\/\/[^\s]+$/.test(this.apiServer)) fail(this, `apiServer '${this.apiServer}' is not an https URL`, "use the cluster's API URL, e.g. 'https://eu-west.k8s.example.com'");
     this.networkPolicyProvider = checkEnum(this, 'networkPolicyProvider', props.networkPolicyProvider, NetworkPolicyProvider, 'NetworkPolicyProvider') ?? NetworkPolicyProvider.CILIUM;
-    if (!Object.values(NetworkPolicyProvider).includes(this.networkPolicyProvider)) {
-      fail(this, `networkPolicyProvider '${this.networkPolicyProvider}' is unknown`, 'use NetworkPolicyProvider.CILIUM or NetworkPolicyProvider.KUBERNETES');
-    }
     this.acceptWiderNetworkRules = checkBoolean(this, 'acceptWiderNetworkRules', props.acceptWiderNetworkRules) ?? false;
     this.gatewayNamespace = checkDnsLabel(this, 'gatewayNamespace', props.gatewayNamespace ?? 'openchoreo-data-plane');
     this.gatewayProxyNamespace = checkDnsLabel(this, 'gatewayProxyNamespace', props.gatewayProxyNamespace ?? 'envoy-gateway-system');
@@ -250,9 +247,6 @@ export class DataPlane extends Construct {
     checkCapacity(this, 'capacity', props.capacity);
     this.capacity = props.capacity;
     this.ciliumLocalhost = checkEnum(this, 'ciliumLocalhost', props.ciliumLocalhost, CiliumLocalhost, 'CiliumLocalhost') ?? CiliumLocalhost.ALWAYS;
-    if (!Object.values(CiliumLocalhost).includes(this.ciliumLocalhost)) {
-      fail(this, `ciliumLocalhost '${this.ciliumLocalhost}' is unknown`, 'use CiliumLocalhost.ALWAYS or CiliumLocalhost.POLICY (as the agents\' allow-localhost is set)');
-    }
     if (this.ciliumLocalhost === CiliumLocalhost.POLICY && this.networkPolicyProvider !== NetworkPolicyProvider.CILIUM) {
       fail(this, `ciliumLocalhost 'policy' is set on a data plane whose networkPolicyProvider is '${this.networkPolicyProvider}'`, 'remove ciliumLocalhost: NetworkPolicy always admits the pod\'s own node');
     }

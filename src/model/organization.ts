@@ -105,9 +105,6 @@ export class Organization extends Chart {
     this.displayName = props.displayName;
     this.isolation = checkEnum(this, 'isolation', props.isolation, IsolationMode, 'IsolationMode') ?? IsolationMode.LEAST_PRIVILEGE;
     this.releases = props.releases;
-    if (!Object.values(IsolationMode).includes(this.isolation)) {
-      fail(this, `isolation mode '${this.isolation}' is unknown`, 'use IsolationMode.LEAST_PRIVILEGE or IsolationMode.OPENCHOREO_COMPATIBLE');
-    }
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = withResourceDefaults(r, { cpuRequest: '100m', cpuLimit: '100m', memoryRequest: '256Mi', memoryLimit: '256Mi' });
