@@ -87,4 +87,25 @@ project.gitignore.addPatterns('/bench/.build/', '/dist/', '/dist-pkg/');
 project.npmignore?.addPatterns('dist-pkg', '/scripts/', '/test-consumer/');
 project.npmignore?.addPatterns('/examples/', '/bench/', '/imports/', '/cdk8s.yaml', '/.ci/');
 
+// packages/terraform (cdk8s-openchoreo-terraform): the Terraform export, a plain TypeScript npm workspace.
+// It cannot live in this jsii package (jsii records peer dependencies as hard ones, and
+// @cdktf/provider-kubernetes installs 145 MB). The root `npm ci` installs it; the root jest run, the
+// type-check and eslint cover it; its imports of 'cdk8s-openchoreo' map to src/ (no compile needed).
+const terraformPackage = 'packages/terraform';
+project.package.addField('workspaces', [terraformPackage]);
+project.jest?.addTestMatch(`<rootDir>/${terraformPackage}/test/**/*.test.ts`);
+project.jest?.addModuleNameMappers({ '^cdk8s-openchoreo$': '<rootDir>/src/index.ts', '^cdk8s-openchoreo/lib/(.*)$': '<rootDir>/src/$1' });
+project.jest?.addIgnorePattern(`/${terraformPackage}/lib/`);
+project.testTask.prependExec(`tsc --noEmit -p ${terraformPackage}/tsconfig.json`, { name: 'Type-check the Terraform package' });
+project.eslint?.addLintPattern(`${terraformPackage}/src`);
+project.eslint?.addLintPattern(`${terraformPackage}/test`);
+project.addTask('bench:terraform', {
+  description: 'Terraform export benchmark: PlatformStack construct + cdktf synth at 1,000 components × 3 environments (CPU and wall per phase)',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', TSX_TSCONFIG_PATH: `${terraformPackage}/tsconfig.json` },
+  exec: `node --require tsx/cjs ${terraformPackage}/bench/run.ts`,
+  receiveArgs: true,
+});
+project.gitignore.addPatterns(`/${terraformPackage}/lib/`, `/${terraformPackage}/cdktf.out/`);
+project.npmignore?.addPatterns('/packages/');
+
 project.synth();

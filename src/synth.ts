@@ -33,6 +33,8 @@ import { resolveOrganization } from './resolve/resolver';
 export interface SynthesizedOrganization {
   readonly plan: Plan;
   readonly objects: RenderedObject[];
+  /** The objects that run on the data planes (cells and platform folders): `objects` without the delivery objects. */
+  readonly dataPlaneObjects: RenderedObject[];
   readonly connectivity: EnvironmentConnectivity[];
   /** Who may do what per environment, computed from the emitted objects (when access is granted). */
   readonly access: EnvironmentAccess[];
@@ -69,7 +71,7 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
     ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
     ...renderCapacityReports(plan), renderPlatformSummary(plan),
   ];
-  const result = { plan, objects, connectivity, access, documents };
+  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents };
   cache.set(org, { revision: org._revision(), result });
   return result;
 }
