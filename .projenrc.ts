@@ -98,6 +98,12 @@ project.jest?.addModuleNameMappers({ '^cdk8s-openchoreo$': '<rootDir>/src/index.
 project.jest?.addIgnorePattern(`/${terraformPackage}/lib/`);
 project.testTask.prependExec(`tsc --noEmit -p ${terraformPackage}/tsconfig.json`, { name: 'Type-check the Terraform package' });
 project.eslint?.addLintPattern(`${terraformPackage}/src`);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', `./${terraformPackage}/tsconfig.json`]);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
+project.eslint?.addOverride({
+  files: [`${terraformPackage}/**/*.ts`],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: ['**/test/**', '**/bench/**'], packageDir: ['.', `./${terraformPackage}`] }] },
+});
 project.eslint?.addLintPattern(`${terraformPackage}/test`);
 project.addTask('bench:terraform', {
   description: 'Terraform export benchmark: PlatformStack construct + cdktf synth at 1,000 components × 3 environments (CPU and wall per phase)',

@@ -11,9 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { PlatformApp } from 'cdk8s-openchoreo';
 import { synthesizeOrganization } from 'cdk8s-openchoreo/lib/synth';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { buildPlatform } from '../../../bench/platform';
 import { escapeTemplates, resourceIdOf, toTerraform } from '../src';
 

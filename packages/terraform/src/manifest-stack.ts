@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { DefaultTokenResolver, LocalBackend, StringConcat, TerraformElement, TerraformStack, Tokenization } from 'cdktf';
 import { PlatformValidationError } from 'cdk8s-openchoreo/lib/model/errors';
+import { DefaultTokenResolver, LocalBackend, StringConcat, TerraformElement, TerraformStack, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { escapeTemplates } from './escape';
 import { ISplicingStack, useSplicingSynthesizer, withoutStackTraces } from './fast-synthesis';

@@ -123,7 +123,9 @@ function organizationOf(platform: IConstruct): Organization {
   return found[0];
 }
 
-function dataPlaneObjects(org: Organization, requested: string | undefined, extra: boolean): { dataPlane: string; apiServer: string; objects: KubernetesObject[] } {
+function dataPlaneObjects(
+  org: Organization, requested: string | undefined, extra: boolean,
+): { dataPlane: string; apiServer: string; objects: KubernetesObject[] } {
   const synthesized = synthesizeOrganization(org);
   const planes = synthesized.plan.dataPlanes;
   const names = planes.map(d => d.name).sort();

@@ -1,4 +1,4 @@
-import { PlatformApp } from 'cdk8s-openchoreo';
+import { DataPlane, Organization, PlatformApp } from 'cdk8s-openchoreo';
 import { baseline, service } from '../../../test/support/fixtures';
 import { KubernetesManifestStack, PlatformStack } from '../src';
 import { expectValidationError, scratchApp } from './support/stack-check';
@@ -7,7 +7,7 @@ const platform = () => {
   const app = new PlatformApp();
   const b = baseline(app);
   service(b.project, 'api');
-  return { app, ...b };
+  return b;
 };
 const cm = (name: string, namespace = 'shop') => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: {} });
 
@@ -18,10 +18,8 @@ describe('bad input is an error naming where, the value and the fix', () => {
   });
 
   test('several data planes and none named', () => {
-    const { app, org } = platform();
-    const { DataPlane } = require('cdk8s-openchoreo');
+    const { org } = platform();
     new DataPlane(org, 'us');
-    void app;
     expectValidationError(() => new PlatformStack(scratchApp(), 'x', { platform: org }), { path: 'acme', value: '2 data planes (eu, us)', fix: /dataPlane to one of 'eu', 'us'.*toTerraform/ });
   });
 
@@ -29,7 +27,6 @@ describe('bad input is an error naming where, the value and the fix', () => {
     const app = new PlatformApp();
     expectValidationError(() => new PlatformStack(scratchApp(), 'x', { platform: app }), { path: '<root>', value: 'holds no Organization', fix: /pass the Organization/ });
     baseline(app);
-    const { Organization } = require('cdk8s-openchoreo');
     new Organization(app, 'globex');
     expectValidationError(() => new PlatformStack(scratchApp(), 'x', { platform: app }), { path: '<root>', value: '2 organizations (acme, globex)', fix: /one Organization.*toTerraform/ });
   });

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import * as fc from 'fast-check';
 import { PlatformApp } from 'cdk8s-openchoreo';
+import * as fc from 'fast-check';
 import { baseline, service } from '../../../test/support/fixtures';
 import { escapeTemplates, escapeTemplateString, KubernetesManifestStack, PlatformStack, Tier, unescapeTemplates, unescapeTemplateString } from '../src';
 import { scratchApp, synthTerraform, topologicalOrder, unescapedTemplates } from './support/stack-check';
@@ -26,9 +26,9 @@ describe('escaping Terraform template syntax', () => {
   });
 
   test('keys and nested values are escaped; untouched values are not copied', () => {
-    const value = { 'a${k}': [{ v: '${x}' }, 'plain'], same: { deep: ['plain'] } };
+    const value = { 'a${k}': [{ v: '${x}' }, 'plain'], 'same': { deep: ['plain'] } };
     const escaped = escapeTemplates(value) as any;
-    expect(escaped).toEqual({ 'a$${k}': [{ v: '$${x}' }, 'plain'], same: { deep: ['plain'] } });
+    expect(escaped).toEqual({ 'a$${k}': [{ v: '$${x}' }, 'plain'], 'same': { deep: ['plain'] } });
     expect(escaped.same).toBe(value.same);
     expect(unescapeTemplates(escaped)).toEqual(value);
     expect(escapeTemplates(value.same)).toBe(value.same);
@@ -65,7 +65,9 @@ describe('tiers and dependencies', () => {
       const { org, project } = baseline(platform);
       service(project, 'api');
       new ApiObject(org, 'widgets-crd', {
-        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
         spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [] },
       });
       new ApiObject(org, 'widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } });

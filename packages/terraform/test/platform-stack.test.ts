@@ -1,6 +1,6 @@
-import { Testing } from 'cdktf';
 import { DataPlane, DeploymentPipeline, Environment, Organization, PlatformApp, Project, Service } from 'cdk8s-openchoreo';
 import { synthesizeOrganization } from 'cdk8s-openchoreo/lib/synth';
+import { Testing } from 'cdktf';
 import { buildPlatform as buildBench } from '../../../bench/platform';
 import { buildPlatform as buildExample } from '../../../examples/platform/main';
 import { baseline, service } from '../../../test/support/fixtures';

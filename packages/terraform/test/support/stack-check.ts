@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
 import { PlatformValidationError } from 'cdk8s-openchoreo/lib/model/errors';
+import { App } from 'cdktf';
 import { Construct } from 'constructs';
 import { assertValidManifests } from '../../../../test/support/schema-validator';
 import { resourceIdOf, Tier, tierOf, unescapeTemplates } from '../../src';
@@ -31,9 +31,7 @@ export function synthTerraform(declare: (app: App) => void): { files: Map<string
 
 /** Every string (keys included) of a JSON value. */
 export function stringsOf(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) value.forEach(v => stringsOf(v, out));
-  else if (value !== null && typeof value === 'object') {
+  if (typeof value === 'string') {out.push(value);} else if (Array.isArray(value)) {value.forEach(v => stringsOf(v, out));} else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       out.push(k);
       stringsOf(v, out);
