@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkLabels, checkResourceFields, cpuMillis, memoryBytes } from './checks';
+import { checkCpu, checkDnsLabel, checkInteger, checkLabels, checkMemory, checkResourceFields, cpuMillis, memoryBytes } from './checks';
 import { ComponentKind, kindTraits } from './component-kind';
 import { Visibility } from './endpoint';
 import type { Environment } from './environment';
@@ -264,9 +264,10 @@ function checkConstraints(scope: ComponentType, where: string, kind: ComponentKi
   if (c.minReplicas !== undefined && c.maxReplicas !== undefined && c.minReplicas > c.maxReplicas) {
     fail(scope, `${where} minReplicas ${c.minReplicas} is greater than maxReplicas ${c.maxReplicas}`, 'set maxReplicas to at least minReplicas');
   }
-  checkResourceFields(scope, where, {
-    cpuRequest: c.minCpuRequest, cpuLimit: c.maxCpuLimit, memoryRequest: c.minMemoryRequest, memoryLimit: c.maxMemoryLimit,
-  });
+  checkCpu(scope, `${where} minCpuRequest`, c.minCpuRequest);
+  checkCpu(scope, `${where} maxCpuLimit`, c.maxCpuLimit);
+  checkMemory(scope, `${where} minMemoryRequest`, c.minMemoryRequest);
+  checkMemory(scope, `${where} maxMemoryLimit`, c.maxMemoryLimit);
   if (c.minCpuRequest !== undefined && c.maxCpuLimit !== undefined && cpuMillis(c.minCpuRequest) > cpuMillis(c.maxCpuLimit)) {
     fail(scope, `${where} minCpuRequest ${c.minCpuRequest} exceeds maxCpuLimit ${c.maxCpuLimit}`, 'raise maxCpuLimit or lower minCpuRequest');
   }

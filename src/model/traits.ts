@@ -118,7 +118,7 @@ class DatabaseProxyTrait implements ITrait {
         image: o.image,
         args: o.args,
         resources: o.resources ?? { cpuRequest: '50m', memoryRequest: '64Mi' },
-        ports: [{ name: 'db-proxy', port: o.listenPort ?? 5432 }, ...(o.metricsPort ? [{ name: 'db-proxy-metrics', port: o.metricsPort }] : [])],
+        ports: [{ name: 'db-proxy', port: o.listenPort ?? 5432 }, ...(o.metricsPort ? [{ name: 'proxy-metrics', port: o.metricsPort }] : [])],
       }],
       egress: [{ name: o.database, host: o.host, cidrs: o.cidrs, port: o.port }],
       scrapePorts: o.metricsPort ? [o.metricsPort] : [],
@@ -134,7 +134,7 @@ class DatabaseProxyTrait implements ITrait {
         metadata: { name: `${context.workloadName}-db-proxy`.slice(0, 253) },
         spec: {
           selector: { matchLabels: { 'openchoreo.dev/component': context.component, 'openchoreo.dev/environment': context.environment } },
-          podMetricsEndpoints: [{ port: 'db-proxy-metrics', path: '/metrics' }],
+          podMetricsEndpoints: [{ port: 'proxy-metrics', path: '/metrics' }],
         },
       }],
     };
