@@ -70,8 +70,8 @@ export function applyCustomizations(
       if (mine.length > 0) added.set(`${dir}\u0000${c.name}`, mine);
     }
   }
-  org._patches.forEach(({ selector, patch }, i) => {
-    const source = `organization patch ${i + 1} (${selectorText(selector)})`;
+  org._patches.forEach(({ selector, patch }) => {
+    const source = `organization patch ${opsText([patch])} (${selectorText(selector)})`;
     const targets = holders.filter(h => matches(h.manifest, selector));
     if (targets.length === 0) {
       problems.add(org, `${source} matches no rendered object`, 'check the kind, names and environment of the selector against the output (kinds are case-sensitive, e.g. Deployment)');
@@ -147,12 +147,12 @@ function customizeComponent(component: Component, cell: Cell, c: PlanComponent, 
       for (const h of targets) patchHolder(h, p.operations ?? [], what, path, env, problems);
     }
   }
-  component._patches.forEach((p, i) => {
+  component._patches.forEach(p => {
     if (p.environment && p.environment.name !== env) return;
-    const source = `component patch ${i + 1} of ${path}`;
+    const source = `patch ${opsText([p.patch])} of ${path}`;
     const targets = targetsOf(p.kind, p.name);
     if (targets.length === 0) {
-      problems.add(component, `patch ${i + 1} targets ${p.kind}${p.name ? ` '${p.name}'` : ''}, which the component does not have in '${env}'`,
+      problems.add(component, `patch ${opsText([p.patch])} targets ${p.kind}${p.name ? ` '${p.name}'` : ''}, which the component does not have in '${env}'`,
         `patch one of its objects (${[...new Set([...own, ...mine].map(h => h.manifest.kind))].sort().join(', ')}), or pass { environment } to apply it where the object exists`, { environment: env });
     }
     for (const h of targets) patchHolder(h, [p.patch], source, path, env, problems);
@@ -210,6 +210,10 @@ function patchHolder(h: Holder, operations: JsonPatch[], source: string, path: s
       'check the JSON pointer paths against the rendered object (parents must exist; escape \'/\' in keys as ~1)', context);
     return;
   }
+  if (JSON.stringify(after) === JSON.stringify(m)) {
+    problems.add(path, `${source} changes nothing in ${what}`, 'remove the patch, or fix its path (a remove of a missing field does nothing)', context);
+    return;
+  }
   const broken = protectedChange(m, after);
   if (broken) {
     problems.add(path, `${source} changes ${broken} of ${what}`, `leave ${broken} as rendered: it is what the network policies, the reports and the pod selectors rely on`, context);
@@ -240,6 +244,14 @@ function matches(m: any, s: PatchSelector): boolean {
     && (s.project === undefined || labels[Labels.PROJECT] === s.project)
     && (s.component === undefined || labels[Labels.COMPONENT] === s.component)
     && (s.environment === undefined || labels[Labels.ENVIRONMENT] === s.environment);
+}
+
+/** `add /spec/x`: what a patch does, without its value (which may be long). */
+function opsText(ops: JsonPatch[]): string {
+  return ops.map(o => {
+    const j = o._toJson();
+    return `${j.op} ${j.from ? `${j.from} → ` : ''}${j.path}`;
+  }).join(', ');
 }
 
 function selectorText(s: PatchSelector): string {
