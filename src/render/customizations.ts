@@ -131,7 +131,7 @@ function customizeComponent(component: Component, cell: Cell, c: PlanComponent, 
     [...own, ...mine].filter(h => h.manifest.kind === kind && (name === undefined || h.manifest.metadata?.name === name));
   for (const { trait, source } of traitsOf(component)) {
     const what = `trait '${trait.name}' (from ${source})`;
-    const context = { ...base, labels: { ...c.labels }, objects: [...own, ...mine].map(h => deepFreeze(structuredClone(h.manifest))) };
+    const context = { ...base, labels: { ...c.labels }, objects: [...own, ...mine].map(h => deepFreeze(JSON.parse(JSON.stringify(h.manifest)))) };
     const out = callTrait(component, trait, 'render', env, () => trait.render(context), problems);
     if (!out) continue;
     for (const m of out.objects ?? []) {
@@ -189,7 +189,7 @@ function addedObject(component: Component, what: string, m: any, cell: Cell, c: 
       return undefined;
     }
   }
-  const copy = structuredClone(m);
+  const copy = JSON.parse(JSON.stringify(m));
   const { name: _n, namespace: _ns, labels: own, ...rest } = copy.metadata;
   return { ...copy, metadata: { name, namespace: cell.namespace, labels: { ...(own ?? {}), ...labels }, ...rest } };
 }
@@ -204,7 +204,8 @@ function patchHolder(h: Holder, operations: JsonPatch[], source: string, path: s
   }
   let after: any;
   try {
-    after = JsonPatch.apply(structuredClone(m), ...operations);
+    // a JSON copy: rendered objects share sub-objects (pod labels and the selector), a patch of one must not change the other
+    after = JsonPatch.apply(JSON.parse(JSON.stringify(m)), ...operations);
   } catch (e) {
     problems.add(path, `${source} cannot be applied to ${what}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`,
       'check the JSON pointer paths against the rendered object (parents must exist; escape \'/\' in keys as ~1)', context);
