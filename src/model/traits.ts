@@ -41,7 +41,7 @@ export interface DatabaseProxyOptions {
   readonly args?: string[];
   /**
    * The proxy container's CPU and memory.
-   * @default - 50m CPU and 64Mi memory
+   * @default - requests of 50m CPU and 64Mi memory, limits of 200m CPU and 128Mi memory
    */
   readonly resources?: ResourceRequirements;
 }
@@ -117,7 +117,7 @@ class DatabaseProxyTrait implements ITrait {
         name: 'db-proxy',
         image: o.image,
         args: o.args,
-        resources: o.resources ?? { cpuRequest: '50m', memoryRequest: '64Mi' },
+        resources: o.resources ?? { cpuRequest: '50m', cpuLimit: '200m', memoryRequest: '64Mi', memoryLimit: '128Mi' },
         ports: [{ name: 'db-proxy', port: o.listenPort ?? 5432 }, ...(o.metricsPort ? [{ name: 'proxy-metrics', port: o.metricsPort }] : [])],
       }],
       egress: [{ name: o.database, host: o.host, cidrs: o.cidrs, port: o.port }],
