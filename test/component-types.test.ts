@@ -159,7 +159,8 @@ describe('ComponentType bad input', () => {
   });
 
   test('a visibility the type does not allow', () => {
-    expectProblem(app => withType({ constraints: { allowedVisibilities: [Visibility.ORGANIZATION, Visibility.INTERNAL] } })(app, ({ project }, type) => {
+    const allowedVisibilities = [Visibility.ORGANIZATION, Visibility.INTERNAL];
+    expectProblem(app => withType({ constraints: { allowedVisibilities } })(app, ({ project }, type) => {
       new Service(project, 'api', { type, image: IMAGE }).addEndpoint('http', { port: 8080, visibility: [Visibility.PUBLIC] });
     }), { path: 'acme/shop/api', value: "endpoint 'http' has visibility Visibility.PUBLIC", fix: /remove Visibility.PUBLIC .*allowed: Visibility.PROJECT, Visibility.ORGANIZATION, Visibility.INTERNAL/, at: 'synth' });
   });
@@ -238,7 +239,7 @@ describe('ComponentType bad input', () => {
 
   test('constraints for an environment of another organization', () => {
     expectProblem(app => withType()(app, (_b, type) => {
-      const other = baseline(app as any === app ? testApp() : app);
+      const other = baseline(testApp());
       type.constrainEnvironment(other.prod, { minReplicas: 2 });
     }), { path: 'acme/http-api', value: "constraints target environment 'acme/production'", fix: /pass an Environment declared in the same organization/, at: 'construction' });
   });

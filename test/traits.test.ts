@@ -1,7 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import {
-  ComponentKind, ComponentType, DataPlane, DeploymentPipeline, Environment, ExternalService, Organization, Project, ITrait, NetworkPolicyProvider, Service, TraitContext, TraitNeeds, TraitRenderContext,
-  TraitRendering, Traits, Worker,
+  ComponentKind, ComponentType, DataPlane, DeploymentPipeline, Environment, ExternalService, ITrait, NetworkPolicyProvider, Organization,
+  Project, Service, TraitContext, TraitNeeds, TraitRenderContext, TraitRendering, Traits, Worker,
 } from '../src';
 import { baseline, IMAGE } from './support/fixtures';
 import { expectProblem } from './support/problems';
@@ -13,10 +13,16 @@ const ns = (env: string) => generateName(63, 'dp', 'acme', 'shop', env);
 const PROXY = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1';
 const dbProxy = () => Traits.databaseProxy({ database: 'orders-db', image: PROXY, host: 'orders-db.sql.acme.example', port: 5432, metricsPort: 9801 });
 
+interface Script {
+  readonly needs?: TraitNeeds;
+  readonly render?: (ctx: TraitRenderContext) => TraitRendering;
+  readonly throws?: string;
+}
+
 /** A test trait doing whatever its fields say; records the contexts it saw. */
 class ScriptedTrait implements ITrait {
   public readonly seen: TraitRenderContext[] = [];
-  constructor(public readonly name: string, private readonly script: { needs?: TraitNeeds; render?: (ctx: TraitRenderContext) => TraitRendering; throws?: string } = {}) {}
+  constructor(public readonly name: string, private readonly script: Script = {}) {}
   public needs(_ctx: TraitContext): TraitNeeds {
     if (this.script.throws === 'needs') throw new Error('boom in needs');
     return this.script.needs ?? {};
@@ -49,7 +55,9 @@ describe('built-in traits', () => {
     const proxy = deployment.spec.template.spec.containers.find((c: any) => c.name === 'db-proxy');
     expect(proxy.image).toBe(PROXY);
     expect(proxy.ports).toEqual([{ name: 'db-proxy', containerPort: 5432, protocol: 'TCP' }, { name: 'proxy-metrics', containerPort: 9801, protocol: 'TCP' }]);
-    expect(proxy.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true }));
+    expect(proxy.securityContext).toEqual(expect.objectContaining({
+      runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+    }));
     expect(proxy.resources.requests).toEqual({ cpu: '50m', memory: '64Mi' });
     // the emitted policy: egress to the database's FQDN on 5432, ingress from Prometheus on 9801
     const policy = one(objects, 'CiliumNetworkPolicy', o => o.metadata.name === 'openchoreo-api' && o.metadata.namespace === ns('production'));
@@ -111,8 +119,14 @@ describe('custom traits', () => {
     const objects = synth(b.org);
     const prodCtx = trait.seen.find(c => c.environment === 'production')!;
     expect(prodCtx).toEqual(expect.objectContaining({
-      component: 'api', componentPath: 'acme/shop/api', kind: ComponentKind.SERVICE, project: 'shop', isProduction: true, namespace: ns('production'),
-      workloadKind: 'Deployment', workloadName: generateName(253, 'api', 'production'),
+      component: 'api',
+      componentPath: 'acme/shop/api',
+      kind: ComponentKind.SERVICE,
+      project: 'shop',
+      isProduction: true,
+      namespace: ns('production'),
+      workloadKind: 'Deployment',
+      workloadName: generateName(253, 'api', 'production'),
     }));
     expect(prodCtx.labels['openchoreo.dev/component']).toBe('api');
     expect(prodCtx.objects.map(o => o.kind)).toContain('Deployment');
@@ -160,7 +174,7 @@ describe('traits: bad input and traffic a trait may not open', () => {
   });
 
   test('a trait relabelling the pods is refused', () => {
-    expectProblem(build(new ScriptedTrait('relabel', { render: ctx => ({ patches: [{ kind: 'Deployment', operations: [JsonPatch.replace('/spec/template/metadata/labels/openchoreo.dev~1component', 'other')] }] }) })), {
+    expectProblem(build(new ScriptedTrait('relabel', { render: () => ({ patches: [{ kind: 'Deployment', operations: [JsonPatch.replace('/spec/template/metadata/labels/openchoreo.dev~1component', 'other')] }] }) })), {
       path: 'acme/shop/api', value: "changes the pod template's openchoreo.dev labels of Deployment", fix: /leave the pod template's openchoreo.dev labels as rendered/, at: 'synth',
     });
   });
