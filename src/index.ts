@@ -2,7 +2,7 @@
 // Helpers marked @internal stay importable inside the package only.
 import './synth'; // installs the synthesis pipeline that Organization.toJson() runs
 
-export { Organization, type OrganizationProps } from './model/organization';
+export { Organization, type OrganizationProps, type PatchSelector } from './model/organization';
 export { CiliumLocalhost, DataPlane, type DataPlaneProps } from './model/data-plane';
 export { Environment, type EnvironmentProps } from './model/environment';
 export { DeploymentPipeline, type DeploymentPipelineProps, type PromotionPath } from './model/deployment-pipeline';
@@ -16,6 +16,15 @@ export {
 } from './model/component-kinds';
 export { StatefulService, type StatefulServiceProps } from './model/stateful-service';
 export { type ContainerOptions, type ContainerSettings, type SidecarPort } from './model/sidecar';
+// platform standards (issue #13, parts 1-3): component types, traits, patches
+export { type ComponentPatchOptions } from './model/component';
+export {
+  ComponentType, type ComponentTypeConstraints, type ComponentTypeDefaults, type ComponentTypeProps, ProbeKind,
+} from './model/component-type';
+export {
+  type ITrait, type TraitContext, type TraitEgress, type TraitNeeds, type TraitPatch, type TraitRenderContext, type TraitRendering,
+} from './model/trait';
+export { type DatabaseProxyOptions, type PodAnnotationsOptions, Traits } from './model/traits';
 export {
   EmptyDirMedium, type EmptyDirVolume, type PersistentVolume, PodManagement, VolumeAccessMode, type VolumeMount, VolumeRetention,
 } from './model/volume';

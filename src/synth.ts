@@ -5,6 +5,7 @@ import { _useSynthesizer, Organization } from './model/organization';
 import { FileOwners } from './output/file-owners';
 import { filesOf, kustomizations, OutputLayout } from './output/layout';
 import { toYamlDocuments } from './output/yaml';
+import { applyCustomizations, CustomizedObject } from './render/customizations';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
 import { checkIdentitiesAcross, identityProblems, ownedObjects } from './render/identities';
@@ -47,14 +48,17 @@ const cache = new WeakMap<Organization, { readonly revision: number; readonly re
  * Resolves and renders an organization's objects (cells and platform, then delivery), refusing two
  * objects with one identity on one cluster before any report reads them. @internal
  */
-export function renderObjects(org: Organization): { plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[] } {
+export function renderObjects(org: Organization): {
+  plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[]; customized: CustomizedObject[];
+} {
   const plan = resolveOrganization(org);
-  const cellObjects = renderPlan(plan);
+  // traits, component and organization patches: before any check, report or policy reads the objects
+  const { objects: cellObjects, customized } = applyCustomizations(org, plan, renderPlan(plan));
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const owned = ownedObjects(org, plan, objects);
   const clashes = [...identityProblems(owned), ...limitProblems(owned)];
   if (clashes.length > 0) throw new PlatformValidationError(clashes);
-  return { plan, cellObjects, objects };
+  return { plan, cellObjects, objects, customized };
 }
 
 /**
@@ -64,11 +68,12 @@ export function renderObjects(org: Organization): { plan: Plan; cellObjects: Ren
 export function synthesizeOrganization(org: Organization): SynthesizedOrganization {
   const cached = cache.get(org);
   if (cached && cached.revision === org._revision()) return cached.result;
-  const { plan, cellObjects, objects } = renderObjects(org);
+  const { plan, cellObjects, objects, customized } = renderObjects(org);
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
-    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
+    ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan, customized),
+    ...renderOrganizationReadmes(plan),
     ...renderCapacityReports(plan), renderPlatformSummary(plan),
   ];
   const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents };

@@ -73,13 +73,33 @@ describe('example platform', () => {
     // SLO (payments-api and web, which measure their requests) per environment, the Java agent's
     // Instrumentation in the payments cells
     expect(count('ServiceMonitor')).toBe(2 * 3);
-    expect(count('PodMonitor')).toBe(3);
+    // + the ledger's database-proxy trait's PodMonitor per environment
+    expect(count('PodMonitor')).toBe(3 + 3);
     expect(count('PrometheusRule')).toBe(6 + 2 * 3);
     expect(count('Instrumentation')).toBe(3);
     // quotas: production sets a quota headroom, so its 2 cells get a ResourceQuota and a LimitRange
     expect(count('ResourceQuota')).toBe(2);
     expect(count('LimitRange')).toBe(2);
-    expect(objects.length).toBe(199 + 37 + 14 + 47);
+    expect(objects.length).toBe(199 + 37 + 14 + 47 + 3);
+  });
+
+  test('platform standards: component types, traits and a patch', () => {
+    expect(org.componentTypes.map(t => `${t.name} ${t.kind}`)).toEqual(['http-api deployment/service', 'worker deployment/worker']);
+    // http-api's default log format, and its cost-allocation trait on the pods (not on the selector)
+    const ledger = one(objects, 'Deployment', generateName(253, 'ledger', 'production'));
+    expect(ledger.spec.template.metadata.annotations['fluentbit.io/parser']).toBe('json');
+    expect(ledger.spec.template.metadata.labels).toEqual(expect.objectContaining({ 'acme.example/cost-center': 'cc-4100', 'acme.example/billing-tier': 'production' }));
+    expect(ledger.spec.selector.matchLabels['acme.example/cost-center']).toBeUndefined();
+    // the database-proxy trait's sidecar
+    expect(ledger.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['main', 'db-proxy']);
+    // the worker type: a minute to finish, Karpenter keeps its node
+    const worker = one(objects, 'Deployment', generateName(253, 'order-worker', 'staging'));
+    expect(worker.spec.template.spec.terminationGracePeriodSeconds).toBe(60);
+    expect(worker.spec.template.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
+    expect(worker.spec.template.metadata.labels['acme.example/billing-tier']).toBe('non-production');
+    // the escape hatch: production only
+    expect(one(objects, 'Deployment', generateName(253, 'web', 'production')).spec.revisionHistoryLimit).toBe(10);
+    expect(one(objects, 'Deployment', generateName(253, 'web', 'staging')).spec.revisionHistoryLimit).toBe(5);
   });
 
   test('a cross-project dependency resolves to the provider cell', () => {
@@ -145,12 +165,14 @@ describe('example platform connectivity', () => {
       'gateway:external -> storefront/web:3000/TCP',
       'gateway:internal -> payments/ledger:9090/TCP',
       'gateway:internal -> payments/payments-api:8080/TCP',
+      'payments/ledger -> external:ledger-db:5432/TCP',
       'payments/ledger -> otel-collector:4318/TCP',
       'payments/payments-api -> external:stripe:443/TCP',
       'payments/payments-api -> otel-collector:4318/TCP',
       'payments/payments-api -> payments/ledger:9090/TCP',
       'payments/settlement -> otel-collector:4318/TCP',
       'payments/settlement -> payments/ledger:9090/TCP',
+      'prometheus -> payments/ledger:9127/TCP',
       'prometheus -> payments/payments-api:8080/TCP',
       'prometheus -> payments/settlement:9464/TCP',
       'prometheus -> storefront/web:3000/TCP',

@@ -85,10 +85,10 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       expect(outputs[i].map(key).sort()).toEqual(files.map(key).sort());
     });
     // 180 objects in the cells, 37 in the data plane's platform folder (gateways, dashboards, roles, builds), 14 Argo CD and 47 Flux objects
-    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(297); // 293 + a ResourceQuota and a LimitRange in each production cell
+    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(300); // 293 + a ResourceQuota and a LimitRange in each production cell + the ledger's database-proxy PodMonitor per environment
     expect(await kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(37);
-    expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(70); // + sessions: service account, StatefulSet, 2 Services, policy; + 2 cells' ResourceQuota and LimitRange
-    expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(37); // + ResourceQuota, LimitRange
+    expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(71); // + sessions: service account, StatefulSet, 2 Services, policy; + 2 cells' ResourceQuota and LimitRange; + a PodMonitor
+    expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(38); // + ResourceQuota, LimitRange, the database proxy's PodMonitor
   }, 120_000); // some 40 kubectl runs: no 5 s default (the synchronous version had no timeout at all)
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {

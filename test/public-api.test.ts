@@ -46,6 +46,10 @@ const PUBLIC_NAMES = [
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
   // quotas and capacity (issue #12, part 8)
   'Capacity',
+  // platform standards (issue #13, parts 1-3): component types, traits, patches
+  'ComponentPatchOptions', 'ComponentType', 'ComponentTypeConstraints', 'ComponentTypeDefaults', 'ComponentTypeProps', 'DatabaseProxyOptions',
+  'ITrait', 'PatchSelector', 'PodAnnotationsOptions', 'ProbeKind', 'TraitContext', 'TraitEgress', 'TraitNeeds', 'TraitPatch',
+  'TraitRenderContext', 'TraitRendering', 'Traits',
 ];
 
 describe('public surface (src/index.ts)', () => {

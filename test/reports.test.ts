@@ -163,10 +163,10 @@ describe('connectivity reports', () => {
 
   test('DNS, telemetry and scrapes are one line of notes, never a node or an edge', () => {
     const overview = example.files['acme/eu-west/production/connectivity.md'];
-    expect(overview).toContain('35 allowed flows: 11 between components, gateways and external services; 24 to DNS, telemetry and scrapes.');
-    expect(overview).toContain('**Not drawn:** DNS (53/TCP, 53/UDP): 7 components · telemetry to otel-collector (4318/TCP): 7 components · Prometheus scrapes (3000/TCP, 8080/TCP, 9464/TCP): 3 components.');
+    expect(overview).toContain('37 allowed flows: 12 between components, gateways and external services; 25 to DNS, telemetry and scrapes.');
+    expect(overview).toContain('**Not drawn:** DNS (53/TCP, 53/UDP): 7 components · telemetry to otel-collector (4318/TCP): 7 components · Prometheus scrapes (3000/TCP, 8080/TCP, 9127/TCP, 9464/TCP): 4 components.');
     expect(example.files['acme/eu-west/production/payments/connectivity.md'])
-      .toContain('**Not drawn:** DNS (53/TCP, 53/UDP): every component · telemetry to otel-collector (4318/TCP): every component · Prometheus scrapes (8080/TCP): payments-api · Prometheus scrapes (9464/TCP): settlement.');
+      .toContain('**Not drawn:** DNS (53/TCP, 53/UDP): every component · telemetry to otel-collector (4318/TCP): every component · Prometheus scrapes (8080/TCP): payments-api · Prometheus scrapes (9127/TCP): ledger · Prometheus scrapes (9464/TCP): settlement.');
     for (const block of mermaidBlocks({ ...example.files, ...fifty.files })) expect({ name: block.name, infra: /dns|otel|prometheus/.test(block.text) }).toEqual({ name: block.name, infra: false });
   });
 
@@ -174,9 +174,9 @@ describe('connectivity reports', () => {
     const overview = example.files['acme/eu-west/production/connectivity.md'];
     const [block] = mermaidBlocks({ 'c.md': overview });
     const nodes = [...block.text.matchAll(/^ {2}(\w+)[[(]/gm)].map(m => m[1]);
-    expect(nodes).toEqual(['p__payments', 'p__storefront', 'gw__external', 'gw__internal', 'x__stripe']);
+    expect(nodes).toEqual(['p__payments', 'p__storefront', 'gw__external', 'gw__internal', 'x__ledger_db', 'x__stripe']);
     expect(block.text).toContain('p__storefront -->|"8080/TCP (2 flows)"| p__payments');
-    expect(overview).toContain('| payments | 3 | 2 | 4 | 1 | [payments/connectivity.md](payments/connectivity.md) |');
+    expect(overview).toContain('| payments | 3 | 2 | 4 | 2 | [payments/connectivity.md](payments/connectivity.md) |');
   });
 
   test('at 50 components no diagram has more than 30 nodes', () => {

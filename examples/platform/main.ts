@@ -3,9 +3,11 @@ import {
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
   NodeLabelOperator, Probe, TaintEffect,
+  ComponentKind, ComponentType, ProbeKind, Traits,
 } from '../../src';
-import { Duration } from 'cdk8s';
+import { Duration, JsonPatch } from 'cdk8s';
 import * as path from 'path';
+import { CostAllocationTrait } from './cost-allocation-trait';
 
 /**
  * The example platform: one organization, one data plane, three environments, two projects
@@ -61,11 +63,34 @@ export function buildPlatform(app: PlatformApp): Organization {
     tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX],
   });
 
+  // Platform standards: the component types developers pick, with their defaults, their rules
+  // (stricter in production) and the traits every component of the type gets.
+  const costAllocation = new CostAllocationTrait({ costCenters: { payments: 'cc-4100', storefront: 'cc-4200' } });
+  const httpApi = new ComponentType(acme, 'http-api', {
+    kind: ComponentKind.SERVICE,
+    description: 'An HTTP or gRPC API inside the organization (public traffic goes through a WebApplication)',
+    defaults: { logFormat: LogFormat.JSON },
+    constraints: { requiredProbes: [ProbeKind.READINESS], allowedVisibilities: [Visibility.ORGANIZATION, Visibility.INTERNAL], maxCpuLimit: '4' },
+    productionConstraints: { minReplicas: 2, requiredProbes: [ProbeKind.READINESS, ProbeKind.LIVENESS] },
+    traits: [costAllocation],
+    allowedTraits: ['database-proxy'],
+  });
+  const workerType = new ComponentType(acme, 'worker', {
+    kind: ComponentKind.WORKER,
+    description: 'A queue consumer without endpoints; given a minute to finish its message on shutdown',
+    defaults: { terminationGracePeriod: Duration.seconds(60) },
+    constraints: { maxReplicas: 10, maxMemoryLimit: '2Gi' },
+    productionConstraints: { minReplicas: 2 },
+    // Karpenter must not consolidate a node away under a worker in the middle of a message.
+    traits: [costAllocation, Traits.podAnnotations({ 'karpenter.sh/do-not-disrupt': 'true' })],
+  });
+
   const stripe = new ExternalService(acme, 'stripe', { host: 'api.stripe.com', port: 443, scheme: 'https' });
 
   // Payments: a gRPC ledger, an ORGANIZATION-visible payments API and a settlement job.
   const payments = new Project(acme, 'payments', { pipeline, displayName: 'Payments' });
   const ledger = new Service(payments, 'ledger', {
+    type: httpApi,
     image: 'ghcr.io/acme/ledger:2.3.1',
     secretEnv: { DB_PASSWORD: SecretRef.fromStore('payments/ledger-db', { property: 'password' }) },
     probes: {
@@ -74,6 +99,9 @@ export function buildPlatform(app: PlatformApp): Organization {
       liveness: Probe.grpc({ endpoint: 'grpc', period: Duration.seconds(20) }),
     },
   });
+  // The ledger reaches its managed Postgres through a PgBouncer sidecar (egress to the database
+  // host only, metrics scraped by Prometheus); the app connects to localhost:5432.
+  ledger.addTrait(Traits.databaseProxy({ database: 'ledger-db', image: 'ghcr.io/acme/pgbouncer:1.23.1', host: 'ledger-db.eu-west.sql.acme.example', port: 5432, metricsPort: 9127 }));
   // The back office calls the ledger through the internal gateway with an API key.
   const ledgerGrpc = ledger.addEndpoint('grpc', {
     port: 9090, type: EndpointType.GRPC, visibility: [Visibility.INTERNAL],
@@ -81,6 +109,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   });
 
   const paymentsApi = new Service(payments, 'payments-api', {
+    type: httpApi,
     image: 'ghcr.io/acme/payments-api:1.8.0',
     env: { LOG_LEVEL: 'info' },
     secretEnv: { STRIPE_API_KEY: SecretRef.fromStore('payments/stripe', { property: 'api-key' }) },
@@ -142,6 +171,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   // Storefront: a public web app, a catalog service, and an order worker.
   const storefront = new Project(acme, 'storefront', { pipeline, displayName: 'Storefront' });
   const catalog = new Service(storefront, 'catalog', {
+    type: httpApi,
     image: 'ghcr.io/acme/catalog:4.0.2',
     resources: { cpuRequest: '200m', memoryRequest: '384Mi' },
     files: [{ mountPath: '/etc/catalog', fileName: 'tls.key', secret: SecretRef.fromStore('storefront/catalog-tls', { property: 'key' }) }],
@@ -166,12 +196,15 @@ export function buildPlatform(app: PlatformApp): Organization {
       },
     },
   });
+  // Escape hatch: keep more rollback history for the shop in production than the library's 5.
+  web.addPatch('Deployment', JsonPatch.replace('/spec/revisionHistoryLimit', 10), { environment: prod });
   // The shop's public address in production: shop.acme.example.
   webHttp.configureRoute({ hostLabel: 'shop' }, { environment: prod });
   web.dependOn(catalogHttp);
   web.dependOn(paymentsHttp, { addressEnvVar: 'PAYMENTS_API_URL' });
 
   const orders = new Worker(storefront, 'order-worker', {
+    type: workerType,
     image: 'ghcr.io/acme/order-worker:0.9.4',
     secretEnv: { QUEUE_PASSWORD: SecretRef.fromStore('storefront/queue', { property: 'password' }) },
   });
@@ -211,6 +244,7 @@ export function buildPlatform(app: PlatformApp): Organization {
   recommendations.addEndpoint('http', { port: 8080 });
   // Built from its Dockerfile by rootless BuildKit; not released anywhere yet.
   new Worker(payments, 'fraud-scorer', {
+    type: workerType,
     source: { repository: 'https://github.com/acme/payments.git', path: 'fraud-scorer', builder: Builder.dockerfile() },
   });
 

@@ -1,7 +1,9 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BuildSource, checkBuildSource, ResolvedBuildSource } from './build';
 import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields, isImageReference } from './checks';
 import { ComponentKind, kindTraits } from './component-kind';
+import { checkTrait, ComponentType } from './component-type';
 import { Endpoint, EndpointOptions } from './endpoint';
 import { Environment } from './environment';
 import { fail } from './errors';
@@ -18,6 +20,7 @@ import { checkBoolean, checkRequired } from './runtime-types';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
 import { checkContainerSettings, ContainerSettings } from './sidecar';
 import { snapshotProps } from './snapshot';
+import type { ITrait } from './trait';
 import { checkUnique } from './volume';
 
 /** A file mounted into the container. Give exactly one of `content` or `secret`. */
@@ -98,6 +101,12 @@ export interface ComponentProps extends WorkloadSettings, PodSettings, Container
    */
   readonly name?: string;
   /**
+   * The platform's component type: its defaults apply under these props, its rules are checked in
+   * every environment and its traits are attached. Its kind must be the component's kind.
+   * @default - no type (refused when the organization sets requireComponentType)
+   */
+  readonly type?: ComponentType;
+  /**
    * Container image with a tag or digest, e.g. `ghcr.io/acme/api:1.4.2`. Production environments
    * refuse `latest` and untagged images. Required unless the component has a `source`; for a
    * built component it must be an image of its build repository, and it runs wherever the release
@@ -177,6 +186,28 @@ export interface ComponentProps extends WorkloadSettings, PodSettings, Container
   readonly logFormat?: LogFormat;
 }
 
+/** Where a component's patch applies. */
+export interface ComponentPatchOptions {
+  /**
+   * Only in this environment.
+   * @default - every environment the component runs in
+   */
+  readonly environment?: Environment;
+  /**
+   * Only the object of this name.
+   * @default - every object of the kind that belongs to the component
+   */
+  readonly name?: string;
+}
+
+/** A patch recorded by addPatch. @internal */
+export interface ComponentPatch {
+  readonly kind: string;
+  readonly name?: string;
+  readonly environment?: Environment;
+  readonly patch: JsonPatch;
+}
+
 /** Properties of Deployment-backed components. */
 export interface DeployableComponentProps extends ComponentProps, DeploymentSettings {}
 
@@ -207,6 +238,8 @@ export abstract class Component extends Construct {
   public readonly kubernetesApiAccess: boolean;
   /** Human-readable name, if set. */
   public readonly displayName?: string;
+  /** The component's type, if it has one. */
+  public readonly componentType?: ComponentType;
 
   /** @internal */ public readonly _props: DeployableComponentProps;
   /** @internal */ public readonly _build?: ResolvedBuildSource;
@@ -214,6 +247,8 @@ export abstract class Component extends Construct {
   /** @internal */ public readonly _overrides = new Map<Environment, EnvironmentOverrides>();
   /** @internal */ public readonly _securityExceptions: SecurityException[];
   /** @internal */ public readonly _scratchPaths: string[];
+  /** @internal */ public readonly _traits: ITrait[] = [];
+  /** @internal */ public readonly _patches: ComponentPatch[] = [];
   private readonly endpointsByName = new Map<string, Endpoint>();
 
   protected constructor(scope: Construct, id: string, kind: ComponentKind, props: DeployableComponentProps) {
@@ -222,6 +257,8 @@ export abstract class Component extends Construct {
     this.project = Project.of(this);
     this.kind = kind;
     this.name = checkDns1035Label(this, 'component name', props.name ?? id, 'the Service name');
+    this.componentType = checkComponentType(this, kind, props.type);
+    if (this.componentType) props = this.componentType._withDefaults(props);
     if (props.image === undefined && props.source === undefined) {
       fail(this, `component '${this.name}' declares neither an image nor a source to build`,
         "set image: 'registry/repository:tag', or source: { repository: 'https://<git host>/<owner>/<repo>.git' } to build it on the organization's BuildPlane");
@@ -374,6 +411,44 @@ export abstract class Component extends Construct {
     this.project.organization._changed();
   }
 
+  /**
+   * Attaches a trait: its containers, network needs, objects and patches apply in every
+   * environment. A component type may restrict the traits its components add (`allowedTraits`).
+   */
+  public addTrait(trait: ITrait): void {
+    checkTrait(this, trait);
+    const type = this.componentType;
+    if (type?.allowedTraits && !type.allowedTraits.includes(trait.name)) {
+      fail(this, `trait '${trait.name}' is not allowed by component type '${type.name}' (rule allowedTraits: ${type.allowedTraits.join(', ') || 'none'})`,
+        `use one of the allowed traits, or ask the platform team to add '${trait.name}' to allowedTraits of ${type.node.path}`);
+    }
+    for (const t of [...(type?._traits ?? []), ...this._traits]) {
+      if (t.name === trait.name) {
+        fail(this, `trait '${trait.name}' is already attached${type?._traits.includes(t) ? ` by component type '${type.name}'` : ''}`, 'attach each trait once (traits are told apart by name)');
+      }
+    }
+    this._traits.push(trait);
+    this.project.organization._changed();
+  }
+
+  /**
+   * Applies a JSON patch (RFC 6902) to the component's rendered objects of `kind` (in every
+   * environment, or one), after traits and before reports and checks read them. A patch that
+   * targets nothing, touches a network policy or the `openchoreo.dev` labels fails the synthesis.
+   * @see https://cdk8s.io/docs/latest/basics/escape-hatches/
+   */
+  public addPatch(kind: string, patch: JsonPatch, options: ComponentPatchOptions = {}): void {
+    checkNonEmpty(this, 'patch kind', kind);
+    if (!(patch instanceof JsonPatch)) fail(this, `patch for ${kind} is not a JsonPatch (${JSON.stringify(patch)})`, "use JsonPatch.add('/spec/...', value), JsonPatch.replace(...) or JsonPatch.remove(...) from cdk8s");
+    const env = options.environment;
+    if (env !== undefined && env.organization !== this.project.organization) {
+      fail(this, `patch for ${kind} targets environment '${env?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
+        'pass an Environment declared in the same organization');
+    }
+    this._patches.push({ kind, name: options.name, environment: env, patch });
+    this.project.organization._changed();
+  }
+
   /** Kind-specific checks of overrides. @internal */
   protected _checkKindOverrides(_overrides: EnvironmentOverrides, _scope: string): void {}
 
@@ -403,6 +478,24 @@ export abstract class Component extends Construct {
     this._dependencies.push(dep);
     this.project.organization._changed();
   }
+}
+
+function checkComponentType(c: Component, kind: ComponentKind, type: ComponentType | undefined): ComponentType | undefined {
+  const org = c.project.organization;
+  if (type === undefined) {
+    if (org.requireComponentType) {
+      fail(c, `component '${c.name}' has no type, but organization '${org.name}' requires one (rule requireComponentType)`,
+        `set type: one of the organization's component types for ${kind}${org.componentTypes.some(t => t.kind === kind) ? ` (${org.componentTypes.filter(t => t.kind === kind).map(t => t.name).join(', ')})` : ''}`);
+    }
+    return undefined;
+  }
+  if (!(type instanceof ComponentType)) fail(c, `type ${JSON.stringify(type)} is not a ComponentType`, 'pass a ComponentType declared in the organization');
+  if (type.organization !== org) fail(c, `type '${type.node.path}' belongs to another organization`, `declare the component type in organization '${org.name}'`);
+  if (type.kind !== kind) {
+    fail(c, `component '${c.name}' is a ${kind} but component type '${type.name}' builds on ${type.kind}`,
+      `use a type for ${kind}, or declare the component with the kind of '${type.name}'`);
+  }
+  return type;
 }
 
 /** Validates an image reference (registry/repo[:tag][@digest]). @internal */

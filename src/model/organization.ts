@@ -1,8 +1,9 @@
-import { Chart } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type { BuildPlane } from './build';
 import { checkDnsLabel, checkResourceFields, withResourceDefaults } from './checks';
 import type { Component } from './component';
+import type { ComponentType } from './component-type';
 import type { DataPlane } from './data-plane';
 import type { DeploymentPipeline } from './deployment-pipeline';
 import type { Environment } from './environment';
@@ -13,7 +14,7 @@ import { ReleaseLedger } from './ledger';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
 import type { Project } from './project';
-import { checkEnum } from './runtime-types';
+import { checkBoolean, checkEnum } from './runtime-types';
 
 /**
  * Turns an organization into its Kubernetes objects. The model does not import the layers above
@@ -60,6 +61,46 @@ export interface OrganizationProps {
    * @default - no ledger: images come from the components and their environment overrides
    */
   readonly releases?: ReleaseLedger;
+  /**
+   * Whether every component must have a component type (`type` prop).
+   * @default false
+   */
+  readonly requireComponentType?: boolean;
+}
+
+/**
+ * Which rendered objects an organization-level patch applies to. Every field given must match;
+ * project, component and environment match the objects' `openchoreo.dev` labels.
+ */
+export interface PatchSelector {
+  /** The kind of object, e.g. `Deployment`. */
+  readonly kind: string;
+  /**
+   * The project's name.
+   * @default - any project
+   */
+  readonly project?: string;
+  /**
+   * The component's name.
+   * @default - any component
+   */
+  readonly component?: string;
+  /**
+   * The environment's name.
+   * @default - any environment
+   */
+  readonly environment?: string;
+  /**
+   * The object's name.
+   * @default - any name
+   */
+  readonly name?: string;
+}
+
+/** An organization-level patch. @internal */
+export interface OrganizationPatch {
+  readonly selector: PatchSelector;
+  readonly patch: JsonPatch;
 }
 
 /**
@@ -94,6 +135,9 @@ export class Organization extends Chart {
   public readonly isolation: IsolationMode;
   /** The release ledger, if any. */
   public readonly releases?: ReleaseLedger;
+  /** Whether every component must have a component type. */
+  public readonly requireComponentType: boolean;
+  /** @internal */ public readonly _patches: OrganizationPatch[] = [];
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
   private revision = 0;
@@ -105,6 +149,7 @@ export class Organization extends Chart {
     this.displayName = props.displayName;
     this.isolation = checkEnum(this, 'isolation', props.isolation, IsolationMode, 'IsolationMode') ?? IsolationMode.LEAST_PRIVILEGE;
     this.releases = props.releases;
+    this.requireComponentType = checkBoolean(this, 'requireComponentType', props.requireComponentType) ?? false;
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = withResourceDefaults(r, { cpuRequest: '100m', cpuLimit: '100m', memoryRequest: '256Mi', memoryLimit: '256Mi' });
@@ -137,6 +182,27 @@ export class Organization extends Chart {
   /** External services declared in this organization, sorted by name. */
   public get externalServices(): ExternalService[] {
     return this.members<ExternalService>('ExternalService');
+  }
+
+  /** Component types published in this organization, sorted by name. */
+  public get componentTypes(): ComponentType[] {
+    return this.members<ComponentType>('ComponentType');
+  }
+
+  /**
+   * Applies a JSON patch (RFC 6902) to every rendered object of the cells and data planes that
+   * `selector` matches, after component patches and before reports and checks read the objects. A
+   * patch that matches nothing, touches a network policy or the `openchoreo.dev` labels fails the
+   * synthesis.
+   * @see https://cdk8s.io/docs/latest/basics/escape-hatches/
+   */
+  public addPatch(selector: PatchSelector, patch: JsonPatch): void {
+    if (!selector || typeof selector.kind !== 'string' || selector.kind.length === 0) {
+      fail(this, `patch selector ${JSON.stringify(selector)} names no kind`, "give the kind of object to patch, e.g. { kind: 'Deployment', project: 'shop' }");
+    }
+    if (!(patch instanceof JsonPatch)) fail(this, `patch for ${selector.kind} is not a JsonPatch (${JSON.stringify(patch)})`, "use JsonPatch.add('/spec/...', value), JsonPatch.replace(...) or JsonPatch.remove(...) from cdk8s");
+    this._patches.push({ selector: { ...selector }, patch });
+    this._changed();
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { CustomizedObject } from './customizations';
 import { environmentDiagram } from './environment-diagram';
 import { cellsByEnvironment } from './grouping';
 import type { RenderedDocument } from './types';
@@ -20,18 +21,19 @@ const VISIBILITY_NAMES: Record<string, string> = {
  * component sections move to a `README.md` per project folder, so no page grows with the whole
  * platform. @internal
  */
-export function renderEnvironmentReadmes(plan: Plan): RenderedDocument[] {
+export function renderEnvironmentReadmes(plan: Plan, customized: readonly CustomizedObject[] = []): RenderedDocument[] {
   return cellsByEnvironment(plan.cells).flatMap(([dir, cells]) => {
     const store = plan.dataPlanes.find(d => d.name === cells[0].dataPlane)?.secretStore;
     const big = cells.reduce((n, c) => n + c.components.length, 0) > INLINE_COMPONENTS;
+    const changed = customized.filter(x => x.dir.startsWith(`${dir}/`));
     return [
-      { file: `${dir}/README.md`, content: environmentReadme(plan, cells, store) },
+      { file: `${dir}/README.md`, content: environmentReadme(plan, cells, store, changed) },
       ...(big ? cells.map(cell => ({ file: `${dir}/${cell.project}/README.md`, content: projectReadme(plan, cell, store) })) : []),
     ];
   });
 }
 
-function environmentReadme(plan: Plan, cells: Cell[], store: string | undefined): string {
+function environmentReadme(plan: Plan, cells: Cell[], store: string | undefined, customized: readonly CustomizedObject[]): string {
   const first = cells[0];
   const lines = [
     `# ${first.environment} on ${first.dataPlane}`,
@@ -59,8 +61,21 @@ function environmentReadme(plan: Plan, cells: Cell[], store: string | undefined)
       lines.push(`| ${cell.project} | ${cell.components.length} | ${count(c => (c.schedule ? 1 : 0))} | ${count(c => c.routes.length)} | ${count(c => (secretKeys(c).length > 0 ? 1 : 0))} | [${cell.project}/README.md](${cell.project}/README.md) |`);
     }
   }
+  lines.push(...customizedSection(customized));
   lines.push('', '## Dependencies', '', ...environmentDiagram(cells), '');
   return lines.join('\n');
+}
+
+/** Objects traits added and objects traits or patches changed, for reviewers. */
+function customizedSection(customized: readonly CustomizedObject[]): string[] {
+  if (customized.length === 0) return [];
+  const lines = ['', '## Customized objects', '', 'Objects added by traits and objects changed by traits or patches after rendering (in the order applied).', '',
+    '| Project | Component | Object | Added or changed by |', '| --- | --- | --- | --- |'];
+  const key = (x: CustomizedObject) => `${x.project ?? ''}\u0000${x.component ?? ''}\u0000${x.kind}\u0000${x.name}`;
+  for (const x of [...customized].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
+    lines.push(`| ${x.project ?? '—'} | ${x.component ?? '—'} | ${x.kind} \`${x.name}\`${x.added ? ' (added)' : ''} | ${x.sources.join('; ')} |`);
+  }
+  return lines;
 }
 
 /** Components, schedules, secrets, routes and observability of the cells, as README sections. */

@@ -5,6 +5,7 @@ import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { resolvePodSettings } from './pod-settings';
+import { resolveTraitNeeds } from './traits';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -120,7 +121,21 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }
 
   const traits = kindTraits(c.kind);
-  const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems);
+  const workloadName = generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : traits.workload === 'StatefulSet' ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name);
+  const needs = resolveTraitNeeds(c, {
+    component: c.name,
+    componentPath: c.node.path,
+    kind: c.kind,
+    componentType: c.componentType?.name,
+    project,
+    environment: env.name,
+    isProduction: env.isProduction,
+    namespace: ctx.namespace,
+    labels,
+    workloadKind: traits.workload,
+    workloadName,
+  }, problems);
+  const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems, needs.sidecars);
   const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const pod = resolvePodSettings(c, {
     env,
@@ -138,7 +153,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,
-    workloadName: generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : traits.workload === 'StatefulSet' ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name),
+    workloadName,
     serviceName: c.name,
     serviceAccountName: c.name,
     labels,
@@ -169,7 +184,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     } : undefined,
     endpoints,
     routes: ctx.routes,
-    dependencies: ctx.dependencies,
+    dependencies: needs.dependencies.length === 0 ? ctx.dependencies : sortDependencies([...ctx.dependencies, ...needs.dependencies]),
     observability,
     pod,
     security: {
@@ -181,7 +196,14 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       readOnlyRootFilesystem: !relaxed.has(PodSecurityRule.READ_ONLY_ROOT_FILESYSTEM),
       automountServiceAccountToken: c.kubernetesApiAccess,
     },
+    ...(c.componentType ? { componentType: c.componentType.name } : {}),
+    ...(needs.uses.length > 0 ? { traits: needs.uses } : {}),
   };
+}
+
+function sortDependencies(deps: PlanDependency[]): PlanDependency[] {
+  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
+  return deps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function secretFingerprint(s: PlanSecretData): string {

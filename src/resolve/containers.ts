@@ -73,6 +73,7 @@ export type ContainerResources = (c: ContainerOptions) => PlanResources;
 /** Resolves init containers, sidecars, emptyDirs and a StatefulService's volumes in one environment. @internal */
 export function resolvePodExtras(
   c: Component, o: EnvironmentOverrides, compEnv: string, resources: ContainerResources, problems: ProblemCollector,
+  traitSidecars: ContainerOptions[] = [],
 ): PlanPodExtras {
   const p = c._props;
   const container = (opts: ContainerOptions, prefix: string, index: number): PlanContainer => {
@@ -98,7 +99,7 @@ export function resolvePodExtras(
     };
   };
   const initContainers = (p.initContainers ?? []).map((x, i) => container(x, 'i', i));
-  const sidecars = (p.sidecars ?? []).map((x, i) => container(x, 's', i));
+  const sidecars = [...(p.sidecars ?? []), ...traitSidecars].map((x, i) => container(x, 's', i));
   const metrics = p.metrics;
   for (const s of sidecars) {
     for (const port of s.ports) {

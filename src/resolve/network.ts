@@ -85,6 +85,10 @@ export function attachNetwork(
       if (metrics) {
         ingress.push({ peer: { kind: 'pods', ...peers.prometheus }, ports: [{ port: metrics.containerPort, protocol: 'TCP' }], reason: 'metrics scraped by Prometheus' });
       }
+      for (const use of c.traits ?? []) {
+        if (use.scrapePorts.length === 0) continue;
+        ingress.push({ peer: { kind: 'pods', ...peers.prometheus }, ports: use.scrapePorts.map(port => ({ port, protocol: 'TCP' as const })), reason: `metrics scraped by Prometheus (trait ${use.name})` });
+      }
       const peerPorts = (c.stateful?.peerPorts ?? []).map(port => ({ port, protocol: 'TCP' as const }));
       if (peerPorts.length > 0) {
         // a StatefulService's replicas replicate / gossip with each other on the declared peer ports
@@ -98,6 +102,7 @@ export function attachNetwork(
 
       for (const dep of c.dependencies) {
         const ports = [{ port: dep.targetPort, protocol: dep.protocol }];
+        const what = dep.trait ? `egress of trait ${dep.trait} to ${dep.service}` : `dependency on external service ${dep.service}`;
         if (dep.kind === 'endpoint') {
           if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) continue;
           egress.push({
@@ -107,14 +112,14 @@ export function attachNetwork(
             reason: `dependency on ${dep.project}/${dep.component} endpoint ${dep.endpoint}`,
           });
         } else if (dep.cidrs) {
-          egress.push({ peer: { kind: 'cidrs', cidrs: dep.cidrs }, ports, reason: `dependency on external service ${dep.service}` });
+          egress.push({ peer: { kind: 'cidrs', cidrs: dep.cidrs }, ports, reason: what });
         } else if (plane.networkPolicyProvider === NetworkPolicyProvider.CILIUM) {
-          egress.push({ peer: { kind: 'fqdn', fqdn: dep.fqdn }, ports, reason: `dependency on external service ${dep.service}` });
+          egress.push({ peer: { kind: 'fqdn', fqdn: dep.fqdn }, ports, reason: what });
         } else if (plane.acceptWiderNetworkRules) {
           widened.push(widenedFqdnEgress(`${cell.project}/${c.name}`, `${dep.service} (${dep.fqdn}:${dep.port})`, [{ port: dep.port, protocol: dep.protocol }]));
-          egress.push({ peer: { kind: 'anywhere' }, ports, reason: `dependency on external service ${dep.service} (widened: NetworkPolicy has no FQDN rules)` });
+          egress.push({ peer: { kind: 'anywhere' }, ports, reason: `${what} (widened: NetworkPolicy has no FQDN rules)` });
         } else {
-          problems.add(c.path, `depends on external service '${dep.service}' by host name (${dep.fqdn}), which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot express`,
+          problems.add(c.path, `${dep.trait ? `trait '${dep.trait}' needs egress '${dep.service}'` : `depends on external service '${dep.service}'`} by host name (${dep.fqdn}), which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot express`,
             `declare the service's cidrs, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow port ${dep.port} to any address`);
         }
       }
@@ -150,7 +155,7 @@ const L7_TYPES = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.
 function withL7Visibility(rules: PlanNetworkRule[], endpoints: DraftComponent['endpoints']): PlanNetworkRule[] {
   const l7Ports = new Set(endpoints.filter(e => L7_TYPES.has(e.type)).map(e => `${e.targetPort}/${e.protocol}`));
   return rules.flatMap(r => {
-    if (r.http || r.ports.length === 0 || r.reason === 'metrics scraped by Prometheus') return [r];
+    if (r.http || r.ports.length === 0 || r.reason.startsWith('metrics scraped by Prometheus')) return [r];
     const l7 = r.ports.filter(p => l7Ports.has(`${p.port}/${p.protocol}`));
     const l4 = r.ports.filter(p => !l7Ports.has(`${p.port}/${p.protocol}`));
     return [

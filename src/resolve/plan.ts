@@ -4,6 +4,7 @@ import type { PlanPodExtras } from './containers';
 import type { PlanCellDelivery } from './delivery';
 import type { PlanPodSettings } from './pod-settings';
 import type { PlanQuota } from './quota';
+import type { PlanTraitUse } from './traits';
 import type { WidenedRule } from './widened';
 import type { Capacity } from '../model/capacity';
 import { ComponentKind } from '../model/component-kind';
@@ -337,6 +338,8 @@ export interface PlanDependency {
   readonly cidrs?: string[];
   /** HTTP rules narrowing the dependency. */
   readonly http?: PlanHttpRule[];
+  /** The trait that declared this egress (external dependencies a trait needs inject no variables). */
+  readonly trait?: string;
 }
 
 /** @internal */
@@ -491,4 +494,8 @@ export interface PlanComponent extends PlanPodExtras {
   readonly pod: PlanPodSettings;
   readonly security: PlanSecurity;
   readonly network: PlanComponentNetwork;
+  /** Its component type, if any. */
+  readonly componentType?: string;
+  /** Its traits (sorted by name) with their scrape ports. */
+  readonly traits?: PlanTraitUse[];
 }

@@ -2,6 +2,7 @@ import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
 import { checkJoinedNames } from './collisions';
 import { resolveComponent } from './component';
+import { checkComponentType } from './component-type';
 import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
@@ -15,6 +16,7 @@ import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
+import { checkTraitNetwork } from './traits';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
@@ -85,7 +87,9 @@ export function resolveOrganization(org: Organization): Plan {
           namespace,
           observability: observability.get(env.dataPlane.name)!,
         };
-        return resolveComponent(c, ctx, problems);
+        const draft = resolveComponent(c, ctx, problems);
+        checkComponentType(c, env, draft, problems);
+        return draft;
       });
       const relaxedBy = components
         .filter(c => c.security.exceptions.some(e => e.rule !== 'read-only-root-filesystem'))
@@ -128,6 +132,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
   checkJoinedNames(org, drafts, problems);
+  checkTraitNetwork(drafts, new Map(org.externalServices.map(x => [x.name, `${x.cidrs.length > 0 ? x.cidrs.join(',') : x.host}:${x.port}/${x.protocol === 'UDP' ? 'UDP' : 'TCP'}`])), problems);
   checkReleases(org, drafts, problems, name => projects.some(p => p.name === name && !pipelines.get(p.pipeline.name)));
   const buildPlanes = resolveBuildPlanes(org, c => pipelines.get(c.project.pipeline.name)?.root.name, problems);
   reportMissingGateways(missingGateways, problems);
