@@ -8,7 +8,9 @@ import { toYamlDocuments } from './output/yaml';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
 import { checkIdentitiesAcross, identityProblems, ownedObjects } from './render/identities';
-import { limitProblems } from './render/object-limits';
+import { evaluatePolicy, PolicyEvaluation } from './policy/engine';
+import { renderPolicyReports } from './policy/policy-report';
+import { printPolicyWarnings } from './policy/warnings';
 import { renderOrganizationReadmes } from './render/organization-readme';
 import { renderPlan } from './render/platform';
 import { renderPlatformSummary } from './render/platform-summary';
@@ -45,14 +47,15 @@ const cache = new WeakMap<Organization, { readonly revision: number; readonly re
  * Resolves and renders an organization's objects (cells and platform, then delivery), refusing two
  * objects with one identity on one cluster before any report reads them. @internal
  */
-export function renderObjects(org: Organization): { plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[] } {
+export function renderObjects(org: Organization): { plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[]; policy: PolicyEvaluation } {
   const plan = resolveOrganization(org);
   const cellObjects = renderPlan(plan);
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const owned = ownedObjects(org, plan, objects);
-  const clashes = [...identityProblems(owned), ...limitProblems(owned)];
+  const clashes = identityProblems(owned);
   if (clashes.length > 0) throw new PlatformValidationError(clashes);
-  return { plan, cellObjects, objects };
+  const policy = evaluatePolicy(org, plan, objects, owned); // the policy pack, over the final objects (API-server size limits included)
+  return { plan, cellObjects, objects, policy };
 }
 
 /**
@@ -62,12 +65,13 @@ export function renderObjects(org: Organization): { plan: Plan; cellObjects: Ren
 export function synthesizeOrganization(org: Organization): SynthesizedOrganization {
   const cached = cache.get(org);
   if (cached && cached.revision === org._revision()) return cached.result;
-  const { plan, cellObjects, objects } = renderObjects(org);
+  const { plan, cellObjects, objects, policy } = renderObjects(org);
+  printPolicyWarnings(org.name, policy); // once per declaration: cached results print nothing
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
     ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
-    ...renderCapacityReports(plan), renderPlatformSummary(plan),
+    ...renderCapacityReports(plan), renderPlatformSummary(plan), ...renderPolicyReports(plan, policy),
   ];
   const result = { plan, objects, connectivity, access, documents };
   cache.set(org, { revision: org._revision(), result });
