@@ -46,6 +46,8 @@ const PUBLIC_NAMES = [
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
   // quotas and capacity (issue #12, part 8)
   'Capacity',
+  // the policy pack (issue #13, part 5)
+  'IPolicyRule', 'OrganizationPolicySuppressionOptions', 'PolicyFinding', 'PolicyPack', 'PolicySeverity', 'PolicySubject', 'PolicySuppressionOptions',
 ];
 
 describe('public surface (src/index.ts)', () => {

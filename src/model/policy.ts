@@ -210,7 +210,10 @@ export class PolicyPack {
 }
 
 /** Validates a suppression's rule id, reason and kind while declaring it. @internal */
-export function checkSuppression(scope: IConstruct, ruleId: string, reason: string, kind: string | undefined, existing: readonly PolicySuppressionDeclaration[], environment?: Environment): void {
+export function checkSuppression(
+  scope: IConstruct, ruleId: string, reason: string, kind: string | undefined,
+  existing: readonly PolicySuppressionDeclaration[], environment?: Environment,
+): void {
   checkRuleId(scope, 'suppressed policy rule id', ruleId);
   if (typeof reason !== 'string' || reason.trim().length < REASON_MIN) {
     fail(scope, `suppression of policy rule '${ruleId}' gives no real reason ('${reason ?? ''}')`,

@@ -78,8 +78,15 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
           continue;
         }
         records.push({
-          ruleId: rule.id, severity: rule.severity, path: subject.path, owner: subject.owner, object, environment: subject.environment,
-          message: finding.message, fix, suppressed: suppression ? { reason: suppression.reason, by: suppression.scope.node.path } : undefined,
+          ruleId: rule.id,
+          severity: rule.severity,
+          path: subject.path,
+          owner: subject.owner,
+          object,
+          environment: subject.environment,
+          message: finding.message,
+          fix,
+          suppressed: suppression ? { reason: suppression.reason, by: suppression.scope.node.path } : undefined,
         });
       }
     }

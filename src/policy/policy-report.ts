@@ -14,11 +14,14 @@ export function renderPolicyReports(plan: Plan, evaluation: PolicyEvaluation): R
   return cellsByEnvironment(plan.cells).map(([dir, cells]) => {
     const env = cells[0].environment;
     const findings = [...evaluation.findings.filter(f => f.environment === env), ...outside];
-    return { file: `${dir}/policy.md`, content: page(cells[0].environment, cells[0].dataPlane, cells[0].organization, cells[0].isProduction, evaluation, findings) };
+    const first = cells[0];
+    return { file: `${dir}/policy.md`, content: page(env, first.dataPlane, first.organization, first.isProduction, evaluation, findings) };
   });
 }
 
-function page(env: string, dataPlane: string, organization: string, production: boolean, evaluation: PolicyEvaluation, findings: PolicyFindingRecord[]): string {
+function page(
+  env: string, dataPlane: string, organization: string, production: boolean, evaluation: PolicyEvaluation, findings: PolicyFindingRecord[],
+): string {
   const warnings = findings.filter(f => !f.suppressed);
   const suppressed = findings.filter(f => f.suppressed);
   const exceptions = evaluation.exceptions.filter(e => e.environment === env);
@@ -37,15 +40,13 @@ function page(env: string, dataPlane: string, organization: string, production: 
     `## Warnings (${warnings.length})`,
     '',
   ];
-  if (warnings.length === 0) lines.push('None.');
-  else {
+  if (warnings.length === 0) {lines.push('None.');} else {
     lines.push('| Rule | Owner | Object | Finding | Fix |', '| --- | --- | --- | --- | --- |');
     for (const w of warnings) lines.push(`| ${w.ruleId} | ${tableCell(w.path)} | ${tableCell(w.object)} | ${tableCell(w.message)} | ${tableCell(w.fix)} |`);
   }
   lines.push('', `## Suppressions (${suppressed.length + exceptions.length})`, '',
     'Each suppressed object carries the reason in its `policy.openchoreo.dev/suppressed-<rule>` annotation; security exceptions in `security.openchoreo.dev/exception-<rule>`.', '');
-  if (suppressed.length + exceptions.length === 0) lines.push('None.');
-  else {
+  if (suppressed.length + exceptions.length === 0) {lines.push('None.');} else {
     lines.push('| Rule | Severity | Owner | Object | Finding | Reason | Declared by |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const s of suppressed) {
       lines.push(`| ${s.ruleId} | ${s.severity} | ${tableCell(s.path)} | ${tableCell(s.object)} | ${tableCell(s.message)} | ${tableCell(s.suppressed!.reason)} | ${tableCell(s.suppressed!.by)} |`);

@@ -8,7 +8,9 @@ import { Plan, PlanComponent } from '../resolve/plan';
  * Each rendered object as a rule sees it, with its component's plan facts; objects of one component
  * in one environment share one `componentObjects` list. @internal
  */
-export function policySubjects(plan: Plan, objects: readonly RenderedObject[], owned: readonly OwnedObject[], allowedRegistries: string[]): PolicySubject[] {
+export function policySubjects(
+  plan: Plan, objects: readonly RenderedObject[], owned: readonly OwnedObject[], allowedRegistries: string[],
+): PolicySubject[] {
   const production = new Map(plan.environments.map(e => [e.name, e.isProduction]));
   const components = new Map<string, PlanComponent>();
   for (const cell of plan.cells) {

@@ -147,7 +147,7 @@ describe('OC-RESOURCES', () => {
     ]);
     expectPolicyProblem(() => evaluateChanged(org, change), {
       path: 'acme/shop/api',
-      value: "sets no resources.limits.cpu, resources.limits.memory",
+      value: 'sets no resources.limits.cpu, resources.limits.memory',
       fix: /set resources\.requests and resources\.limits \(cpu and memory\)/,
     });
   });

@@ -11,7 +11,7 @@ import { isServingWorkload } from '../pod-templates';
 export class ReplicasPdbProductionPolicyRule implements IPolicyRule {
   public readonly id = 'OC-REPLICAS-PDB-PROD';
   public readonly description = 'In production, components with endpoints run at least 2 replicas (or an autoscaler minimum of 2) and have a PodDisruptionBudget';
-  public readonly fix = "set replicas: 2 or more (or autoscaling.minReplicas) and disruptionBudget: DisruptionBudget.maxUnavailable(1) for production, e.g. configureEnvironment(production, { replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(1) })";
+  public readonly fix = 'set replicas: 2 or more (or autoscaling.minReplicas) and disruptionBudget: DisruptionBudget.maxUnavailable(1) for production, e.g. configureEnvironment(production, { replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(1) })';
   constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {}
 
   public check(subject: PolicySubject): PolicyFinding[] {
@@ -30,7 +30,7 @@ export class ReplicasPdbProductionPolicyRule implements IPolicyRule {
       return wanted.length > 0 && wanted.every(([k, v]) => labels[k] === v);
     };
     const pdb = subject.componentObjects.find(o => o.kind === 'PodDisruptionBudget' && selects(o));
-    if (!pdb) findings.push({ message: `no PodDisruptionBudget selects its pods` });
+    if (!pdb) findings.push({ message: 'no PodDisruptionBudget selects its pods' });
     return findings;
   }
 }
