@@ -39,6 +39,8 @@ export interface SynthesizedOrganization {
   /** Who may do what per environment, computed from the emitted objects (when access is granted). */
   readonly access: EnvironmentAccess[];
   readonly documents: RenderedDocument[];
+  /** What the organization's policy pack found (warnings, suppressions). */
+  readonly policy: PolicyEvaluation;
 }
 
 const cache = new WeakMap<Organization, { readonly revision: number; readonly result: SynthesizedOrganization }>();
@@ -66,14 +68,13 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
   const cached = cache.get(org);
   if (cached && cached.revision === org._revision()) return cached.result;
   const { plan, cellObjects, objects, policy } = renderObjects(org);
-  printPolicyWarnings(org.name, policy); // once per declaration: cached results print nothing
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
     ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan), ...renderOrganizationReadmes(plan),
     ...renderCapacityReports(plan), renderPlatformSummary(plan), ...renderPolicyReports(plan, policy),
   ];
-  const result = { plan, objects, connectivity, access, documents };
+  const result = { plan, objects, connectivity, access, documents, policy };
   cache.set(org, { revision: org._revision(), result });
   return result;
 }
@@ -127,6 +128,11 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
   owners.throwIfAny();
   return [...manifests, ...generated.entries(), ...documents.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Prints each organization's policy warnings under `root` once (`PlatformApp.synth()` calls it once per synthesis). @internal */
+export function printWarnings(root: IConstruct): void {
+  for (const org of root.node.findAll().filter(Organization.isOrganization)) printPolicyWarnings(org.name, synthesizeOrganization(org).policy);
 }
 
 function push(groups: Map<string, any[]>, file: string, manifest: any): void {

@@ -14,8 +14,8 @@ export function _setPolicyWarningWriter(w?: Writer): void {
 const PRINTED = 20;
 
 /**
- * Prints an organization's unsuppressed policy warnings to stderr, once per synthesis of a
- * declaration (the pipeline calls it when it renders, not when it answers from its cache). @internal
+ * Prints an organization's unsuppressed policy warnings to stderr: `PlatformApp.synth()` calls it
+ * once per synthesis (the data APIs, `toJson()` and `synthFiles()`, print nothing). @internal
  */
 export function printPolicyWarnings(organization: string, evaluation: PolicyEvaluation): void {
   const warnings = evaluation.findings.filter(f => f.severity === PolicySeverity.WARNING && !f.suppressed);

@@ -127,33 +127,38 @@ describe('policy packs', () => {
 });
 
 describe('warnings', () => {
-  test('are printed once per synthesis of a declaration, and again after it changes', () => {
-    const app = Testing.app();
-    const b = baseline(app);
-    service(b.project, 'api');
-    printed.length = 0;
-    synthesizeOrganization(b.org);
-    b.org.toJson();
-    synthesizeOrganization(b.org);
-    expect(printed).toHaveLength(1);
-    expect(printed[0]).toMatch(/^cdk8s-openchoreo: organization 'acme': 1 policy warning \(pack recommended\), listed in each environment's policy\.md:\n {2}- \[acme\/shop\/api\] OC-IMAGE-DIGEST-PROD: Deployment '[^']+' in 'production': container 'main' at spec\.template\.spec\.containers\[0\] runs image 'ghcr\.io\/acme\/api:1\.0\.0' by tag, not by digest\. Fix: pin the production release by digest/);
-    new Worker(b.project, 'jobs', { image: IMAGE });
-    synthesizeOrganization(b.org);
-    expect(printed).toHaveLength(2);
-    expect(printed[1]).toContain('2 policy warnings');
+  test('PlatformApp.synth() prints them once; toJson() and synthFiles() print nothing', () => {
+    withApp(app => {
+      const b = baseline(app);
+      service(b.project, 'api');
+      printed.length = 0;
+      b.org.toJson();
+      app.synthFiles();
+      synthesizeOrganization(b.org);
+      expect(printed).toEqual([]);
+      app.synth();
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toMatch(/^cdk8s-openchoreo: organization 'acme': 1 policy warning \(pack recommended\), listed in each environment's policy\.md:\n {2}- \[acme\/shop\/api\] OC-IMAGE-DIGEST-PROD: Deployment '[^']+' in 'production': container 'main' at spec\.template\.spec\.containers\[0\] runs image 'ghcr\.io\/acme\/api:1\.0\.0' by tag, not by digest\. Fix: pin the production release by digest/);
+      new Worker(b.project, 'jobs', { image: IMAGE });
+      app.synth();
+      expect(printed).toHaveLength(2);
+      expect(printed[1]).toContain('2 policy warnings');
+    });
   });
 
   test('a compliant platform prints nothing; more than 20 warnings print a count of the rest', () => {
-    const b = baseline(Testing.app());
-    service(b.project, 'api', { image: DIGEST });
-    printed.length = 0;
-    synthesizeOrganization(b.org);
-    expect(printed).toEqual([]);
-    for (let i = 0; i < 22; i++) service(b.project, `svc-${i}`);
-    synthesizeOrganization(b.org);
-    expect(printed[0]).toContain('22 policy warnings');
-    expect(printed[0].split('\n').filter(l => l.startsWith('  - '))).toHaveLength(20);
-    expect(printed[0]).toContain('  … and 2 more');
+    withApp(app => {
+      const b = baseline(app);
+      service(b.project, 'api', { image: DIGEST });
+      printed.length = 0;
+      app.synth();
+      expect(printed).toEqual([]);
+      for (let i = 0; i < 22; i++) service(b.project, `svc-${i}`);
+      app.synth();
+      expect(printed[0]).toContain('22 policy warnings');
+      expect(printed[0].split('\n').filter(l => l.startsWith('  - '))).toHaveLength(20);
+      expect(printed[0]).toContain('  … and 2 more');
+    });
   });
 });
 
