@@ -192,6 +192,9 @@ export class PolicyPack {
     const pack = new PolicyPack(this.base === 'baseline' ? 'custom' : `${this.base}+${this.added.length + rules.length}`, this.base, [...this.added, ...rules]);
     const ids = new Set<string>();
     for (const rule of pack.rules) checkRule(rule, ids);
+    for (const rule of rules) {
+      if (rule.id.startsWith('OC-')) fail('PolicyPack', `policy rule id '${rule.id}' uses the library's prefix OC-`, "give your rules your own prefix, e.g. 'ACME-TEAM-LABEL'");
+    }
     return pack;
   }
 

@@ -55,7 +55,8 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
   const pack = org.policyPack;
   const rules = pack.rules;
   const subjects = policySubjects(plan, objects, owned, org.allowedRegistries);
-  const suppressions = [...org._policySuppressions, ...org._components().flatMap(c => c._policySuppressions)];
+  // a component's own suppression first: it is the more specific one
+  const suppressions = [...org._components().flatMap(c => c._policySuppressions), ...org._policySuppressions];
   const used = new Map<PolicySuppressionDeclaration, number>(suppressions.map(s => [s, 0]));
   const problems = new ProblemCollector();
   const records: PolicyFindingRecord[] = [];

@@ -94,6 +94,7 @@ describe('policy packs', () => {
     ['no fix', { fix: '' }, "policy rule 'ACME-TEAM-LABEL' has no fix", /one-sentence fix/],
     ['an unknown severity', { severity: 'fatal' }, "severity of policy rule 'ACME-TEAM-LABEL' 'fatal' is not a value of PolicySeverity", /PolicySeverity\.ERROR, PolicySeverity\.WARNING/],
     ['a built-in id', { id: 'OC-RESOURCES' }, "policy rule id 'OC-RESOURCES' is used twice in the pack", /give each rule its own id/],
+    ['the library\'s prefix', { id: 'OC-TEAM-LABEL' }, "policy rule id 'OC-TEAM-LABEL' uses the library's prefix OC-", /your own prefix/],
     ['no check method', { check: undefined }, 'has no check(subject) method', /implementing IPolicyRule/],
   ])('a custom rule with %s is refused when the pack is made', (_what, change, value, fix) => {
     const rule = Object.assign(new TeamLabelRule(PolicySeverity.ERROR), change);
@@ -196,6 +197,14 @@ describe('suppressions', () => {
       ['OC-IMAGE-DIGEST-PROD', 'acme/shop/api', 'acme'],
       ['OC-IMAGE-DIGEST-PROD', 'acme/shop/jobs', 'acme'],
     ]);
+  });
+
+  test('a component suppression wins over an organization-wide one covering the same finding', () => {
+    const b = baseline(Testing.app());
+    service(b.project, 'api').suppressPolicy('OC-IMAGE-DIGEST-PROD', 'the api is rebuilt from a signed tag', { environment: b.prod });
+    service(b.project, 'cart');
+    b.org.suppressPolicy('OC-IMAGE-DIGEST-PROD', 'images are verified by the admission controller', { environment: b.prod });
+    expect(evaluateChanged(b.org).findings.map(f => [f.path, f.suppressed?.by])).toEqual([['acme/shop/api', 'acme/shop/api'], ['acme/shop/cart', 'acme']]);
   });
 
   test('a suppressed error no longer fails the synthesis (the patch that removed a securityContext, accepted)', () => {
