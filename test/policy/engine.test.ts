@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { captureWarnings, evaluateChanged, objectOf } from './support';
 import { buildPlatform } from '../../examples/platform/main';
 import {
-  DataPlane, Environment, IPolicyRule, Organization, PlatformErrors, PolicyFinding, PolicyPack, PolicySeverity, PolicySubject, Probe, Worker,
+  DataPlane, Environment, GitOpsDelivery, GitOpsTool, IPolicyRule, Organization, PlatformErrors, PolicyFinding, PolicyPack, PolicySeverity, PolicySubject, Probe, Worker,
 } from '../../src';
 import { synthesizeOrganization } from '../../src/synth';
 import { baseline, IMAGE, service, withApp } from '../support/fixtures';
@@ -205,6 +205,37 @@ describe('suppressions', () => {
     service(b.project, 'cart');
     b.org.suppressPolicy('OC-IMAGE-DIGEST-PROD', 'images are verified by the admission controller', { environment: b.prod });
     expect(evaluateChanged(b.org).findings.map(f => [f.path, f.suppressed?.by])).toEqual([['acme/shop/api', 'acme/shop/api'], ['acme/shop/cart', 'acme']]);
+  });
+
+  test('objects outside environments: their findings are listed in every policy.md; an organization suppression covers them by kind', () => {
+    /** Flags Argo CD AppProjects, objects of no environment. */
+    class NoAppProjectRule implements IPolicyRule {
+      public readonly id = 'ACME-NO-APPPROJECT';
+      public readonly severity = PolicySeverity.WARNING;
+      public readonly description = 'AppProjects are managed by the Argo CD team';
+      public readonly fix = 'leave AppProjects to the Argo CD team';
+      public check(subject: PolicySubject): PolicyFinding[] {
+        return subject.manifest.kind === 'AppProject' ? [{ message: `AppProject '${subject.manifest.metadata.name}' is emitted by ${subject.path}` }] : [];
+      }
+    }
+    withApp(app => {
+      const b = baseline(app, { policyPack: PolicyPack.recommended().with([new NoAppProjectRule()]) });
+      new GitOpsDelivery(b.org, 'delivery', { repoUrl: 'https://git.acme.example/platform/gitops.git', tools: [GitOpsTool.ARGO_CD] });
+      service(b.project, 'api', { image: DIGEST });
+      const outside = evaluateChanged(b.org).findings.filter(f => f.ruleId === 'ACME-NO-APPPROJECT');
+      expect(outside.length).toBeGreaterThan(0);
+      expect(outside.every(f => f.environment === undefined)).toBe(true);
+      const files = app.synthFiles();
+      for (const env of ['development', 'staging', 'production']) {
+        const rows = files[`acme/eu/${env}/policy.md`].split('\n').filter(l => l.startsWith('| ACME-NO-APPPROJECT | acme'));
+        expect(rows).toHaveLength(outside.length);
+      }
+      b.org.suppressPolicy('ACME-NO-APPPROJECT', 'this organization has no Argo CD team yet', { kind: 'AppProject' });
+      const objects = synth(b.org);
+      const projects = objects.filter(o => o.kind === 'AppProject');
+      expect(projects.map(o => o.metadata.annotations['policy.openchoreo.dev/suppressed-acme-no-appproject'])).toEqual(projects.map(() => 'this organization has no Argo CD team yet'));
+      expect(app.synthFiles()['acme/eu/staging/policy.md']).toContain(`## Suppressions (${outside.length})`);
+    });
   });
 
   test('a suppressed error no longer fails the synthesis (the patch that removed a securityContext, accepted)', () => {
