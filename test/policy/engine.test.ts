@@ -2,7 +2,8 @@ import { Testing } from 'cdk8s';
 import { captureWarnings, evaluateChanged, objectOf } from './support';
 import { buildPlatform } from '../../examples/platform/main';
 import {
-  DataPlane, Environment, GitOpsDelivery, GitOpsTool, IPolicyRule, Organization, PlatformErrors, PolicyFinding, PolicyPack, PolicySeverity, PolicySubject, Probe, Worker,
+  DataPlane, Environment, GitOpsDelivery, GitOpsTool, IPolicyRule, Organization, PlatformErrors, PolicyFinding, PolicyPack, PolicySeverity,
+  PolicySubject, Probe, Worker,
 } from '../../src';
 import { synthesizeOrganization } from '../../src/synth';
 import { baseline, IMAGE, service, withApp } from '../support/fixtures';
