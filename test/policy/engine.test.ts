@@ -111,6 +111,24 @@ describe('policy packs', () => {
     expect(problem.fix).toMatch(fix);
   });
 
+  test('with() of something else than a list is refused', () => {
+    const [problem] = PlatformErrors.problemsOf((() => {
+      try {
+        PolicyPack.recommended().with(new TeamLabelRule(PolicySeverity.ERROR) as any);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })());
+    expect([problem.path, problem.message, problem.fix]).toEqual(['PolicyPack', 'rules [object Object] is not a list', 'pass a list of IPolicyRule objects']);
+  });
+
+  test('allowedRegistries that is not a list is refused at the organization', () => {
+    expectProblem(app => new Organization(app, 'acme', { allowedRegistries: 'ghcr.io/acme' as any }), {
+      path: 'acme', value: 'allowedRegistries "ghcr.io/acme" is not a list', fix: /give a list of registries, e\.g\. \['ghcr\.io\/acme'\]/, at: 'construction',
+    });
+  });
+
   test('a policyPack that is not a PolicyPack is refused at the organization', () => {
     expectProblem(app => new Organization(app, 'acme', { policyPack: 'strict' as any }), {
       path: 'acme', value: 'policyPack "strict" is not a PolicyPack', fix: /PolicyPack\.recommended\(\), PolicyPack\.strict\(\)/, at: 'construction',
@@ -273,6 +291,15 @@ describe('suppressions', () => {
       const env = new Environment(other, 'production', { dataPlane: new DataPlane(other, 'eu') });
       service(b.project, 'api').suppressPolicy('OC-IMAGE-DIGEST-PROD', 'pinned by the admission controller', { environment: env });
     }, { path: 'acme/shop/api', value: "names environment 'other/production', which is not an environment of organization 'acme'", fix: /same organization/, at: 'construction' });
+  });
+
+  test('an organization suppression naming an environment of another organization is refused', () => {
+    expectProblem(app => {
+      const b = baseline(app);
+      const other = new Organization(app, 'other');
+      const env = new Environment(other, 'production', { dataPlane: new DataPlane(other, 'eu') });
+      b.org.suppressPolicy('OC-IMAGE-DIGEST-PROD', 'pinned by the admission controller', { environment: env });
+    }, { path: 'acme', value: "names environment 'other/production', which is not an environment of this organization", fix: /name an environment of organization acme/, at: 'construction' });
   });
 
   test('an organization suppression with a kind that is not a kind is refused', () => {
