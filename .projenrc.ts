@@ -28,7 +28,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // Generated bindings (src/imports) and test schemas (test/schemas) come from ../shared; keep lint off them.
 project.eslint?.addIgnorePattern('src/imports/');
 
-// Layer order (docs/architecture in CONTRIBUTING.md): model < resolve < render < report < output
+// Layer order (docs/architecture in CONTRIBUTING.md): model < resolve < render < report < policy < output
 // (layout, yaml, writer) < synth < output/platform-app < cli. A layer never imports a later one,
 // and no value-import cycle exists (type-only imports are exempt).
 const later = (...dirs: string[]) => dirs.map(d => `./src/${d}`);
@@ -36,10 +36,11 @@ project.eslint?.addRules({
   'import/no-cycle': ['error', { ignoreExternal: true }],
   'import/no-restricted-paths': ['error', {
     zones: [
-      { target: './src/model', from: later('resolve', 'render', 'report', 'output', 'cli', 'synth.ts'), message: 'src/model may not import later layers (the pipeline lives in src/synth.ts)' },
-      { target: './src/resolve', from: later('render', 'report', 'output', 'cli', 'synth.ts'), message: 'src/resolve builds the plan; it may import only src/model' },
-      { target: './src/render', from: later('report', 'output', 'cli', 'synth.ts'), message: 'src/render reads the plan; it may import only src/model and src/resolve' },
-      { target: './src/report', from: later('output', 'cli', 'synth.ts'), message: 'src/report reads rendered objects; it may not import src/output, src/cli or src/synth.ts' },
+      { target: './src/model', from: later('resolve', 'render', 'report', 'policy', 'output', 'cli', 'synth.ts'), message: 'src/model may not import later layers (the pipeline lives in src/synth.ts)' },
+      { target: './src/resolve', from: later('render', 'report', 'policy', 'output', 'cli', 'synth.ts'), message: 'src/resolve builds the plan; it may import only src/model' },
+      { target: './src/render', from: later('report', 'policy', 'output', 'cli', 'synth.ts'), message: 'src/render reads the plan; it may import only src/model and src/resolve' },
+      { target: './src/report', from: later('policy', 'output', 'cli', 'synth.ts'), message: 'src/report reads rendered objects; it may not import src/policy, src/output, src/cli or src/synth.ts' },
+      { target: './src/policy', from: later('output', 'cli', 'synth.ts'), message: 'src/policy runs the policy pack over the plan and the rendered objects; it may import src/model, src/resolve, src/render and src/report' },
       { target: './src/output', from: later('cli'), message: 'src/output may not import src/cli' },
       { target: ['./src/output/layout.ts', './src/output/yaml.ts', './src/output/writer.ts'], from: later('synth.ts'), message: 'only src/output/platform-app.ts may import src/synth.ts' },
     ],

@@ -63,6 +63,10 @@ export {
 export { type PodSettings, PreStop, PreStopType } from './model/pod-settings';
 export { type Capacity } from './model/capacity';
 export { SecretRef, type SecretRefOptions } from './model/secrets';
+export {
+  type IPolicyRule, type OrganizationPolicySuppressionOptions, type PolicyFinding, PolicyPack, PolicySeverity, type PolicySubject,
+  type PolicySuppressionOptions,
+} from './model/policy';
 export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
 // PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is
 // importable from 'cdk8s-openchoreo/lib/model/errors'; PlatformErrors is its jsii-legal guard.

@@ -6,10 +6,12 @@ import { FileOwners } from './output/file-owners';
 import { filesOf, kustomizations, OutputLayout } from './output/layout';
 import { toYamlDocuments } from './output/yaml';
 import { applyCustomizations, CustomizedObject } from './render/customizations';
+import { evaluatePolicy, PolicyEvaluation } from './policy/engine';
+import { renderPolicyReports } from './policy/policy-report';
+import { printPolicyWarnings } from './policy/warnings';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
 import { checkIdentitiesAcross, identityProblems, ownedObjects } from './render/identities';
-import { limitProblems } from './render/object-limits';
 import { renderOrganizationReadmes } from './render/organization-readme';
 import { renderPlan } from './render/platform';
 import { renderPlatformSummary } from './render/platform-summary';
@@ -40,6 +42,8 @@ export interface SynthesizedOrganization {
   /** Who may do what per environment, computed from the emitted objects (when access is granted). */
   readonly access: EnvironmentAccess[];
   readonly documents: RenderedDocument[];
+  /** What the organization's policy pack found (warnings, suppressions). */
+  readonly policy: PolicyEvaluation;
 }
 
 const cache = new WeakMap<Organization, { readonly revision: number; readonly result: SynthesizedOrganization }>();
@@ -49,16 +53,17 @@ const cache = new WeakMap<Organization, { readonly revision: number; readonly re
  * objects with one identity on one cluster before any report reads them. @internal
  */
 export function renderObjects(org: Organization): {
-  plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[]; customized: CustomizedObject[];
+  plan: Plan; cellObjects: RenderedObject[]; objects: RenderedObject[]; customized: CustomizedObject[]; policy: PolicyEvaluation;
 } {
   const plan = resolveOrganization(org);
   // traits, component and organization patches: before any check, report or policy reads the objects
   const { objects: cellObjects, customized } = applyCustomizations(org, plan, renderPlan(plan));
   const objects = [...cellObjects, ...renderGitOps(plan, cellObjects)];
   const owned = ownedObjects(org, plan, objects);
-  const clashes = [...identityProblems(owned), ...limitProblems(owned)];
+  const clashes = identityProblems(owned);
   if (clashes.length > 0) throw new PlatformValidationError(clashes);
-  return { plan, cellObjects, objects, customized };
+  const policy = evaluatePolicy(org, plan, objects, owned); // the policy pack, over the final objects (API-server size limits included)
+  return { plan, cellObjects, objects, customized, policy };
 }
 
 /**
@@ -68,15 +73,15 @@ export function renderObjects(org: Organization): {
 export function synthesizeOrganization(org: Organization): SynthesizedOrganization {
   const cached = cache.get(org);
   if (cached && cached.revision === org._revision()) return cached.result;
-  const { plan, cellObjects, objects, customized } = renderObjects(org);
+  const { plan, cellObjects, objects, customized, policy } = renderObjects(org);
   const connectivity = connectivityOf(plan, cellObjects);
   const access = accessOf(plan, objects);
   const documents = [
     ...renderConnectivityReports(connectivity), ...renderAccessReports(access), ...renderEnvironmentReadmes(plan, customized),
     ...renderOrganizationReadmes(plan),
-    ...renderCapacityReports(plan), renderPlatformSummary(plan),
+    ...renderCapacityReports(plan), renderPlatformSummary(plan), ...renderPolicyReports(plan, policy),
   ];
-  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents };
+  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents, policy };
   cache.set(org, { revision: org._revision(), result });
   return result;
 }
@@ -130,6 +135,11 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
   owners.throwIfAny();
   return [...manifests, ...generated.entries(), ...documents.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Prints each organization's policy warnings under `root` once (`PlatformApp.synth()` calls it once per synthesis). @internal */
+export function printWarnings(root: IConstruct): void {
+  for (const org of root.node.findAll().filter(Organization.isOrganization)) printPolicyWarnings(org.name, synthesizeOrganization(org).policy);
 }
 
 function push(groups: Map<string, any[]>, file: string, manifest: any): void {

@@ -82,8 +82,8 @@ describe('deterministic output', () => {
     const f = forward.synthFiles();
     // 9 cells × 7 files, a README and a report per environment, kustomizations (organization, data
     // plane, 3 environments, 9 cells, the platform folder), the platform's gateways and dashboards, and platform.json
-    // + a connectivity.md per cell, the organization's README and the platform folder's README
-    expect(Object.keys(f)).toHaveLength(3 * 3 * 7 + 3 * 2 + (1 + 1 + 3 + 9 + 1) + 2 + 1 + 9 + 1 + 1);
+    // + a connectivity.md per cell, the organization's README and the platform folder's README, a policy.md per environment
+    expect(Object.keys(f)).toHaveLength(3 * 3 * 7 + 3 * 2 + (1 + 1 + 3 + 9 + 1) + 2 + 1 + 9 + 1 + 1 + 3);
     expect(f['acme/dp/prod/proj1/c1.yaml']).toContain('kind: BackendTrafficPolicy');
     expect(f['acme/dp/prod/proj1/c1.yaml']).toContain('alert: OpenChoreoAvailabilityBudgetBurn');
     expect(f['acme/dp/prod/proj1/observability.yaml']).toContain('record: openchoreo:http_request_errors:ratio_rate3d');

@@ -50,6 +50,8 @@ const PUBLIC_NAMES = [
   'ComponentPatchOptions', 'ComponentType', 'ComponentTypeConstraints', 'ComponentTypeDefaults', 'ComponentTypeProps', 'DatabaseProxyOptions',
   'ITrait', 'PatchSelector', 'PodAnnotationsOptions', 'ProbeKind', 'TraitContext', 'TraitEgress', 'TraitNeeds', 'TraitPatch',
   'TraitRenderContext', 'TraitRendering', 'Traits',
+  // the policy pack (issue #13, part 5)
+  'IPolicyRule', 'OrganizationPolicySuppressionOptions', 'PolicyFinding', 'PolicyPack', 'PolicySeverity', 'PolicySubject', 'PolicySuppressionOptions',
 ];
 
 describe('public surface (src/index.ts)', () => {

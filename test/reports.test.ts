@@ -62,7 +62,7 @@ describe('organization and platform READMEs', () => {
   test('the organization index links every environment\'s reports, the platform folders and the delivery entry points', () => {
     const index = example.files['acme/README.md'];
     expect(index).toContain('# Organization acme (ACME Corp)');
-    expect(index).toContain('| production | eu-west | **yes** | 2 | 7 | [README](eu-west/production/README.md), [connectivity](eu-west/production/connectivity.md), [access](eu-west/production/access.md) |');
+    expect(index).toContain('| production | eu-west | **yes** | 2 | 7 | [README](eu-west/production/README.md), [connectivity](eu-west/production/connectivity.md), [access](eu-west/production/access.md), [policy](eu-west/production/policy.md) |');
     expect(index).toContain('| eu-west | gateway-external, gateway-external-production, gateway-internal | ci | [eu-west/platform/](eu-west/platform/README.md) |');
     expect(index).toContain('apply [gitops/](gitops/) once');
     expect(index).toContain('point `flux bootstrap` at [eu-west/flux-system/](eu-west/flux-system/)');

@@ -40,7 +40,7 @@ const cases = RESERVED_NAMES.flatMap(r => r.reservedFor.map(level => [level, r.n
 
 describe('reserved names: a user name equal to a file or folder the tree uses itself is refused', () => {
   test('the table covers every level at least once', () => {
-    expect(cases).toHaveLength(24); // + quota (component), capacity (environment)
+    expect(cases).toHaveLength(25); // + quota (component), capacity (environment), policy (project)
     expect(new Set(cases.map(([level]) => level))).toEqual(new Set(['data plane', 'environment', 'project', 'component']));
   });
 

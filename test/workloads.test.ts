@@ -391,14 +391,14 @@ describe('cdk8s integration', () => {
     app.synth();
     const files = Object.keys(app.synthFiles()).filter(f => !f.endsWith('kustomization.yaml') && !f.endsWith('README.md') && !f.endsWith('platform.json'));
     expect(files).toEqual([
-      'acme/eu/development/connectivity.md',
+      'acme/eu/development/connectivity.md', 'acme/eu/development/policy.md',
       'acme/eu/development/shop/api.yaml', 'acme/eu/development/shop/connectivity.md', 'acme/eu/development/shop/namespace.yaml', 'acme/eu/development/shop/network-baseline.yaml',
       'acme/eu/development/shop/observability.yaml', 'acme/eu/development/shop/w.yaml',
       'acme/eu/platform/dashboards.yaml',
-      'acme/eu/production/connectivity.md',
+      'acme/eu/production/connectivity.md', 'acme/eu/production/policy.md',
       'acme/eu/production/shop/api.yaml', 'acme/eu/production/shop/connectivity.md', 'acme/eu/production/shop/namespace.yaml', 'acme/eu/production/shop/network-baseline.yaml',
       'acme/eu/production/shop/observability.yaml', 'acme/eu/production/shop/w.yaml',
-      'acme/eu/staging/connectivity.md',
+      'acme/eu/staging/connectivity.md', 'acme/eu/staging/policy.md',
       'acme/eu/staging/shop/api.yaml', 'acme/eu/staging/shop/connectivity.md', 'acme/eu/staging/shop/namespace.yaml', 'acme/eu/staging/shop/network-baseline.yaml',
       'acme/eu/staging/shop/observability.yaml', 'acme/eu/staging/shop/w.yaml',
     ]);

@@ -14,6 +14,7 @@ import { checkMetrics, checkSlo, checkTracing, LogFormat, MetricsOptions, SloOpt
 import { DeploymentSettings, EnvironmentOverrides, PodSecurityRule, SecurityException, WorkloadSettings } from './options';
 import { Organization } from './organization';
 import { checkPodSettings, PodSettings } from './pod-settings';
+import { checkSuppression, PolicySuppressionDeclaration, PolicySuppressionOptions } from './policy';
 import { Project } from './project';
 import { checkRolloutSettings } from './rollout';
 import { checkBoolean, checkRequired } from './runtime-types';
@@ -249,6 +250,7 @@ export abstract class Component extends Construct {
   /** @internal */ public readonly _scratchPaths: string[];
   /** @internal */ public readonly _traits: ITrait[] = [];
   /** @internal */ public readonly _patches: ComponentPatch[] = [];
+  /** @internal */ public readonly _policySuppressions: PolicySuppressionDeclaration[] = [];
   private readonly endpointsByName = new Map<string, Endpoint>();
 
   protected constructor(scope: Construct, id: string, kind: ComponentKind, props: DeployableComponentProps) {
@@ -366,6 +368,24 @@ export abstract class Component extends Construct {
   }
 
   /** Sets overrides that apply in one environment only. Calling it again for the same environment merges. */
+  /**
+   * Suppresses a policy rule's findings on this component's objects (in every environment, or in
+   * one), with the reason reviewers read in the objects' `policy.openchoreo.dev/suppressed-<rule>`
+   * annotation and in the environment's policy.md. A suppression that suppresses nothing, or names
+   * a rule the organization's pack does not have, fails the synthesis.
+   * @param ruleId the rule, e.g. `OC-REPLICAS-PDB-PROD`
+   * @param reason why the finding is acceptable (at least 10 characters)
+   */
+  public suppressPolicy(ruleId: string, reason: string, options: PolicySuppressionOptions = {}): void {
+    if (options.environment !== undefined && options.environment?.organization !== this.project.organization) {
+      fail(this, `suppression of policy rule '${ruleId}' names environment '${options.environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
+        'pass an Environment declared in the same organization');
+    }
+    checkSuppression(this, ruleId, reason, undefined, this._policySuppressions, options.environment);
+    this._policySuppressions.push({ ruleId, reason: reason.trim(), scope: this, component: this, environment: options.environment });
+    this.project.organization._changed();
+  }
+
   public configureEnvironment(environment: Environment, overrides: EnvironmentOverrides): void {
     overrides = snapshotProps(overrides);
     if (!environment || environment.organization !== this.project.organization) {

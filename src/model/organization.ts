@@ -13,6 +13,8 @@ import type { GitOpsDelivery } from './gitops';
 import { ReleaseLedger } from './ledger';
 import { IsolationMode } from './network';
 import { ResourceRequirements } from './options';
+import { checkSuppression, OrganizationPolicySuppressionOptions, PolicyPack, PolicySuppressionDeclaration } from './policy';
+import { checkAllowedRegistries } from './policy-registries';
 import type { Project } from './project';
 import { checkBoolean, checkEnum } from './runtime-types';
 
@@ -61,6 +63,17 @@ export interface OrganizationProps {
    * @default - no ledger: images come from the components and their environment overrides
    */
   readonly releases?: ReleaseLedger;
+  /**
+   * The policy rules every synthesis runs over the rendered objects.
+   * @default PolicyPack.recommended()
+   */
+  readonly policyPack?: PolicyPack;
+  /**
+   * Registries (and repository prefixes) images may come from, e.g. `['ghcr.io/acme', 'registry.acme.example']`;
+   * rule OC-ALLOWED-REGISTRIES refuses any other image. Docker Hub images count as `docker.io/library/<name>`.
+   * @default - any registry
+   */
+  readonly allowedRegistries?: string[];
   /**
    * Whether every component must have a component type (`type` prop).
    * @default false
@@ -138,6 +151,11 @@ export class Organization extends Chart {
   /** Whether every component must have a component type. */
   public readonly requireComponentType: boolean;
   /** @internal */ public readonly _patches: OrganizationPatch[] = [];
+  /** The policy rules the synthesis runs. */
+  public readonly policyPack: PolicyPack;
+  /** Registries images may come from (empty: any). */
+  public readonly allowedRegistries: string[];
+  /** @internal */ public readonly _policySuppressions: PolicySuppressionDeclaration[] = [];
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
   private revision = 0;
@@ -150,6 +168,11 @@ export class Organization extends Chart {
     this.isolation = checkEnum(this, 'isolation', props.isolation, IsolationMode, 'IsolationMode') ?? IsolationMode.LEAST_PRIVILEGE;
     this.releases = props.releases;
     this.requireComponentType = checkBoolean(this, 'requireComponentType', props.requireComponentType) ?? false;
+    if (props.policyPack !== undefined && !(props.policyPack instanceof PolicyPack)) {
+      fail(this, `policyPack ${JSON.stringify(props.policyPack)} is not a PolicyPack`, 'use PolicyPack.recommended(), PolicyPack.strict() or PolicyPack.custom([...])');
+    }
+    this.policyPack = props.policyPack ?? PolicyPack.recommended();
+    this.allowedRegistries = checkAllowedRegistries(this, props.allowedRegistries);
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = withResourceDefaults(r, { cpuRequest: '100m', cpuLimit: '100m', memoryRequest: '256Mi', memoryLimit: '256Mi' });
@@ -202,6 +225,23 @@ export class Organization extends Chart {
     }
     if (!(patch instanceof JsonPatch)) fail(this, `patch for ${selector.kind} is not a JsonPatch (${JSON.stringify(patch)})`, "use JsonPatch.add('/spec/...', value), JsonPatch.replace(...) or JsonPatch.remove(...) from cdk8s");
     this._patches.push({ selector: { ...selector }, patch });
+    this._changed();
+  }
+
+  /**
+   * Suppresses a policy rule for objects that are not a component's (or for every component's),
+   * optionally only in one environment or for one kind. The reason is kept in the suppressed
+   * objects' `policy.openchoreo.dev/suppressed-<rule>` annotation and in policy.md; a suppression
+   * that suppresses nothing fails the synthesis.
+   * @param ruleId the rule, e.g. `OC-IMAGE-DIGEST-PROD`
+   * @param reason why the findings are acceptable (at least 10 characters)
+   */
+  public suppressPolicy(ruleId: string, reason: string, options: OrganizationPolicySuppressionOptions = {}): void {
+    if (options.environment !== undefined && options.environment?.organization !== this) {
+      fail(this, `suppression of policy rule '${ruleId}' names environment '${options.environment?.node.path}', which is not an environment of this organization`, `name an environment of organization ${this.node.path}`);
+    }
+    checkSuppression(this, ruleId, reason, options.kind, this._policySuppressions, options.environment);
+    this._policySuppressions.push({ ruleId, reason: reason.trim(), scope: this, environment: options.environment, kind: options.kind });
     this._changed();
   }
 

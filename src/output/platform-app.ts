@@ -3,7 +3,7 @@ import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
 import { checkEnum } from '../model/runtime-types';
-import { synthesizeFiles } from '../synth';
+import { printWarnings, synthesizeFiles } from '../synth';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -56,9 +56,11 @@ export class PlatformApp extends App {
    * directory. The writer owns only the files it generated (recorded in
    * `.cdk8s-openchoreo/files.json`): it removes its own stale files, leaves every other file
    * alone, refuses to overwrite a file it does not own, and skips files whose content is unchanged.
+   * Prints the policy pack's warnings to stderr, once per call (each environment's policy.md lists them).
    */
   public synth(): void {
     writeOwnedTree(this.outdir, this.synthFiles());
+    printWarnings(this);
   }
 
   /** The files `synth()` would write, as relative path → YAML content, sorted by path. */

@@ -41,7 +41,7 @@ function organizationReadme(plan: Plan, planes: PlanDataPlane[]): string {
   for (const key of [...byEnvironment.keys()].sort(compareText)) {
     const cells = byEnvironment.get(key)!;
     const first = cells[0];
-    const reports = [`[README](${key}/README.md)`, `[connectivity](${key}/connectivity.md)`, ...(plan.access ? [`[access](${key}/access.md)`] : [])];
+    const reports = [`[README](${key}/README.md)`, `[connectivity](${key}/connectivity.md)`, ...(plan.access ? [`[access](${key}/access.md)`] : []), `[policy](${key}/policy.md)`];
     const components = cells.reduce((n, c) => n + c.components.length, 0);
     lines.push(`| ${first.environment} | ${first.dataPlane} | ${first.isProduction ? '**yes**' : 'no'} | ${cells.length} | ${components} | ${reports.join(', ')} |`);
   }

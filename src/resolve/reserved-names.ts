@@ -33,6 +33,7 @@ export const RESERVED_NAMES: readonly ReservedName[] = [
   { name: 'readme', reservedFor: ['data plane', 'project', 'component'], usedFor: "the organization's, each environment's and each project's README.md (a folder or file of the same name differs only in case and extension)" },
   { name: 'access', reservedFor: ['project', 'component'], usedFor: "each environment's and each project's access.md and each cell's access.yaml (RoleBindings)" },
   { name: 'connectivity', reservedFor: ['project', 'component'], usedFor: "each environment's and each project's connectivity.md" },
+  { name: 'policy', reservedFor: ['project'], usedFor: "each environment's policy.md (the policy pack's rules, warnings and suppressions)" },
   { name: 'namespace', reservedFor: ['component'], usedFor: "each cell's namespace.yaml" },
   { name: 'network-baseline', reservedFor: ['component'], usedFor: "each cell's network-baseline.yaml (default-deny policies)" },
   { name: 'observability', reservedFor: ['component'], usedFor: "each cell's observability.yaml (instrumentation and rules)" },

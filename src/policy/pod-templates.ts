@@ -1,0 +1,55 @@
+/** Workload kinds whose pods a policy reads, with where their pod template sits. */
+const TEMPLATE_PATHS: Record<string, { readonly apiVersion: string; readonly path: readonly string[] }> = {
+  Deployment: { apiVersion: 'apps/v1', path: ['spec', 'template'] },
+  StatefulSet: { apiVersion: 'apps/v1', path: ['spec', 'template'] },
+  DaemonSet: { apiVersion: 'apps/v1', path: ['spec', 'template'] },
+  ReplicaSet: { apiVersion: 'apps/v1', path: ['spec', 'template'] },
+  Job: { apiVersion: 'batch/v1', path: ['spec', 'template'] },
+  CronJob: { apiVersion: 'batch/v1', path: ['spec', 'jobTemplate', 'spec', 'template'] },
+  PodTemplate: { apiVersion: 'v1', path: ['template'] },
+  Pod: { apiVersion: 'v1', path: [] },
+};
+
+/** One pod template of a manifest: its JSON path and its pod spec. @internal */
+export interface PodTemplateRef {
+  /** Where it sits, e.g. `spec.template.spec`. */
+  readonly at: string;
+  readonly spec: any;
+}
+
+/** One container of a pod spec, with its JSON path, e.g. `spec.template.spec.initContainers[0]`. @internal */
+export interface ContainerRef {
+  readonly at: string;
+  readonly name: string;
+  readonly container: any;
+  /** `containers`, `initContainers` or `ephemeralContainers`. */
+  readonly list: string;
+}
+
+/** The pod templates of a Kubernetes workload object (none for other objects). @internal */
+export function podTemplatesOf(manifest: any): PodTemplateRef[] {
+  const known = TEMPLATE_PATHS[manifest?.kind];
+  if (!known || manifest.apiVersion !== known.apiVersion) return [];
+  let node: any = manifest;
+  for (const key of known.path) node = node?.[key];
+  return node && typeof node === 'object' ? [{ at: [...known.path, 'spec'].join('.'), spec: node.spec ?? {} }] : [];
+}
+
+/** Every container of a pod spec: containers, init containers, ephemeral containers. @internal */
+export function containersOf(pod: PodTemplateRef): ContainerRef[] {
+  return ['containers', 'initContainers', 'ephemeralContainers'].flatMap(list =>
+    (Array.isArray(pod.spec[list]) ? pod.spec[list] : []).map((container: any, i: number) => ({
+      at: `${pod.at}.${list}[${i}]`, name: String(container?.name ?? `#${i}`), container: container ?? {}, list,
+    })));
+}
+
+/** `Kind 'namespace/name'` of a manifest. @internal */
+export function objectName(manifest: any): string {
+  const m = manifest?.metadata ?? {};
+  return `${manifest?.kind} '${m.namespace ? `${m.namespace}/` : ''}${m.name}'`;
+}
+
+/** Objects that run the component's pods and serve its endpoints: Deployments and StatefulSets. @internal */
+export function isServingWorkload(manifest: any): boolean {
+  return manifest?.apiVersion === 'apps/v1' && (manifest.kind === 'Deployment' || manifest.kind === 'StatefulSet');
+}
