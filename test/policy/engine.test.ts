@@ -350,7 +350,9 @@ describe('the example platform', () => {
     expect(page).toContain('Pack `recommended`: 8 rules');
     expect(page).toContain('## Suppressions (1)');
     expect(page).toMatch(/\| OC-REPLICAS-PDB-PROD \| warning \| acme\/storefront\/catalog \| Deployment 'dp-acme-storefront-production-[0-9a-f]+\/catalog-production-[0-9a-f]+' \| no PodDisruptionBudget selects its pods \| read-only catalog behind the CDN cache: a node drain may briefly take it down \| acme\/storefront\/catalog \|/);
-    expect(page).toContain('## Warnings (10)');
+    expect(page).toContain('## Warnings (11)');
+    // the ledger's database-proxy sidecar (a trait) is checked like the component's own container
+    expect(page).toContain("container 'db-proxy' at spec.template.spec.containers[1] runs image 'ghcr.io/acme/pgbouncer:1.23.1' by tag");
     expect(rendered.documents.filter(d => d.file.endsWith('policy.md')).map(d => d.file)).toEqual([
       'eu-west/development/policy.md', 'eu-west/production/policy.md', 'eu-west/staging/policy.md',
     ]);
