@@ -46,6 +46,10 @@ const PUBLIC_NAMES = [
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
   // quotas and capacity (issue #12, part 8)
   'Capacity',
+  // managed resources (issue #13, part 4)
+  'ExternalResourceEnvironment', 'ExternalResourceProps', 'ExternalResourceType', 'IResourceType', 'PoolMode', 'PostgresBackup',
+  'PostgresEnvironmentSettings', 'PostgresPooler', 'PostgresProps', 'PostgresResourceType', 'Resource', 'ResourceConnection',
+  'ResourceContext', 'ResourceDependencyOptions', 'ResourceProps', 'ResourceType',
 ];
 
 describe('public surface (src/index.ts)', () => {

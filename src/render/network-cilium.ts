@@ -79,6 +79,25 @@ export function renderCiliumComponentPolicy(cell: Cell, c: PlanComponent): any {
   };
 }
 
+/** A policy for pods that `endpointSelector` picks (a managed resource's pods), with its ingress and egress rules. @internal */
+export function renderCiliumSelectedPolicy(
+  metadata: { name: string; namespace: string; labels: Record<string, string> },
+  endpointSelector: { matchLabels: Record<string, string>; matchExpressions?: any[] },
+  ingress: PlanNetworkRule[], egress: PlanNetworkRule[],
+): any {
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata,
+    spec: {
+      endpointSelector,
+      enableDefaultDeny: { ingress: true, egress: true },
+      ingress: ingress.map(r => ingressRule(r)),
+      egress: egress.map(r => egressRule(r)),
+    },
+  };
+}
+
 function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; matchExpressions?: any[] } {
   switch (peer.kind) {
     case 'pods': return { matchLabels: { [NAMESPACE_KEY]: peer.namespace!, ...peer.labels } };

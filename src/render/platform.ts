@@ -11,6 +11,7 @@ import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cil
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
 import { renderQuota } from './quota';
+import { renderResource } from './resources';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
@@ -72,6 +73,9 @@ export function renderPlan(plan: Plan): RenderedObject[] {
         cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c),
       ];
       for (const manifest of objects) out.push({ dir, group: c.name, isComponent: true, manifest });
+    }
+    for (const r of cell.resources ?? []) {
+      for (const manifest of renderResource(cell, r, store)) out.push({ dir, group: r.name, isComponent: true, manifest });
     }
   }
   return out;

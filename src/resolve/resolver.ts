@@ -14,6 +14,7 @@ import { Plan, PlanRoute } from './plan';
 import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
+import { checkResources, placeResources, withResourceBindings } from './resources';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
@@ -60,6 +61,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
 
+  checkResources(org, p => envsOf.get(p) ?? [], problems);
   const gateways = resolveGateways(org, problems);
   const observability = new Map(org.dataPlanes.map(d => [d.name, observabilitySettings(d, problems)]));
   const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
@@ -70,8 +72,10 @@ export function resolveOrganization(org: Organization): Plan {
     for (const env of envsOf.get(project) ?? []) {
       const environmentUid = stableUid('Environment', org.name, env.name);
       const namespace = cellNamespace(project, env);
-      const components = project.components.filter(c => isPlacedIn(org, c, env)).map(c => {
-        const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
+      const placedComponents = project.components.filter(c => isPlacedIn(org, c, env));
+      const cellResources = placeResources(org, project, env, namespace, placedComponents, problems);
+      const components = placedComponents.map(c => {
+        const placed = withResourceBindings(c, env, placeDependencies(c, env, bound.get(c) ?? [], locate, problems), cellResources, problems);
         const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
         for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
         const ctx = {
@@ -124,6 +128,7 @@ export function resolveOrganization(org: Organization): Plan {
         },
         components,
         quota: resolveCellQuota(env, orgDefaults, components),
+        ...(cellResources.resources.length > 0 ? { resources: cellResources.resources } : {}),
       });
     }
   }
