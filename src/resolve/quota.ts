@@ -8,6 +8,7 @@ import { DataPlane } from '../model/data-plane';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { RolloutStrategy } from '../model/rollout';
+import { resourceQuotaEntries } from './resources';
 
 /** What a cell declares, summed at its highest pod count (exact: millicores and bytes). @internal */
 export interface CellDemand {
@@ -100,7 +101,7 @@ export function reservedOf(cell: Cell): { cpu: number; memory: number; storage: 
     const h = cell.quota.hard;
     return { cpu: cpuMillis(h['requests.cpu']), memory: memoryBytes(h['requests.memory']), storage: memoryBytes(h['requests.storage']) };
   }
-  const d = cellDemand(cell.components);
+  const d = cellDemand([...cell.components, ...resourceQuotaEntries(cell.resources, { requests: { cpu: '0', memory: '0' }, limits: { cpu: '0', memory: '0' } })]);
   return { cpu: d.cpuRequest, memory: d.memoryRequest, storage: d.storage };
 }
 

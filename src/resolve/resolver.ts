@@ -14,7 +14,7 @@ import { Plan, PlanRoute } from './plan';
 import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
-import { checkResources, placeResources, withResourceBindings } from './resources';
+import { checkResources, placeResources, resourceQuotaEntries, withResourceBindings } from './resources';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
@@ -127,7 +127,7 @@ export function resolveOrganization(org: Organization): Plan {
           ...(relaxedBy.length > 0 ? { [Annotations.POD_SECURITY_RELAXED_BY]: relaxedBy.join(',') } : {}),
         },
         components,
-        quota: resolveCellQuota(env, orgDefaults, components),
+        quota: resolveCellQuota(env, orgDefaults, [...components, ...resourceQuotaEntries(cellResources.resources, orgDefaults)]),
         ...(cellResources.resources.length > 0 ? { resources: cellResources.resources } : {}),
       });
     }

@@ -1,7 +1,8 @@
 import { envVarStem } from './dependencies';
 import { Labels, MANAGED_BY } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
-import type { PlanDependency, PlanEnvVar, PlanNetworkRule, PlanSecretData } from './plan';
+import type { PlanDependency, PlanEnvVar, PlanNetworkRule, PlanResources, PlanSecretData } from './plan';
+import type { QuotaComponent } from './quota';
 import { resolvePostgres } from './resources-postgres';
 import type { PlanPostgres } from './resources-postgres';
 import { Component } from '../model/component';
@@ -244,4 +245,25 @@ export function withResourceBindings(
   const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}`;
   const dependencies = [...placed.dependencies, ...extraDeps].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { dependencies, env: vars };
+}
+
+/**
+ * What a cell's resources add to its quota, as quota entries: each Postgres instance (plus one
+ * operator job pod, which runs with the instances' resources while an instance is created or
+ * joins) with its volume, and the pooler's pods with the cell's default container resources (the
+ * LimitRange gives them those, as CloudNativePG sets none). @internal
+ */
+export function resourceQuotaEntries(resources: readonly PlanResource[] | undefined, defaults: PlanResources): QuotaComponent[] {
+  const out: QuotaComponent[] = [];
+  for (const r of resources ?? []) {
+    const pg = r.postgres;
+    if (!pg) continue;
+    const size = { requests: { cpu: pg.cpu, memory: pg.memory }, limits: { cpu: pg.cpu, memory: pg.memory } };
+    // only the fields quotas read (peakPods, podResources, cellDemand)
+    out.push({ replicas: pg.instances + 1, pod: {}, resources: size, sidecars: [], initContainers: [], stateful: { volumes: [{ size: pg.storageSize }] } } as unknown as QuotaComponent);
+    if (pg.pooler) {
+      out.push({ replicas: pg.pooler.instances + 1, pod: {}, resources: defaults, sidecars: [], initContainers: [] } as unknown as QuotaComponent);
+    }
+  }
+  return out;
 }
