@@ -2,8 +2,8 @@ import {
   DataPlane, DeploymentPipeline, Environment, NetworkPolicyProvider, Organization, PlatformApp, PostgresProps, Project, Resource,
   ResourceType, SecretRef, Service, Tracing,
 } from '../src';
-import { ExternalResourceProps } from '../src/model/resource-external';
 import { expectProblem } from './support/problems';
+import { ExternalResourceProps } from '../src/model/resource-external';
 
 const IMAGE = 'r.example/api:1.0.0';
 const BACKUP = {

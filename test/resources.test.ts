@@ -91,7 +91,11 @@ describe('Postgres on CloudNativePG', () => {
   test('per-environment sizes, storage class and version override the defaults; backups follow backup.environments', () => {
     const { org } = platform({
       postgres: {
-        version: '16.4', storageClass: 'fast-ssd', cpu: '1', memory: '2Gi', requireTls: false,
+        version: '16.4',
+        storageClass: 'fast-ssd',
+        cpu: '1',
+        memory: '2Gi',
+        requireTls: false,
         environments: { dev: { instances: 2, storageSize: '5Gi' }, prod: { memory: '8Gi' } },
         backup: { ...BACKUP, environments: ['dev'], schedule: '0 30 1 * * 0', retention: '4w' },
       },
@@ -323,7 +327,10 @@ describe('external resources', () => {
     const rds = {
       typeName: 'rds',
       connect: (c: { resourceName: string; environment: string }) => ({
-        host: `${c.resourceName}.${c.environment}.rds.example.com`, port: 5432, database: 'app', user: 'svc',
+        host: `${c.resourceName}.${c.environment}.rds.example.com`,
+        port: 5432,
+        database: 'app',
+        user: 'svc',
         passwordSecret: SecretRef.fromStore(`${c.environment}/${c.resourceName}`),
       }),
     };

@@ -11,8 +11,8 @@ import { renderCiliumComponentPolicy, renderCiliumPolicies } from './network-cil
 import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './network-kubernetes';
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
 import { renderQuota } from './quota';
-import { renderResource } from './resources';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
+import { renderResource } from './resources';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';

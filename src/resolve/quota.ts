@@ -2,13 +2,13 @@ import type { Cell, PlanComponent, PlanResources } from './plan';
 
 /** The fields of a component that quotas count (a draft before network attachment has them). @internal */
 export type QuotaComponent = Pick<PlanComponent, 'schedule' | 'autoscaling' | 'replicas' | 'pod' | 'resources' | 'sidecars' | 'initContainers' | 'stateful'>;
+import { resourceQuotaEntries } from './resources';
 import { ceilMebibytes, formatBytes, formatCpu } from '../model/capacity';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { DataPlane } from '../model/data-plane';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { RolloutStrategy } from '../model/rollout';
-import { resourceQuotaEntries } from './resources';
 
 /** What a cell declares, summed at its highest pod count (exact: millicores and bytes). @internal */
 export interface CellDemand {

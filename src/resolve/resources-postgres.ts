@@ -78,9 +78,7 @@ export function resolvePostgres(
   const apiPorts = tcp(...(p.kubernetesApiPorts ?? [443, 6443]));
   const apiReason = 'the Kubernetes API server (the instance manager reports status and reads its Secrets)';
   let api: PlanNetworkRule | undefined;
-  if (p.kubernetesApiCidrs && p.kubernetesApiCidrs.length > 0) api = { peer: { kind: 'cidrs', cidrs: [...p.kubernetesApiCidrs].sort() }, ports: apiPorts, reason: apiReason };
-  else if (cilium) api = { peer: { kind: 'kube-apiserver' }, ports: apiPorts, reason: apiReason };
-  else {
+  if (p.kubernetesApiCidrs && p.kubernetesApiCidrs.length > 0) {api = { peer: { kind: 'cidrs', cidrs: [...p.kubernetesApiCidrs].sort() }, ports: apiPorts, reason: apiReason };} else if (cilium) {api = { peer: { kind: 'kube-apiserver' }, ports: apiPorts, reason: apiReason };} else {
     problems.add(r, `the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot select the API server, which the instance managers of resource '${r.name}' must reach (in '${env.name}')`,
       "set kubernetesApiCidrs on ResourceType.postgres to the API server endpoints (kubectl get endpoints kubernetes -n default), e.g. kubernetesApiCidrs: ['10.0.0.10/32']", { environment: env.name });
   }
@@ -92,9 +90,7 @@ export function resolvePostgres(
     const url = new URL(b.endpointUrl);
     const port = url.port ? Number(url.port) : 443;
     const reason = `backups to the object store ${url.hostname}`;
-    if (b.cidrs && b.cidrs.length > 0) store = { peer: { kind: 'cidrs', cidrs: [...b.cidrs].sort() }, ports: tcp(port), reason };
-    else if (cilium) store = { peer: { kind: 'fqdn', fqdn: url.hostname }, ports: tcp(port), reason };
-    else {
+    if (b.cidrs && b.cidrs.length > 0) {store = { peer: { kind: 'cidrs', cidrs: [...b.cidrs].sort() }, ports: tcp(port), reason };} else if (cilium) {store = { peer: { kind: 'fqdn', fqdn: url.hostname }, ports: tcp(port), reason };} else {
       problems.add(r, `resource '${r.name}' backs up to ${url.hostname} by host name, which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot express (in '${env.name}')`,
         "set backup.cidrs to the object store's address ranges, or use the Cilium back-end", { environment: env.name });
     }
@@ -166,7 +162,9 @@ export function resolvePostgres(
       requireTls: p.requireTls ?? true,
       antiAffinity: env.isProduction && instances > 1 ? 'required' : 'preferred',
       backup,
-      pooler: poolerName ? { name: poolerName, instances: p.pooler!.instances ?? (env.isProduction ? 2 : 1), poolMode: p.pooler!.poolMode ?? PoolMode.SESSION } : undefined,
+      pooler: poolerName
+        ? { name: poolerName, instances: p.pooler!.instances ?? (env.isProduction ? 2 : 1), poolMode: p.pooler!.poolMode ?? PoolMode.SESSION }
+        : undefined,
     },
     pods,
     policies,

@@ -3,6 +3,7 @@ import { Labels, MANAGED_BY } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import type { PlanDependency, PlanEnvVar, PlanNetworkRule, PlanResources, PlanSecretData } from './plan';
 import type { QuotaComponent } from './quota';
+import { RESERVED_NAMES } from './reserved-names';
 import { resolvePostgres } from './resources-postgres';
 import type { PlanPostgres } from './resources-postgres';
 import { Component } from '../model/component';
@@ -14,7 +15,6 @@ import { Resource, resourcesOf } from '../model/resource';
 import { ExternalResourceType } from '../model/resource-external';
 import { PostgresResourceType } from '../model/resource-postgres';
 import type { ResourceConnection } from '../model/resource-type';
-import { RESERVED_NAMES } from './reserved-names';
 
 export type { PlanPostgres } from './resources-postgres';
 
@@ -128,8 +128,13 @@ export function placeResources(
   for (const r of resourcesOf(project)) {
     const objectName = generateName(RESOURCE_NAME_LIMIT, r.name, env.name);
     const context = {
-      resourceName: r.name, project: project.name, environment: env.name, isProduction: env.isProduction,
-      namespace, clusterDomain: env.dataPlane.clusterDomain, objectName,
+      resourceName: r.name,
+      project: project.name,
+      environment: env.name,
+      isProduction: env.isProduction,
+      namespace,
+      clusterDomain: env.dataPlane.clusterDomain,
+      objectName,
     };
     let connection: ResourceConnection;
     try {
@@ -260,7 +265,9 @@ export function resourceQuotaEntries(resources: readonly PlanResource[] | undefi
     if (!pg) continue;
     const size = { requests: { cpu: pg.cpu, memory: pg.memory }, limits: { cpu: pg.cpu, memory: pg.memory } };
     // only the fields quotas read (peakPods, podResources, cellDemand)
-    out.push({ replicas: pg.instances + 1, pod: {}, resources: size, sidecars: [], initContainers: [], stateful: { volumes: [{ size: pg.storageSize }] } } as unknown as QuotaComponent);
+    const volumes = [{ size: pg.storageSize }];
+    const entry = { replicas: pg.instances + 1, pod: {}, resources: size, sidecars: [], initContainers: [], stateful: { volumes } };
+    out.push(entry as unknown as QuotaComponent);
     if (pg.pooler) {
       out.push({ replicas: pg.pooler.instances + 1, pod: {}, resources: defaults, sidecars: [], initContainers: [] } as unknown as QuotaComponent);
     }
