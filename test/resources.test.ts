@@ -345,3 +345,22 @@ describe('external resources', () => {
     expect(rows(org, 'dev')).toEqual(['payments/api -> external:payments/ledger-db:5432/TCP']);
   });
 });
+
+describe('quotas and capacity count the database', () => {
+  test('a production quota holds the instances (plus one operator job pod), their volumes and the pooler pods', () => {
+    const org = new Organization(testApp(), 'acme');
+    const dataPlane = new DataPlane(org, 'dp', { observability: { defaultTracing: Tracing.none() } });
+    const dev = new Environment(org, 'dev', { dataPlane });
+    const prod = new Environment(org, 'prod', { dataPlane, isProduction: true, quotaHeadroom: 1 });
+    const pipeline = new DeploymentPipeline(org, 'p', { promotionPaths: [{ source: dev, targets: [prod] }] });
+    const payments = new Project(org, 'payments', { pipeline });
+    new Resource(payments, 'orders-db', { type: ResourceType.postgres({ cpu: '1', memory: '2Gi', storageSize: '50Gi', pooler: {} }) });
+    const objects = synth(org);
+    const quota = one(objects, 'ResourceQuota', o => o.metadata.namespace === ns('prod'));
+    // 3 instances + 1 job pod at 1 CPU / 2Gi, 4 claims of 50Gi; 2 pooler pods + 1 surge at the LimitRange defaults
+    const limitRange = one(objects, 'LimitRange', o => o.metadata.namespace === ns('prod'));
+    const poolerCpu = limitRange.spec.limits[0].defaultRequest.cpu;
+    expect(quota.spec.hard).toMatchObject({ 'pods': '7', 'persistentvolumeclaims': '4', 'requests.storage': '200Gi' });
+    expect(quota.spec.hard['requests.cpu']).toBe(`${4000 + 3 * parseInt(poolerCpu, 10)}m`);
+  });
+});
