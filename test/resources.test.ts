@@ -3,6 +3,7 @@ import {
   DataPlane, DeploymentPipeline, EndpointType, Environment, NetworkPolicyProvider, Organization, PoolMode, PostgresProps, Project, Resource,
   ResourceType, SecretRef, Service, Tracing, Worker,
 } from '../src';
+import { evaluateConnectivity } from '../src/report/connectivity';
 import { generateName } from '../src/resolve/naming';
 import { synthesizeOrganization } from '../src/synth';
 import { one, synth, testApp } from './support/synth';
@@ -362,5 +363,31 @@ describe('quotas and capacity count the database', () => {
     const poolerCpu = limitRange.spec.limits[0].defaultRequest.cpu;
     expect(quota.spec.hard).toMatchObject({ 'pods': '7', 'persistentvolumeclaims': '4', 'requests.storage': '200Gi' });
     expect(quota.spec.hard['requests.cpu']).toBe(`${4000 + 3 * parseInt(poolerCpu, 10)}m`);
+  });
+});
+
+describe('connectivity evaluator: the API server entity', () => {
+  const pod = (name: string, labels: Record<string, string>) => ({ id: `a/${name}`, namespace: 'a', labels, ports: [{ port: 5432, protocol: 'TCP' as const }] });
+  const policy = (egress: any[]) => ({
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata: { name: 'db', namespace: 'a' },
+    spec: { endpointSelector: { matchLabels: { app: 'db' } }, enableDefaultDeny: { egress: true }, egress },
+  });
+  const extraPods = [pod('db', { app: 'db' }), pod('web', { app: 'web' })];
+  const externals = [{ id: 'ext/any', ip: '10.0.0.10', port: 443, protocol: 'TCP' as const }];
+
+  test('egress to the kube-apiserver entity is accepted and reaches no modelled pod or external target', () => {
+    const flows = evaluateConnectivity({ manifests: [policy([{ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }])], extraPods, externals });
+    expect(flows.filter(f => f.from === 'a/db')).toEqual([]);
+    // without the rule the same pod is just as closed; web, selected by nothing, still reaches everything
+    expect(flows.filter(f => f.from === 'a/web').map(f => f.to)).toEqual(['a/db', 'ext/any']);
+  });
+
+  test('other entities, and the API server entity on ingress, are still refused', () => {
+    expect(() => evaluateConnectivity({ manifests: [policy([{ toEntities: ['world'] }])], extraPods })).toThrow('spec.egress[0].toEntities is not supported');
+    expect(() => evaluateConnectivity({ manifests: [policy([{ toEntities: ['kube-apiserver', 'world'] }])], extraPods })).toThrow('toEntities is not supported');
+    const ingress = { ...policy([]), spec: { endpointSelector: {}, ingress: [{ fromEntities: ['kube-apiserver'] }] } };
+    expect(() => evaluateConnectivity({ manifests: [ingress], extraPods })).toThrow('spec.ingress[0].fromEntities is not supported');
   });
 });
