@@ -105,7 +105,7 @@ export function resolvePostgres(
         { secretKey: 'ACCESS_KEY_ID', remoteKey: b.accessKeyId.key, property: b.accessKeyId.property, version: b.accessKeyId.version },
         { secretKey: 'ACCESS_SECRET_KEY', remoteKey: b.secretAccessKey.key, property: b.secretAccessKey.property, version: b.secretAccessKey.version },
       ],
-      scheduledBackupName: generateName(NameLimit.SUBDOMAIN, objectName, 'daily'),
+      scheduledBackupName: generateName(NameLimit.SUBDOMAIN, objectName, 'backup'),
     };
   }
 
