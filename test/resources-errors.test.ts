@@ -179,6 +179,22 @@ describe('managed resources: bad input names the construct, the value and the fi
     }, { path: 'acme/payments/api', value: "inject environment variable 'DB_DATABASE' in 'dev'", fix: /another envPrefix/, at: 'synth' });
   });
 
+  test('a platform-defined type that returns a connection URL with credentials as its host', () => {
+    expectProblem(app => {
+      const { payments } = base(app);
+      const leaky = { typeName: 'rds', connect: () => ({ host: 'admin:hunter22@orders.rds.example.com', port: 5432 }) };
+      new Service(payments, 'api', { image: IMAGE }).dependOnResource(new Resource(payments, 'orders-db', { type: leaky }));
+    }, { path: DB, value: "host '***@orders.rds.example.com' in environment 'dev'", fix: /host name only from connect\(\)/, at: 'synth', notContaining: 'hunter22' });
+  });
+
+  test('a platform-defined type whose connect() throws', () => {
+    expectProblem(app => {
+      const { payments } = base(app);
+      const broken = { typeName: 'rds', connect: (): any => { throw new Error('no such environment'); } };
+      new Resource(payments, 'orders-db', { type: broken });
+    }, { path: DB, value: "resource type 'rds' failed to connect resource 'orders-db' in 'dev': no such environment", fix: /connect\(\) implementation/, at: 'synth' });
+  });
+
   test('a resource without a type', () => {
     expectProblem(app => {
       new Resource(base(app).payments, 'orders-db', {} as any);

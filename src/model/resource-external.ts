@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { CIDR } from './build-checks';
 import { checkNonEmpty, checkPort } from './checks';
 import { fail } from './errors';
 import type { IResourceType, ResourceConnection, ResourceContext } from './resource-type';
@@ -89,8 +90,8 @@ export interface ExternalResourceProps {
   readonly typeName?: string;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+/** A DNS host name (lowercase labels). @internal */
+export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A database, cache or queue outside the cluster. Create it with {@link ResourceType.external}. */
 export class ExternalResourceType implements IResourceType {

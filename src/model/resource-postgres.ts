@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { CIDR } from './build-checks';
 import { checkCpu, checkDnsLabel, checkInteger, checkMemory, checkPort, memoryBytes } from './checks';
 import { fail } from './errors';
 import type { IResourceType, ResourceConnection, ResourceContext } from './resource-type';
@@ -166,7 +167,6 @@ export interface PostgresProps {
   readonly requireTls?: boolean;
 }
 
-const CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const RESERVED_ROLES = new Set(['postgres', 'streaming_replica', 'cnpg_pooler_pgbouncer']);
 

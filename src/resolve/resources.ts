@@ -6,15 +6,17 @@ import type { QuotaComponent } from './quota';
 import { RESERVED_NAMES } from './reserved-names';
 import { resolvePostgres } from './resources-postgres';
 import type { PlanPostgres } from './resources-postgres';
+import { CIDR } from '../model/build-checks';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
 import { Resource, resourcesOf } from '../model/resource';
-import { ExternalResourceType } from '../model/resource-external';
+import { ExternalResourceType, HOSTNAME } from '../model/resource-external';
 import { PostgresResourceType } from '../model/resource-postgres';
 import type { ResourceConnection } from '../model/resource-type';
+import { SecretRef } from '../model/secrets';
 
 export type { PlanPostgres } from './resources-postgres';
 
@@ -221,6 +223,24 @@ function checkExternalConnection(r: Resource, env: Environment, c: ResourceConne
     problems.add(r, `resource '${r.name}' has no host in environment '${env.name}'`,
       `set host on the resource type, or environments: { '${env.name}': { host: '...' } }`, { environment: env.name });
     return false;
+  }
+  if (c.host.includes('@') || c.host.includes('://') || !HOSTNAME.test(c.host)) {
+    const shown = c.host.includes('@') ? `***@${c.host.slice(c.host.lastIndexOf('@') + 1)}` : c.host;
+    problems.add(r, `resource type '${r.type.typeName}' gives resource '${r.name}' the host '${shown}' in environment '${env.name}', which is not a plain DNS host name`,
+      'return the host name only from connect() (no scheme, port, path or credentials; credentials go in userSecret/passwordSecret)', { environment: env.name });
+    return false;
+  }
+  for (const cidr of c.cidrs ?? []) {
+    if (!CIDR.test(cidr)) {
+      problems.add(r, `resource '${r.name}' has CIDR '${cidr}' in environment '${env.name}', which is not an IPv4 CIDR`, "use the form '10.20.0.0/24'", { environment: env.name });
+      return false;
+    }
+  }
+  for (const [what, ref] of [['userSecret', c.userSecret], ['passwordSecret', c.passwordSecret]] as const) {
+    if (ref !== undefined && !(ref instanceof SecretRef)) {
+      problems.add(r, `resource '${r.name}' has a ${what} that is not a SecretRef in environment '${env.name}'`, "use SecretRef.fromStore('<remote-key>')", { environment: env.name });
+      return false;
+    }
   }
   if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) {
     problems.add(r, `resource '${r.name}' has port ${c.port} in environment '${env.name}'`,
