@@ -127,6 +127,13 @@ describe('Postgres on CloudNativePG', () => {
     expect(deployment(objects, 'prod', 'worker').spec.template.spec.containers[0].env ?? []).toEqual([]);
   });
 
+  test("the environment's README lists the resource, where consumers connect and who they are", () => {
+    const { org } = platform({ postgres: { backup: BACKUP } });
+    const readme = synthesizeOrganization(org).documents.find(d => d.file === 'dp/prod/README.md')!.content;
+    expect(readme).toContain('## Managed resources');
+    expect(readme).toContain(`| payments | orders-db | postgres (CloudNativePG, 3 instances, 10Gi each, backed up) | \`${clusterName('prod')}-rw.${ns('prod')}.svc.cluster.local:5432\` | api |`);
+  });
+
   test('the variable prefix is configurable', () => {
     const app = testApp();
     const { payments, db } = platform({ app });
