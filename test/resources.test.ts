@@ -79,6 +79,7 @@ describe('Postgres on CloudNativePG', () => {
       },
     });
     expect(dev.spec.affinity.podAntiAffinityType).toBe('preferred');
+    expect([dev.spec.enablePDB, prod.spec.enablePDB]).toEqual([false, true]);
     const sb = one(objects, 'ScheduledBackup', o => o.metadata.namespace === ns('prod'));
     expect(sb.spec).toEqual({ schedule: '0 0 2 * * *', cluster: { name: clusterName('prod') }, method: 'barmanObjectStore', backupOwnerReference: 'self', immediate: true });
     const creds = one(objects, 'ExternalSecret', o => o.metadata.name === prod.spec.backup.barmanObjectStore.s3Credentials.accessKeyId.name);

@@ -45,6 +45,8 @@ function renderPostgres(r: PlanResource, pg: PlanPostgres, meta: Meta, store: Se
       inheritedMetadata: { labels: r.labels },
       bootstrap: { initdb: { database: pg.database, owner: pg.owner } },
       enableSuperuserAccess: false,
+      // a single instance's PodDisruptionBudget would block every node drain
+      enablePDB: pg.instances > 1,
       primaryUpdateStrategy: 'unsupervised',
       storage: { size: pg.storageSize, ...(pg.storageClass ? { storageClass: pg.storageClass } : {}) },
       resources: {
