@@ -67,6 +67,13 @@ export {
   type IPolicyRule, type OrganizationPolicySuppressionOptions, type PolicyFinding, PolicyPack, PolicySeverity, type PolicySubject,
   type PolicySuppressionOptions,
 } from './model/policy';
+// managed resources (issue #13, part 4)
+export { type IResourceType, type ResourceConnection, type ResourceContext, ResourceType } from './model/resource-type';
+export { Resource, type ResourceDependencyOptions, type ResourceProps } from './model/resource';
+export {
+  PoolMode, type PostgresBackup, type PostgresEnvironmentSettings, type PostgresPooler, type PostgresProps, PostgresResourceType,
+} from './model/resource-postgres';
+export { type ExternalResourceEnvironment, type ExternalResourceProps, ExternalResourceType } from './model/resource-external';
 export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
 // PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is
 // importable from 'cdk8s-openchoreo/lib/model/errors'; PlatformErrors is its jsii-legal guard.

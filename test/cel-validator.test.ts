@@ -35,8 +35,9 @@ describe('rule inventory', () => {
       perKind[key] = stats.rules;
     }
     expect(unsupported).toEqual([]);
-    expect(crdKinds).toHaveLength(19);
-    expect({ rules, distinct: expressions.size, transitionRules }).toEqual({ rules: 643, distinct: 218, transitionRules: 1 });
+    expect(crdKinds).toHaveLength(22);
+    // CloudNativePG adds 15 rules, 4 of them transition rules (immutable fields, `oldSelf`)
+    expect({ rules, distinct: expressions.size, transitionRules }).toEqual({ rules: 658, distinct: 226, transitionRules: 5 });
     expect(perKind).toEqual({
       'argoproj.io/v1alpha1/AppProject': 0,
       'argoproj.io/v1alpha1/Application': 0,
@@ -56,6 +57,9 @@ describe('rule inventory', () => {
       'monitoring.coreos.com/v1/PrometheusRule': 0,
       'monitoring.coreos.com/v1/ServiceMonitor': 0,
       'opentelemetry.io/v1alpha1/Instrumentation': 0,
+      'postgresql.cnpg.io/v1/Cluster': 9,
+      'postgresql.cnpg.io/v1/Pooler': 5,
+      'postgresql.cnpg.io/v1/ScheduledBackup': 1,
       'source.toolkit.fluxcd.io/v1/GitRepository': 1,
     });
   });

@@ -34,13 +34,19 @@ describe('example platform', () => {
     expect(count('HorizontalPodAutoscaler')).toBe(3);
     expect(count('PodDisruptionBudget')).toBe(6);
     // ledger, payments-api and order-worker env secrets, catalog's secret file, the ledger's API keys
-    // per environment, the internal gateway's certificate, and the builds' registry and Git credentials
-    expect(count('ExternalSecret')).toBe(12 + 3 + 1 + 2);
+    // per environment, the internal gateway's certificate, and the builds' registry and Git credentials,
+    // and the orders-db backup credentials in production
+    expect(count('ExternalSecret')).toBe(12 + 3 + 1 + 2 + 1);
+    // the payments API's orders-db: a CloudNativePG Cluster per environment, backed up in production
+    expect(count('Cluster')).toBe(3);
+    expect(count('ScheduledBackup')).toBe(1);
+    expect(count('Pooler')).toBe(0);
     // env and file ConfigMaps, and a Grafana dashboard per project and environment
     expect(count('ConfigMap')).toBe(9 + 6);
     // a baseline per cell and one policy per component per environment (recommendations: development
     // only), and the build namespace's baseline, checkout and image policies
-    expect(count('CiliumNetworkPolicy')).toBe(6 + 21 + 1 + 3);
+    // and orders-db's pods per environment
+    expect(count('CiliumNetworkPolicy')).toBe(6 + 21 + 1 + 3 + 3);
     // gateways: the data plane's external and internal ones, and production's own external one
     expect(count('GatewayClass')).toBe(1);
     expect(count('Gateway')).toBe(3);
@@ -80,7 +86,8 @@ describe('example platform', () => {
     // quotas: production sets a quota headroom, so its 2 cells get a ResourceQuota and a LimitRange
     expect(count('ResourceQuota')).toBe(2);
     expect(count('LimitRange')).toBe(2);
-    expect(objects.length).toBe(199 + 37 + 14 + 47 + 3);
+    expect(objects.length).toBe(199 + 37 + 14 + 47 + 3 + 8);
+    // 3 PodMonitors of the ledger's database-proxy trait; orders-db: 3 Clusters, 3 CiliumNetworkPolicies, a ScheduledBackup and its credentials' ExternalSecret
   });
 
   test('platform standards: component types, traits and a patch', () => {
@@ -145,9 +152,10 @@ describe('example platform', () => {
     // + the organization's README, the platform folder's README, and a connectivity.md and an access.md per cell
     // + sessions.yaml in the storefront cells
     // + quota.yaml in the 2 production cells and the data plane's capacity.md
-    // + a policy.md per environment
-    expect(files).toHaveLength(3 + 6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2 + 2 + 1 + 3);
+    // + a policy.md per environment, orders-db.yaml in the payments cells
+    expect(files).toHaveLength(3 + 6 * 5 + 3 * 2 + 1 + 1 + 3 + 6 + 5 + 3 + 6 + 3 + 1 + 3 + 6 + 1 + 6 + 1 + 3 + 2 + 1 + 1 + 6 * 2 + 2 + 1 + 3 + 3);
     expect(files).toContain('acme/eu-west/production/policy.md');
+    expect(files).toContain('acme/eu-west/production/payments/orders-db.yaml');
     expect(files).toContain('acme/eu-west/production/payments/quota.yaml');
     expect(files).toContain('acme/eu-west/capacity.md');
     expect(files).not.toContain('acme/eu-west/development/payments/quota.yaml');
@@ -168,10 +176,13 @@ describe('example platform connectivity', () => {
       'gateway:internal -> payments/ledger:9090/TCP',
       'gateway:internal -> payments/payments-api:8080/TCP',
       'payments/ledger -> external:ledger-db:5432/TCP',
+      'operator:cnpg-system -> payments/orders-db:5432/TCP',
+      'operator:cnpg-system -> payments/orders-db:8000/TCP',
       'payments/ledger -> otel-collector:4318/TCP',
       'payments/payments-api -> external:stripe:443/TCP',
       'payments/payments-api -> otel-collector:4318/TCP',
       'payments/payments-api -> payments/ledger:9090/TCP',
+      'payments/payments-api -> payments/orders-db:5432/TCP',
       'payments/settlement -> otel-collector:4318/TCP',
       'payments/settlement -> payments/ledger:9090/TCP',
       'prometheus -> payments/ledger:9127/TCP',
@@ -188,8 +199,8 @@ describe('example platform connectivity', () => {
       'storefront/web -> storefront/catalog:8080/TCP',
       'storefront/web -> storefront/sessions:6379/TCP',
     ]);
-    // every workload may resolve names, nothing else reaches the cluster DNS
-    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(7 * 2);
+    // every workload (and the orders-db pods) may resolve names, nothing else reaches the cluster DNS
+    expect(prod.flows.filter(f => f.to === 'dns')).toHaveLength(8 * 2);
   });
 
   test('removing a rule from an emitted policy removes exactly that flow from the report', () => {

@@ -67,7 +67,8 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       ...['development', 'production', 'staging'].flatMap(e => [`acme/eu-west/${e}`, `acme/eu-west/${e}/payments`, `acme/eu-west/${e}/storefront`])];
     if (layout === OutputLayout.FILE_PER_RESOURCE) {
       for (const e of ['development', 'production', 'staging']) {
-        for (const c of ['payments/ledger', 'payments/payments-api', 'payments/settlement', 'storefront/catalog', 'storefront/order-worker', 'storefront/sessions', 'storefront/web']) {
+        // (payments/orders-db is a managed resource: a folder of its own, like a component)
+        for (const c of ['payments/ledger', 'payments/orders-db', 'payments/payments-api', 'payments/settlement', 'storefront/catalog', 'storefront/order-worker', 'storefront/sessions', 'storefront/web']) {
           expected.push(`acme/eu-west/${e}/${c}`);
         }
         // released in development only
@@ -85,10 +86,12 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
       expect(outputs[i].map(key).sort()).toEqual(files.map(key).sort());
     });
     // 180 objects in the cells, 37 in the data plane's platform folder (gateways, dashboards, roles, builds), 14 Argo CD and 47 Flux objects
-    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(300); // 293 + a ResourceQuota and a LimitRange in each production cell + the ledger's database-proxy PodMonitor per environment
+    expect(await kustomize(path.join(root, 'acme'))).toHaveLength(308); // 293 + a ResourceQuota and a LimitRange in each production cell + the ledger's database-proxy PodMonitor per environment + 8 of orders-db
     expect(await kustomize(path.join(root, 'acme/eu-west/platform'))).toHaveLength(37);
-    expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(71); // + sessions: service account, StatefulSet, 2 Services, policy; + 2 cells' ResourceQuota and LimitRange; + a PodMonitor
-    expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(38); // + ResourceQuota, LimitRange, the database proxy's PodMonitor
+    // + sessions: service account, StatefulSet, 2 Services, policy; + 2 cells' ResourceQuota and LimitRange; + a PodMonitor;
+    // + orders-db: Cluster, policy, ScheduledBackup and its credentials' ExternalSecret
+    expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(75);
+    expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(42); // + ResourceQuota, LimitRange, the database proxy's PodMonitor, 4 of orders-db
   }, 120_000); // some 40 kubectl runs: no 5 s default (the synchronous version had no timeout at all)
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {

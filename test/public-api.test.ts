@@ -52,6 +52,10 @@ const PUBLIC_NAMES = [
   'TraitRenderContext', 'TraitRendering', 'Traits',
   // the policy pack (issue #13, part 5)
   'IPolicyRule', 'OrganizationPolicySuppressionOptions', 'PolicyFinding', 'PolicyPack', 'PolicySeverity', 'PolicySubject', 'PolicySuppressionOptions',
+  // managed resources (issue #13, part 4)
+  'ExternalResourceEnvironment', 'ExternalResourceProps', 'ExternalResourceType', 'IResourceType', 'PoolMode', 'PostgresBackup',
+  'PostgresEnvironmentSettings', 'PostgresPooler', 'PostgresProps', 'PostgresResourceType', 'Resource', 'ResourceConnection',
+  'ResourceContext', 'ResourceDependencyOptions', 'ResourceProps', 'ResourceType',
 ];
 
 describe('public surface (src/index.ts)', () => {

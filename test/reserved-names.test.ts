@@ -2,6 +2,7 @@ import { buildPlatform } from '../examples/platform/main';
 import { DataPlane, DeploymentPipeline, Environment, Organization, PlatformApp, Project } from '../src';
 import { service, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
+import { resourcesOf } from '../src/model/resource';
 import { NamedLevel, RESERVED_NAMES } from '../src/resolve/reserved-names';
 
 interface Names {
@@ -68,7 +69,8 @@ describe('reserved names: a user name equal to a file or folder the tree uses it
       const org = buildPlatform(app);
       const dataPlanes = new Set(org.dataPlanes.map(d => d.name));
       const environments = new Set(org.environments.map(e => e.name));
-      const projects = new Map(org.projects.map(p => [p.name, new Set(p.components.map(c => c.name))]));
+      // user names at the component level: components and managed resources
+      const projects = new Map(org.projects.map(p => [p.name, new Set([...p.components.map(c => c.name), ...resourcesOf(p).map(r => r.name)])]));
       const fixed = new Map<NamedLevel, Set<string>>();
       const note = (level: NamedLevel, segment: string) => {
         const stem = segment.replace(/\.(yaml|md|json)$/, '').toLowerCase();

@@ -1,7 +1,7 @@
 import {
   AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
-  RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
+  Resource, ResourceType, RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
   NodeLabelOperator, Probe, TaintEffect,
   ComponentKind, ComponentType, ProbeKind, Traits,
 } from '../../src';
@@ -152,6 +152,21 @@ export function buildPlatform(app: PlatformApp): Organization {
   paymentsHttp.configureRoute({ policy: { authentication: ApiAuthentication.none() } }, { environment: dev });
   paymentsApi.dependOn(ledgerGrpc, { addressEnvVar: 'LEDGER_ADDRESS' });
   paymentsApi.dependOnExternal(stripe, { addressEnvVar: 'STRIPE_URL' });
+  // The payments API's own PostgreSQL, run by CloudNativePG in each payments cell: one instance in
+  // development and staging, three in production (larger there), backed up nightly from production.
+  const ordersDb = new Resource(payments, 'orders-db', {
+    type: ResourceType.postgres({
+      storageSize: '20Gi',
+      environments: { production: { storageSize: '100Gi', cpu: '2', memory: '4Gi' } },
+      backup: {
+        destinationPath: 's3://acme-backups/payments/orders-db',
+        endpointUrl: 'https://s3.eu-west-1.amazonaws.com',
+        accessKeyId: SecretRef.fromStore('payments/backups', { property: 'access-key-id' }),
+        secretAccessKey: SecretRef.fromStore('payments/backups', { property: 'secret-access-key' }),
+      },
+    }),
+  });
+  paymentsApi.dependOnResource(ordersDb);
   paymentsApi.configureEnvironment(dev, { env: { LOG_LEVEL: 'debug' }, autoscaling: { maxReplicas: 2 } });
   paymentsApi.configureEnvironment(prod, {
     autoscaling: { minReplicas: 3, maxReplicas: 20, cpuUtilization: 60 },

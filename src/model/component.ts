@@ -16,6 +16,7 @@ import { Organization } from './organization';
 import { checkPodSettings, PodSettings } from './pod-settings';
 import { checkSuppression, PolicySuppressionDeclaration, PolicySuppressionOptions } from './policy';
 import { Project } from './project';
+import type { Resource, ResourceDependencyDeclaration, ResourceDependencyOptions } from './resource';
 import { checkRolloutSettings } from './rollout';
 import { checkBoolean, checkRequired } from './runtime-types';
 import { checkNoLiteralSecret, SecretRef } from './secrets';
@@ -245,6 +246,7 @@ export abstract class Component extends Construct {
   /** @internal */ public readonly _props: DeployableComponentProps;
   /** @internal */ public readonly _build?: ResolvedBuildSource;
   /** @internal */ public readonly _dependencies: DependencyDeclaration[] = [];
+  /** @internal */ public readonly _resourceDependencies: ResourceDependencyDeclaration[] = [];
   /** @internal */ public readonly _overrides = new Map<Environment, EnvironmentOverrides>();
   /** @internal */ public readonly _securityExceptions: SecurityException[];
   /** @internal */ public readonly _scratchPaths: string[];
@@ -365,6 +367,21 @@ export abstract class Component extends Construct {
   public dependOnExternal(service: ExternalService, options: DependencyOptions = {}): void {
     checkRequired(this, 'dependOnExternal service', service, 'pass an ExternalService declared with new ExternalService(organization, ...)');
     this.recordDependency({ external: service, options });
+  }
+
+  /**
+   * Declares that this component uses a managed resource of its project: injects `<PREFIX>_HOST`,
+   * `_PORT`, `_DATABASE`, `_USER` and `_PASSWORD` (credentials as Secret references, never values)
+   * and opens exactly the network path to it.
+   */
+  public dependOnResource(resource: Resource, options: ResourceDependencyOptions = {}): void {
+    checkRequired(this, 'dependOnResource resource', resource, "pass a Resource declared with new Resource(project, 'name', { type })");
+    if (options.envPrefix !== undefined) checkEnvVarName(this, options.envPrefix);
+    if (this._resourceDependencies.some(d => d.resource === resource)) {
+      fail(this, `depends on resource '${resource.name}' twice`, 'declare each resource dependency once');
+    }
+    this._resourceDependencies.push({ resource, options });
+    this.project.organization._changed();
   }
 
   /** Sets overrides that apply in one environment only. Calling it again for the same environment merges. */

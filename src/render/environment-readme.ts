@@ -50,6 +50,7 @@ function environmentReadme(plan: Plan, cells: Cell[], store: string | undefined,
     const from = cell.promotedFrom.length > 0 ? cell.promotedFrom.join(', ') : '— (first environment of the pipeline)';
     lines.push(`| ${cell.project} | \`${cell.namespace}\` | ${from} | ${cell.requiresApproval ? '**required**' : 'not required'} | ${syncText(plan.delivery, cell)} |`);
   }
+  lines.push(...resourceSection(cells));
   const components = cells.reduce((n, c) => n + c.components.length, 0);
   if (components <= INLINE_COMPONENTS) {
     lines.push(...componentSections(cells, store));
@@ -198,4 +199,15 @@ function policySummary(p: PlanApiPolicy): string {
   if (p.circuitBreaker) parts.push('circuit breaker');
   if (p.requestHeaders || p.responseHeaders) parts.push('header changes');
   return parts.join(', ') || '—';
+}
+
+/** The managed resources of the environment's cells: what they are, where consumers reach them, who does. */
+function resourceSection(cells: Cell[]): string[] {
+  const rows = cells.flatMap(cell => (cell.resources ?? []).map(r => {
+    const pg = r.postgres;
+    const what = pg ? `postgres (CloudNativePG, ${pg.instances} instance${pg.instances === 1 ? '' : 's'}, ${pg.storageSize} each${pg.backup ? ', backed up' : ''}${pg.pooler ? ', pooler' : ''})` : r.typeName;
+    return `| ${cell.project} | ${r.name} | ${what} | \`${r.connection.host}:${r.connection.port}\` | ${r.consumers.join(', ') || '—'} |`;
+  }));
+  if (rows.length === 0) return [];
+  return ['', '## Managed resources', '', '| Project | Resource | Type | Consumers connect to | Consumers |', '| --- | --- | --- | --- | --- |', ...rows];
 }

@@ -74,6 +74,10 @@ const ROWS: Row[] = [
   ['argoproj.io', 'v1alpha1', 'WorkflowTemplate', 'workflowtemplates', 'ne'],
   ['source.toolkit.fluxcd.io', 'v1', 'GitRepository', 'gitrepositories', 'ne'],
   ['kustomize.toolkit.fluxcd.io', 'v1', 'Kustomization', 'kustomizations', 'ne'],
+  ['postgresql.cnpg.io', 'v1', 'Cluster', 'clusters', 'nerw'],
+  ['postgresql.cnpg.io', 'v1', 'ScheduledBackup', 'scheduledbackups', 'nerw'],
+  ['postgresql.cnpg.io', 'v1', 'Pooler', 'poolers', 'nerw'],
+  ['postgresql.cnpg.io', 'v1', 'Backup', 'backups', 'nr'],
 ];
 
 /** Every kind the library emits or lets people read. @internal */

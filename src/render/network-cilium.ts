@@ -47,15 +47,18 @@ export function renderCiliumEgressPolicy(
   metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> },
   podLabels: Record<string, string>, egress: PlanNetworkRule[], dns?: PodPeer,
 ): any {
+  return closedPolicy(metadata, Object.keys(podLabels).length > 0 ? { matchLabels: podLabels } : {}, {
+    egress: [...(dns ? [dnsEgress(dns)] : []), ...egress.map(r => egressRule(r))],
+  });
+}
+
+/** A CiliumNetworkPolicy closed both ways for the pods `endpointSelector` picks, with `rules`. */
+function closedPolicy(metadata: object, endpointSelector: object, rules: { ingress?: object[]; egress: object[] }): any {
   return {
     apiVersion: 'cilium.io/v2',
     kind: 'CiliumNetworkPolicy',
     metadata,
-    spec: {
-      endpointSelector: Object.keys(podLabels).length > 0 ? { matchLabels: podLabels } : {},
-      enableDefaultDeny: { ingress: true, egress: true },
-      egress: [...(dns ? [dnsEgress(dns)] : []), ...egress.map(r => egressRule(r))],
-    },
+    spec: { endpointSelector, enableDefaultDeny: { ingress: true, egress: true }, ...rules },
   };
 }
 
@@ -77,6 +80,15 @@ export function renderCiliumComponentPolicy(cell: Cell, c: PlanComponent): any {
       egress: c.network.egress.map(r => egressRule(r)),
     },
   };
+}
+
+/** A policy for pods that `endpointSelector` picks (a managed resource's pods), with its ingress and egress rules. @internal */
+export function renderCiliumSelectedPolicy(
+  metadata: { name: string; namespace: string; labels: Record<string, string> },
+  endpointSelector: { matchLabels: Record<string, string>; matchExpressions?: any[] },
+  ingress: PlanNetworkRule[], egress: PlanNetworkRule[],
+): any {
+  return closedPolicy(metadata, endpointSelector, { ingress: ingress.map(r => ingressRule(r)), egress: egress.map(r => egressRule(r)) });
 }
 
 function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; matchExpressions?: any[] } {

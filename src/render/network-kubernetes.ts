@@ -64,6 +64,22 @@ export function renderKubernetesComponentPolicy(cell: Cell, c: PlanComponent): a
   });
 }
 
+/** A policy for pods that `selector` picks (a managed resource's pods), with its ingress and egress rules. @internal */
+export function renderKubernetesSelectedPolicy(
+  metadata: { name: string; namespace: string; labels: Record<string, string> }, selector: Plain<k8s.LabelSelector>,
+  ingress: PlanNetworkRule[], egress: PlanNetworkRule[],
+): any {
+  return object<k8s.KubeNetworkPolicyProps>('networking.k8s.io/v1', 'NetworkPolicy', {
+    metadata,
+    spec: {
+      podSelector: selector,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: ingress.map(r => ({ from: peers(r.peer), ...ports(r) })),
+      egress: egress.map(r => ({ to: peers(r.peer), ...ports(r) })),
+    },
+  });
+}
+
 function peers(peer: PlanPeer): Array<Plain<k8s.NetworkPolicyPeer>> {
   switch (peer.kind) {
     case 'pods': return [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: peer.namespace! } }, podSelector: { matchLabels: peer.labels } }];

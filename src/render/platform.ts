@@ -12,6 +12,7 @@ import { renderKubernetesComponentPolicy, renderKubernetesPolicies } from './net
 import { renderCellRules, renderInstrumentation, renderMonitoring } from './observability';
 import { renderQuota } from './quota';
 import { renderAccessClusterRoles, renderCellAccess } from './rbac';
+import { renderResource } from './resources';
 import { renderRoutes } from './routes';
 import { renderScaling } from './scaling';
 import { renderService } from './service';
@@ -72,6 +73,9 @@ export function renderPlan(plan: Plan): RenderedObject[] {
         cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c),
       ];
       for (const manifest of objects) out.push({ dir, group: c.name, isComponent: true, manifest });
+    }
+    for (const r of cell.resources ?? []) {
+      for (const manifest of renderResource(cell, r, store)) out.push({ dir, group: r.name, isComponent: true, manifest });
     }
   }
   return out;

@@ -88,7 +88,9 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
   const metrics = c.observability.metrics;
   if (metrics?.ownContainerPort) ports.push({ name: metrics.portName, containerPort: metrics.containerPort, protocol: 'TCP' });
   const env = [...c.dependencyEnv, ...c.telemetryEnv].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map(v => ({ name: v.name, value: v.value }));
+    .map(v => (v.secretKeyRef
+      ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secretKeyRef.name, key: v.secretKeyRef.key } } }
+      : { name: v.name, value: v.value }));
   const envFrom: Array<Plain<k8s.EnvFromSource>> = [];
   if (c.configMapName) envFrom.push({ configMapRef: { name: c.configMapName } });
   if (c.secretEnvName) envFrom.push({ secretRef: { name: c.secretEnvName } });

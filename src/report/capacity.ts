@@ -3,7 +3,7 @@ import { cpuMillis, memoryBytes } from '../model/checks';
 import { compareText, tableCell } from '../render/markdown';
 import type { RenderedDocument } from '../render/types';
 import { Cell, Plan } from '../resolve/plan';
-import { cellDemand, reservedOf } from '../resolve/quota';
+import { cellDemandOf, reservedOf } from '../resolve/quota';
 
 const mem = (n: number) => formatBytes(ceilMebibytes(n));
 
@@ -50,7 +50,7 @@ export function renderCapacityReports(plan: Plan): RenderedDocument[] {
 }
 
 function row(c: Cell): string {
-  const d = cellDemand(c.components);
+  const d = cellDemandOf(c);
   const q = c.quota ? `${c.quota.hard['requests.cpu']}, ${c.quota.hard['requests.memory']}, ${c.quota.hard['requests.storage']} (×${c.quota.headroom})` : 'none';
   return `| ${tableCell(c.project)} | ${d.pods} | ${formatCpu(d.cpuRequest)} | ${formatCpu(d.cpuLimit)} | ${mem(d.memoryRequest)} | ${mem(d.memoryLimit)} | ${d.claims} | ${mem(d.storage)} | ${q} |`;
 }

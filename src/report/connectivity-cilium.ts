@@ -50,7 +50,8 @@ export function compileCiliumTrafficRule(
   const entities = list(rule[`${p}Entities`], where, `${path}.${p}Entities`);
   const fqdns = dir === 'egress' ? list(rule.toFQDNs, where, `${path}.toFQDNs`) : undefined;
   // `fromEntities: [host]` (kubelet probes under allow-localhost=policy) admits the node, which is no modelled peer
-  const hostOnly = dir === 'ingress' && entities?.length === 1 && entities[0] === 'host';
+  // `toEntities: [kube-apiserver]` (operators' instance managers, build pods) reaches the API server, no modelled peer either
+  const hostOnly = entities?.length === 1 && entities[0] === (dir === 'ingress' ? 'host' : 'kube-apiserver');
   if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${p}Entities`);
 
   const l3 = { [`${p}Endpoints`]: endpoints, [`${p}CIDR`]: cidr, [`${p}CIDRSet`]: cidrSet, [`${p}Entities`]: entities, toFQDNs: fqdns };

@@ -69,6 +69,18 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
         }
       }
     }
+    // Pods an operator creates (managed resources) are invisible in the manifests: name them here.
+    const resourcePods: PodIdentity[] = [];
+    for (const cell of cells) {
+      for (const r of cell.resources ?? []) {
+        for (const p of r.pods) {
+          names.set(`${cell.namespace}/${p.name}`, p.display);
+          resourcePods.push({ id: `${cell.namespace}/${p.name}`, namespace: cell.namespace, labels: p.labels, ports: p.ports });
+        }
+        const op = r.operatorPods;
+        if (op && !resourcePods.some(p => p.id === `operator:${op.namespace}`)) resourcePods.push({ id: `operator:${op.namespace}`, namespace: op.namespace, labels: op.labels, ports: [] });
+      }
+    }
     const tracing = cells.flatMap(c => c.components.flatMap(x => (x.observability.tracing ? [x.observability.tracing.collectorPort] : [])));
     const collectorPorts = [...new Set(tracing)]
       .sort((a, b) => a - b).map(port => ({ port, protocol: 'TCP' as const }));
@@ -78,6 +90,7 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
       { id: DNS_ID, namespace: net.dnsPods.namespace, labels: net.dnsPods.labels, ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
       { id: PROMETHEUS_ID, namespace: net.prometheusPods.namespace, labels: net.prometheusPods.labels, ports: [] },
       { id: COLLECTOR_ID, namespace: net.collectorPods.namespace, labels: net.collectorPods.labels, ports: collectorPorts },
+      ...resourcePods,
     ];
     // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
     const flows = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })

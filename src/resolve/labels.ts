@@ -13,6 +13,8 @@ export const Labels = {
   COMPONENT_TYPE: 'openchoreo.dev/component-type',
   ENDPOINT_NAME: 'openchoreo.dev/endpoint-name',
   ENDPOINT_VISIBILITY: 'openchoreo.dev/endpoint-visibility',
+  RESOURCE: 'openchoreo.dev/resource',
+  RESOURCE_UID: 'openchoreo.dev/resource-uid',
   MANAGED_BY: 'app.kubernetes.io/managed-by',
 } as const;
 

@@ -95,6 +95,9 @@ export function attachNetwork(
         ingress.push({ peer: podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
         egress.push({ peer: podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
       }
+      for (const r of cell.resources ?? []) {
+        if (r.consumerEgress && r.consumers.includes(c.name)) egress.push(r.consumerEgress);
+      }
       const tracing = c.observability.tracing;
       if (tracing) {
         egress.push({ peer: { kind: 'pods', ...peers.collector }, ports: [{ port: tracing.collectorPort, protocol: 'TCP' }], reason: 'traces to the OpenTelemetry collector' });

@@ -5,6 +5,7 @@ import type { PlanCellDelivery } from './delivery';
 import type { PlanPodSettings } from './pod-settings';
 import type { PlanQuota } from './quota';
 import type { PlanTraitUse } from './traits';
+import type { PlanResource } from './resources';
 import type { WidenedRule } from './widened';
 import type { Capacity } from '../model/capacity';
 import { ComponentKind } from '../model/component-kind';
@@ -154,6 +155,8 @@ export interface Cell {
   readonly instrumentation?: PlanInstrumentation;
   /** Its ResourceQuota and LimitRange, when its environment sets a quota headroom. */
   readonly quota?: PlanQuota;
+  /** Its managed resources (databases, caches), sorted by name. */
+  readonly resources?: PlanResource[];
 }
 
 /** The settings of a cell's OpenTelemetry Instrumentation. @internal */
@@ -345,7 +348,10 @@ export interface PlanDependency {
 /** @internal */
 export interface PlanEnvVar {
   readonly name: string;
+  /** The value ('' when it comes from a Secret). */
   readonly value: string;
+  /** A key of a Secret in the cell (credentials of a managed resource), instead of a value. */
+  readonly secretKeyRef?: { readonly name: string; readonly key: string };
 }
 
 /** @internal */

@@ -2,6 +2,7 @@ import type { Cell, PlanComponent, PlanResources } from './plan';
 
 /** The fields of a component that quotas count (a draft before network attachment has them). @internal */
 export type QuotaComponent = Pick<PlanComponent, 'schedule' | 'autoscaling' | 'replicas' | 'pod' | 'resources' | 'sidecars' | 'initContainers' | 'stateful'>;
+import { resourceQuotaEntries } from './resources';
 import { ceilMebibytes, formatBytes, formatCpu } from '../model/capacity';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { DataPlane } from '../model/data-plane';
@@ -94,13 +95,21 @@ export function resolveCellQuota(env: Environment, defaults: PlanResources, comp
   return { headroom: h, demand: d, hard, defaults };
 }
 
+/** What a cell declares at its peak, its managed resources included (the quota's demand where it has one). @internal */
+export function cellDemandOf(cell: Cell): CellDemand {
+  if (cell.quota) return cell.quota.demand;
+  // without a quota there is no LimitRange: containers that set no resources (the pooler's) request nothing
+  const none = { requests: { cpu: '0', memory: '0' }, limits: { cpu: '0', memory: '0' } };
+  return cellDemand([...cell.components, ...resourceQuotaEntries(cell.resources, none)]);
+}
+
 /** The quota's requests (after headroom) of a cell, or its plain demand without quotas: what capacity is checked against. @internal */
 export function reservedOf(cell: Cell): { cpu: number; memory: number; storage: number } {
   if (cell.quota) {
     const h = cell.quota.hard;
     return { cpu: cpuMillis(h['requests.cpu']), memory: memoryBytes(h['requests.memory']), storage: memoryBytes(h['requests.storage']) };
   }
-  const d = cellDemand(cell.components);
+  const d = cellDemandOf(cell);
   return { cpu: d.cpuRequest, memory: d.memoryRequest, storage: d.storage };
 }
 

@@ -15,6 +15,7 @@ import { Plan, PlanRoute } from './plan';
 import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
+import { checkResources, placeResources, resourceQuotaEntries, withResourceBindings } from './resources';
 import { checkRouteConflicts, MissingGateways, reportMissingGateways, resolveRoutes } from './routes';
 import { checkTraitNetwork } from './traits';
 import { Component } from '../model/component';
@@ -62,6 +63,7 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
 
+  checkResources(org, p => envsOf.get(p) ?? [], problems);
   const gateways = resolveGateways(org, problems);
   const observability = new Map(org.dataPlanes.map(d => [d.name, observabilitySettings(d, problems)]));
   const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
@@ -72,8 +74,10 @@ export function resolveOrganization(org: Organization): Plan {
     for (const env of envsOf.get(project) ?? []) {
       const environmentUid = stableUid('Environment', org.name, env.name);
       const namespace = cellNamespace(project, env);
-      const components = project.components.filter(c => isPlacedIn(org, c, env)).map(c => {
-        const placed = placeDependencies(c, env, bound.get(c) ?? [], locate, problems);
+      const placedComponents = project.components.filter(c => isPlacedIn(org, c, env));
+      const cellResources = placeResources(org, project, env, namespace, placedComponents, problems);
+      const components = placedComponents.map(c => {
+        const placed = withResourceBindings(c, env, placeDependencies(c, env, bound.get(c) ?? [], locate, problems), cellResources, problems);
         const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
         for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
         const ctx = {
@@ -127,7 +131,8 @@ export function resolveOrganization(org: Organization): Plan {
           ...(relaxedBy.length > 0 ? { [Annotations.POD_SECURITY_RELAXED_BY]: relaxedBy.join(',') } : {}),
         },
         components,
-        quota: resolveCellQuota(env, orgDefaults, components),
+        quota: resolveCellQuota(env, orgDefaults, [...components, ...resourceQuotaEntries(cellResources.resources, orgDefaults)]),
+        ...(cellResources.resources.length > 0 ? { resources: cellResources.resources } : {}),
       });
     }
   }
