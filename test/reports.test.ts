@@ -163,10 +163,10 @@ describe('connectivity reports', () => {
 
   test('DNS, telemetry and scrapes are one line of notes, never a node or an edge', () => {
     const overview = example.files['acme/eu-west/production/connectivity.md'];
-    expect(overview).toContain('40 allowed flows: 14 between components, gateways and external services; 26 to DNS, telemetry and scrapes.');
-    expect(overview).toContain('**Not drawn:** DNS (53/TCP, 53/UDP): 8 components · telemetry to otel-collector (4318/TCP): 7 components · Prometheus scrapes (3000/TCP, 8080/TCP, 9464/TCP): 3 components.');
+    expect(overview).toContain('42 allowed flows: 15 between components, gateways and external services; 27 to DNS, telemetry and scrapes.');
+    expect(overview).toContain('**Not drawn:** DNS (53/TCP, 53/UDP): 8 components · telemetry to otel-collector (4318/TCP): 7 components · Prometheus scrapes (3000/TCP, 8080/TCP, 9127/TCP, 9464/TCP): 4 components.');
     expect(example.files['acme/eu-west/production/payments/connectivity.md'])
-      .toContain('**Not drawn:** DNS (53/TCP, 53/UDP): every component · telemetry to otel-collector (4318/TCP): ledger, payments-api, settlement · Prometheus scrapes (8080/TCP): payments-api · Prometheus scrapes (9464/TCP): settlement.');
+      .toContain('**Not drawn:** DNS (53/TCP, 53/UDP): every component · telemetry to otel-collector (4318/TCP): ledger, payments-api, settlement · Prometheus scrapes (8080/TCP): payments-api · Prometheus scrapes (9127/TCP): ledger · Prometheus scrapes (9464/TCP): settlement.');
     for (const block of mermaidBlocks({ ...example.files, ...fifty.files })) expect({ name: block.name, infra: /dns|otel|prometheus/.test(block.text) }).toEqual({ name: block.name, infra: false });
   });
 
@@ -177,7 +177,7 @@ describe('connectivity reports', () => {
     // the CloudNativePG operator reaches the orders-db pods of payments
     expect(nodes).toEqual(['o__operator_cnpg_system', 'p__payments', 'p__storefront', 'gw__external', 'gw__internal', 'x__ledger_db', 'x__stripe']);
     expect(block.text).toContain('p__storefront -->|"8080/TCP (2 flows)"| p__payments');
-    expect(overview).toContain('| payments | 4 | 3 | 6 | 1 | [payments/connectivity.md](payments/connectivity.md) |');
+    expect(overview).toContain('| payments | 4 | 3 | 6 | 2 | [payments/connectivity.md](payments/connectivity.md) |');
   });
 
   test('at 50 components no diagram has more than 30 nodes', () => {
