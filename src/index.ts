@@ -55,6 +55,8 @@ export { type PodSettings, PreStop, PreStopType } from './model/pod-settings';
 export { type Capacity } from './model/capacity';
 export { SecretRef, type SecretRefOptions } from './model/secrets';
 export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
+// interop (issue #14): exports besides the GitOps tree
+export { ExportFormat } from './model/exports';
 // PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is
 // importable from 'cdk8s-openchoreo/lib/model/errors'; PlatformErrors is its jsii-legal guard.
 export { PlatformErrors, type ValidationProblem } from './model/errors';

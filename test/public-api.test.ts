@@ -46,6 +46,8 @@ const PUBLIC_NAMES = [
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
   // quotas and capacity (issue #12, part 8)
   'Capacity',
+  // interop (issue #14): the Backstage catalog export
+  'ExportFormat',
 ];
 
 describe('public surface (src/index.ts)', () => {

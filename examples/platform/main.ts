@@ -2,7 +2,7 @@ import {
   AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
-  NodeLabelOperator, Probe, TaintEffect,
+  NodeLabelOperator, Probe, TaintEffect, ExportFormat,
 } from '../../src';
 import { Duration } from 'cdk8s';
 import * as path from 'path';
@@ -14,7 +14,10 @@ import * as path from 'path';
  */
 export function buildPlatform(app: PlatformApp): Organization {
   // Releases per environment come from the reviewed ledger next to this file (see `npm run promote`).
-  const acme = new Organization(app, 'acme', { displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')) });
+  // The Backstage catalog is written to dist/acme/exports/backstage/ (not applied by Argo CD or Flux).
+  const acme = new Organization(app, 'acme', {
+    displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')), exports: [ExportFormat.BACKSTAGE],
+  });
   // Two Envoy gateways: PUBLIC endpoints on *.apps.acme.example (behind a load balancer that sets
   // X-Forwarded-For), INTERNAL ones on *.internal.acme.example with a certificate from Vault.
   const eu = new DataPlane(acme, 'eu-west', {
