@@ -143,6 +143,6 @@ function checkComponentNames(org: Organization, problems: ProblemCollector): voi
       continue;
     }
     problems.add(c, `component name '${c.name}' is also used by ${first.node.path} in project '${first.project.name}': the Backstage catalog names components by organization and name ('${org.name}/${name}'), as OpenChoreo does`,
-      `rename one of them (the 'name' prop or the construct id), or remove ExportFormat.BACKSTAGE from the organization's exports`);
+      'rename one of them (the \'name\' prop or the construct id), or remove ExportFormat.BACKSTAGE from the organization\'s exports');
   }
 }
