@@ -13,7 +13,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'yaml@^2', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29', '@backstage/catalog-model@1.10.3'],
+  // The Score importer parses YAML 1.2 at run time (cdk8s' Yaml.load reads YAML 1.1, where Score's `image: .` is NaN).
+  bundledDeps: ['yaml@^2'],
+  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29', '@backstage/catalog-model@1.10.3'],
   github: false,
   release: false,
   depsUpgrade: false,

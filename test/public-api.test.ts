@@ -48,6 +48,8 @@ const PUBLIC_NAMES = [
   'Capacity',
   // interop (issue #14): the Backstage catalog export
   'ExportFormat',
+  // interop (issue #14): the Score import
+  'Score', 'ScoreEndpointOptions', 'ScoreLoadOptions', 'ScoreResourceMapping', 'ScoreResourceMappingKind',
 ];
 
 describe('public surface (src/index.ts)', () => {
