@@ -109,7 +109,8 @@ describe('Score import: the fixture', () => {
       const egress = policies.flatMap(p => p.spec.egress ?? []);
       expect(egress.some((e: any) => e.toFQDNs?.some((f: any) => f.matchName === 'orders-db.acme.internal') && e.toPorts[0].ports[0].port === '5432')).toBe(true);
       expect(egress.some((e: any) => e.toEndpoints?.some((s: any) => s.matchLabels?.['openchoreo.dev/component'] === 'catalog'))).toBe(true);
-      const ingressPorts = policies.flatMap(p => p.spec.ingress ?? []).flatMap((i: any) => i.toPorts ?? []).flatMap((t: any) => t.ports.map((x: any) => x.port));
+      const ingressPorts = policies.flatMap(p => p.spec.ingress ?? []).flatMap((i: any) => i.toPorts ?? [])
+        .flatMap((t: any) => t.ports.map((x: any) => x.port));
       // nobody depends on the metrics endpoint yet: no ingress there; the public route reaches the http container port
       expect(ingressPorts).toEqual(['3000']);
       expect(policies.flatMap(p => p.spec.ingress ?? []).flatMap((i: any) => i.fromEndpoints ?? [])

@@ -8,11 +8,20 @@ export interface ScoreContainer {
   readonly command?: string[];
   readonly args?: string[];
   readonly variables: Array<{ readonly name: string; readonly value: string; readonly path: string }>;
-  readonly files: Array<{ readonly target: string; readonly path: string; readonly content?: string; readonly source?: string; readonly noExpand: boolean }>;
+  readonly files: ScoreFile[];
   readonly requests: { readonly cpu?: string; readonly memory?: string };
   readonly limits: { readonly cpu?: string; readonly memory?: string };
   readonly liveness?: ScoreProbe;
   readonly readiness?: ScoreProbe;
+}
+
+/** A file to mount: inline content or a source path. @internal */
+export interface ScoreFile {
+  readonly target: string;
+  readonly path: string;
+  readonly content?: string;
+  readonly source?: string;
+  readonly noExpand: boolean;
 }
 
 /** A probe: exec preferred when both are given (as the Score spec advises). @internal */
@@ -68,7 +77,9 @@ export function readWorkload(r: ScoreReader, doc: unknown): ScoreWorkload {
   r.keys('$.metadata', metadata, ['name', 'annotations']);
   const name = r.string('$.metadata.name', metadata.name, SCORE_NAME, 'an RFC 1123 label of 2-63 characters (a-z, 0-9, -)');
   const annotations = stringMap(r, '$.metadata.annotations', metadata.annotations, ANNOTATION_KEY, 'an annotation key ([prefix/]name)');
-  return { name, annotations, ports: readPorts(r, root.service), containers: readContainers(r, root.containers), resources: readResources(r, root.resources) };
+  return {
+    name, annotations, ports: readPorts(r, root.service), containers: readContainers(r, root.containers), resources: readResources(r, root.resources),
+  };
 }
 
 function stringMap(r: ScoreReader, path: string, value: unknown, keyPattern?: RegExp, keyText?: string): Record<string, string> {
@@ -132,7 +143,7 @@ function readContainers(r: ScoreReader, value: unknown): ScoreContainer[] {
   });
 }
 
-function readFiles(r: ScoreReader, path: string, value: unknown): ScoreContainer['files'] {
+function readFiles(r: ScoreReader, path: string, value: unknown): ScoreFile[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) r.fail(path, 'uses the deprecated list form', 'write files as a mapping of target path to file: files: { /etc/app/config.yaml: { content: ... } }');
   return Object.entries(r.object(path, value)).map(([target, raw]) => {

@@ -37,7 +37,9 @@ export function parsePlaceholders(r: ScoreReader, path: string, value: string): 
  * Expands `${metadata.name}` and `${metadata.annotations.<key>}` and refuses every other
  * placeholder with the given fix. @internal
  */
-export function expandMetadata(r: ScoreReader, path: string, pieces: Piece[], metadata: { name: string; annotations: Record<string, string> }, otherFix: string): string {
+export function expandMetadata(
+  r: ScoreReader, path: string, pieces: Piece[], metadata: { name: string; annotations: Record<string, string> }, otherFix: string,
+): string {
   return pieces.map(p => {
     if ('text' in p) return p.text;
     const [head, ...rest] = p.ref;

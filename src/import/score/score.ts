@@ -229,7 +229,8 @@ class ScoreImport {
 
   /** Command or args with `${metadata.*}` placeholders expanded. */
   private words(c: ScoreContainer, field: 'command' | 'args'): string[] | undefined {
-    return c[field]?.map((word, i) => expandMetadata(this.r, at(at(c.path, field), i), parsePlaceholders(this.r, at(at(c.path, field), i), word), this.w,
+    return c[field]?.map((word, i) => expandMetadata(this.r, at(at(c.path, field), i), parsePlaceholders(this.r, at(at(c.path, field), i), word),
+      this.w,
       `${field} may use \${metadata.*} placeholders only: pass resource outputs as variables and read them in the application`));
   }
 
