@@ -7,7 +7,7 @@ import { ProblemCollector } from '../../model/errors';
 import { Organization } from '../../model/organization';
 import { Project } from '../../model/project';
 import { bindDependencies } from '../../resolve/dependencies';
-import type { Plan } from '../../resolve/plan';
+import type { Cell, Plan } from '../../resolve/plan';
 import type { ExportedFile } from '../types';
 
 /** The folder of the Backstage catalog, relative to the organization's folder. @internal */
@@ -76,10 +76,11 @@ function projectEntities(org: Organization, project: Project, plan: Plan, owners
     spec: { owner, domain: `default/${catalogName(ns)}` },
   };
   const entities: any[] = [system];
+  const cells = plan.cells.filter(cell => cell.project === project.name);
   const apiNames = new Map<string, string>();
   for (const c of project.components) {
-    const lifecycle = lifecycleOf(plan, c);
-    entities.push(componentEntity(ns, c, { owner, lifecycle, links: linksOf(plan, c), ...relationsOf(org, c) }));
+    const lifecycle = lifecycleOf(cells, c);
+    entities.push(componentEntity(ns, c, { owner, lifecycle, links: linksOf(cells, c), ...relationsOf(org, c) }));
     for (const e of c.endpoints) {
       const name = apiNameOf(e);
       if (name === undefined) continue;
@@ -96,17 +97,16 @@ function projectEntities(org: Organization, project: Project, plan: Plan, owners
   return entities;
 }
 
-/** `production` when the component runs in a production environment (a production cell holds it), else `experimental`. */
-function lifecycleOf(plan: Plan, c: Component): string {
-  const production = plan.cells.some(cell => cell.isProduction && cell.project === c.project.name && cell.components.some(pc => pc.name === c.name));
+/** `production` when the component runs in a production environment (a production cell of its project holds it), else `experimental`. */
+function lifecycleOf(cells: readonly Cell[], c: Component): string {
+  const production = cells.some(cell => cell.isProduction && cell.components.some(pc => pc.name === c.name));
   return production ? 'production' : 'experimental';
 }
 
-/** The component's gateway route URLs, per environment in plan order, each once. */
-function linksOf(plan: Plan, c: Component): CatalogLink[] {
+/** The component's gateway route URLs, per environment in plan order, each once (`cells`: its project's). */
+function linksOf(cells: readonly Cell[], c: Component): CatalogLink[] {
   const links = new Map<string, CatalogLink>();
-  for (const cell of plan.cells) {
-    if (cell.project !== c.project.name) continue;
+  for (const cell of cells) {
     for (const route of cell.components.find(pc => pc.name === c.name)?.routes ?? []) {
       if (!links.has(route.url)) links.set(route.url, { url: route.url, title: `${cell.environment}: ${route.endpoint} (${route.visibility} gateway)` });
     }
