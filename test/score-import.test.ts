@@ -239,6 +239,12 @@ describe('Score import: bad input names the file, the JSON path and the fix', ()
     expectProblem(app => Score.load(platform(app).project, two), { path: two, value: '$: the file holds 2 YAML documents', fix: /keep exactly one Score workload per file/, at: 'construction' });
   });
 
+  test('a file that is not valid YAML', () => {
+    const broken = path.join(tempDir(), 'broken.yaml');
+    fs.writeFileSync(broken, 'apiVersion: score.dev/v1b1\nmetadata: { name: orders\n');
+    expectProblem(app => Score.load(platform(app).project, broken), { path: broken, value: '$: is not valid YAML', fix: /correct the YAML syntax at that line/, at: 'construction' });
+  });
+
   test('a problem the model finds names the construct and the file it came from', () => {
     const file = variant(d => { d.containers.app.variables['LOG-LEVEL'] = 'info'; });
     expectProblem(app => {
