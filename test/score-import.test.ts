@@ -82,8 +82,8 @@ describe('Score import: the fixture', () => {
       // files: metadata expanded in content; the source file read next to the Score file, unexpanded (noExpand)
       expect(one(prod, 'ConfigMap', (o: any) => o.data?.['config.yaml'] !== undefined).data).toEqual({ 'config.yaml': 'service: orders\ncurrency: EUR\n' });
       expect(one(prod, 'ConfigMap', (o: any) => o.data?.['rules.txt'] !== undefined).data).toEqual({ 'rules.txt': 'discount ${percent} applies after ${days} days\n' });
-      const mounts = Object.fromEntries(main.volumeMounts.map((m: any) => [m.subPath ?? m.mountPath, m.mountPath]));
-      expect(Object.values(mounts)).toEqual(expect.arrayContaining([expect.stringMatching(/^\/etc\/orders/)]));
+      const fileMounts = main.volumeMounts.filter((m: any) => m.subPath !== undefined).map((m: any) => [m.mountPath, m.subPath, m.readOnly]);
+      expect(fileMounts.sort()).toEqual([['/etc/orders/config.yaml', 'config.yaml', true], ['/etc/orders/rules.txt', 'rules.txt', true]]);
       // probes: httpGet on the published container port with its header; exec readiness
       expect(main.livenessProbe.httpGet).toMatchObject({ port: 3000, path: '/livez', httpHeaders: [{ name: 'X-Probe', value: 'liveness' }] });
       expect(main.readinessProbe.exec).toEqual({ command: ['/app/orders', 'health'] });
