@@ -13,7 +13,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'yaml@^2', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29'],
+  // The Score importer parses YAML 1.2 at run time (cdk8s' Yaml.load reads YAML 1.1, where Score's `image: .` is NaN).
+  bundledDeps: ['yaml@^2'],
+  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29', '@backstage/catalog-model@1.10.3'],
   github: false,
   release: false,
   depsUpgrade: false,
@@ -36,11 +38,15 @@ project.eslint?.addRules({
   'import/no-cycle': ['error', { ignoreExternal: true }],
   'import/no-restricted-paths': ['error', {
     zones: [
-      { target: './src/model', from: later('resolve', 'render', 'report', 'policy', 'output', 'cli', 'synth.ts'), message: 'src/model may not import later layers (the pipeline lives in src/synth.ts)' },
-      { target: './src/resolve', from: later('render', 'report', 'policy', 'output', 'cli', 'synth.ts'), message: 'src/resolve builds the plan; it may import only src/model' },
-      { target: './src/render', from: later('report', 'policy', 'output', 'cli', 'synth.ts'), message: 'src/render reads the plan; it may import only src/model and src/resolve' },
-      { target: './src/report', from: later('policy', 'output', 'cli', 'synth.ts'), message: 'src/report reads rendered objects; it may not import src/policy, src/output, src/cli or src/synth.ts' },
-      { target: './src/policy', from: later('output', 'cli', 'synth.ts'), message: 'src/policy runs the policy pack over the plan and the rendered objects; it may import src/model, src/resolve, src/render and src/report' },
+      { target: './src/model', from: later('resolve', 'render', 'report', 'policy', 'export', 'import', 'output', 'cli', 'synth.ts'), message: 'src/model may not import later layers (the pipeline lives in src/synth.ts)' },
+      { target: './src/resolve', from: later('render', 'report', 'policy', 'export', 'import', 'output', 'cli', 'synth.ts'), message: 'src/resolve builds the plan; it may import only src/model' },
+      { target: './src/render', from: later('report', 'policy', 'export', 'import', 'output', 'cli', 'synth.ts'), message: 'src/render reads the plan; it may import only src/model and src/resolve' },
+      { target: './src/report', from: later('policy', 'export', 'import', 'output', 'cli', 'synth.ts'), message: 'src/report reads rendered objects; it may not import src/policy, src/export, src/output, src/cli or src/synth.ts' },
+      { target: './src/policy', from: later('export', 'import', 'output', 'cli', 'synth.ts'), message: 'src/policy runs the policy pack over the plan and the rendered objects; it may import src/model, src/resolve, src/render and src/report' },
+      // Exports (Backstage catalog, OpenChoreo CRs) read the model, the plan and the rendered objects; src/synth.ts and src/output call them.
+      { target: './src/export', from: later('report', 'policy', 'import', 'output', 'cli', 'synth.ts'), message: 'src/export may import only src/model, src/resolve and src/render' },
+      // Importers (Score files, OpenChoreo CRs) declare model constructs from files: they see only src/model.
+      { target: './src/import', from: later('resolve', 'render', 'report', 'policy', 'export', 'output', 'cli', 'synth.ts'), message: 'src/import declares model constructs; it may import only src/model' },
       { target: './src/output', from: later('cli'), message: 'src/output may not import src/cli' },
       { target: ['./src/output/layout.ts', './src/output/yaml.ts', './src/output/writer.ts'], from: later('synth.ts'), message: 'only src/output/platform-app.ts may import src/synth.ts' },
     ],

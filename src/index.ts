@@ -75,6 +75,11 @@ export {
 } from './model/resource-postgres';
 export { type ExternalResourceEnvironment, type ExternalResourceProps, ExternalResourceType } from './model/resource-external';
 export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, CustomRole, type CustomRoleProps, type IAccessRole } from './model/access';
+// interop (issue #14): exports besides the GitOps tree
+export { ExportFormat } from './model/exports';
+// interop (issue #14): Score import
+export { Score, type ScoreEndpointOptions, type ScoreLoadOptions } from './import/score/score';
+export { ScoreResourceMapping, ScoreResourceMappingKind } from './import/score/mapping';
 // PlatformValidationError itself extends Error, which jsii rejects in a public API (JSII3004): it is
 // importable from 'cdk8s-openchoreo/lib/model/errors'; PlatformErrors is its jsii-legal guard.
 export { PlatformErrors, type ValidationProblem } from './model/errors';

@@ -1,5 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { renderExports } from './export/exports';
+import type { ExportedFile } from './export/types';
 import { PlatformValidationError, ProblemCollector } from './model/errors';
 import { _useSynthesizer, Organization } from './model/organization';
 import { FileOwners } from './output/file-owners';
@@ -44,6 +46,8 @@ export interface SynthesizedOrganization {
   readonly documents: RenderedDocument[];
   /** What the organization's policy pack found (warnings, suppressions). */
   readonly policy: PolicyEvaluation;
+  /** Files of the exports the organization opts into (`exports/<format>/`, outside the GitOps tree). */
+  readonly exports: ExportedFile[];
 }
 
 const cache = new WeakMap<Organization, { readonly revision: number; readonly result: SynthesizedOrganization }>();
@@ -81,7 +85,8 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
     ...renderOrganizationReadmes(plan),
     ...renderCapacityReports(plan), renderPlatformSummary(plan), ...renderPolicyReports(plan, policy),
   ];
-  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents, policy };
+  const exports = renderExports(org, plan);
+  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents, policy, exports };
   cache.set(org, { revision: org._revision(), result });
   return result;
 }
@@ -114,6 +119,11 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     for (const d of result.documents) {
       owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
       documents.set(`${org.name}/${d.file}`, d.content);
+    }
+    // Exports are YAML but not part of the GitOps tree: no kustomization lists them (they are not manifests).
+    for (const e of result.exports) {
+      owners.claim(`${org.name}/${e.file}`, `the export file ${e.file} of organization ${org.node.path}`);
+      documents.set(`${org.name}/${e.file}`, toYamlDocuments(e.documents));
     }
     for (const m of org._extraObjects()) {
       owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);

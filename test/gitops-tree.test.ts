@@ -17,9 +17,10 @@ function kustomizedFolders(root: string): string[] {
 }
 
 /** Objects in the YAML files below `dir` (kustomization files excluded). */
+/** The Kubernetes objects below `dir` (exports/ holds other YAML: the Backstage catalog, which no kustomization lists). */
 function objectsBelow(dir: string): any[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter(f => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml')
+    .filter(f => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml' && !/^(acme\/)?exports\//.test(f))
     .flatMap(f => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJS()));
 }
 

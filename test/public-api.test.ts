@@ -56,6 +56,10 @@ const PUBLIC_NAMES = [
   'ExternalResourceEnvironment', 'ExternalResourceProps', 'ExternalResourceType', 'IResourceType', 'PoolMode', 'PostgresBackup',
   'PostgresEnvironmentSettings', 'PostgresPooler', 'PostgresProps', 'PostgresResourceType', 'Resource', 'ResourceConnection',
   'ResourceContext', 'ResourceDependencyOptions', 'ResourceProps', 'ResourceType',
+  // interop (issue #14): the Backstage catalog export
+  'ExportFormat',
+  // interop (issue #14): the Score import
+  'Score', 'ScoreEndpointOptions', 'ScoreLoadOptions', 'ScoreResourceMapping', 'ScoreResourceMappingKind',
 ];
 
 describe('public surface (src/index.ts)', () => {

@@ -3,7 +3,7 @@ import {
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   Resource, ResourceType, RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
   NodeLabelOperator, Probe, TaintEffect,
-  ComponentKind, ComponentType, ProbeKind, Traits,
+  ComponentKind, ComponentType, ProbeKind, Traits, ExportFormat,
 } from '../../src';
 import { Duration, JsonPatch } from 'cdk8s';
 import * as path from 'path';
@@ -16,7 +16,10 @@ import { CostAllocationTrait } from './cost-allocation-trait';
  */
 export function buildPlatform(app: PlatformApp): Organization {
   // Releases per environment come from the reviewed ledger next to this file (see `npm run promote`).
-  const acme = new Organization(app, 'acme', { displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')) });
+  // The Backstage catalog is written to dist/acme/exports/backstage/ (not applied by Argo CD or Flux).
+  const acme = new Organization(app, 'acme', {
+    displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')), exports: [ExportFormat.BACKSTAGE],
+  });
   // Two Envoy gateways: PUBLIC endpoints on *.apps.acme.example (behind a load balancer that sets
   // X-Forwarded-For), INTERNAL ones on *.internal.acme.example with a certificate from Vault.
   const eu = new DataPlane(acme, 'eu-west', {

@@ -8,6 +8,7 @@ import type { DataPlane } from './data-plane';
 import type { DeploymentPipeline } from './deployment-pipeline';
 import type { Environment } from './environment';
 import { fail } from './errors';
+import { checkExportFormats, checkOwnerRef, ExportFormat } from './exports';
 import type { ExternalService } from './external-service';
 import type { GitOpsDelivery } from './gitops';
 import { ReleaseLedger } from './ledger';
@@ -79,6 +80,20 @@ export interface OrganizationProps {
    * @default false
    */
   readonly requireComponentType?: boolean;
+  /**
+   * Formats the organization is exported to besides its GitOps tree, written under
+   * `<organization>/exports/<format>/` (never applied by Argo CD or Flux).
+   * @default - none
+   */
+  readonly exports?: ExportFormat[];
+  /**
+   * The owning group in the Backstage catalog export (`[group:][<namespace>/]<name>`): owner of the
+   * organization's Domain and external services, and of every project that has neither its own
+   * `owner` nor a DEVELOPER grant.
+   * @default - the first group of the organization-wide ADMIN grant, else `group:default/<organization>-platform`
+   * @see https://backstage.io/docs/features/software-catalog/descriptor-format#specowner-required
+   */
+  readonly owner?: string;
 }
 
 /**
@@ -156,6 +171,10 @@ export class Organization extends Chart {
   /** Registries images may come from (empty: any). */
   public readonly allowedRegistries: string[];
   /** @internal */ public readonly _policySuppressions: PolicySuppressionDeclaration[] = [];
+  /** Formats exported besides the GitOps tree, sorted. */
+  public readonly exports: ExportFormat[];
+  /** The catalog owner as declared, in full form (`group:<namespace>/<name>`), if set. */
+  public readonly owner?: string;
 
   private readonly registry = new Map<string, Map<string, IConstruct>>();
   private revision = 0;
@@ -173,6 +192,8 @@ export class Organization extends Chart {
     }
     this.policyPack = props.policyPack ?? PolicyPack.recommended();
     this.allowedRegistries = checkAllowedRegistries(this, props.allowedRegistries);
+    this.exports = checkExportFormats(this, props.exports);
+    this.owner = checkOwnerRef(this, 'owner', props.owner);
     const r = props.defaultResources ?? {};
     checkResourceFields(this, 'defaultResources', r);
     this.defaultResources = withResourceDefaults(r, { cpuRequest: '100m', cpuLimit: '100m', memoryRequest: '256Mi', memoryLimit: '256Mi' });

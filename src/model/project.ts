@@ -3,6 +3,7 @@ import { checkDnsLabel } from './checks';
 import type { Component } from './component';
 import { DeploymentPipeline } from './deployment-pipeline';
 import { fail } from './errors';
+import { checkOwnerRef } from './exports';
 import { Organization } from './organization';
 
 /** Properties of a {@link Project}. */
@@ -19,6 +20,13 @@ export interface ProjectProps {
    * @default - none
    */
   readonly displayName?: string;
+  /**
+   * The owning group in the Backstage catalog export (`[group:][<namespace>/]<name>`): owner of the
+   * project's System, Components and APIs.
+   * @default - the first group of the project's DEVELOPER grants (grants limited to an environment last), else the organization's owner
+   * @see https://backstage.io/docs/features/software-catalog/descriptor-format#specowner-required
+   */
+  readonly owner?: string;
 }
 
 /**
@@ -43,6 +51,8 @@ export class Project extends Construct {
   public readonly pipeline: DeploymentPipeline;
   /** Human-readable name, if set. */
   public readonly displayName?: string;
+  /** The catalog owner as declared, in full form (`group:<namespace>/<name>`), if set. */
+  public readonly owner?: string;
   private readonly byName = new Map<string, Component>();
 
   constructor(scope: Construct, id: string, props: ProjectProps) {
@@ -55,6 +65,7 @@ export class Project extends Construct {
     }
     this.pipeline = props.pipeline;
     this.displayName = props.displayName;
+    this.owner = checkOwnerRef(this, 'owner', props.owner);
     this.organization._register('Project', this.name, this);
   }
 

@@ -1,0 +1,89 @@
+import { catalogName, entityRef } from './names';
+import type { ProblemCollector } from '../../model/errors';
+import type { Organization } from '../../model/organization';
+
+/** A link of a catalog entity. @internal */
+export interface CatalogLink {
+  readonly url: string;
+  readonly title: string;
+}
+
+/**
+ * Something components depend on that the catalog shows as a Resource entity. External services
+ * map to it today ({@link externalServiceResources}). @internal
+ */
+export interface CatalogResource {
+  /** Construct path, for problems. */
+  readonly path: string;
+  /** The model name (the entity name is {@link catalogName} of it). */
+  readonly name: string;
+  /** The Resource's `spec.type`, e.g. `external-service`. */
+  readonly type: string;
+  readonly title?: string;
+  readonly links: CatalogLink[];
+  readonly annotations: Record<string, string>;
+}
+
+/** The Resource entity ref of a resource name in an organization. @internal */
+export function resourceRef(org: string, name: string): string {
+  return entityRef('resource', org, catalogName(name));
+}
+
+/** The organization's external services as catalog resources (type `external-service`), sorted by name. @internal */
+export function externalServiceResources(org: Organization): CatalogResource[] {
+  return org.externalServices.map(s => {
+    const host = s._connectHost;
+    const links = s.scheme && host ? [{ url: `${s.scheme}://${host}:${s.port}`, title: host }] : [];
+    return {
+      path: s.node.path,
+      name: s.name,
+      type: 'external-service',
+      links,
+      annotations: {
+        'openchoreo.io/namespace': org.name,
+        'openchoreo.io/external-service': s.name,
+        ...(host ? { 'openchoreo.io/address': `${host}:${s.port}` } : {}),
+      },
+    };
+  });
+}
+
+/*
+ * HOOK (managed resources): when ResourceType/Resource and `component.dependOnResource` land
+ * (std-resources), map each managed Resource to a CatalogResource (type: its ResourceType's name,
+ * annotations `openchoreo.io/resource-type`) and pass them to `resourceEntities` together with
+ * `externalServiceResources(org)`; in catalog.ts add `resourceRef(org, <resource>)` to the
+ * consumer's `dependsOn` for each `dependOnResource` dependency. Nothing else changes.
+ */
+
+/**
+ * Resource entities for a list of resources (external services, later managed resources), owned by
+ * `owner`. Two resources whose entity names meet are reported to `problems`. @internal
+ */
+export function resourceEntities(org: string, owner: string, resources: readonly CatalogResource[], problems: ProblemCollector): any[] {
+  const seen = new Map<string, CatalogResource>();
+  const entities: any[] = [];
+  for (const r of [...resources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = catalogName(r.name);
+    const first = seen.get(name);
+    if (first) {
+      problems.add(r.path, `resource '${r.name}' gets the Backstage Resource name '${org}/${name}', which ${first.path} ('${first.name}') already has`,
+        'rename one of them so that each resource of the organization has its own name');
+      continue;
+    }
+    seen.set(name, r);
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name,
+        namespace: org,
+        ...(r.title ? { title: r.title } : {}),
+        annotations: r.annotations,
+        ...(r.links.length > 0 ? { links: r.links } : {}),
+      },
+      spec: { type: r.type, owner },
+    });
+  }
+  return entities;
+}
