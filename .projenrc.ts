@@ -40,6 +40,7 @@ project.eslint?.addRules({
       { target: './src/resolve', from: later('render', 'report', 'output', 'cli', 'synth.ts'), message: 'src/resolve builds the plan; it may import only src/model' },
       { target: './src/render', from: later('report', 'output', 'cli', 'synth.ts'), message: 'src/render reads the plan; it may import only src/model and src/resolve' },
       { target: './src/report', from: later('output', 'cli', 'synth.ts'), message: 'src/report reads rendered objects; it may not import src/output, src/cli or src/synth.ts' },
+      { target: './src/export', from: later('report', 'output', 'cli', 'synth.ts'), message: 'src/export (OpenChoreo, Backstage exports) reads the model and the plan; it may not import src/report, src/output, src/cli or src/synth.ts' },
       { target: './src/output', from: later('cli'), message: 'src/output may not import src/cli' },
       { target: ['./src/output/layout.ts', './src/output/yaml.ts', './src/output/writer.ts'], from: later('synth.ts'), message: 'only src/output/platform-app.ts may import src/synth.ts' },
     ],

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { OPENCHOREO_EXPORT_DIR, OpenChoreoExport } from './export/openchoreo/export';
 import { PlatformValidationError, ProblemCollector } from './model/errors';
 import { _useSynthesizer, Organization } from './model/organization';
 import { FileOwners } from './output/file-owners';
@@ -103,6 +104,17 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
       owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
       documents.set(`${org.name}/${d.file}`, d.content);
     }
+    for (const x of org.node.children.filter(OpenChoreoExport.isOpenChoreoExport)) {
+      // The OpenChoreo control-plane export: its own tree, outside the GitOps tree (no entry in the organization's kustomizations).
+      const rendered = x._render(result.plan);
+      const dir = `${org.name}/${OPENCHOREO_EXPORT_DIR}`;
+      for (const o of rendered.objects) {
+        owners.claim(`${dir}/${o.file}`, `the OpenChoreo export ${x.node.path}`);
+        push(groups, `${dir}/${o.file}`, o.manifest);
+      }
+      for (const [file, content] of kustomizations(rendered.objects.map(o => o.file))) documents.set(`${dir}/${file}`, content);
+      documents.set(`${dir}/NOT-EXPRESSIBLE.md`, rendered.report);
+    }
     for (const m of org._extraObjects()) {
       owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);
       push(groups, `${org.name}/extra-objects.yaml`, m);
@@ -117,7 +129,7 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     groups.set(file, docs);
   }
   const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
-  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
+  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`) && !f.startsWith(`${o.name}/exports/`)));
   const generated = kustomizations(orgFiles);
   for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
   owners.throwIfAny();
