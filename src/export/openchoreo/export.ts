@@ -69,7 +69,7 @@ export class OpenChoreoExport extends Construct {
 
   /** What the export cannot express, per construct (the content of NOT-EXPRESSIBLE.md). */
   public notExpressible(): OpenChoreoNotExpressible[] {
-    return notExpressible(this.organization);
+    return this._render(resolveOrganization(this.organization)).notExpressible;
   }
 
   /** Renders the export from the organization's plan. @internal */
@@ -82,12 +82,17 @@ export class OpenChoreoExport extends Construct {
       ...authorization(org, plan),
       ...platformSharedObjects(),
     ];
+    const unreleased: string[] = [];
     for (const project of [...org.projects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       objects.push(...projectObjects(org.name, plan, project));
-      for (const c of project.components) objects.push(...componentObjects(org.name, plan, c));
+      for (const c of project.components) {
+        const own = componentObjects(org.name, plan, c);
+        if (own.length === 0) unreleased.push(c.node.path);
+        objects.push(...own);
+      }
     }
     objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const items = notExpressible(org);
+    const items = notExpressible(org, unreleased);
     return { objects, notExpressible: items, report: notExpressibleMarkdown(org.name, items) };
   }
 }

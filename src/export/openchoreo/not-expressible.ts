@@ -1,8 +1,7 @@
-import { clusterAgentCaSecret } from './infra';
+import { CAPABILITY_ACTIONS, clusterAgentCaSecret } from './infra';
 import { AccessGrant, BUILT_IN_ROLES, CustomRole } from '../../model/access';
 import { BuildPlane } from '../../model/build';
 import { Organization } from '../../model/organization';
-import { CAPABILITY_ACTIONS } from './infra';
 
 /** One declared feature the OpenChoreo export cannot express, and why. */
 export interface OpenChoreoNotExpressible {
@@ -33,11 +32,14 @@ const REASONS: Record<string, string> = {
   securityExceptions: 'the hardened ComponentTypes have no exception parameters; their pods run at Pod Security restricted',
 };
 
+/** Unset, or an empty list or map (configureEnvironment merges maps into `{}`). */
+const isEmpty = (v: unknown) => v === undefined || (Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && v.constructor === Object && Object.keys(v).length === 0);
+
 const sortItems = (items: OpenChoreoNotExpressible[]) =>
   items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0));
 
 /** What the export of an organization cannot express, per construct, sorted by path. @internal */
-export function notExpressible(org: Organization): OpenChoreoNotExpressible[] {
+export function notExpressible(org: Organization, unreleased: readonly string[]): OpenChoreoNotExpressible[] {
   const out: OpenChoreoNotExpressible[] = [];
   const add = (path: string, feature: string, reason: string) => out.push({ path, feature, reason });
   if (org.delivery) add(org.delivery.node.path, 'GitOps delivery (Argo CD / Flux objects)', 'the export is a tree of its own: point Flux or Argo CD at exports/openchoreo/ (platform-shared/ first, then namespaces/)');
@@ -71,7 +73,7 @@ export function notExpressible(org: Organization): OpenChoreoNotExpressible[] {
     for (const c of project.components) {
       const props = c._props as unknown as Record<string, unknown>;
       for (const key of Object.keys(props).sort()) {
-        if (props[key] === undefined || EXPRESSED_PROPS.has(key)) continue;
+        if (isEmpty(props[key]) || EXPRESSED_PROPS.has(key)) continue;
         add(c.node.path, key, REASONS[key] ?? TEMPLATE);
       }
       if (c._props.metrics?.interval) add(c.node.path, 'metrics.interval', 'the metrics trait scrapes at the monitoring stack\'s default interval');
@@ -84,12 +86,13 @@ export function notExpressible(org: Organization): OpenChoreoNotExpressible[] {
       }
       for (const [env, overrides] of [...c._overrides.entries()].sort(([a], [b]) => (a.name < b.name ? -1 : 1))) {
         for (const key of Object.keys(overrides).sort()) {
-          if ((overrides as Record<string, unknown>)[key] === undefined || EXPRESSED_OVERRIDES.has(key)) continue;
+          if (isEmpty((overrides as Record<string, unknown>)[key]) || EXPRESSED_OVERRIDES.has(key)) continue;
           add(c.node.path, `environment ${env.name}: ${key}`, REASONS[key] ?? TEMPLATE);
         }
       }
     }
   }
+  for (const path of unreleased) add(path, 'component without an image in any environment', 'a Workload needs an image: the component is exported once a release pins one (npx cdk8s-openchoreo release)');
   return sortItems(out);
 }
 

@@ -177,7 +177,7 @@ export function componentWorkflow(component: Component): Record<string, unknown>
     name: dockerfile ? WORKFLOWS.dockerfile : WORKFLOWS.buildpacks,
     parameters: {
       repository: { url: b.repository, revision: { branch: b.branch }, appPath: b.path },
-      ...(dockerfile && b.dockerfile ? { docker: { context: b.context ?? b.path, filePath: b.dockerfile } } : {}),
+      ...(dockerfile ? { docker: { context: b.builder.contextPath ?? '.', filePath: b.builder.dockerfilePath ?? 'Dockerfile' } } : {}),
     },
   };
 }
