@@ -60,3 +60,7 @@ export { AccessCapability, AccessGrant, type AccessGrantProps, AccessRole, Custo
 export { PlatformErrors, type ValidationProblem } from './model/errors';
 export { OutputLayout } from './output/layout';
 export { PlatformApp, type PlatformAppProps } from './output/platform-app';
+// OpenChoreo control-plane export and import (issue #14)
+export { OpenChoreoExport } from './export/openchoreo/export';
+export { OpenChoreoImport, type OpenChoreoImportResult } from './export/openchoreo/import';
+export { type OpenChoreoNotExpressible } from './export/openchoreo/not-expressible';

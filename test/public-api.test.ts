@@ -46,6 +46,8 @@ const PUBLIC_NAMES = [
   'StatefulService', 'StatefulServiceProps', 'VolumeAccessMode', 'VolumeMount', 'VolumeRetention',
   // quotas and capacity (issue #12, part 8)
   'Capacity',
+  // OpenChoreo control-plane export and import (issue #14)
+  'OpenChoreoExport', 'OpenChoreoImport', 'OpenChoreoImportResult', 'OpenChoreoNotExpressible',
 ];
 
 describe('public surface (src/index.ts)', () => {

@@ -40,7 +40,7 @@ const cases = RESERVED_NAMES.flatMap(r => r.reservedFor.map(level => [level, r.n
 
 describe('reserved names: a user name equal to a file or folder the tree uses itself is refused', () => {
   test('the table covers every level at least once', () => {
-    expect(cases).toHaveLength(24); // + quota (component), capacity (environment)
+    expect(cases).toHaveLength(25); // + quota (component), capacity (environment), exports (data plane)
     expect(new Set(cases.map(([level]) => level))).toEqual(new Set(['data plane', 'environment', 'project', 'component']));
   });
 
@@ -89,7 +89,7 @@ describe('reserved names: a user name equal to a file or folder the tree uses it
           note('component', leaf);
         }
       }
-      expect(fixed.get('data plane')).toEqual(new Set(['gitops', 'platform', 'kustomization', 'readme']));
+      expect(fixed.get('data plane')).toEqual(new Set(['gitops', 'platform', 'kustomization', 'readme', 'exports']));
       for (const [level, stems] of fixed) {
         for (const stem of stems) {
           expect([level, stem, RESERVED_NAMES.some(r => r.name === stem && r.reservedFor.includes(level))]).toEqual([level, stem, true]);
