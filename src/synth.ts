@@ -106,14 +106,14 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     }
     for (const x of org.node.children.filter(OpenChoreoExport.isOpenChoreoExport)) {
       // The OpenChoreo control-plane export: its own tree, outside the GitOps tree (no entry in the organization's kustomizations).
-      const rendered = x._render(result.plan);
+      const exported = x._render(result.plan);
       const dir = `${org.name}/${OPENCHOREO_EXPORT_DIR}`;
-      for (const o of rendered.objects) {
+      for (const o of exported.objects) {
         owners.claim(`${dir}/${o.file}`, `the OpenChoreo export ${x.node.path}`);
         push(groups, `${dir}/${o.file}`, o.manifest);
       }
-      for (const [file, content] of kustomizations(rendered.objects.map(o => o.file))) documents.set(`${dir}/${file}`, content);
-      documents.set(`${dir}/NOT-EXPRESSIBLE.md`, rendered.report);
+      for (const [file, content] of kustomizations(exported.objects.map(o => o.file))) documents.set(`${dir}/${file}`, content);
+      documents.set(`${dir}/NOT-EXPRESSIBLE.md`, exported.report);
     }
     for (const m of org._extraObjects()) {
       owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);

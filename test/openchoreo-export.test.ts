@@ -1,8 +1,8 @@
-import { exampleExport } from './support/openchoreo';
+import { OpenChoreoExport, Project } from '../src';
 import { baseline, listFiles, service, withApp } from './support/fixtures';
+import { exampleExport } from './support/openchoreo';
 import { celStatsOf, validateManifest } from './support/schema-validator';
 import { testApp } from './support/synth';
-import { OpenChoreoExport, Project } from '../src';
 import { PlatformValidationError } from '../src/model/errors';
 
 const OC = 'openchoreo.dev/v1alpha1';
@@ -18,14 +18,24 @@ describe('OpenChoreo export of the example platform', () => {
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
     expect(counts).toEqual({
-      Namespace: 1, DataPlane: 1, Environment: 3, DeploymentPipeline: 1,
-      Project: 2, ProjectReleaseBinding: 2 * 3,
+      Namespace: 1,
+      DataPlane: 1,
+      Environment: 3,
+      DeploymentPipeline: 1,
+      Project: 2,
+      ProjectReleaseBinding: 2 * 3,
       // 8 components (fraud-scorer has no image in any environment yet); recommendations runs in development only
-      Component: 8, Workload: 8, ReleaseBinding: 7 * 3 + 1,
+      Component: 8,
+      Workload: 8,
+      ReleaseBinding: 7 * 3 + 1,
       // one release per distinct workload; web runs 3.1.0 in development and staging, 3.0.9 in production
       ComponentRelease: 8 + 1,
-      SecretReference: 4, AuthzRole: 2, AuthzRoleBinding: 6,
-      ClusterComponentType: 5, ClusterProjectType: 1, ClusterTrait: 4,
+      SecretReference: 4,
+      AuthzRole: 2,
+      AuthzRoleBinding: 6,
+      ClusterComponentType: 5,
+      ClusterProjectType: 1,
+      ClusterTrait: 4,
     });
     expect(objects).toHaveLength(83);
   });
@@ -135,7 +145,8 @@ describe('OpenChoreo export of the example platform', () => {
     expect(webReleases[2]).toMatch(/^web-[0-9a-f]{8}$/);
     expect(named('Component', 'recommendations').spec.workflow).toMatchObject({ kind: 'ClusterWorkflow', name: 'paketo-buildpacks-builder' });
     expect(named('AuthzRoleBinding', 'payments-oncall-payments-oncall').spec.roleMappings[0]).toMatchObject({
-      roleRef: { kind: 'ClusterAuthzRole', name: 'developer' }, scope: { project: 'payments' },
+      roleRef: { kind: 'ClusterAuthzRole', name: 'developer' },
+      scope: { project: 'payments' },
       conditions: [{ expression: 'resource.environment in ["production"]' }],
     });
   });

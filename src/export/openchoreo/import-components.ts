@@ -1,4 +1,5 @@
 import { ImportProblems, ReadDocument, at, checkKnownKeys, requireString } from './import-read';
+import { defined } from './infra';
 import { TRAITS, WORKFLOWS, componentTypeName, kindOfComponentType } from './types';
 import { ComponentKind } from '../../model/component-kind';
 import { EndpointType, Visibility } from '../../model/endpoint';
@@ -23,11 +24,35 @@ export interface ImportedComponent {
   readonly secretEnv: Record<string, SecretSource>;
   readonly files: Array<{ mountPath: string; fileName: string; content?: string; secret?: SecretSource }>;
   readonly endpoints: Array<{ name: string; type: EndpointType; port: number; targetPort?: number; basePath?: string; visibility: Visibility[] }>;
-  readonly dependencies: Array<{ project: string; component: string; endpoint: string; address: string; host?: string; port?: string; basePath?: string }>;
-  readonly externals: Array<{ name: string; host?: string; cidrs?: string[]; port: number; protocol: string; scheme?: string; address: string; hostEnv?: string; portEnv?: string }>;
+  readonly dependencies: ImportedDependency[];
+  readonly externals: ImportedExternal[];
   readonly parameters: Record<string, any>;
   readonly metrics?: { port: number; path?: string };
   readonly environments: ImportedEnvironment[];
+}
+
+/** A Workload endpoint dependency and the env vars it binds. @internal */
+export interface ImportedDependency {
+  readonly project: string;
+  readonly component: string;
+  readonly endpoint: string;
+  readonly address: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly basePath?: string;
+}
+
+/** An `external-egress` trait instance: an external service and the env vars it binds. @internal */
+export interface ImportedExternal {
+  readonly name: string;
+  readonly host?: string;
+  readonly cidrs?: string[];
+  readonly port: number;
+  readonly protocol: string;
+  readonly scheme?: string;
+  readonly address: string;
+  readonly hostEnv?: string;
+  readonly portEnv?: string;
 }
 
 /** A component's values in one environment (its ReleaseBinding). @internal */
@@ -83,8 +108,8 @@ function secretOf(d: ReadDocument, jsonPath: string, ref: any, s: ComponentSourc
   return { key: entry.remoteRef.key, property: entry.remoteRef.property, version: entry.remoteRef.version };
 }
 
-function readTraits(c: ReadDocument, problems: ImportProblems): { externals: ImportedComponent['externals']; metrics?: ImportedComponent['metrics']; names: Set<string> } {
-  const externals: ImportedComponent['externals'] = [];
+function readTraits(c: ReadDocument, problems: ImportProblems): { externals: ImportedExternal[]; metrics?: ImportedComponent['metrics']; names: Set<string> } {
+  const externals: ImportedExternal[] = [];
   let metrics: ImportedComponent['metrics'];
   const names = new Set<string>();
   ((at(c.doc, 'spec.traits') ?? []) as any[]).forEach((t, i) => {
@@ -144,12 +169,16 @@ function readEnvironment(b: ReadDocument, s: ComponentSources, problems: ImportP
     name: env,
     image: at(release?.doc, 'spec.workload.container.image'),
     env: overrides,
-    resources: r ? { cpuRequest: r.requests?.cpu, cpuLimit: r.limits?.cpu, memoryRequest: r.requests?.memory, memoryLimit: r.limits?.memory } : undefined,
+    resources: r && { cpuRequest: r.requests?.cpu, cpuLimit: r.limits?.cpu, memoryRequest: r.requests?.memory, memoryLimit: r.limits?.memory },
     replicas: cfg.replicas,
     schedule: cfg.schedule,
     suspend: cfg.suspend,
     volumeSizes: cfg.volumeSizes,
-    autoscaling: auto && auto.enabled !== false ? { minReplicas: auto.minReplicas, maxReplicas: auto.maxReplicas, cpuUtilization: auto.cpuUtilization, memoryUtilization: auto.memoryUtilization } : undefined,
+    autoscaling: auto && auto.enabled !== false
+      ? defined({
+        minReplicas: auto.minReplicas, maxReplicas: auto.maxReplicas, cpuUtilization: auto.cpuUtilization, memoryUtilization: auto.memoryUtilization,
+      })
+      : undefined,
     disruptionBudget: pdbKind ? { kind: pdbKind, value: pdb[pdbKind] } : undefined,
   };
 }
@@ -164,7 +193,7 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
     problems.add(c, '.spec.owner.projectName', `names project '${project}', which has no project.yaml in the imported directory`, `add projects/${project}/project.yaml, or name an imported project`);
   }
   const typeName = requireString(c, '.spec.componentType.name', problems, 'name the ComponentType');
-  const kind = typeName === undefined ? undefined : kindOfComponentType(typeName) ?? (Object.values(ComponentKind) as string[]).find(k => k === typeName) as ComponentKind | undefined;
+  const kind = typeName === undefined ? undefined : kindOfComponentType(typeName) ?? Object.values(ComponentKind).find(k => k === typeName);
   if (typeName !== undefined && kind === undefined) {
     problems.add(c, '.spec.componentType.name', `'${typeName}' is not a component type the import maps`,
       `use one of ${list(Object.values(ComponentKind).map(componentTypeName))} (platform-shared/component-types/) or OpenChoreo's ${list(Object.values(ComponentKind))}`);
@@ -205,7 +234,8 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
     const visibility = (e.visibility ?? []) as string[];
     const bad = visibility.filter(v => !VISIBILITIES.includes(v) && v !== 'project');
     if (bad.length > 0) problems.add(w, `.spec.endpoints.${name}.visibility`, `${JSON.stringify(bad)} is not a visibility`, `use ${list(['project', ...VISIBILITIES])}`);
-    endpoints.push({ name, type: e.type, port: e.port, targetPort: e.targetPort, basePath: e.basePath, visibility: visibility.filter(v => VISIBILITIES.includes(v)) as Visibility[] });
+    const visible = visibility.filter(v => VISIBILITIES.includes(v)) as Visibility[];
+    endpoints.push({ name, type: e.type, port: e.port, targetPort: e.targetPort, basePath: e.basePath, visibility: visible });
   }
   const dependencies = ((at(w.doc, 'spec.dependencies.endpoints') ?? []) as any[]).map((d, i) => {
     if (typeof d?.envBindings?.address !== 'string') {
@@ -223,17 +253,34 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
     } else {
       const repo = wf.parameters?.repository ?? {};
       source = {
-        repository: repo.url, branch: repo.revision?.branch ?? 'main', path: repo.appPath ?? '.', dockerfile: wf.name === WORKFLOWS.dockerfile,
-        dockerfilePath: wf.parameters?.docker?.filePath, context: wf.parameters?.docker?.context,
+        repository: repo.url,
+        branch: repo.revision?.branch ?? 'main',
+        path: repo.appPath ?? '.',
+        dockerfile: wf.name === WORKFLOWS.dockerfile,
+        dockerfilePath: wf.parameters?.docker?.filePath,
+        context: wf.parameters?.docker?.context,
       };
     }
   }
   if (problems.collector.count > before || project === undefined || kind === undefined || image === undefined) return undefined;
   return {
-    doc: c, name: c.name, project, kind,
+    doc: c,
+    name: c.name,
+    project,
+    kind,
     displayName: c.doc.metadata?.annotations?.['openchoreo.dev/display-name'],
-    image, source,
-    command: at(w.doc, 'spec.container.command'), args: at(w.doc, 'spec.container.args'),
-    env, secretEnv, files: files as ImportedComponent['files'], endpoints, dependencies, externals: traits.externals, parameters, metrics: traits.metrics, environments,
+    image,
+    source,
+    command: at(w.doc, 'spec.container.command'),
+    args: at(w.doc, 'spec.container.args'),
+    env,
+    secretEnv,
+    files: files as ImportedComponent['files'],
+    endpoints,
+    dependencies,
+    externals: traits.externals,
+    parameters,
+    metrics: traits.metrics,
+    environments,
   };
 }

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
 import { API_VERSION } from './types';
 import { ProblemCollector } from '../../model/errors';
 
@@ -8,6 +7,13 @@ import { ProblemCollector } from '../../model/errors';
  * Reading OpenChoreo CRs for the import: every YAML document under a project's folder, with the
  * helpers that check a field and report `<file>: <JSON path> …` problems naming the fix.
  */
+
+/**
+ * The YAML parser cdk8s bundles (as src/cli/synthesize.ts reads it): cdk8s's own `Yaml.load` starts
+ * a process per file.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const YAML: { parseAllDocuments(text: string): Array<{ errors: Array<{ message: string }>; toJSON(): any }> } = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
 
 /** One CR read from a file. @internal */
 export interface ReadDocument {
@@ -26,9 +32,9 @@ export const IMPORTED_KINDS = ['Project', 'ProjectReleaseBinding', 'Component', 
 /** Problems of the import, each naming the file, the JSON path and the fix. @internal */
 export class ImportProblems {
   public readonly collector = new ProblemCollector();
-  public add(d: { file: string; root: string } | string, at: string, message: string, fix: string): void {
+  public add(d: { file: string; root: string } | string, where: string, message: string, fix: string): void {
     const file = typeof d === 'string' ? d : d.file;
-    const jsonPath = typeof d === 'string' ? at : `${d.root}${at}`;
+    const jsonPath = typeof d === 'string' ? where : `${d.root}${where}`;
     this.collector.add(file, `${jsonPath}: ${message}`, fix);
   }
 }
@@ -87,7 +93,7 @@ export function namespaceFolder(dir: string, orgName: string, problems: ImportPr
   if (names.length === 1) return `namespaces/${names[0]}`;
   if (names.includes(orgName)) return `namespaces/${orgName}`;
   problems.add(`${dir}/namespaces`, '$', `holds ${names.length === 0 ? 'no namespace folder' : `namespaces ${names.join(', ')}`} and none is named '${orgName}'`,
-    `import one namespace: keep only its folder, or name the organization like one of them`);
+    'import one namespace: keep only its folder, or name the organization like one of them');
   return undefined;
 }
 
@@ -100,12 +106,13 @@ export function readDocuments(dir: string, nsFolder: string, problems: ImportPro
   ];
   for (const file of files) {
     let docs: any[];
-    try {
-      docs = Yaml.load(path.join(dir, file)).filter((x: unknown) => x !== null && x !== undefined);
-    } catch (e) {
-      problems.add(file, '$', `is not valid YAML (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, 'fix the YAML syntax');
+    const parsed = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const error = parsed.flatMap(d => d.errors)[0];
+    if (error) {
+      problems.add(file, '$', `is not valid YAML (${error.message.split('\n')[0]})`, 'fix the YAML syntax');
       continue;
     }
+    docs = parsed.map(d => d.toJSON()).filter((x: unknown) => x !== null && x !== undefined);
     docs.forEach((doc, i) => {
       const root = docs.length > 1 ? `$[${i}]` : '$';
       const d = { file, root };

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { ComponentSources, ImportedComponent, ImportedEnvironment, readComponent } from './import-components';
+import { ComponentSources, ImportedComponent, ImportedEnvironment, SecretSource, readComponent } from './import-components';
 import { ImportProblems, ReadDocument, checkKnownKeys, namespaceFolder, readDocuments, requireString } from './import-read';
+import { defined } from './infra';
 import { PROJECT_TYPE } from './types';
 import { Builder } from '../../model/builder';
 import { Component, DeployableComponentProps } from '../../model/component';
@@ -89,13 +90,15 @@ export class OpenChoreoImport {
       if (!components.has(owner)) problems.add(b, '.spec.owner.componentName', `names component ${JSON.stringify(owner)}, which has no component.yaml in the imported directory`, 'add the Component, or remove the binding');
     }
     problems.collector.throwIfAny();
-    return declare(org, projects.filter((p): p is { name: string; pipeline: string; displayName?: string } => p !== undefined), imported);
+    return declare(org, projects.filter((p): p is ImportedProject => p !== undefined), imported);
   }
 
   private constructor() {}
 }
 
-function readProject(org: Organization, p: ReadDocument, problems: ImportProblems): { name: string; pipeline: string; displayName?: string } | undefined {
+interface ImportedProject { name: string; pipeline: string; displayName?: string }
+
+function readProject(org: Organization, p: ReadDocument, problems: ImportProblems): ImportedProject | undefined {
   checkKnownKeys(p, '.spec', ['deploymentPipelineRef', 'type', 'parameters'], problems, 'a Project');
   const pipeline = requireString(p, '.spec.deploymentPipelineRef.name', problems, 'name the project\'s DeploymentPipeline');
   if (pipeline !== undefined && !org.pipelines.some(x => x.name === pipeline)) {
@@ -112,7 +115,7 @@ function readProject(org: Organization, p: ReadDocument, problems: ImportProblem
   return pipeline === undefined ? undefined : { name: p.name, pipeline, displayName: p.doc.metadata?.annotations?.['openchoreo.dev/display-name'] };
 }
 
-const secretRef = (s: { key: string; property?: string; version?: string }) => SecretRef.fromStore(s.key, { property: s.property, version: s.version });
+const secretRef = (s: SecretSource) => SecretRef.fromStore(s.key, { property: s.property, version: s.version });
 
 function componentProps(c: ImportedComponent, first: ImportedEnvironment | undefined): DeployableComponentProps & Record<string, unknown> {
   const p = c.parameters;
@@ -120,7 +123,9 @@ function componentProps(c: ImportedComponent, first: ImportedEnvironment | undef
     ...(c.source ? {} : { image: c.image }),
     ...(c.source ? {
       source: {
-        repository: c.source.repository, branch: c.source.branch, path: c.source.path,
+        repository: c.source.repository,
+        branch: c.source.branch,
+        path: c.source.path,
         builder: c.source.dockerfile ? Builder.dockerfile({ dockerfile: c.source.dockerfilePath, context: c.source.context }) : Builder.buildpacks(),
       },
     } : {}),
@@ -128,7 +133,9 @@ function componentProps(c: ImportedComponent, first: ImportedEnvironment | undef
     ...(c.args ? { args: c.args } : {}),
     ...(Object.keys(c.env).length > 0 ? { env: c.env } : {}),
     ...(Object.keys(c.secretEnv).length > 0 ? { secretEnv: Object.fromEntries(Object.entries(c.secretEnv).map(([k, s]) => [k, secretRef(s)])) } : {}),
-    ...(c.files.length > 0 ? { files: c.files.map(f => (f.secret ? { mountPath: f.mountPath, fileName: f.fileName, secret: secretRef(f.secret) } : { mountPath: f.mountPath, fileName: f.fileName, content: f.content })) } : {}),
+    ...(c.files.length > 0 ? {
+      files: c.files.map(f => defined({ mountPath: f.mountPath, fileName: f.fileName, content: f.content, secret: f.secret && secretRef(f.secret) })),
+    } : {}),
     ...(p.kubernetesApiAccess !== undefined ? { kubernetesApiAccess: p.kubernetesApiAccess } : {}),
     ...(p.scratchPaths !== undefined ? { scratchPaths: p.scratchPaths } : {}),
     ...(c.displayName ? { displayName: c.displayName } : {}),
@@ -166,7 +173,8 @@ function overridesOf(c: ImportedComponent, e: ImportedEnvironment): EnvironmentO
     ...(e.image !== undefined && (c.source !== undefined || e.image !== c.image) ? { image: e.image } : {}),
     ...(Object.keys(e.env).length > 0 ? { env: e.env } : {}),
     ...(e.resources ? { resources: e.resources } : {}),
-    ...(e.autoscaling ? { autoscaling: e.autoscaling } : e.replicas !== undefined && c.kind !== ComponentKind.SCHEDULED_TASK ? { replicas: e.replicas } : {}),
+    ...(e.autoscaling ? { autoscaling: e.autoscaling } : {}),
+    ...(!e.autoscaling && e.replicas !== undefined && c.kind !== ComponentKind.SCHEDULED_TASK ? { replicas: e.replicas } : {}),
     ...(budget ? {
       disruptionBudget: budget.kind === 'maxUnavailable'
         ? (percent ? DisruptionBudget.maxUnavailablePercent(amount) : DisruptionBudget.maxUnavailable(amount))
@@ -178,7 +186,7 @@ function overridesOf(c: ImportedComponent, e: ImportedEnvironment): EnvironmentO
   };
 }
 
-function declare(org: Organization, projects: Array<{ name: string; pipeline: string; displayName?: string }>, imported: ImportedComponent[]): OpenChoreoImportResult {
+function declare(org: Organization, projects: ImportedProject[], imported: ImportedComponent[]): OpenChoreoImportResult {
   const created = new Map<string, Project>();
   for (const p of [...projects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     created.set(p.name, new Project(org, p.name, { pipeline: org.pipelines.find(x => x.name === p.pipeline)!, displayName: p.displayName }));
@@ -188,7 +196,10 @@ function declare(org: Organization, projects: Array<{ name: string; pipeline: st
     const component = create(created.get(c.project)!, c);
     for (const e of c.endpoints) {
       component.addEndpoint(e.name, {
-        type: e.type, port: e.port, ...(e.targetPort !== undefined ? { targetPort: e.targetPort } : {}), ...(e.basePath !== undefined ? { basePath: e.basePath } : {}),
+        type: e.type,
+        port: e.port,
+        ...(e.targetPort !== undefined ? { targetPort: e.targetPort } : {}),
+        ...(e.basePath !== undefined ? { basePath: e.basePath } : {}),
         ...(e.visibility.length > 0 ? { visibility: e.visibility } : {}),
       });
     }
@@ -199,17 +210,17 @@ function declare(org: Organization, projects: Array<{ name: string; pipeline: st
     const component = components[i];
     for (const d of c.dependencies) {
       component.dependOnName({ project: d.project, component: d.component, endpoint: d.endpoint },
-        { addressEnvVar: d.address, ...(d.host ? { hostEnvVar: d.host } : {}), ...(d.port ? { portEnvVar: d.port } : {}), ...(d.basePath ? { basePathEnvVar: d.basePath } : {}) });
+        defined({ addressEnvVar: d.address, hostEnvVar: d.host, portEnvVar: d.port, basePathEnvVar: d.basePath }));
     }
     for (const x of c.externals) {
       const svc = org.externalServices.find(s => s.name === x.name) ?? new ExternalService(org, x.name, {
         host: x.host, cidrs: x.cidrs, port: x.port, protocol: x.protocol as ExternalProtocol, scheme: x.scheme,
       });
-      component.dependOnExternal(svc, { addressEnvVar: x.address, ...(x.hostEnv ? { hostEnvVar: x.hostEnv } : {}), ...(x.portEnv ? { portEnvVar: x.portEnv } : {}) });
+      component.dependOnExternal(svc, defined({ addressEnvVar: x.address, hostEnvVar: x.hostEnv, portEnvVar: x.portEnv }));
     }
   });
   return {
     projects: [...created.values()],
-    components: [...components].sort((a, b) => (a.project.name < b.project.name ? -1 : a.project.name > b.project.name ? 1 : a.name < b.name ? -1 : 1)),
+    components: [...components].sort((a, b) => (a.node.path < b.node.path ? -1 : 1)),
   };
 }

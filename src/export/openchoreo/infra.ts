@@ -33,6 +33,11 @@ export function displayNameAnnotation(displayName: string | undefined): Record<s
   return displayName === undefined ? undefined : { [DISPLAY_NAME]: displayName };
 }
 
+/** `o` without its undefined values (optional fields written only when set). @internal */
+export function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** The annotation key of display names. @internal */
 export const DISPLAY_NAME_ANNOTATION = DISPLAY_NAME;
 
@@ -42,7 +47,8 @@ export function organizationNamespace(plan: Plan): ExportedObject {
   return {
     file: `${orgDir(org.name)}/namespace.yaml`,
     manifest: {
-      apiVersion: 'v1', kind: 'Namespace',
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: { name: org.name, ...(org.displayName ? { annotations: { [DISPLAY_NAME]: org.displayName } } : {}), labels: { 'openchoreo.dev/control-plane': 'true' } },
     },
   };
@@ -68,7 +74,8 @@ export function infrastructure(org: Organization, plan: Plan): ExportedObject[] 
     out.push({
       file: `${dir}/data-planes/${dp.name}.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'DataPlane',
+        apiVersion: API_VERSION,
+        kind: 'DataPlane',
         metadata: meta(org.name, dp.name, { 'openchoreo.dev/name': dp.name },
           model.networkPolicyProvider === NetworkPolicyProvider.CILIUM ? { 'openchoreo.dev/networkpolicyprovider': 'cilium' } : undefined),
         spec: {
@@ -86,7 +93,8 @@ export function infrastructure(org: Organization, plan: Plan): ExportedObject[] 
     out.push({
       file: `${dir}/environments/${env.name}.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'Environment',
+        apiVersion: API_VERSION,
+        kind: 'Environment',
         metadata: meta(org.name, env.name, { 'openchoreo.dev/name': env.name }),
         spec: { dataPlaneRef: { kind: 'DataPlane', name: env.dataPlane }, isProduction: env.isProduction, ...(gateway ? { gateway } : {}) },
       },
@@ -96,7 +104,8 @@ export function infrastructure(org: Organization, plan: Plan): ExportedObject[] 
     out.push({
       file: `${dir}/deployment-pipelines/${p.name}.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'DeploymentPipeline',
+        apiVersion: API_VERSION,
+        kind: 'DeploymentPipeline',
         metadata: meta(org.name, p.name, { 'openchoreo.dev/name': p.name }),
         spec: {
           promotionPaths: p.promotionPaths.map(path => ({
@@ -155,7 +164,8 @@ export function authorization(org: Organization, plan: Plan): ExportedObject[] {
       out.push({
         file: `${dir}/role-bindings/${bindingName}.yaml`,
         manifest: {
-          apiVersion: API_VERSION, kind: 'AuthzRoleBinding',
+          apiVersion: API_VERSION,
+          kind: 'AuthzRoleBinding',
           metadata: meta(org.name, bindingName),
           spec: {
             entitlement: { claim: 'groups', value: group },

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { ExportedObject, displayNameAnnotation, meta, orgDir } from './infra';
+import { ExportedObject, defined, displayNameAnnotation, meta, orgDir } from './infra';
 import { API_VERSION, PROJECT_TYPE, TRAITS, componentTypeSpec, traitSpec } from './types';
 import { baseEnv, componentSpec, secretReferenceName, workloadImage, workloadSpec } from './workloads';
 import { Component } from '../../model/component';
@@ -53,7 +53,8 @@ export function projectObjects(org: string, plan: Plan, project: Project): Expor
     {
       file: `${dir}/project.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'Project',
+        apiVersion: API_VERSION,
+        kind: 'Project',
         metadata: meta(org, project.name, { 'openchoreo.dev/name': project.name }, displayNameAnnotation(project.displayName)),
         spec: { deploymentPipelineRef: { name: project.pipeline.name }, type: { kind: 'ClusterProjectType', name: PROJECT_TYPE } },
       },
@@ -61,7 +62,8 @@ export function projectObjects(org: string, plan: Plan, project: Project): Expor
     ...environments.map(env => ({
       file: `${dir}/release-bindings/${project.name}-${env}.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'ProjectReleaseBinding',
+        apiVersion: API_VERSION,
+        kind: 'ProjectReleaseBinding',
         metadata: meta(org, `${project.name}-${env}`, labels(project.name, undefined, env)),
         spec: { owner: { projectName: project.name }, environment: env },
       },
@@ -91,7 +93,9 @@ function traitConfigs(traits: Array<Record<string, any>>, p: PlanComponent): Rec
     if (t.name === TRAITS.autoscaler) {
       const a = p.autoscaling;
       out[t.instanceName] = a
-        ? { minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, ...(a.cpuUtilization ? { cpuUtilization: a.cpuUtilization } : {}), ...(a.memoryUtilization ? { memoryUtilization: a.memoryUtilization } : {}) }
+        ? defined({
+          minReplicas: a.minReplicas, maxReplicas: a.maxReplicas, cpuUtilization: a.cpuUtilization, memoryUtilization: a.memoryUtilization,
+        })
         : { enabled: false };
     } else if (t.name === TRAITS.disruptionBudget) {
       const d = p.disruptionBudget;
@@ -122,7 +126,8 @@ export function componentObjects(org: string, plan: Plan, component: Component):
     {
       file: `${dir}/component.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'Component',
+        apiVersion: API_VERSION,
+        kind: 'Component',
         metadata: meta(org, component.name, { 'openchoreo.dev/name': component.name, 'openchoreo.dev/project': project }, displayNameAnnotation(component.displayName)),
         spec,
       },
@@ -139,7 +144,8 @@ export function componentObjects(org: string, plan: Plan, component: Component):
     out.push({
       file: `${orgDir(org)}/platform/secret-references/${secretReferenceName(component.name)}.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'SecretReference',
+        apiVersion: API_VERSION,
+        kind: 'SecretReference',
         metadata: meta(org, secretReferenceName(component.name), labels(project, component.name)),
         spec: { template: { type: 'Opaque' }, data: secrets, refreshInterval: dp?.secretRefreshInterval ?? plan.dataPlanes[0]?.secretRefreshInterval ?? '1h' },
       },
@@ -166,10 +172,13 @@ export function componentObjects(org: string, plan: Plan, component: Component):
     out.push({
       file: `${dir}/release-bindings/${component.name}-${environment}.yaml`,
       manifest: {
-        apiVersion: API_VERSION, kind: 'ReleaseBinding',
+        apiVersion: API_VERSION,
+        kind: 'ReleaseBinding',
         metadata: meta(org, `${component.name}-${environment}`, labels(project, component.name, environment)),
         spec: {
-          owner, environment, releaseName: name,
+          owner,
+          environment,
+          releaseName: name,
           componentTypeEnvironmentConfigs: environmentConfigs(component, environment, p),
           ...(traitEnv ? { traitEnvironmentConfigs: traitEnv } : {}),
           ...(overrides.length > 0 ? { workloadOverrides: { container: { env: overrides } } } : {}),
@@ -184,10 +193,10 @@ export function componentObjects(org: string, plan: Plan, component: Component):
 /** SecretReference data: secret env vars and secret files, by secret key. */
 function secretData(component: Component): object[] {
   const data = new Map<string, { key: string; property?: string; version?: string }>();
-  for (const [key, ref] of Object.entries(component._props.secretEnv ?? {})) data.set(key, { key: ref.key, property: ref.property, version: ref.version });
-  for (const f of component._props.files ?? []) if (f.secret) data.set(f.fileName, { key: f.secret.key, property: f.secret.property, version: f.secret.version });
+  for (const [key, ref] of Object.entries(component._props.secretEnv ?? {})) data.set(key, ref);
+  for (const f of component._props.files ?? []) if (f.secret) data.set(f.fileName, f.secret);
   return [...data.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([secretKey, r]) => ({
     secretKey,
-    remoteRef: { key: r.key, ...(r.property !== undefined ? { property: r.property } : {}), ...(r.version !== undefined ? { version: r.version } : {}) },
+    remoteRef: defined({ key: r.key, property: r.property, version: r.version }),
   }));
 }

@@ -118,10 +118,14 @@ function workloadTemplate(kind: ComponentKind): object {
   const row = TYPE_ROWS[kind];
   if (row.workloadType === 'cronjob') {
     return {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: META,
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: META,
       spec: {
-        schedule: '${environmentConfigs.schedule}', timeZone: '${has(parameters.timeZone) ? parameters.timeZone : oc_omit()}',
-        suspend: '${environmentConfigs.suspend}', concurrencyPolicy: '${parameters.concurrencyPolicy}',
+        schedule: '${environmentConfigs.schedule}',
+        timeZone: '${has(parameters.timeZone) ? parameters.timeZone : oc_omit()}',
+        suspend: '${environmentConfigs.suspend}',
+        concurrencyPolicy: '${parameters.concurrencyPolicy}',
         jobTemplate: { spec: { backoffLimit: '${parameters.backoffLimit}', activeDeadlineSeconds: '${parameters.activeDeadlineSeconds}', template: podTemplate() } },
       },
     };
@@ -144,7 +148,8 @@ export function componentTypeSpec(kind: ComponentKind): Record<string, unknown> 
   ];
   if (row.endpoints) {
     resources.push({
-      id: 'service', includeWhen: '${size(workload.endpoints) > 0}',
+      id: 'service',
+      includeWhen: '${size(workload.endpoints) > 0}',
       template: { apiVersion: 'v1', kind: 'Service', metadata: { ...META, name: '${metadata.componentName}' }, spec: { selector: '${metadata.podSelectors}', ports: '${workload.toServicePorts()}' } },
     });
   }
@@ -172,11 +177,15 @@ export function traitSpec(name: string): Record<string, unknown> {
   switch (name) {
     case TRAITS.autoscaler:
       return {
-        environmentConfigs: { openAPIV3Schema: obj({ ...enabled, minReplicas: int(1), maxReplicas: int(1), cpuUtilization: int(1), memoryUtilization: int(1) }) },
+        environmentConfigs: {
+          openAPIV3Schema: obj({ ...enabled, minReplicas: int(1), maxReplicas: int(1), cpuUtilization: int(1), memoryUtilization: int(1) }),
+        },
         creates: [{
           includeWhen: when,
           template: {
-            apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: named,
+            apiVersion: 'autoscaling/v2',
+            kind: 'HorizontalPodAutoscaler',
+            metadata: named,
             spec: { scaleTargetRef: target, minReplicas: '${environmentConfigs.minReplicas}', maxReplicas: '${environmentConfigs.maxReplicas}', metrics: AUTOSCALING_METRICS },
           },
         }],
@@ -187,7 +196,9 @@ export function traitSpec(name: string): Record<string, unknown> {
         creates: [{
           includeWhen: when,
           template: {
-            apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: named,
+            apiVersion: 'policy/v1',
+            kind: 'PodDisruptionBudget',
+            metadata: named,
             spec: {
               selector: { matchLabels: '${metadata.podSelectors}' },
               maxUnavailable: '${has(environmentConfigs.maxUnavailable) ? environmentConfigs.maxUnavailable : oc_omit()}',
@@ -200,13 +211,19 @@ export function traitSpec(name: string): Record<string, unknown> {
       return {
         parameters: {
           openAPIV3Schema: obj({
-            host: str, cidrs: { type: 'array', items: str }, port: int(1, { maximum: 65535 }), protocol: { type: 'string', enum: ['TCP', 'UDP'], default: 'TCP' }, scheme: str,
+            host: str,
+            cidrs: { type: 'array', items: str },
+            port: int(1, { maximum: 65535 }),
+            protocol: { type: 'string', enum: ['TCP', 'UDP'], default: 'TCP' },
+            scheme: str,
             envBindings: obj({ address: str, host: str, port: str }, ['address']),
           }, ['port', 'envBindings']),
         },
         creates: [{
           template: {
-            apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: named,
+            apiVersion: 'cilium.io/v2',
+            kind: 'CiliumNetworkPolicy',
+            metadata: named,
             spec: {
               endpointSelector: { matchLabels: '${metadata.podSelectors}' },
               egress: [{
@@ -223,7 +240,9 @@ export function traitSpec(name: string): Record<string, unknown> {
         parameters: { openAPIV3Schema: obj({ port: int(1, { maximum: 65535 }), path: { type: 'string', default: '/metrics' } }, ['port']) },
         creates: [{
           template: {
-            apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: named,
+            apiVersion: 'monitoring.coreos.com/v1',
+            kind: 'PodMonitor',
+            metadata: named,
             spec: { selector: { matchLabels: '${metadata.podSelectors}' }, podMetricsEndpoints: [{ portNumber: '${parameters.port}', path: '${parameters.path}' }] },
           },
         }],
@@ -241,7 +260,8 @@ export function projectTypeSpec(): Record<string, unknown> {
       {
         id: 'cell-namespace',
         template: {
-          apiVersion: 'v1', kind: 'Namespace',
+          apiVersion: 'v1',
+          kind: 'Namespace',
           metadata: {
             name: '${metadata.namespace}',
             labels: '${oc_merge(metadata.labels, {"pod-security.kubernetes.io/enforce": environmentConfigs.podSecurityLevel, "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted"})}',
@@ -251,7 +271,9 @@ export function projectTypeSpec(): Record<string, unknown> {
       {
         id: 'cell-baseline',
         template: {
-          apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'cell-baseline', namespace: '${metadata.namespace}' },
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumNetworkPolicy',
+          metadata: { name: 'cell-baseline', namespace: '${metadata.namespace}' },
           spec: {
             endpointSelector: {},
             enableDefaultDeny: { ingress: true, egress: true },

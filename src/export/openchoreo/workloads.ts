@@ -70,9 +70,16 @@ export function workloadDependencies(component: Component): object[] {
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** One `external-egress` trait instance and the env entries of its address. @internal */
+export interface ExternalEgress {
+  readonly instanceName: string;
+  readonly parameters: Record<string, any>;
+  readonly env: Array<{ key: string; value: string }>;
+}
+
 /** External-service dependencies as `external-egress` trait instances (the address also goes into the env). @internal */
-export function externalEgress(component: Component): Array<{ instanceName: string; parameters: Record<string, any>; env: Array<{ key: string; value: string }> }> {
-  const out = [];
+export function externalEgress(component: Component): ExternalEgress[] {
+  const out: ExternalEgress[] = [];
   for (const d of component._dependencies) {
     const svc = d.external;
     if (!svc) continue;
