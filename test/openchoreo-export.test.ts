@@ -1,4 +1,5 @@
 import { OpenChoreoExport, Project } from '../src';
+import { OPENCHOREO_EXPORT_KINDS } from '../src/export/openchoreo/types';
 import { baseline, listFiles, service, withApp } from './support/fixtures';
 import { exampleExport } from './support/openchoreo';
 import { celStatsOf, validateManifest } from './support/schema-validator';
@@ -38,6 +39,7 @@ describe('OpenChoreo export of the example platform', () => {
       ClusterTrait: 4,
     });
     expect(objects).toHaveLength(83);
+    expect(Object.keys(counts).sort()).toEqual([...OPENCHOREO_EXPORT_KINDS].sort());
   });
 
   test('every object validates against the pinned v1.2.3 CRDs (strict) and their CEL rules', () => {
