@@ -112,8 +112,11 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
         owners.claim(`${dir}/${o.file}`, `the OpenChoreo export ${x.node.path}`);
         push(groups, `${dir}/${o.file}`, o.manifest);
       }
-      for (const [file, content] of kustomizations(exported.objects.map(o => o.file))) documents.set(`${dir}/${file}`, content);
-      documents.set(`${dir}/NOT-EXPRESSIBLE.md`, exported.report);
+      const extra = [...kustomizations(exported.objects.map(o => o.file)), ['NOT-EXPRESSIBLE.md', exported.report] as const];
+      for (const [file, content] of extra) {
+        owners.claim(`${dir}/${file}`, `the OpenChoreo export ${x.node.path}`);
+        documents.set(`${dir}/${file}`, content);
+      }
     }
     for (const m of org._extraObjects()) {
       owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);
