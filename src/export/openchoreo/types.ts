@@ -28,9 +28,6 @@ export const TRAITS = {
   metrics: 'metrics',
 } as const;
 
-/** Instance names of the traits a component has at most once. @internal */
-export const TRAIT_INSTANCES = { autoscaler: 'autoscaler', disruptionBudget: 'disruption-budget', metrics: 'metrics' } as const;
-
 /** The builds' ClusterWorkflows (OpenChoreo's defaults). @internal */
 export const WORKFLOWS = { dockerfile: 'dockerfile-builder', buildpacks: 'paketo-buildpacks-builder' } as const;
 
