@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComponentKind } from '../src';
-import { COMPONENT_KINDS, kindTraits } from '../src/model/component-kind';
 import { OPENCHOREO_EXPORT_KINDS } from '../src/export/openchoreo/types';
+import { COMPONENT_KINDS, kindTraits } from '../src/model/component-kind';
 import { KINDS, pluralOf, resourcesWhere } from '../src/render/kinds';
 
 const allKinds: Array<{ apiVersion: string; kind: string; emitted?: boolean; why?: string; export?: string }> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'imports', 'kinds.json'), 'utf8'));
