@@ -83,6 +83,13 @@ project.addTask('bench', {
     { exec: 'node bench/.build/bench/run.js', receiveArgs: true },
   ],
 });
+project.addTask('bench:openchoreo', {
+  description: 'OpenChoreo export benchmark: the bench platform at 1,000 components × 3 environments exported as OpenChoreo CRs (--components N)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node bench/.build/bench/openchoreo.js', receiveArgs: true },
+  ],
+});
 project.addBins({ 'cdk8s-openchoreo': 'lib/cli/main.js' });
 project.addTask('promote', {
   description: 'Promote releases of the example platform along its pipeline (updates examples/platform/releases.json)',

@@ -13,7 +13,9 @@
 //                               the tests (EnvoyProxy and WorkflowTemplate, whose bindings
 //                               would be megabytes every compile pays for; ServiceMonitor,
 //                               PodMonitor, PrometheusRule and Instrumentation, which no
-//                               renderer builds through bindings)
+//                               renderer builds through bindings); a kind marked "export": "<name>"
+//                               is written by that export (e.g. OpenChoreo's control-plane CRs,
+//                               outside the GitOps tree), schema only
 //   test/schemas/*.json         JSON schemas used by test/support/schema-validator.ts
 //   test/schemas/index.json     "apiVersion/kind" -> schema file (+ definition name)
 //   test/schemas/score-v1b1.json  the Score workload schema (tests validate Score fixtures against it)
@@ -108,7 +110,10 @@ function loadKinds() {
       fail(`${where}: needs string "apiVersion" and "kind"`);
     }
     for (const key of Object.keys(entry)) {
-      if (!['apiVersion', 'kind', 'crd', 'bindings', 'emitted', 'why'].includes(key)) fail(`${where}: unknown key "${key}"`);
+      if (!['apiVersion', 'kind', 'crd', 'bindings', 'emitted', 'why', 'export'].includes(key)) fail(`${where}: unknown key "${key}"`);
+    }
+    if (entry.export !== undefined && (typeof entry.export !== 'string' || entry.bindings !== false)) {
+      fail(`${where}: "export" names the export (outside the GitOps tree) that writes the kind; it needs "bindings": false`);
     }
     if (entry.emitted !== undefined && (entry.emitted !== false || typeof entry.why !== 'string')) {
       fail(`${where}: "emitted" may only be false (a kind listed for its schema only), with a "why"`);

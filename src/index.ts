@@ -85,3 +85,7 @@ export { ScoreResourceMapping, ScoreResourceMappingKind } from './import/score/m
 export { PlatformErrors, type ValidationProblem } from './model/errors';
 export { OutputLayout } from './output/layout';
 export { PlatformApp, type PlatformAppProps } from './output/platform-app';
+// OpenChoreo control-plane export and import (issue #14)
+export { OpenChoreoExport } from './export/openchoreo/export';
+export { OpenChoreoImport, type OpenChoreoImportResult } from './export/openchoreo/import';
+export { type OpenChoreoNotExpressible } from './export/openchoreo/not-expressible';

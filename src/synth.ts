@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { renderExports } from './export/exports';
 import type { ExportedFile } from './export/types';
+import { OPENCHOREO_EXPORT_DIR, OpenChoreoExport } from './export/openchoreo/export';
 import { PlatformValidationError, ProblemCollector } from './model/errors';
 import { _useSynthesizer, Organization } from './model/organization';
 import { FileOwners } from './output/file-owners';
@@ -125,6 +126,20 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
       owners.claim(`${org.name}/${e.file}`, `the export file ${e.file} of organization ${org.node.path}`);
       documents.set(`${org.name}/${e.file}`, toYamlDocuments(e.documents));
     }
+    for (const x of org.node.children.filter(OpenChoreoExport.isOpenChoreoExport)) {
+      // The OpenChoreo control-plane export: its own tree, outside the GitOps tree (no entry in the organization's kustomizations).
+      const exported = x._render(result.plan);
+      const dir = `${org.name}/${OPENCHOREO_EXPORT_DIR}`;
+      for (const o of exported.objects) {
+        owners.claim(`${dir}/${o.file}`, `the OpenChoreo export ${x.node.path}`);
+        push(groups, `${dir}/${o.file}`, o.manifest);
+      }
+      const extra = [...kustomizations(exported.objects.map(o => o.file)), ['NOT-EXPRESSIBLE.md', exported.report] as const];
+      for (const [file, content] of extra) {
+        owners.claim(`${dir}/${file}`, `the OpenChoreo export ${x.node.path}`);
+        documents.set(`${dir}/${file}`, content);
+      }
+    }
     for (const m of org._extraObjects()) {
       owners.claim(`${org.name}/extra-objects.yaml`, `the objects added to chart ${org.node.path} directly`);
       push(groups, `${org.name}/extra-objects.yaml`, m);
@@ -139,7 +154,7 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     groups.set(file, docs);
   }
   const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
-  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`)));
+  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`) && !f.startsWith(`${o.name}/exports/`)));
   const generated = kustomizations(orgFiles);
   for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
   owners.throwIfAny();

@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComponentKind } from '../src';
+import { OPENCHOREO_EXPORT_KINDS } from '../src/export/openchoreo/types';
 import { COMPONENT_KINDS, kindTraits } from '../src/model/component-kind';
 import { KINDS, pluralOf, resourcesWhere } from '../src/render/kinds';
 
-const kindsJson: Array<{ apiVersion: string; kind: string; emitted?: boolean; why?: string }> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'imports', 'kinds.json'), 'utf8'));
+const allKinds: Array<{ apiVersion: string; kind: string; emitted?: boolean; why?: string; export?: string }> = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'imports', 'kinds.json'), 'utf8'));
+/** Kinds of the GitOps tree; those marked `export` are written by an export outside it (their own test below). */
+const kindsJson = allKinds.filter(k => k.export === undefined);
 const apiVersion = (k: { group: string; version: string }) => (k.group === '' ? k.version : `${k.group}/${k.version}`);
 
 describe('emitted-kind table (src/render/kinds.ts)', () => {
@@ -30,6 +33,15 @@ describe('emitted-kind table (src/render/kinds.ts)', () => {
     expect(pluralOf('networking.k8s.io', 'NetworkPolicy')).toBe('networkpolicies');
     expect(pluralOf('gateway.envoyproxy.io', 'EnvoyProxy')).toBe('envoyproxies');
     expect(() => pluralOf('example.com', 'Widget')).toThrow('kind example.com/Widget is missing from src/render/kinds.ts');
+  });
+});
+
+describe('export kinds (imports/kinds.json entries marked "export")', () => {
+  test('the OpenChoreo entries are exactly the openchoreo.dev kinds the OpenChoreo export writes, none of them in the GitOps tree', () => {
+    const exported = allKinds.filter(k => k.export === 'openchoreo').map(k => k.kind).sort();
+    expect(exported).toEqual([...OPENCHOREO_EXPORT_KINDS].filter(k => k !== 'Namespace').sort());
+    expect(allKinds.filter(k => k.export !== undefined && k.export !== 'openchoreo')).toEqual([]);
+    expect(KINDS.filter(k => k.group === 'openchoreo.dev')).toEqual([]);
   });
 });
 

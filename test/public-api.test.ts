@@ -60,6 +60,8 @@ const PUBLIC_NAMES = [
   'ExportFormat',
   // interop (issue #14): the Score import
   'Score', 'ScoreEndpointOptions', 'ScoreLoadOptions', 'ScoreResourceMapping', 'ScoreResourceMappingKind',
+  // OpenChoreo control-plane export and import (issue #14)
+  'OpenChoreoExport', 'OpenChoreoImport', 'OpenChoreoImportResult', 'OpenChoreoNotExpressible',
 ];
 
 describe('public surface (src/index.ts)', () => {

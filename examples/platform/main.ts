@@ -2,7 +2,7 @@ import {
   AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   Resource, ResourceType, RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
-  NodeLabelOperator, Probe, TaintEffect,
+  NodeLabelOperator, OpenChoreoExport, Probe, TaintEffect,
   ComponentKind, ComponentType, ProbeKind, Traits, ExportFormat,
 } from '../../src';
 import { Duration, JsonPatch } from 'cdk8s';
@@ -283,6 +283,9 @@ export function buildPlatform(app: PlatformApp): Organization {
     description: 'Reads and deploys what Git holds; nothing else',
   });
   new AccessGrant(acme, 'release-managers', { groups: ['release-managers'], role: releaseManager, environment: prod });
+
+  // The same model as OpenChoreo control-plane CRs, in acme/exports/openchoreo/ (outside the GitOps tree).
+  new OpenChoreoExport(acme, 'openchoreo');
   return acme;
 }
 

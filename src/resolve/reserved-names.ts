@@ -27,7 +27,7 @@ export const RESERVED_NAMES: readonly ReservedName[] = [
   { name: 'kustomization', reservedFor: ['data plane', 'environment', 'project', 'component'], usedFor: "every folder's kustomization.yaml" },
   { name: 'gitops', reservedFor: ['data plane'], usedFor: "the organization's gitops/ folder (Argo CD applications)" },
   { name: 'platform', reservedFor: ['data plane', 'environment', 'project'], usedFor: "the organization's platform.json, each data plane's platform/ folder and the Argo CD AppProject '<organization>-platform'" },
-  { name: 'exports', reservedFor: ['data plane'], usedFor: "the organization's exports/ folder (the Backstage catalog and other exports, not applied by GitOps)" },
+  { name: 'exports', reservedFor: ['data plane'], usedFor: "the organization's exports/ folder (the Backstage catalog and the OpenChoreo control-plane export, outside the GitOps tree)" },
   { name: 'extra-objects', reservedFor: ['data plane'], usedFor: "the organization's extra-objects.yaml (objects added to the chart directly)" },
   { name: 'flux-system', reservedFor: ['environment'], usedFor: "each data plane's flux-system/ folder (Flux bootstrap objects)" },
   { name: 'flux-tenants', reservedFor: ['environment'], usedFor: "each data plane's flux-tenants/ folder (the Flux tenants' RoleBindings)" },

@@ -20,7 +20,7 @@ import Ajv, { ErrorObject, Options, ValidateFunction, _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
-import { CelValidator, compileCelValidator } from './cel-validator';
+import { CelStats, CelValidator, compileCelValidator } from './cel-validator';
 import { DEFAULT_CACHE_DIR, ValidatorCache, cacheKey, cachedValidator } from './schema-cache';
 
 // re2js is ESM-typed; its CommonJS build is loaded with require (see package.json "exports").
@@ -54,6 +54,29 @@ let compiler: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 /** CEL rules per CRD kind (undefined: the kind has none). */
 const celValidators = new Map<string, CelValidator | undefined>();
+const celStats = new Map<string, CelStats>();
+
+/**
+ * CRD rules the CEL engine cannot evaluate: they select a property named by a CEL reserved word
+ * (`var`) without Kubernetes' `__var__` escaping. validateManifest checks them directly instead.
+ */
+export const UNEVALUATED_RULES: readonly string[] = ['!has(self.forEach) || has(self.var)'];
+
+/** The CEL rule counts of a CRD kind whose schema has been loaded (after a validateManifest of it). */
+export function celStatsOf(apiVersionKind: string): CelStats | undefined {
+  return celStats.get(apiVersionKind);
+}
+
+/** `!has(self.forEach) || has(self.var)` on every object of the manifest that has a `forEach` (see UNEVALUATED_RULES). */
+function checkUnevaluatedRules(value: unknown, at: string, errors: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkUnevaluatedRules(v, `${at}[${i}]`, errors));
+  } else if (value && typeof value === 'object') {
+    const o = value as Json;
+    if ('forEach' in o && !('var' in o)) errors.push(`${at || '(root)'}: var is required when forEach is specified (rule: ${UNEVALUATED_RULES[0]})`);
+    for (const [k, v] of Object.entries(o)) checkUnevaluatedRules(v, at ? `${at}.${k}` : k, errors);
+  }
+}
 
 function readJson(file: string): Json {
   return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Json;
@@ -157,7 +180,11 @@ function validatorFor(key: string): ValidateFunction | undefined {
     });
   } else {
     const schema = readJson(entry.file);
-    const cel = compileCelValidator(schema); // before tighten() rewrites the schema; throws on rules it cannot evaluate
+    // Before tighten() rewrites the schema; throws on rules it cannot evaluate, except the known ones (checkUnevaluatedRules).
+    const cel = compileCelValidator(schema, { collectUnsupported: true });
+    const unknown = cel.stats.unsupported.filter(u => !UNEVALUATED_RULES.some(rule => u.includes(`: ${rule}: `)));
+    if (unknown.length > 0) throw new Error(`${unknown.length} CEL rule(s) of ${key} cannot be evaluated:\n${unknown.join('\n')}`);
+    celStats.set(key, cel.stats);
     celValidators.set(key, cel.stats.rules > cel.stats.transitionRules ? cel : undefined);
     const metadata: Json | undefined = schema.properties?.metadata;
     if (schema.properties) delete schema.properties.metadata;
@@ -418,6 +445,7 @@ export function validateManifest(obj: any): string[] {
   errors.push(...checkMetadata(key, state().index[key], obj.metadata));
   const cel = celValidators.get(key);
   if (cel) errors.push(...cel.validate(obj));
+  if (celStats.get(key)?.unsupported.length) checkUnevaluatedRules(obj.spec, 'spec', errors);
   return [...new Set(errors)];
 }
 
