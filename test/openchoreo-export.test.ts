@@ -170,7 +170,9 @@ describe('OpenChoreo export of the example platform', () => {
     ]));
     expect(keys).not.toContain('acme/payments/payments-api | env');
     expect(keys).not.toContain('acme/payments/payments-api | autoscaling');
-    expect(items).toHaveLength(30);
+    // + the component types' settings OpenChoreo's types have no parameter for (type, logFormat, terminationGracePeriod)
+    expect(items).toHaveLength(39);
+    expect(keys).toEqual(expect.arrayContaining(['acme/payments/ledger | type', 'acme/payments/ledger | logFormat', 'acme/storefront/order-worker | terminationGracePeriod']));
     for (const i of items) expect(i.reason.length).toBeGreaterThan(10);
     const written = app.synthFiles();
     const report = written['acme/exports/openchoreo/NOT-EXPRESSIBLE.md'];
