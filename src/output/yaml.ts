@@ -68,6 +68,24 @@ function blockLiteral(s: string, indent: string): string | undefined {
   return `${chomp}\n${lines.map(l => (l.length === 0 ? '' : indent + l)).join('\n')}${extra}`;
 }
 
+// `<indent><key>:` per indent and key: manifests repeat the same keys at the same depths.
+const keyLines = new Map<string, Map<string, string>>();
+
+function keyLine(indent: string, k: string): string {
+  let byKey = keyLines.get(indent);
+  if (byKey === undefined) {
+    byKey = new Map();
+    keyLines.set(indent, byKey);
+  }
+  let line = byKey.get(k);
+  if (line === undefined) {
+    line = `${indent}${scalar(k)}:`;
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(k, line);
+  }
+  return line;
+}
+
 const deeperIndent = new Map<string, string>();
 
 /** `indent` plus two spaces, built once per depth rather than once per key. */
@@ -97,13 +115,14 @@ function emitValue(v: any, indent: string, out: string[], top: boolean): void {
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      out.push(n++ === 0 && !top ? '\n' : '', indent, scalar(k), ':');
+      if (n++ === 0 && !top) out.push('\n');
+      out.push(keyLine(indent, k));
       emitChild(x, child, out);
     }
     if (n === 0) out.push(top ? '{}\n' : ' {}\n');
     return;
   }
-  out.push(top ? '' : ' ', primitive(v, indent), top ? '\n' : '\n');
+  out.push(top ? `${primitive(v, indent)}\n` : valueLine(v, indent));
 }
 
 /** A mapping value: nested collections go on the next lines (sequences indented under the key). */
@@ -119,7 +138,7 @@ function emitInline(v: any, indent: string, out: string[]): void {
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      out.push(n++ === 0 ? ' ' : indent, scalar(k), ':');
+      out.push(n++ === 0 ? ' ' : indent, keyLine('', k));
       emitChild(x, child, out);
     }
     if (n === 0) out.push(' {}\n');
@@ -131,7 +150,22 @@ function emitInline(v: any, indent: string, out: string[]): void {
     emitValue(v, indent, out, true);
     return;
   }
-  out.push(' ', primitive(v, indent), '\n');
+  out.push(valueLine(v, indent));
+}
+
+// ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
+const valueLines = new Map<string, string>();
+
+/** A scalar after `key:` or `-`: a space, the value, a line break. */
+function valueLine(v: any, indent: string): string {
+  if (typeof v !== 'string' || v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
+  let line = valueLines.get(v);
+  if (line === undefined) {
+    line = ` ${scalar(v)}\n`;
+    if (valueLines.size > 100_000) valueLines.clear();
+    valueLines.set(v, line);
+  }
+  return line;
 }
 
 function primitive(v: any, indent: string): string {

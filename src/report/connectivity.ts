@@ -185,7 +185,9 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   }
   for (const pod of pods) {
     // declaration order is kept: namespaced policies, then clusterwide ones
-    const selecting = [...(policiesByNamespace.get(pod.identity.namespace) ?? []), ...clusterwide].filter(p => p.selects(pod));
+    const selecting: CompiledPolicy[] = [];
+    for (const p of policiesByNamespace.get(pod.identity.namespace) ?? []) if (p.selects(pod)) selecting.push(p);
+    for (const p of clusterwide) if (p.selects(pod)) selecting.push(p);
     const side = (dir: Direction): DirectionState => {
       const isolated = selecting.some(p => p[dir].defaultDeny);
       const http = selecting.find(p => p[dir].hasHttp);
