@@ -5,12 +5,23 @@
  * @internal
  */
 export function toYamlDocuments(docs: any[]): string {
-  const out: string[] = [];
+  used = 0;
   for (let i = 0; i < docs.length; i++) {
-    if (i > 0) out.push('---\n');
-    emitValue(docs[i], '', out, true);
+    if (i > 0) put('---\n');
+    emitValue(docs[i], '', true);
   }
-  return out.join('');
+  const text = used === parts.length ? parts.join('') : parts.slice(0, used).join('');
+  if (parts.length > 4 * used) parts.length = used; // after an unusually large file, let its parts go
+  return text;
+}
+
+// One parts list for every call, filled from the start (not emptied, which would drop its storage),
+// so that it is not reallocated and regrown for every file. The emitter does not reenter itself.
+const parts: string[] = [];
+let used = 0;
+
+function put(s: string): void {
+  parts[used++] = s;
 }
 
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~', '.inf', '-.inf', '+.inf', '.nan', '<<', '=']);
@@ -98,14 +109,15 @@ function deeper(indent: string): string {
   return d;
 }
 
-function emitValue(v: any, indent: string, out: string[], top: boolean): void {
+function emitValue(v: any, indent: string, top: boolean): void {
   if (Array.isArray(v)) {
-    if (v.length === 0) { out.push(top ? '[]\n' : ' []\n'); return; }
-    if (!top) out.push('\n');
+    if (v.length === 0) { put(top ? '[]\n' : ' []\n'); return; }
+    if (!top) put('\n');
     const child = deeper(indent);
     for (const item of v) {
-      out.push(indent, '-');
-      emitInline(item, child, out);
+      put(indent);
+      put('-');
+      emitInline(item, child);
     }
     return;
   }
@@ -115,42 +127,43 @@ function emitValue(v: any, indent: string, out: string[], top: boolean): void {
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      if (n++ === 0 && !top) out.push('\n');
-      out.push(keyLine(indent, k));
-      emitChild(x, child, out);
+      if (n++ === 0 && !top) put('\n');
+      put(keyLine(indent, k));
+      emitChild(x, child);
     }
-    if (n === 0) out.push(top ? '{}\n' : ' {}\n');
+    if (n === 0) put(top ? '{}\n' : ' {}\n');
     return;
   }
-  out.push(top ? `${primitive(v, indent)}\n` : valueLine(v, indent));
+  put(top ? `${primitive(v, indent)}\n` : valueLine(v, indent));
 }
 
 /** A mapping value: nested collections go on the next lines (sequences indented under the key). */
-function emitChild(v: any, indent: string, out: string[]): void {
-  emitValue(v, indent, out, false);
+function emitChild(v: any, indent: string): void {
+  emitValue(v, indent, false);
 }
 
 /** A sequence item: the first key of a mapping shares the `- ` line. */
-function emitInline(v: any, indent: string, out: string[]): void {
+function emitInline(v: any, indent: string): void {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const child = deeper(indent);
     let n = 0;
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      out.push(n++ === 0 ? ' ' : indent, keyLine('', k));
-      emitChild(x, child, out);
+      put(n++ === 0 ? ' ' : indent);
+      put(keyLine('', k));
+      emitChild(x, child);
     }
-    if (n === 0) out.push(' {}\n');
+    if (n === 0) put(' {}\n');
     return;
   }
   if (Array.isArray(v)) {
-    if (v.length === 0) { out.push(' []\n'); return; }
-    out.push('\n');
-    emitValue(v, indent, out, true);
+    if (v.length === 0) { put(' []\n'); return; }
+    put('\n');
+    emitValue(v, indent, true);
     return;
   }
-  out.push(valueLine(v, indent));
+  put(valueLine(v, indent));
 }
 
 // ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
