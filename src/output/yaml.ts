@@ -5,12 +5,23 @@
  * @internal
  */
 export function toYamlDocuments(docs: any[]): string {
-  const out: string[] = [];
+  used = 0;
   for (let i = 0; i < docs.length; i++) {
-    if (i > 0) out.push('---\n');
-    emitValue(docs[i], '', out, true);
+    if (i > 0) put('---\n');
+    emitValue(docs[i], '', true);
   }
-  return out.join('');
+  const text = used === parts.length ? parts.join('') : parts.slice(0, used).join('');
+  if (parts.length > 4 * used) parts.length = used; // after an unusually large file, let its parts go
+  return text;
+}
+
+// One parts list for every call, filled from the start (not emptied, which would drop its storage),
+// so that it is not reallocated and regrown for every file. The emitter does not reenter itself.
+const parts: string[] = [];
+let used = 0;
+
+function put(s: string): void {
+  parts[used++] = s;
 }
 
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~', '.inf', '-.inf', '+.inf', '.nan', '<<', '=']);
@@ -68,6 +79,24 @@ function blockLiteral(s: string, indent: string): string | undefined {
   return `${chomp}\n${lines.map(l => (l.length === 0 ? '' : indent + l)).join('\n')}${extra}`;
 }
 
+// `<indent><key>:` per indent and key: manifests repeat the same keys at the same depths.
+const keyLines = new Map<string, Map<string, string>>();
+
+function keyLine(indent: string, k: string): string {
+  let byKey = keyLines.get(indent);
+  if (byKey === undefined) {
+    byKey = new Map();
+    keyLines.set(indent, byKey);
+  }
+  let line = byKey.get(k);
+  if (line === undefined) {
+    line = `${indent}${scalar(k)}:`;
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(k, line);
+  }
+  return line;
+}
+
 const deeperIndent = new Map<string, string>();
 
 /** `indent` plus two spaces, built once per depth rather than once per key. */
@@ -80,14 +109,15 @@ function deeper(indent: string): string {
   return d;
 }
 
-function emitValue(v: any, indent: string, out: string[], top: boolean): void {
+function emitValue(v: any, indent: string, top: boolean): void {
   if (Array.isArray(v)) {
-    if (v.length === 0) { out.push(top ? '[]\n' : ' []\n'); return; }
-    if (!top) out.push('\n');
+    if (v.length === 0) { put(top ? '[]\n' : ' []\n'); return; }
+    if (!top) put('\n');
     const child = deeper(indent);
     for (const item of v) {
-      out.push(indent, '-');
-      emitInline(item, child, out);
+      put(indent);
+      put('-');
+      emitInline(item, child);
     }
     return;
   }
@@ -97,41 +127,58 @@ function emitValue(v: any, indent: string, out: string[], top: boolean): void {
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      out.push(n++ === 0 && !top ? '\n' : '', indent, scalar(k), ':');
-      emitChild(x, child, out);
+      if (n++ === 0 && !top) put('\n');
+      put(keyLine(indent, k));
+      emitChild(x, child);
     }
-    if (n === 0) out.push(top ? '{}\n' : ' {}\n');
+    if (n === 0) put(top ? '{}\n' : ' {}\n');
     return;
   }
-  out.push(top ? '' : ' ', primitive(v, indent), top ? '\n' : '\n');
+  put(top ? `${primitive(v, indent)}\n` : valueLine(v, indent));
 }
 
 /** A mapping value: nested collections go on the next lines (sequences indented under the key). */
-function emitChild(v: any, indent: string, out: string[]): void {
-  emitValue(v, indent, out, false);
+function emitChild(v: any, indent: string): void {
+  emitValue(v, indent, false);
 }
 
 /** A sequence item: the first key of a mapping shares the `- ` line. */
-function emitInline(v: any, indent: string, out: string[]): void {
+function emitInline(v: any, indent: string): void {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const child = deeper(indent);
     let n = 0;
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      out.push(n++ === 0 ? ' ' : indent, scalar(k), ':');
-      emitChild(x, child, out);
+      put(n++ === 0 ? ' ' : indent);
+      put(keyLine('', k));
+      emitChild(x, child);
     }
-    if (n === 0) out.push(' {}\n');
+    if (n === 0) put(' {}\n');
     return;
   }
   if (Array.isArray(v)) {
-    if (v.length === 0) { out.push(' []\n'); return; }
-    out.push('\n');
-    emitValue(v, indent, out, true);
+    if (v.length === 0) { put(' []\n'); return; }
+    put('\n');
+    emitValue(v, indent, true);
     return;
   }
-  out.push(' ', primitive(v, indent), '\n');
+  put(valueLine(v, indent));
+}
+
+// ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
+const valueLines = new Map<string, string>();
+
+/** A scalar after `key:` or `-`: a space, the value, a line break. */
+function valueLine(v: any, indent: string): string {
+  if (typeof v !== 'string' || v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
+  let line = valueLines.get(v);
+  if (line === undefined) {
+    line = ` ${scalar(v)}\n`;
+    if (valueLines.size > 100_000) valueLines.clear();
+    valueLines.set(v, line);
+  }
+  return line;
 }
 
 function primitive(v: any, indent: string): string {

@@ -1,3 +1,4 @@
+import type { IConstruct } from 'constructs';
 import type { RenderedObject } from './types';
 import { PlatformValidationError, ValidationProblem } from '../model/errors';
 import type { Organization } from '../model/organization';
@@ -33,6 +34,16 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
   const projects = new Map(org.projects.map(p => [p.name, p]));
   const environments = new Map(org.environments.map(e => [e.name, e]));
   const dataPlanes = new Map(org.dataPlanes.map(d => [d.name, d]));
+  // A construct's path is recomputed from its scopes at every read: once per owner, not per object.
+  const paths = new Map<IConstruct, string>();
+  const pathOf = (c: IConstruct): string => {
+    let p = paths.get(c);
+    if (p === undefined) {
+      p = c.node.path;
+      paths.set(c, p);
+    }
+    return p;
+  };
   return objects.map(o => {
     const segments = o.dir.split('/');
     const labels = o.manifest.metadata?.labels ?? {};
@@ -43,16 +54,16 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
     const project = projects.get(labels[Labels.PROJECT] ?? (segments.length === 3 ? segments[2] : ''));
     const component = o.isComponent ? project?.findComponent(o.group) : undefined;
     if (component) {
-      path = component.node.path;
+      path = pathOf(component);
       owner = `component ${path}${inEnv}`;
     } else if (project) {
-      path = project.node.path;
+      path = pathOf(project);
       owner = `project ${path}${inEnv} (${o.group})`;
     } else if (envName && environments.has(envName)) {
-      path = environments.get(envName)!.node.path;
+      path = pathOf(environments.get(envName)!);
       owner = `environment ${path} (${o.group})`;
     } else if (dataPlanes.has(labels[Labels.DATAPLANE] ?? segments[0])) {
-      path = dataPlanes.get(labels[Labels.DATAPLANE] ?? segments[0])!.node.path;
+      path = pathOf(dataPlanes.get(labels[Labels.DATAPLANE] ?? segments[0])!);
       owner = `data plane ${path} (${o.group})`;
     } else {
       path = org.delivery?.node.path ?? org.node.path;
@@ -61,8 +72,9 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
     const plane = planes.get(segments[0]);
     const cluster = segments[0] === 'gitops' || !plane
       ? ARGO_CD_CLUSTER
-      : plane.apiServer === IN_CLUSTER ? `the in-cluster API server of data plane ${dataPlanes.get(plane.name)!.node.path}` : plane.apiServer;
-    const dataPlane = segments[0] === 'gitops' ? undefined : dataPlanes.get(segments[0])?.node.path;
+      : plane.apiServer === IN_CLUSTER ? `the in-cluster API server of data plane ${pathOf(dataPlanes.get(plane.name)!)}` : plane.apiServer;
+    const dp = segments[0] === 'gitops' ? undefined : dataPlanes.get(segments[0]);
+    const dataPlane = dp === undefined ? undefined : pathOf(dp);
     return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, manifest: o.manifest, dataPlane };
   });
 }

@@ -4,6 +4,9 @@ import { ANNOTATIONS_MAX_BYTES, CONFIG_MAP_MAX_BYTES, LABEL_VALUE_MAX, utf8Bytes
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+// Every object repeats its organization's, project's and component's label values: check each once.
+const validLabelValues = new Set<string>();
+
 function nameOf(m: any): string {
   return m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : String(m.metadata?.name);
 }
@@ -29,9 +32,11 @@ export function limitProblems(objects: readonly OwnedObject[]): ValidationProble
         });
       }
     }
-    const annotations: Record<string, unknown> = m.metadata?.annotations ?? {};
+    const annotations: Record<string, unknown> | undefined = m.metadata?.annotations;
     let annotationBytes = 0;
-    for (const [k, v] of Object.entries(annotations)) annotationBytes += utf8Bytes(k) + utf8Bytes(String(v));
+    for (const k in annotations) {
+      if (Object.prototype.hasOwnProperty.call(annotations, k)) annotationBytes += utf8Bytes(k) + utf8Bytes(String(annotations[k]));
+    }
     if (annotationBytes > ANNOTATIONS_MAX_BYTES) {
       problems.push({
         path: o.path,
@@ -39,9 +44,15 @@ export function limitProblems(objects: readonly OwnedObject[]): ValidationProble
         fix: 'shorten or remove annotations (keep large data in a ConfigMap or in the repository)',
       });
     }
-    for (const [k, v] of Object.entries<unknown>(m.metadata?.labels ?? {})) {
-      const value = String(v);
-      if (value.length > LABEL_VALUE_MAX || !LABEL_VALUE.test(value)) {
+    const labels: Record<string, unknown> | undefined = m.metadata?.labels;
+    for (const k in labels) {
+      if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+      const value = String(labels[k]);
+      if (validLabelValues.has(value)) continue;
+      if (value.length <= LABEL_VALUE_MAX && LABEL_VALUE.test(value)) {
+        if (validLabelValues.size > 100_000) validLabelValues.clear();
+        validLabelValues.add(value);
+      } else {
         problems.push({
           path: o.path,
           message: `label ${k}='${value.length > 80 ? `${value.slice(0, 77)}...` : value}' on ${m.kind} '${nameOf(m)}' of ${o.owner} is not a valid label value (at most ${LABEL_VALUE_MAX} characters: letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,

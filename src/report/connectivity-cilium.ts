@@ -54,9 +54,17 @@ export function compileCiliumTrafficRule(
   const hostOnly = entities?.length === 1 && entities[0] === (dir === 'ingress' ? 'host' : 'kube-apiserver');
   if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${p}Entities`);
 
-  const l3 = { [`${p}Endpoints`]: endpoints, [`${p}CIDR`]: cidr, [`${p}CIDRSet`]: cidrSet, [`${p}Entities`]: entities, toFQDNs: fqdns };
-  const nonEmpty = Object.entries(l3).filter(([, v]) => v !== undefined && v.length > 0).map(([k]) => k);
-  if (nonEmpty.length > 1) throw unsupported(where, path, `Cilium rejects combining ${nonEmpty[0]} and ${nonEmpty[1]} in one rule`);
+  // The L3 fields in Cilium's order (a plain list, not an object per rule: compiled once per policy rule).
+  const l3: Array<[string, any[] | undefined]> = [[`${p}Endpoints`, endpoints], [`${p}CIDR`, cidr], [`${p}CIDRSet`, cidrSet], [`${p}Entities`, entities], ['toFQDNs', fqdns]];
+  let anyL3Field = false;
+  let first: string | undefined;
+  for (const [k, v] of l3) {
+    if (v === undefined) continue;
+    anyL3Field = true;
+    if (v.length === 0) continue;
+    if (first !== undefined) throw unsupported(where, path, `Cilium rejects combining ${first} and ${k} in one rule`);
+    first = k;
+  }
 
   const matchers: Array<(peer: Peer) => boolean> = [];
   let podNamespaces: string[] | undefined = [];
@@ -88,7 +96,6 @@ export function compileCiliumTrafficRule(
   });
 
   const toPorts = list(rule.toPorts, where, `${path}.toPorts`);
-  const anyL3Field = Object.values(l3).some(v => v !== undefined);
   let peer: (x: Peer) => boolean;
   if (anyL3Field) {peer = x => matchers.some(m => m(x));} else if (toPorts !== undefined && toPorts.length > 0) {
     peer = () => true; // L4-only rule: any L3 peer

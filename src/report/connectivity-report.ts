@@ -93,10 +93,14 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
       ...resourcePods,
     ];
     // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
-    const flows = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })
-      .filter(f => names.has(f.from) || names.has(f.to))
-      .map(f => ({ ...f, from: names.get(f.from) ?? f.from, to: names.get(f.to) ?? f.to }))
-      .sort(compareFlows);
+    const flows: Flow[] = [];
+    for (const f of evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })) {
+      const from = names.get(f.from);
+      const to = names.get(f.to);
+      if (from === undefined && to === undefined) continue;
+      flows.push({ ...f, from: from ?? f.from, to: to ?? f.to });
+    }
+    flows.sort(compareFlows);
     const components = [...names.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const { dataPlane, environment } = cells[0];
     return { dataPlane, environment, flows, components, widened: collectWidened(cells), probes: probePaths(cells) };

@@ -150,10 +150,17 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
     ids.add(p.id);
     for (const port of p.ports) checkPort(port.port, port.protocol, `pod ${p.id}`);
   }
+  // A namespace's labels as Cilium shows them on its pods, built once per namespace (not per pod).
+  const ciliumNsLabels = new Map<string, Labels>();
   const pods: Pod[] = identities.map(identity => {
     const ns = nsLabels(identity.namespace);
-    const cilium: Labels = { ...identity.labels };
-    for (const [k, v] of Object.entries(ns)) cilium[NS_LABELS_PREFIX + k] = v;
+    let prefixed = ciliumNsLabels.get(identity.namespace);
+    if (prefixed === undefined) {
+      prefixed = {};
+      for (const [k, v] of Object.entries(ns)) prefixed[NS_LABELS_PREFIX + k] = v;
+      ciliumNsLabels.set(identity.namespace, prefixed);
+    }
+    const cilium: Labels = { ...identity.labels, ...prefixed };
     cilium[NS_KEY] = identity.namespace;
     cilium[SA_KEY] = identity.serviceAccount ?? 'default';
     return { identity, nsLabels: ns, ciliumLabels: cilium, listens: listening(identity.ports) };
@@ -185,7 +192,9 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   }
   for (const pod of pods) {
     // declaration order is kept: namespaced policies, then clusterwide ones
-    const selecting = [...(policiesByNamespace.get(pod.identity.namespace) ?? []), ...clusterwide].filter(p => p.selects(pod));
+    const selecting: CompiledPolicy[] = [];
+    for (const p of policiesByNamespace.get(pod.identity.namespace) ?? []) if (p.selects(pod)) selecting.push(p);
+    for (const p of clusterwide) if (p.selects(pod)) selecting.push(p);
     const side = (dir: Direction): DirectionState => {
       const isolated = selecting.some(p => p[dir].defaultDeny);
       const http = selecting.find(p => p[dir].hasHttp);
@@ -214,6 +223,9 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   };
 
   const flows: Flow[] = [];
+  // The rules matching one pair, per direction: refilled for every pair rather than allocated.
+  const outScratch: CompiledRule[] = [];
+  const inScratch: CompiledRule[] = [];
   // One peer object per pod; the rules matching a peer are found once per (pod, peer), not per port.
   const peers = new Map<Pod, Peer>(pods.map(p => [p, { pod: p }]));
   for (const src of pods) {
@@ -222,14 +234,14 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
     for (const dst of candidates(srcState.egress)) {
       if (dst.identity.id === src.identity.id) continue;
       if (dst.listens.length === 0) continue;
-      const outRules = matchingRules(srcState.egress, peers.get(dst)!);
+      const outRules = matchingRules(srcState.egress, peers.get(dst)!, outScratch);
       if (outRules !== undefined && outRules.length === 0) continue;
       const dstState = states.get(dst.identity.id)!;
       let inRules: CompiledRule[] | undefined | null = null;
       for (const port of dst.listens) {
         const out = decideMatched(outRules, port);
         if (!out) continue;
-        if (inRules === null) inRules = matchingRules(dstState.ingress, srcPeer);
+        if (inRules === null) inRules = matchingRules(dstState.ingress, srcPeer, inScratch);
         const inn = decideMatched(inRules, port);
         if (!inn) continue;
         const l7 = combineL7(out.l7, inn.l7, `${src.identity.id} → ${dst.identity.id}:${port.port}/${port.protocol}`);
@@ -250,10 +262,10 @@ export function compareFlows(a: Flow, b: Flow): number {
   return compare(a.from, b.from) || compare(a.to, b.to) || a.port - b.port || compare(a.protocol, b.protocol);
 }
 
-/** The rules of an isolated direction that match `peer`, in order; undefined when the direction is not isolated. */
-function matchingRules(state: DirectionState, peer: Peer): CompiledRule[] | undefined {
+/** The rules of an isolated direction that match `peer`, in order, in `out` (emptied first); undefined when the direction is not isolated. */
+function matchingRules(state: DirectionState, peer: Peer, out: CompiledRule[]): CompiledRule[] | undefined {
   if (!state.isolated) return undefined;
-  const out: CompiledRule[] = [];
+  out.length = 0;
   for (const rule of state.rules) if (rule.peer(peer)) out.push(rule);
   return out;
 }

@@ -23,47 +23,64 @@ export interface SelectorSource {
  * prefixed keys). An empty selector matches everything. @internal
  */
 export function compileSelector(sel: any, source: SelectorSource, key: (k: string) => string = k => k): (labels: Labels) => boolean {
-  const { evaluator, where, path } = source;
-  const error = (text: string) => new Error(`${evaluator}: ${where}: ${text}`);
-  const list = (value: any, at: string): any[] => {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) throw error(`${at} must be a list`);
-    return value;
-  };
-  const checkKeys = (obj: any, allowed: string[], at: string) => {
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw error(`${at} must be an object`);
-    for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw error(`${at}.${k} is not supported by the ${evaluator} evaluator`);
-  };
-  checkKeys(sel, ['matchLabels', 'matchExpressions'], path);
+  const path = source.path;
+  checkSelectorKeys(sel, ['matchLabels', 'matchExpressions'], path, source);
   const tests: Array<(labels: Labels) => boolean> = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
+  const matchLabels = sel.matchLabels ?? {};
+  for (const k in matchLabels) {
+    if (!Object.prototype.hasOwnProperty.call(matchLabels, k)) continue;
     const kk = key(k);
-    const value = String(v);
+    const value = String(matchLabels[k]);
     tests.push(labels => labels[kk] === value);
   }
-  list(sel.matchExpressions, `${path}.matchExpressions`).forEach((e, i) => {
+  selectorList(sel.matchExpressions, `${path}.matchExpressions`, source).forEach((e, i) => {
     const ePath = `${path}.matchExpressions[${i}]`;
-    checkKeys(e, ['key', 'operator', 'values'], ePath);
+    checkSelectorKeys(e, ['key', 'operator', 'values'], ePath, source);
     const kk = key(e.key);
-    const values: string[] = list(e.values, `${ePath}.values`).map(String);
+    const values: string[] = selectorList(e.values, `${ePath}.values`, source).map(String);
     switch (e.operator) {
       case 'In':
       case 'NotIn':
-        if (values.length === 0) throw error(`${ePath} (${e.operator}) needs values`);
+        if (values.length === 0) throw selectorError(source, `${ePath} (${e.operator}) needs values`);
         tests.push(e.operator === 'In'
           ? labels => kk in labels && values.includes(labels[kk])
           : labels => !(kk in labels) || !values.includes(labels[kk]));
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length > 0) throw error(`${ePath} (${e.operator}) must not have values`);
+        if (values.length > 0) throw selectorError(source, `${ePath} (${e.operator}) must not have values`);
         tests.push(e.operator === 'Exists' ? labels => kk in labels : labels => !(kk in labels));
         break;
       default:
-        throw error(`${ePath}.operator ${e.operator} is invalid`);
+        throw selectorError(source, `${ePath}.operator ${e.operator} is invalid`);
     }
   });
-  return labels => tests.every(t => t(labels));
+  // Selectors are evaluated once per pod and policy: no array walk for the common short ones.
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0];
+  if (tests.length === 2) {
+    const [a, b] = tests;
+    return labels => a(labels) && b(labels);
+  }
+  return labels => {
+    for (const t of tests) if (!t(labels)) return false;
+    return true;
+  };
+}
+
+function selectorError(source: SelectorSource, text: string): Error {
+  return new Error(`${source.evaluator}: ${source.where}: ${text}`);
+}
+
+function selectorList(value: any, at: string, source: SelectorSource): any[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw selectorError(source, `${at} must be a list`);
+  return value;
+}
+
+function checkSelectorKeys(obj: any, allowed: string[], at: string, source: SelectorSource): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw selectorError(source, `${at} must be an object`);
+  for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw selectorError(source, `${at}.${k} is not supported by the ${source.evaluator} evaluator`);
 }
 
 /** Whether `selector` (undefined: no selector, which matches everything) matches `labels`. @internal */
