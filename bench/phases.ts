@@ -13,7 +13,7 @@
 import * as path from 'path';
 
 /** The phases of a synth, in pipeline order. */
-export const PHASES = ['declaration', 'resolve', 'render', 'connectivity', 'access', 'reports', 'yaml', 'write', 'other'] as const;
+export const PHASES = ['declaration', 'resolve', 'render', 'policy', 'connectivity', 'access', 'reports', 'yaml', 'write', 'other'] as const;
 export type Phase = typeof PHASES[number];
 
 interface Hook { readonly module: string; readonly fn: string; readonly phase: Phase }
@@ -22,6 +22,8 @@ interface Hook { readonly module: string; readonly fn: string; readonly phase: P
 const HOOKS: readonly Hook[] = [
   { module: 'render/platform', fn: 'renderPlan', phase: 'render' },
   { module: 'render/gitops', fn: 'renderGitOps', phase: 'render' },
+  { module: 'render/customizations', fn: 'applyCustomizations', phase: 'render' },
+  { module: 'policy/engine', fn: 'evaluatePolicy', phase: 'policy' },
   { module: 'resolve/resolver', fn: 'resolveOrganization', phase: 'resolve' },
   { module: 'report/connectivity-report', fn: 'connectivityOf', phase: 'connectivity' },
   { module: 'report/access-report', fn: 'accessOf', phase: 'access' },
@@ -30,6 +32,8 @@ const HOOKS: readonly Hook[] = [
   { module: 'render/environment-readme', fn: 'renderEnvironmentReadmes', phase: 'reports' },
   { module: 'render/organization-readme', fn: 'renderOrganizationReadmes', phase: 'reports' },
   { module: 'render/platform-summary', fn: 'renderPlatformSummary', phase: 'reports' },
+  { module: 'report/capacity', fn: 'renderCapacityReports', phase: 'reports' },
+  { module: 'policy/policy-report', fn: 'renderPolicyReports', phase: 'reports' },
   { module: 'output/yaml', fn: 'toYamlDocuments', phase: 'yaml' },
   { module: 'output/writer', fn: 'writeOwnedTree', phase: 'write' },
 ];
