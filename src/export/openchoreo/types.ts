@@ -14,7 +14,8 @@ export const API_VERSION = 'openchoreo.dev/v1alpha1';
 /** Every kind the export writes (the organization is a v1 Namespace; the rest are openchoreo.dev kinds). @internal */
 export const OPENCHOREO_EXPORT_KINDS: readonly string[] = [
   'Namespace', 'DataPlane', 'Environment', 'DeploymentPipeline', 'Project', 'ProjectReleaseBinding', 'Component', 'Workload', 'ComponentRelease',
-  'ReleaseBinding', 'SecretReference', 'AuthzRole', 'AuthzRoleBinding', 'ClusterComponentType', 'ClusterTrait', 'ClusterProjectType',
+  'ReleaseBinding', 'SecretReference', 'AuthzRole', 'AuthzRoleBinding', 'ClusterComponentType', 'ClusterTrait', 'ClusterProjectType', 'ComponentType',
+  'Resource', 'ClusterResourceType',
 ];
 
 /** The project type every exported Project uses. @internal */
