@@ -48,7 +48,7 @@ export function declareImportTypes(acme: Organization): void {
 }
 
 /** The example's organization without projects: what an import needs declared first (as in the example, with its component types). */
-export function exampleInfrastructure(app: PlatformApp): { org: Organization; grant: (projects: Project[]) => void } {
+export function exampleInfrastructure(app: PlatformApp, declareTypes: (org: Organization) => unknown = declareImportTypes): { org: Organization; grant: (projects: Project[]) => void } {
   const acme = new Organization(app, 'acme', { displayName: 'ACME Corp' });
   const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu', externalGateway: { domain: 'apps.acme.example' }, internalGateway: { domain: 'internal.acme.example' } });
   const dev = new Environment(acme, 'development', { dataPlane: eu });
@@ -56,7 +56,7 @@ export function exampleInfrastructure(app: PlatformApp): { org: Organization; gr
   const prod = new Environment(acme, 'production', { dataPlane: eu, isProduction: true, externalGateway: { domain: 'acme.example' } });
   new DeploymentPipeline(acme, 'standard', { promotionPaths: [{ source: dev, targets: [staging] }, { source: staging, targets: [prod] }] });
   new BuildPlane(acme, 'ci', { dataPlane: eu, registry: 'ghcr.io/acme', registryCredentials: SecretRef.fromStore('ci/ghcr-push', { property: 'dockerconfigjson' }) });
-  declareImportTypes(acme);
+  declareTypes(acme);
   const grant = (projects: Project[]) => {
     const p = (name: string) => projects.find(x => x.name === name)!;
     new AccessGrant(acme, 'platform-admins', { groups: ['platform-admins'], role: AccessRole.ADMIN });
