@@ -446,7 +446,8 @@ describe('Backstage catalog: the resource hook (a list of resources)', () => {
       new ExternalService(org, 'orders-db', { host: 'db.example.com', port: 5432 });
       new Resource(project, 'orders-db', { type: ResourceType.postgres() });
     }, {
-      path: 'acme/shop/orders-db', at: 'synth',
+      path: 'acme/shop/orders-db',
+      at: 'synth',
       value: "resource 'orders-db' gets the Backstage Resource name 'acme/orders-db', which acme/orders-db ('orders-db') already has",
       fix: /rename one of them so that each resource of the organization has its own name/,
     });

@@ -1,9 +1,9 @@
 import { OpenChoreoExport, Project } from '../src';
-import { OPENCHOREO_EXPORT_KINDS } from '../src/export/openchoreo/types';
 import { baseline, listFiles, service, withApp } from './support/fixtures';
 import { exampleExport } from './support/openchoreo';
 import { celStatsOf, validateManifest } from './support/schema-validator';
 import { testApp } from './support/synth';
+import { OPENCHOREO_EXPORT_KINDS } from '../src/export/openchoreo/types';
 import { PlatformValidationError } from '../src/model/errors';
 
 const OC = 'openchoreo.dev/v1alpha1';

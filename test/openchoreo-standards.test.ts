@@ -1,6 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import {
-  ComponentKind, ComponentType, ExportFormat, ITrait, OpenChoreoExport, Resource, ResourceType, SecretRef, TraitContext, TraitNeeds, TraitRendering, Traits,
+  ComponentKind, ComponentType, ExportFormat, ITrait, OpenChoreoExport, Resource, ResourceType, SecretRef, TraitContext, TraitNeeds, TraitRendering,
+  Traits,
 } from '../src';
 import { baseline, listFiles, service, withApp } from './support/fixtures';
 import { validateManifest } from './support/schema-validator';
@@ -49,7 +50,9 @@ describe('OpenChoreo export of platform standards', () => {
       const component = named(objects, 'Component', 'api');
       expect(component.spec.componentType).toEqual({ kind: 'ComponentType', name: 'deployment/batch-api' });
       expect(component.spec.traits).toEqual([{
-        kind: 'ClusterTrait', name: 'database-proxy', instanceName: 'database-proxy',
+        kind: 'ClusterTrait',
+        name: 'database-proxy',
+        instanceName: 'database-proxy',
         parameters: { database: 'orders', image: 'ghcr.io/acme/pgbouncer:1.23.1', cidrs: ['10.20.0.0/24'], port: 5432, args: ['--verbose'] },
       }]);
       expect(byKind(objects, 'ClusterTrait').map(t => t.metadata.name).sort()).toEqual(['database-proxy', 'disruption-budget', 'external-egress', 'horizontal-pod-autoscaler', 'metrics', 'pod-annotations']);

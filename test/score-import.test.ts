@@ -263,7 +263,9 @@ describe('Score import: a resource type mapped to a managed Resource', () => {
     Object.assign(vars, { DB_HOST: '${resources.db.host}', DB_PORT: '${resources.db.port}', DB_DATABASE: '${resources.db.database}', DB_USER: '${resources.db.username}', DB_PASSWORD: '${resources.db.password}' });
     edit(vars);
   });
-  const managed = (p: Platform, resource: Resource): ScoreLoadOptions => ({ ...p.options, resourceTypes: { ...p.options.resourceTypes, postgres: ScoreResourceMapping.resource(resource) } });
+  const managed = (p: Platform, resource: Resource): ScoreLoadOptions => ({
+    ...p.options, resourceTypes: { ...p.options.resourceTypes, postgres: ScoreResourceMapping.resource(resource) },
+  });
 
   test('the component depends on the Resource; the DB_* variables are the ones dependOnResource injects (prefix DB), credentials as secret references', () => {
     withApp(app => {

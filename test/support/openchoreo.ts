@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildPlatform } from '../../examples/platform/main';
 import { Duration } from 'cdk8s';
+import { buildPlatform } from '../../examples/platform/main';
 import {
-  AccessCapability, ComponentKind, ComponentType, LogFormat, Traits, AccessGrant, AccessRole, BuildPlane, CustomRole, DataPlane, DeploymentPipeline, Environment, OpenChoreoExport, Organization,
-  PlatformApp, Project, SecretRef,
+  AccessCapability, AccessGrant, AccessRole, BuildPlane, ComponentKind, ComponentType, CustomRole, DataPlane, DeploymentPipeline, Environment,
+  LogFormat, OpenChoreoExport, Organization, PlatformApp, Project, SecretRef, Traits,
 } from '../../src';
 import { toYamlDocuments } from '../../src/output/yaml';
 
@@ -48,7 +48,9 @@ export function declareImportTypes(acme: Organization): void {
 }
 
 /** The example's organization without projects: what an import needs declared first (as in the example, with its component types). */
-export function exampleInfrastructure(app: PlatformApp, declareTypes: (org: Organization) => unknown = declareImportTypes): { org: Organization; grant: (projects: Project[]) => void } {
+export function exampleInfrastructure(
+  app: PlatformApp, declareTypes: (org: Organization) => unknown = declareImportTypes,
+): { org: Organization; grant: (projects: Project[]) => void } {
   const acme = new Organization(app, 'acme', { displayName: 'ACME Corp' });
   const eu = new DataPlane(acme, 'eu-west', { secretStore: 'vault-eu', externalGateway: { domain: 'apps.acme.example' }, internalGateway: { domain: 'internal.acme.example' } });
   const dev = new Environment(acme, 'development', { dataPlane: eu });

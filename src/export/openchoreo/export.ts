@@ -35,8 +35,12 @@ export interface RenderedOpenChoreoExport {
  * `namespaces/<org>/` (the organization Namespace, DataPlanes, Environments, DeploymentPipelines,
  * AuthzRoles and bindings, SecretReferences, Projects with their ProjectReleaseBindings, and per
  * component its Component, Workload, ComponentReleases and ReleaseBindings) and `platform-shared/`
- * (the ClusterComponentTypes, ClusterTraits and ClusterProjectType the model needs beyond
- * OpenChoreo's defaults). Components are `autoDeploy: false`: the export writes a
+ * (the ClusterComponentTypes, ClusterTraits, ClusterResourceType and ClusterProjectType the model
+ * needs beyond OpenChoreo's defaults). A model ComponentType becomes a namespaced ComponentType
+ * (`platform/component-types/`) its components reference; Traits.podAnnotations and
+ * Traits.databaseProxy become ClusterTrait instances; a PostgreSQL Resource becomes a Resource
+ * (`projects/<p>/resources/`) bound through `Workload.spec.dependencies.resources`. The same export
+ * is declared by listing `ExportFormat.OPENCHOREO` in the organization's exports ({@link OpenChoreoExport.of}). Components are `autoDeploy: false`: the export writes a
  * content-addressed ComponentRelease (`<component>-<hash8>`) per distinct workload and a
  * ReleaseBinding per environment pinning it. What OpenChoreo cannot express is listed in
  * `NOT-EXPRESSIBLE.md` and by {@link OpenChoreoExport.notExpressible}. OpenChoreo names Components

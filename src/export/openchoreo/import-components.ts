@@ -212,7 +212,8 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
   const typeName = requireString(c, '.spec.componentType.name', problems, 'name the ComponentType');
   const modelType = typeName !== undefined && at(c.doc, 'spec.componentType.kind') === 'ComponentType'
     ? readModelComponentType(c, typeName, s.componentTypes, problems) : undefined;
-  const kind = typeName === undefined ? undefined : modelType?.kind ?? kindOfComponentType(typeName) ?? Object.values(ComponentKind).find(k => k === typeName);
+  const kind = typeName === undefined ? undefined
+    : modelType?.kind ?? kindOfComponentType(typeName) ?? Object.values(ComponentKind).find(k => k === typeName);
   if (typeName !== undefined && kind === undefined && at(c.doc, 'spec.componentType.kind') !== 'ComponentType') {
     problems.add(c, '.spec.componentType.name', `'${typeName}' is not a component type the import maps`,
       `use one of ${list(Object.values(ComponentKind).map(componentTypeName))} (platform-shared/component-types/) or OpenChoreo's ${list(Object.values(ComponentKind))}`);

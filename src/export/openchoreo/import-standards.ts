@@ -34,7 +34,9 @@ const list = (a: readonly string[]) => a.join(', ');
  * The model ComponentType a Component's `spec.componentType {kind: ComponentType}` names: the
  * organization must declare it (name and kind) before the import. @internal
  */
-export function readModelComponentType(c: ReadDocument, name: string, types: readonly ComponentType[], problems: ImportProblems): ComponentType | undefined {
+export function readModelComponentType(
+  c: ReadDocument, name: string, types: readonly ComponentType[], problems: ImportProblems,
+): ComponentType | undefined {
   const [workloadType, typeName] = name.split('/');
   const type = types.find(t => t.name === typeName);
   if (!type) {

@@ -14,9 +14,9 @@ import { Organization } from '../../model/organization';
 import { Project } from '../../model/project';
 import { Resource } from '../../model/resource';
 import { ResourceType } from '../../model/resource-type';
-import { envVarStem } from '../../resolve/dependencies';
 import { SecretRef } from '../../model/secrets';
 import { StatefulService } from '../../model/stateful-service';
+import { envVarStem } from '../../resolve/dependencies';
 
 /** What {@link OpenChoreoImport.fromDirectory} declared. */
 export interface OpenChoreoImportResult {
@@ -30,8 +30,8 @@ const PROJECT_TYPES = ['default', PROJECT_TYPE];
 
 /**
  * Migration from OpenChoreo: reads the Project, ProjectReleaseBinding, Component, Workload,
- * ReleaseBinding, ComponentRelease and SecretReference CRs (v1.2) of an OpenChoreo mono-repo and
- * declares the same projects and components in an organization.
+ * ReleaseBinding, ComponentRelease, SecretReference and Resource CRs (v1.2) of an OpenChoreo
+ * mono-repo and declares the same projects, components and PostgreSQL resources in an organization.
  */
 export class OpenChoreoImport {
   /**
@@ -40,7 +40,10 @@ export class OpenChoreoImport {
    * The organization must already declare the deployment pipelines and environments the CRs name
    * (and a BuildPlane for components built from source). Components get their container, endpoints,
    * dependencies (by name, with the env vars they bind), secret env vars and files (through the
-   * SecretReferences), traits (autoscaler, disruption budget, metrics, external egress) and, per
+   * SecretReferences), traits (autoscaler, disruption budget, metrics, external egress, database
+   * proxy, pod annotations), resource dependencies (Resources of the cloudnative-pg-postgres
+   * ClusterResourceType), their ComponentType (a `{kind: ComponentType}` reference names a
+   * ComponentType the organization must declare before the import; its rules apply) and, per
    * environment, the image of the pinned ComponentRelease, replicas, resources, schedule and env
    * values. Anything else fails, with one problem per file and JSON path naming the fix, before
    * anything is declared.
@@ -199,7 +202,9 @@ function overridesOf(c: ImportedComponent, e: ImportedEnvironment): EnvironmentO
   };
 }
 
-function declare(org: Organization, projects: ImportedProject[], imported: ImportedComponent[], resources: ImportedResource[]): OpenChoreoImportResult {
+function declare(
+  org: Organization, projects: ImportedProject[], imported: ImportedComponent[], resources: ImportedResource[],
+): OpenChoreoImportResult {
   const created = new Map<string, Project>();
   for (const p of [...projects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     created.set(p.name, new Project(org, p.name, { pipeline: org.pipelines.find(x => x.name === p.pipeline)!, displayName: p.displayName }));

@@ -74,8 +74,14 @@ export function postgresResourceTypeSpec(): Record<string, unknown> {
       openAPIV3Schema: {
         type: 'object',
         properties: {
-          database: str, owner: str, version: { type: 'string', default: '16' }, instances: { type: 'integer', minimum: 1, default: 1 },
-          storageSize: { type: 'string', default: '10Gi' }, storageClass: str, cpu: str, memory: str,
+          database: str,
+          owner: str,
+          version: { type: 'string', default: '16' },
+          instances: { type: 'integer', minimum: 1, default: 1 },
+          storageSize: { type: 'string', default: '10Gi' },
+          storageClass: str,
+          cpu: str,
+          memory: str,
         },
       },
     },

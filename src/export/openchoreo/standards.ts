@@ -39,7 +39,17 @@ export function traitInstance(t: ITrait): TraitInstance | undefined {
       kind: 'ClusterTrait',
       name: BUILT_IN_TRAITS.databaseProxy,
       instanceName: t.name,
-      parameters: defined({ database: o.database, image: o.image, host: o.host, cidrs: o.cidrs, port: o.port, listenPort: o.listenPort, metricsPort: o.metricsPort, args: o.args, resources }),
+      parameters: defined({
+        database: o.database,
+        image: o.image,
+        host: o.host,
+        cidrs: o.cidrs,
+        port: o.port,
+        listenPort: o.listenPort,
+        metricsPort: o.metricsPort,
+        args: o.args,
+        resources,
+      }),
     };
   }
   return undefined;
@@ -69,7 +79,8 @@ export function modelComponentTypeSpec(type: ComponentType, org: Organization): 
   if (d.replicas !== undefined && envs.replicas) envs.replicas = { ...envs.replicas, default: d.replicas };
   const r = d.resources;
   if (r?.cpuRequest && r.cpuLimit && r.memoryRequest && r.memoryLimit) {
-    envs.resources = { ...envs.resources, default: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } } };
+    const requests = { cpu: r.cpuRequest, memory: r.memoryRequest };
+    envs.resources = { ...envs.resources, default: { requests, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } } };
   }
   const used = org.projects.flatMap(p => p.components).filter(c => c.componentType === type).flatMap(c => ownTraitInstances(c).map(t => t.name));
   const builtIn = Object.values(BUILT_IN_TRAITS).filter(n => type.allowedTraits === undefined || type.allowedTraits.includes(n) || used.includes(n));
@@ -135,7 +146,13 @@ export function builtInTraitSpec(name: string): Record<string, unknown> {
           type: 'object',
           required: ['database', 'image', 'port'],
           properties: {
-            database: str, image: str, host: str, cidrs: { type: 'array', items: str }, port, listenPort: { ...port, default: 5432 }, metricsPort: port,
+            database: str,
+            image: str,
+            host: str,
+            cidrs: { type: 'array', items: str },
+            port,
+            listenPort: { ...port, default: 5432 },
+            metricsPort: port,
             args: { type: 'array', items: str },
             resources: { ...quantity, default: { cpuRequest: '50m', cpuLimit: '200m', memoryRequest: '64Mi', memoryLimit: '128Mi' } },
           },

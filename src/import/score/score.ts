@@ -129,7 +129,9 @@ class ScoreImport {
   private readonly dependencies = new Map<string, Dependency>();
   private readonly routes = new Map<string, string | undefined>(); // port name → path prefix
 
-  constructor(private readonly r: ScoreReader, private readonly w: ScoreWorkload, private readonly options: ScoreLoadOptions, private readonly project: Project) {
+  constructor(
+    private readonly r: ScoreReader, private readonly w: ScoreWorkload, private readonly options: ScoreLoadOptions, private readonly project: Project,
+  ) {
     for (const res of w.resources) this.byName.set(res.name, res);
     for (const res of w.resources) this.classify(res);
   }
@@ -165,12 +167,10 @@ class ScoreImport {
       : kind === ComponentKind.WEB_APPLICATION ? new WebApplication(project, name, props) : new Worker(project, name, props);
     for (const port of w.ports) this.endpoint(component, port);
     for (const d of [...this.dependencies.values()].sort((a, b) => (a.resource.name < b.resource.name ? -1 : 1))) {
+      const envPrefix = prefixes.get(d);
       if (d.reference) component.dependOnName(d.reference, d.options);
       else if (d.mapping?.service) component.dependOnExternal(d.mapping.service, d.options);
-      else if (d.mapping?.resource) {
-        const envPrefix = prefixes.get(d);
-        component.dependOnResource(d.mapping.resource, envPrefix !== undefined ? { envPrefix } : {});
-      }
+      else if (d.mapping?.resource) component.dependOnResource(d.mapping.resource, envPrefix !== undefined ? { envPrefix } : {});
     }
     return component;
   }
@@ -204,7 +204,8 @@ class ScoreImport {
         r.fail(at(res.path, 'type'), `resource type '${res.type}' maps to Resource '${mapping.resource?.node.path}', which is not in project '${this.project.name}'`,
           `declare the Resource in project '${this.project.name}' and map '${res.type}' to it (a component uses the resources of its own project)`);
       }
-      this.dependencies.set(res.name, { resource: res, mapping, options: {}, ...(mapping?.kind === ScoreResourceMappingKind.RESOURCE ? { outputs: new Map() } : {}) });
+      const outputs = mapping?.kind === ScoreResourceMappingKind.RESOURCE ? { outputs: new Map() } : {};
+      this.dependencies.set(res.name, { resource: res, mapping, options: {}, ...outputs });
     }
   }
 
