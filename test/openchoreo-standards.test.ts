@@ -4,8 +4,8 @@ import {
   Traits,
 } from '../src';
 import { baseline, listFiles, service, withApp } from './support/fixtures';
+import { expectProblem } from './support/problems';
 import { validateManifest } from './support/schema-validator';
-import { PlatformValidationError } from '../src/model/errors';
 
 /** A trait class of the user's own: code, which the export cannot carry. */
 class TeamLabel implements ITrait {
@@ -164,19 +164,14 @@ describe('ExportFormat.OPENCHOREO', () => {
   });
 
   test('declaring both the format and the construct is refused with path, value and fix', () => {
-    withApp(app => {
+    expectProblem(app => {
       const { org } = baseline(app, { exports: [ExportFormat.BACKSTAGE, ExportFormat.OPENCHOREO] });
-      let error: unknown;
-      try {
-        new OpenChoreoExport(org, 'openchoreo');
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(PlatformValidationError);
-      const problem = (error as PlatformValidationError).problems[0];
-      expect(problem.path).toBe('acme/openchoreo');
-      expect(problem.message).toBe("organization 'acme' lists ExportFormat.OPENCHOREO in its exports and also declares an OpenChoreoExport");
-      expect(problem.fix).toMatch(/keep one: remove new OpenChoreoExport\(\.\.\.\) \(OpenChoreoExport\.of\(org\) returns the export of the format\), or remove ExportFormat\.OPENCHOREO from exports/);
+      new OpenChoreoExport(org, 'openchoreo');
+    }, {
+      path: 'acme/openchoreo',
+      at: 'construction',
+      value: "organization 'acme' lists ExportFormat.OPENCHOREO in its exports and also declares an OpenChoreoExport",
+      fix: /keep one: remove new OpenChoreoExport\(\.\.\.\) \(OpenChoreoExport\.of\(org\) returns the export of the format\), or remove ExportFormat\.OPENCHOREO from exports/,
     });
   });
 });

@@ -1,5 +1,5 @@
 import { ExportedObject, meta, orgDir } from './infra';
-import { API_VERSION, TRAITS, componentTypeName, componentTypeSpec } from './types';
+import { API_VERSION, TRAITS, componentTypeName, componentTypeSpec, egressPolicyTemplate } from './types';
 import type { Component } from '../../model/component';
 import type { ComponentType } from '../../model/component-type';
 import type { Organization } from '../../model/organization';
@@ -177,21 +177,7 @@ export function builtInTraitSpec(name: string): Record<string, unknown> {
         }],
       })),
       creates: [
-        {
-          template: {
-            apiVersion: 'cilium.io/v2',
-            kind: 'CiliumNetworkPolicy',
-            metadata: named('egress'),
-            spec: {
-              endpointSelector: { matchLabels: '${metadata.podSelectors}' },
-              egress: [{
-                toFQDNs: '${has(parameters.host) ? [{"matchName": parameters.host}] : oc_omit()}',
-                toCIDR: '${has(parameters.cidrs) ? parameters.cidrs : oc_omit()}',
-                toPorts: [{ ports: [{ port: '${string(parameters.port)}', protocol: 'TCP' }] }],
-              }],
-            },
-          },
-        },
+        { template: egressPolicyTemplate(named('egress'), 'TCP') },
         {
           includeWhen: '${has(parameters.metricsPort)}',
           template: {
