@@ -58,6 +58,6 @@ export class ScoreResourceMapping {
     /** Outputs read from the secret store, for EXTERNAL_SERVICE. */
     public readonly secrets: { [output: string]: SecretRef },
     /** The managed resource, for RESOURCE. */
-    public readonly resource: Resource | undefined,
+    public readonly managedResource: Resource | undefined,
   ) {}
 }

@@ -170,7 +170,7 @@ class ScoreImport {
       const envPrefix = prefixes.get(d);
       if (d.reference) component.dependOnName(d.reference, d.options);
       else if (d.mapping?.service) component.dependOnExternal(d.mapping.service, d.options);
-      else if (d.mapping?.resource) component.dependOnResource(d.mapping.resource, envPrefix !== undefined ? { envPrefix } : {});
+      else if (d.mapping?.managedResource) component.dependOnResource(d.mapping.managedResource, envPrefix !== undefined ? { envPrefix } : {});
     }
     return component;
   }
@@ -200,8 +200,8 @@ class ScoreImport {
           `pass resourceTypes: { '${res.type}': ScoreResourceMapping.externalService(<ExternalService>) }, ScoreResourceMapping.resource(<Resource>) or ScoreResourceMapping.secretStore('<remote key>') in the load options`);
       }
       if (Object.keys(res.params).length > 0) r.fail(at(res.path, 'params'), `are set on a '${res.type}' resource`, 'remove params: the platform mapping (resourceTypes) provides the resource');
-      if (mapping?.kind === ScoreResourceMappingKind.RESOURCE && mapping.resource?.project !== this.project) {
-        r.fail(at(res.path, 'type'), `resource type '${res.type}' maps to Resource '${mapping.resource?.node.path}', which is not in project '${this.project.name}'`,
+      if (mapping?.kind === ScoreResourceMappingKind.RESOURCE && mapping.managedResource?.project !== this.project) {
+        r.fail(at(res.path, 'type'), `resource type '${res.type}' maps to Resource '${mapping.managedResource?.node.path}', which is not in project '${this.project.name}'`,
           `declare the Resource in project '${this.project.name}' and map '${res.type}' to it (a component uses the resources of its own project)`);
       }
       const outputs = mapping?.kind === ScoreResourceMappingKind.RESOURCE ? { outputs: new Map() } : {};
@@ -303,7 +303,7 @@ class ScoreImport {
     if (mapping?.kind === ScoreResourceMappingKind.SECRET_STORE) return SecretRef.fromStore(mapping.remoteKey!, { property: output });
     if (mapping?.kind === ScoreResourceMappingKind.RESOURCE) {
       if (!(output in RESOURCE_OUTPUTS)) {
-        return r.fail(where, `'\${${ref.join('.')}}' reads output '${output}', which Resource '${mapping.resource!.name}' does not provide (outputs: ${Object.keys(RESOURCE_OUTPUTS).join(', ')})`,
+        return r.fail(where, `'\${${ref.join('.')}}' reads output '${output}', which Resource '${mapping.managedResource!.name}' does not provide (outputs: ${Object.keys(RESOURCE_OUTPUTS).join(', ')})`,
           'use one of its outputs, or compose the value in the application');
       }
       if (!main) r.fail(where, `'\${${ref.join('.')}}' is a resource output in sidecar '${where.split('.')[2]}'`, 'read resource outputs in the first (main) container: dependOnResource injects into it');
