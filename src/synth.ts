@@ -127,7 +127,7 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
       owners.claim(`${org.name}/${e.file}`, `the export file ${e.file} of organization ${org.node.path}`);
       documents.set(`${org.name}/${e.file}`, toYamlDocuments(e.documents));
     }
-    for (const x of org.node.children.filter(OpenChoreoExport.isOpenChoreoExport)) {
+    for (const x of [OpenChoreoExport.of(org)].filter((e): e is OpenChoreoExport => e !== undefined)) {
       // The OpenChoreo control-plane export: its own tree, outside the GitOps tree (no entry in the organization's kustomizations).
       const exported = x._render(result.plan);
       const dir = `${org.name}/${OPENCHOREO_EXPORT_DIR}`;

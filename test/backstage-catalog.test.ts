@@ -5,7 +5,7 @@ import { expectProblem } from './support/problems';
 import { testApp } from './support/synth';
 import { buildPlatform } from '../examples/platform/main';
 import {
-  AccessGrant, AccessRole, EndpointType, ExportFormat, ExternalService, Project, ScheduledTask, Visibility, Worker,
+  AccessGrant, AccessRole, EndpointType, ExportFormat, ExternalService, Project, Resource, ResourceType, ScheduledTask, Service, Visibility, Worker,
 } from '../src';
 import { catalogName, apiEntityName } from '../src/export/backstage/names';
 import { externalServiceResources, resourceEntities } from '../src/export/backstage/resources';
@@ -53,7 +53,7 @@ describe('Backstage catalog of the example platform', () => {
       Domain: 1,
       // platform-admins, engineering, payments-developers, storefront-developers, payments-oncall, release-managers
       Group: 6,
-      Resource: 1, // stripe
+      Resource: 2, // stripe (external service), orders-db (payments' PostgreSQL)
       System: 2,
       // payments: ledger, payments-api, settlement, fraud-scorer; storefront: catalog, web, order-worker, sessions, recommendations
       Component: 9,
@@ -63,7 +63,7 @@ describe('Backstage catalog of the example platform', () => {
   });
 
   test('every entity passes its kind\'s validator and the default policies of @backstage/catalog-model', async () => {
-    expect(entities).toHaveLength(25);
+    expect(entities).toHaveLength(26);
     for (const e of entities) await validateEntity(e);
   });
 
@@ -94,7 +94,11 @@ describe('Backstage catalog of the example platform', () => {
       system: 'acme/payments',
       providesApis: ['acme/payments-payments-api-http'],
       consumesApis: ['acme/payments-ledger-grpc'],
-      dependsOn: ['component:acme/ledger', 'resource:acme/stripe'],
+      dependsOn: ['component:acme/ledger', 'resource:acme/orders-db', 'resource:acme/stripe'],
+    });
+    expect(find(entities, 'Resource', 'orders-db').spec).toEqual({ type: 'postgres', owner: 'group:default/payments-developers', system: 'system:acme/payments' });
+    expect(find(entities, 'Resource', 'orders-db').metadata.annotations).toEqual({
+      'openchoreo.io/namespace': 'acme', 'openchoreo.io/project': 'payments', 'openchoreo.io/resource': 'orders-db', 'openchoreo.io/resource-type': 'postgres',
     });
     // web: two HTTP APIs and the sessions store's TCP endpoint (no API: a component dependency only)
     expect(find(entities, 'Component', 'web').spec).toMatchObject({
@@ -417,6 +421,35 @@ describe('Backstage catalog: the resource hook (a list of resources)', () => {
       expect(find(entities, 'Component', 'mailer').spec.dependsOn).toEqual(['resource:acme/smtp']);
       expect(find(entities, 'Component', 'sender').spec.dependsOn).toEqual(['resource:acme/smtp']);
       expect(danglingRelations(entities)).toEqual([]);
+    });
+  });
+
+  test('a managed resource is a Resource entity of its project (type, owner, system); consumers dependsOn it; a name meeting an external service\'s is refused', () => {
+    withApp(app => {
+      const { org, project, pipeline } = baseline(app, BACKSTAGE);
+      const billing = new Project(org, 'billing', { pipeline, owner: 'billing-team' });
+      const db = new Resource(billing, 'ledger-db', { type: ResourceType.postgres() });
+      const cache = new Resource(project, 'cache', { type: ResourceType.external({ host: 'cache.example', port: 6379, typeName: 'redis' }) });
+      const api = new Service(billing, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      api.dependOnResource(db);
+      new Worker(project, 'sender', { image: 'ghcr.io/acme/sender:1.0.0' }).dependOnResource(cache);
+      const entities = entitiesOf(app.synthFiles());
+      for (const e of entities.filter(x => x.kind === 'Resource')) expect(e.metadata.namespace).toBe('acme');
+      expect(find(entities, 'Resource', 'ledger-db').spec).toEqual({ type: 'postgres', owner: 'group:default/billing-team', system: 'system:acme/billing' });
+      expect(find(entities, 'Resource', 'cache').spec).toMatchObject({ type: 'redis', system: 'system:acme/shop' });
+      expect(find(entities, 'Component', 'api').spec.dependsOn).toEqual(['resource:acme/ledger-db']);
+      expect(find(entities, 'Component', 'sender').spec.dependsOn).toEqual(['resource:acme/cache']);
+      expect(danglingRelations(entities)).toEqual([]);
+    });
+    expectProblem(app => {
+      const { org, project } = baseline(app, BACKSTAGE);
+      new ExternalService(org, 'orders-db', { host: 'db.example.com', port: 5432 });
+      new Resource(project, 'orders-db', { type: ResourceType.postgres() });
+    }, {
+      path: 'acme/shop/orders-db',
+      at: 'synth',
+      value: "resource 'orders-db' gets the Backstage Resource name 'acme/orders-db', which acme/orders-db ('orders-db') already has",
+      fix: /rename one of them so that each resource of the organization has its own name/,
     });
   });
 });

@@ -36,9 +36,15 @@ describe('OpenChoreo export of the example platform', () => {
       AuthzRoleBinding: 6,
       ClusterComponentType: 5,
       ClusterProjectType: 1,
-      ClusterTrait: 4,
+      // the zero-trust traits + the built-in model traits in use (database-proxy, pod-annotations)
+      ClusterTrait: 4 + 2,
+      // the model's component types http-api and worker
+      ComponentType: 2,
+      // payments' orders-db (PostgreSQL) and its ClusterResourceType
+      Resource: 1,
+      ClusterResourceType: 1,
     });
-    expect(objects).toHaveLength(83);
+    expect(objects).toHaveLength(89);
     expect(Object.keys(counts).sort()).toEqual([...OPENCHOREO_EXPORT_KINDS].sort());
   });
 
@@ -53,7 +59,7 @@ describe('OpenChoreo export of the example platform', () => {
     const transition = stats.reduce((n, s) => n + s.transitionRules, 0);
     const direct = stats.reduce((n, s) => n + s.unsupported.length, 0);
     expect({ kinds: kinds.length, rules, evaluated: rules - transition - direct, transition, checkedDirectly: direct }).toEqual({
-      kinds: 15, rules: 48, evaluated: 19, transition: 16, checkedDirectly: 13,
+      kinds: 18, rules: 56, evaluated: 22, transition: 19, checkedDirectly: 15,
     });
   });
 
@@ -73,15 +79,24 @@ describe('OpenChoreo export of the example platform', () => {
   });
 
   test('every reference resolves inside the export', () => {
-    const types = new Map(ofKind('ClusterComponentType').map(t => [`${t.spec.workloadType}/${t.metadata.name}`, t]));
+    const types = new Map([...ofKind('ClusterComponentType'), ...ofKind('ComponentType')].map(t => [`${t.kind}:${t.spec.workloadType}/${t.metadata.name}`, t]));
     const traits = new Set(ofKind('ClusterTrait').map(t => t.metadata.name));
+    for (const t of ofKind('ComponentType')) {
+      expect(t.metadata.namespace).toBe('acme');
+      for (const e of t.spec.traits ?? []) expect([t.metadata.name, e.name, traits.has(e.name)]).toEqual([t.metadata.name, e.name, true]);
+      for (const a of t.spec.allowedTraits) expect(traits.has(a.name) || ['external-egress', 'metrics', 'disruption-budget', 'horizontal-pod-autoscaler'].includes(a.name)).toBe(true);
+    }
+    for (const r of ofKind('Resource')) {
+      expect(named('Project', r.spec.owner.projectName)).toBeDefined();
+      expect(named(r.spec.type.kind, r.spec.type.name)).toBeDefined();
+    }
     for (const e of ofKind('Environment')) expect(named('DataPlane', e.spec.dataPlaneRef.name)).toBeDefined();
     for (const p of ofKind('Project')) {
       expect(named('DeploymentPipeline', p.spec.deploymentPipelineRef.name)).toBeDefined();
       expect(named('ClusterProjectType', p.spec.type.name)).toBeDefined();
     }
     for (const c of ofKind('Component')) {
-      const type = types.get(c.spec.componentType.name);
+      const type = types.get(`${c.spec.componentType.kind}:${c.spec.componentType.name}`);
       expect([c.metadata.name, type !== undefined]).toEqual([c.metadata.name, true]);
       for (const t of c.spec.traits ?? []) {
         expect(traits.has(t.name)).toBe(true);
@@ -102,6 +117,12 @@ describe('OpenChoreo export of the example platform', () => {
       for (const e of [...(w.spec.container.env ?? []), ...(w.spec.container.files ?? [])].filter((v: any) => v.valueFrom)) {
         const ref = named('SecretReference', e.valueFrom.secretKeyRef.name);
         expect(ref.spec.data.map((d: any) => d.secretKey)).toContain(e.valueFrom.secretKeyRef.key);
+      }
+      for (const d of w.spec.dependencies?.resources ?? []) {
+        const resource = named('Resource', d.ref);
+        expect(resource.spec.owner.projectName).toBe(w.spec.owner.projectName);
+        const outputs = named(resource.spec.type.kind, resource.spec.type.name).spec.outputs.map((o: any) => o.name);
+        expect(Object.keys(d.envBindings).filter(k => !outputs.includes(k))).toEqual([]);
       }
       for (const d of w.spec.dependencies?.endpoints ?? []) {
         const provider = named('Workload', d.component);
@@ -170,9 +191,26 @@ describe('OpenChoreo export of the example platform', () => {
     ]));
     expect(keys).not.toContain('acme/payments/payments-api | env');
     expect(keys).not.toContain('acme/payments/payments-api | autoscaling');
-    // + the component types' settings OpenChoreo's types have no parameter for (type, logFormat, terminationGracePeriod)
-    expect(items).toHaveLength(39);
-    expect(keys).toEqual(expect.arrayContaining(['acme/payments/ledger | type', 'acme/payments/ledger | logFormat', 'acme/storefront/order-worker | terminationGracePeriod']));
+    // + the component types' settings OpenChoreo's types have no parameter for (logFormat, terminationGracePeriod),
+    // their rules and custom traits, the patch, the policy suppression and the Postgres settings without a parameter
+    expect(items).toHaveLength(50);
+    expect(keys).toEqual(expect.arrayContaining(['acme/payments/ledger | logFormat', 'acme/storefront/order-worker | terminationGracePeriod']));
+    expect(keys).not.toContain('acme/payments/ledger | type');
+    expect(items.filter(i => i.path === 'acme/http-api' || i.path === 'acme/worker').map(i => `${i.path} | ${i.feature}`)).toEqual([
+      'acme/http-api | constraints.allowedVisibilities', 'acme/http-api | constraints.maxCpuLimit', 'acme/http-api | constraints.requiredProbes',
+      'acme/http-api | defaults.logFormat', 'acme/http-api | productionConstraints.minReplicas', 'acme/http-api | productionConstraints.requiredProbes',
+      'acme/http-api | trait cost-allocation',
+      'acme/worker | constraints.maxMemoryLimit', 'acme/worker | constraints.maxReplicas', 'acme/worker | defaults.terminationGracePeriod',
+      'acme/worker | productionConstraints.minReplicas', 'acme/worker | trait cost-allocation',
+    ]);
+    expect(keys).toEqual(expect.arrayContaining([
+      'acme/storefront/web | patch replace /spec/revisionHistoryLimit of Deployment in production',
+      'acme/storefront/catalog | policy suppression OC-REPLICAS-PDB-PROD in production',
+      'acme/payments/orders-db | backup',
+      'acme/payments/orders-db | environments',
+    ]));
+    // the built-in traits and the resource dependency are expressed
+    expect(keys.filter(k => /database-proxy|pod-annotations|orders-db \| (storageSize|type)/.test(k))).toEqual([]);
     for (const i of items) expect(i.reason.length).toBeGreaterThan(10);
     const written = app.synthFiles();
     const report = written['acme/exports/openchoreo/NOT-EXPRESSIBLE.md'];
@@ -180,7 +218,7 @@ describe('OpenChoreo export of the example platform', () => {
     expect(report).toContain('| `acme/storefront/sessions` | sidecars | a Workload has one container |');
     // the export sits beside the GitOps tree, never in it
     const exported = Object.keys(written).filter(f => f.startsWith('acme/exports/openchoreo/') && f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'));
-    expect(exported).toHaveLength(83);
+    expect(exported).toHaveLength(89);
     expect(written['acme/exports/openchoreo/namespaces/acme/projects/payments/components/payments-api/workload.yaml']).toContain('kind: Workload');
     expect(written['acme/exports/openchoreo/platform-shared/kustomization.yaml']).toContain('- component-types');
     expect(written['acme/kustomization.yaml']).not.toContain('exports');

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { OpenChoreoExport, OpenChoreoImport, ScheduledTask, StatefulService } from '../src';
+import { declareComponentTypes } from '../examples/platform/main';
+import { ComponentType, OpenChoreoExport, OpenChoreoImport, ScheduledTask, StatefulService } from '../src';
 import { tempDir } from './support/fixtures';
 import { exampleExport, exampleInfrastructure, writeTree } from './support/openchoreo';
 import { testApp } from './support/synth';
@@ -59,15 +60,15 @@ describe('OpenChoreo import', () => {
   const cases: Array<[string, (dir: string, files: Record<string, any>) => void, string, string, RegExp]> = [
     ['a CR of another API version', (_d, f) => { f[`${API}/workload.yaml`].apiVersion = 'openchoreo.dev/v1alpha2'; },
       `${API}/workload.yaml`, '$.apiVersion: is "openchoreo.dev/v1alpha2", not openchoreo.dev/v1alpha1', /export the CRs of OpenChoreo v1\.2/],
-    ['a kind the import does not read', (_d, f) => { f[`${PAYMENTS}/resources/db.yaml`] = { apiVersion: 'openchoreo.dev/v1alpha1', kind: 'Resource', metadata: { name: 'db' } }; },
-      `${PAYMENTS}/resources/db.yaml`, '$.kind: "Resource" is not imported', /move the object out of the projects\/ folder, or remove it/],
+    ['a kind the import does not read', (_d, f) => { f[`${PAYMENTS}/resources/db-dev.yaml`] = { apiVersion: 'openchoreo.dev/v1alpha1', kind: 'ResourceReleaseBinding', metadata: { name: 'db-dev' } }; },
+      `${PAYMENTS}/resources/db-dev.yaml`, '$.kind: "ResourceReleaseBinding" is not imported', /move the object out of the projects\/ folder, or remove it/],
     ['invalid YAML', (d) => { fs.mkdirSync(path.join(d, PAYMENTS), { recursive: true }); fs.writeFileSync(path.join(d, PAYMENTS, 'broken.yaml'), 'kind: [unclosed\n'); },
       `${PAYMENTS}/broken.yaml`, '$: is not valid YAML', /fix the YAML syntax/],
     ['a pipeline the organization does not declare', (_d, f) => { f[`${PAYMENTS}/project.yaml`].spec.deploymentPipelineRef.name = 'fast'; },
       `${PAYMENTS}/project.yaml`, "$.spec.deploymentPipelineRef.name: names DeploymentPipeline 'fast'", /declare new DeploymentPipeline\(org, 'fast', \.\.\.\) before the import/],
     ['a project type the model has no cell for', (_d, f) => { f[`${PAYMENTS}/project.yaml`].spec.type = { kind: 'ProjectType', name: 'custom' }; },
       `${PAYMENTS}/project.yaml`, '$.spec.type: is {"kind":"ProjectType","name":"custom"}', /use \{ kind: ClusterProjectType, name: default \| zero-trust-cell \}/],
-    ['an unknown component type', (_d, f) => { f[`${API}/component.yaml`].spec.componentType.name = 'deployment/custom'; },
+    ['an unknown component type', (_d, f) => { f[`${API}/component.yaml`].spec.componentType = { kind: 'ClusterComponentType', name: 'deployment/custom' }; },
       `${API}/component.yaml`, "$.spec.componentType.name: 'deployment/custom' is not a component type the import maps", /use one of deployment\/zero-trust-service/],
     ['an owner project that is not imported', (_d, f) => { f[`${API}/component.yaml`].spec.owner.projectName = 'nope'; },
       `${API}/component.yaml`, "$.spec.owner.projectName: names project 'nope'", /add projects\/nope\/project\.yaml, or name an imported project/],
@@ -87,8 +88,22 @@ describe('OpenChoreo import', () => {
       `${API}/component.yaml`, '$.spec.traits[0].name: trait Trait "api-configuration" is not one the import maps', /remove the trait and declare the behaviour in code after the import/],
     ['an unknown component parameter', (_d, f) => { f[`${API}/component.yaml`].spec.parameters.replicasMax = 3; },
       `${API}/component.yaml`, '$.spec.parameters.replicasMax: is not supported by the import', /remove 'replicasMax', or declare it in code after the import/],
-    ['resource dependencies', (_d, f) => { f[`${API}/workload.yaml`].spec.dependencies.resources = [{ ref: 'db' }]; },
-      `${API}/workload.yaml`, '$.spec.dependencies.resources: is not supported by the import', /remove 'resources', or declare it in code after the import/],
+    ['a resource dependency binding other variables than dependOnResource', (_d, f) => { f[`${API}/workload.yaml`].spec.dependencies.resources[0].envBindings.port = 'DB_PORT'; },
+      `${API}/workload.yaml`, '$.spec.dependencies.resources[0].envBindings: is {"database":"ORDERS_DB_DATABASE","host":"ORDERS_DB_HOST","password":"ORDERS_DB_PASSWORD","port":"DB_PORT"',
+      /bind database, host, password, port, username to ORDERS_DB_DATABASE, ORDERS_DB_HOST, ORDERS_DB_PASSWORD, ORDERS_DB_PORT, ORDERS_DB_USER/],
+    ['a resource dependency on a Resource that is not there', (_d, f) => { delete f[`${PAYMENTS}/resources/orders-db.yaml`]; },
+      `${API}/workload.yaml`, '$.spec.dependencies.resources[0].ref: names Resource "orders-db", which project \'payments\' does not have', /add projects\/payments\/resources\/orders-db\.yaml, or remove the dependency/],
+    ['a Resource of another type', (_d, f) => { f[`${PAYMENTS}/resources/orders-db.yaml`].spec.type.name = 'redis'; },
+      `${PAYMENTS}/resources/orders-db.yaml`, '$.spec.type: is {"kind":"ClusterResourceType","name":"redis"}', /use \{ kind: ClusterResourceType, name: cloudnative-pg-postgres \}/],
+    ['a Resource parameter the Postgres type does not have', (_d, f) => { f[`${PAYMENTS}/resources/orders-db.yaml`].spec.parameters.backup = { schedule: 'daily' }; },
+      `${PAYMENTS}/resources/orders-db.yaml`, '$.spec.parameters.backup: is not supported by the import', /remove 'backup', or declare it in code after the import/],
+    ['a ComponentType the organization does not declare', (_d, f) => { f[`${API}/component.yaml`].spec.componentType.name = 'deployment/batch-api'; },
+      `${API}/component.yaml`, "$.spec.componentType.name: names ComponentType 'deployment/batch-api', which the organization does not declare (it declares http-api, worker)",
+      /declare new ComponentType\(org, 'batch-api', \{ kind: \.\.\. \}\) before the import/],
+    ['a ComponentType of another workload type', (_d, f) => { f[`${API}/component.yaml`].spec.componentType.name = 'cronjob/http-api'; },
+      `${API}/component.yaml`, "$.spec.componentType.name: is 'cronjob/http-api', but ComponentType 'http-api' has kind deployment/service", /use 'deployment\/http-api'/],
+    ['database-proxy parameters the trait refuses', (_d, f) => { f[`${PAYMENTS}/components/ledger/component.yaml`].spec.traits[0].parameters.port = 0; },
+      `${PAYMENTS}/components/ledger/component.yaml`, '$.spec.traits[0].parameters: port 0 is not a port from 1 to 65535', /set port to a port number, e\.g\. 5432/],
     ['an unknown endpoint type', (_d, f) => { f[`${API}/workload.yaml`].spec.endpoints.http.type = 'SOAP'; },
       `${API}/workload.yaml`, '$.spec.endpoints.http.type: "SOAP" is not an endpoint type', /use one of HTTP, gRPC, GraphQL, Websocket, TCP, UDP/],
     ['two components of one name', (_d, f) => { f[`${NS}/projects/storefront/components/payments-api/component.yaml`] = structuredClone(f[`${API}/component.yaml`]); },
@@ -102,6 +117,33 @@ describe('OpenChoreo import', () => {
       const problem = problems.find(p => p.path === file && p.message.includes(message));
       expect([what, problem ? 'found' : JSON.stringify(problems, null, 1)]).toEqual([what, 'found']);
       expect([what, problem!.fix]).toEqual([what, expect.stringMatching(fix)]);
+    }
+  });
+
+  test('imported components get their ComponentType, its rules included: the example\'s requiredProbes refuses them (probes are not in the CRs) instead of dropping the rule', () => {
+    const dir = tempDir('openchoreo-rules-');
+    try {
+      writeTree(dir, example);
+      const app = testApp();
+      let httpApi: ComponentType | undefined;
+      const { org: acme } = exampleInfrastructure(app, o => ({ httpApi } = declareComponentTypes(o)));
+      const result = OpenChoreoImport.fromDirectory(acme, dir);
+      const ledger = result.components.find(c => c.name === 'ledger')!;
+      expect(ledger.componentType).toBe(httpApi);
+      expect(ledger._traits.map(t => t.name)).toEqual(['database-proxy']);
+      expect(result.components.find(c => c.name === 'payments-api')!._resourceDependencies.map(d => `${d.resource.project.name}/${d.resource.name}`)).toEqual(['payments/orders-db']);
+      let error: unknown;
+      try {
+        new OpenChoreoExport(acme, 'openchoreo').objects();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(PlatformValidationError);
+      const problem = (error as PlatformValidationError).problems.find(p => p.path === 'acme/payments/ledger' && p.message.includes('no readiness probe'));
+      expect(problem?.message).toContain("outside component type 'http-api' (rule requiredProbes)");
+      expect(problem?.fix).toMatch(/add probes: \{ readiness: Probe\./);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

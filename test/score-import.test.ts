@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import {
   ComponentKind, DataPlane, DeploymentPipeline, EndpointType, Environment, ExternalService, Organization, PlatformApp, Project, Score,
-  ScoreLoadOptions, ScoreResourceMapping, SecretRef, Visibility,
+  Resource, ResourceType, ScoreLoadOptions, ScoreResourceMapping, SecretRef, Visibility,
 } from '../src';
 import { baseline, service, tempDir, withApp } from './support/fixtures';
 import { expectProblem } from './support/problems';
@@ -40,6 +40,17 @@ function platform(app: PlatformApp): Platform {
     endpoints: { metrics: { visibility: [Visibility.ORGANIZATION] } },
   };
   return { org, project, db, options };
+}
+
+/** The fixture with `edit` applied (a parsed copy), written to a temp file. */
+function variant(edit: (doc: any) => void, name = 'score.yaml'): string {
+  const doc = parse(fs.readFileSync(FIXTURE, 'utf8'));
+  edit(doc);
+  const dir = tempDir();
+  fs.copyFileSync(path.join(path.dirname(FIXTURE), 'rules.txt'), path.join(dir, 'rules.txt'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, JSON.stringify(doc));
+  return file;
 }
 
 describe('Score import: the fixture', () => {
@@ -142,16 +153,6 @@ describe('Score import: the fixture', () => {
 });
 
 describe('Score import: bad input names the file, the JSON path and the fix', () => {
-  /** The fixture with `edit` applied (a parsed copy), written to a temp file. */
-  const variant = (edit: (doc: any) => void, name = 'score.yaml'): string => {
-    const doc = parse(fs.readFileSync(FIXTURE, 'utf8'));
-    edit(doc);
-    const dir = tempDir();
-    fs.copyFileSync(path.join(path.dirname(FIXTURE), 'rules.txt'), path.join(dir, 'rules.txt'));
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, JSON.stringify(doc));
-    return file;
-  };
   const expectScoreProblem = (edit: (doc: any) => void, value: string, fix: RegExp, options?: (p: Platform) => ScoreLoadOptions) => {
     const file = variant(edit);
     expectProblem(app => {
@@ -252,4 +253,73 @@ describe('Score import: bad input names the file, the JSON path and the fix', ()
       Score.load(p.project, file, p.options);
     }, { path: 'acme/shop/orders', value: `environment variable name 'LOG-LEVEL' is invalid (imported from ${file})`, fix: /use letters, digits and underscores/, at: 'construction' });
   });
+});
+
+describe('Score import: a resource type mapped to a managed Resource', () => {
+  /** The fixture reading all five outputs of its postgres resource `db` as DB_* variables. */
+  const withDbVariables = (edit: (vars: Record<string, string>) => void = () => {}) => variant(d => {
+    const vars = d.containers.app.variables;
+    delete vars.DB_URL;
+    Object.assign(vars, { DB_HOST: '${resources.db.host}', DB_PORT: '${resources.db.port}', DB_DATABASE: '${resources.db.database}', DB_USER: '${resources.db.username}', DB_PASSWORD: '${resources.db.password}' });
+    edit(vars);
+  });
+  const managed = (p: Platform, resource: Resource): ScoreLoadOptions => ({
+    ...p.options, resourceTypes: { ...p.options.resourceTypes, postgres: ScoreResourceMapping.resource(resource) },
+  });
+
+  test('the component depends on the Resource; the DB_* variables are the ones dependOnResource injects (prefix DB), credentials as secret references', () => {
+    withApp(app => {
+      const p = platform(app);
+      const db = new Resource(p.project, 'orders-db', { type: ResourceType.postgres() });
+      const orders = Score.load(p.project, withDbVariables(), managed(p, db));
+      expect(orders._resourceDependencies.map(d => [d.resource, d.options])).toEqual([[db, { envPrefix: 'DB' }]]);
+      expect(orders._dependencies.filter(d => d.external?.name === 'orders-db')).toEqual([]);
+      expect(Object.keys(orders._props.env ?? {}).filter(k => k.startsWith('DB_'))).toEqual([]);
+      expect(Object.keys(orders._props.secretEnv ?? {}).filter(k => k.startsWith('DB_'))).toEqual([]);
+      const deployment = one(ofComponent(synth(p.org), 'orders', 'development'), 'Deployment');
+      const env = deployment.spec.template.spec.containers[0].env.filter((e: any) => e.name.startsWith('DB_'));
+      expect(env.map((e: any) => e.name).sort()).toEqual(['DB_DATABASE', 'DB_HOST', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
+      expect(env.find((e: any) => e.name === 'DB_HOST').value).toMatch(/^orders-db-development-[0-9a-f]{8}-rw\.dp-acme-shop-development-/);
+      expect(env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toBeDefined();
+      expect(env.find((e: any) => e.name === 'DB_PASSWORD').value).toBeUndefined();
+    });
+  });
+
+  test('without variables reading it, the dependency gets the default prefix (the resource name)', () => {
+    withApp(app => {
+      const p = platform(app);
+      const db = new Resource(p.project, 'orders-db', { type: ResourceType.postgres() });
+      const file = variant(d => { for (const k of ['DB_HOST', 'DB_URL', 'DB_PASSWORD']) delete d.containers.app.variables[k]; });
+      const orders = Score.load(p.project, file, managed(p, db));
+      expect(orders._resourceDependencies.map(d => d.options)).toEqual([{}]);
+    });
+  });
+
+  const expectManagedProblem = (file: () => string, value: string, fix: RegExp, elsewhere = false) => {
+    const f = file();
+    expectProblem(app => {
+      const p = platform(app);
+      const home = elsewhere ? new Project(p.org, 'billing', { pipeline: p.project.pipeline }) : p.project;
+      Score.load(p.project, f, managed(p, new Resource(home, 'orders-db', { type: ResourceType.postgres() })));
+    }, { path: f, value, fix, at: 'construction' });
+  };
+
+  test('a variable not named <PREFIX>_HOST', () => expectManagedProblem(() => withDbVariables(v => { delete v.DB_HOST; v.DB_HOSTNAME = '${resources.db.host}'; }),
+    "$.containers.app.variables.DB_HOSTNAME: variable 'DB_HOSTNAME' reads '${resources.db.host}', but does not end in '_HOST'",
+    /name the variables of resource 'db' with one prefix, as dependOnResource injects them: DB_HOST, DB_PORT, DB_DATABASE, DB_USER, DB_PASSWORD/));
+
+  test('variables with two prefixes', () => expectManagedProblem(() => withDbVariables(v => { delete v.DB_PORT; v.PG_PORT = '${resources.db.port}'; }),
+    "$.containers.app.variables.PG_PORT: variable 'PG_PORT' reads '${resources.db.port}', but its prefix 'PG' differs from 'DB' (variable DB_DATABASE)",
+    /name the variables of resource 'db' with one prefix, as dependOnResource injects them: DB_HOST/));
+
+  test('an output a managed resource does not provide', () => expectManagedProblem(() => withDbVariables(v => { v.DB_URI = '${resources.db.uri}'; }),
+    "$.containers.app.variables.DB_URI: '${resources.db.uri}' reads output 'uri', which Resource 'orders-db' does not provide (outputs: host, port, database, username, password)",
+    /use one of its outputs, or compose the value in the application/));
+
+  test('an output mixed with text', () => expectManagedProblem(() => withDbVariables(v => { v.DB_URL = 'postgres://${resources.db.host}/orders'; }),
+    "$.containers.app.variables.DB_URL: '${resources.db.host}' is mixed with other text", /make the variable exactly '\$\{resources\.db\.host\}'/));
+
+  test('a Resource of another project', () => expectManagedProblem(() => withDbVariables(),
+    "$.resources.db.type: resource type 'postgres' maps to Resource 'acme/billing/orders-db', which is not in project 'shop'",
+    /declare the Resource in project 'shop' and map 'postgres' to it/, true));
 });

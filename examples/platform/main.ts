@@ -2,7 +2,7 @@ import {
   AccessCapability, AccessGrant, AccessRole, ApiAuthentication, Builder, BuilderConfinement, BuildPlane, ClientIpDetection, CustomRole, DataPlane, DeploymentPipeline, DisruptionBudget, EndpointType, Environment, ExternalService,
   GatewayCertificate, GitOpsDelivery, GitOpsTool, HttpMethod, LogFormat, Organization, PlatformApp, Project, RateLimitUnit, ReleaseLedger,
   Resource, ResourceType, RetryOn, ScheduledTask, SecretRef, Service, StatefulService, TlsVersion, Tracing, TracingLanguage, Visibility, WebApplication, Worker,
-  NodeLabelOperator, OpenChoreoExport, Probe, TaintEffect,
+  NodeLabelOperator, Probe, TaintEffect,
   ComponentKind, ComponentType, ProbeKind, Traits, ExportFormat,
 } from '../../src';
 import { Duration, JsonPatch } from 'cdk8s';
@@ -16,9 +16,10 @@ import { CostAllocationTrait } from './cost-allocation-trait';
  */
 export function buildPlatform(app: PlatformApp): Organization {
   // Releases per environment come from the reviewed ledger next to this file (see `npm run promote`).
-  // The Backstage catalog is written to dist/acme/exports/backstage/ (not applied by Argo CD or Flux).
+  // The Backstage catalog is written to dist/acme/exports/backstage/ and the same model as OpenChoreo
+  // control-plane CRs to dist/acme/exports/openchoreo/ (neither is applied by Argo CD or Flux).
   const acme = new Organization(app, 'acme', {
-    displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')), exports: [ExportFormat.BACKSTAGE],
+    displayName: 'ACME Corp', releases: ReleaseLedger.fromFile(path.join(__dirname, 'releases.json')), exports: [ExportFormat.BACKSTAGE, ExportFormat.OPENCHOREO],
   });
   // Two Envoy gateways: PUBLIC endpoints on *.apps.acme.example (behind a load balancer that sets
   // X-Forwarded-For), INTERNAL ones on *.internal.acme.example with a certificate from Vault.
@@ -66,27 +67,7 @@ export function buildPlatform(app: PlatformApp): Organization {
     tools: [GitOpsTool.ARGO_CD, GitOpsTool.FLUX],
   });
 
-  // Platform standards: the component types developers pick, with their defaults, their rules
-  // (stricter in production) and the traits every component of the type gets.
-  const costAllocation = new CostAllocationTrait({ costCenters: { payments: 'cc-4100', storefront: 'cc-4200' } });
-  const httpApi = new ComponentType(acme, 'http-api', {
-    kind: ComponentKind.SERVICE,
-    description: 'An HTTP or gRPC API inside the organization (public traffic goes through a WebApplication)',
-    defaults: { logFormat: LogFormat.JSON },
-    constraints: { requiredProbes: [ProbeKind.READINESS], allowedVisibilities: [Visibility.ORGANIZATION, Visibility.INTERNAL], maxCpuLimit: '4' },
-    productionConstraints: { minReplicas: 2, requiredProbes: [ProbeKind.READINESS, ProbeKind.LIVENESS] },
-    traits: [costAllocation],
-    allowedTraits: ['database-proxy'],
-  });
-  const workerType = new ComponentType(acme, 'worker', {
-    kind: ComponentKind.WORKER,
-    description: 'A queue consumer without endpoints; given a minute to finish its message on shutdown',
-    defaults: { terminationGracePeriod: Duration.seconds(60) },
-    constraints: { maxReplicas: 10, maxMemoryLimit: '2Gi' },
-    productionConstraints: { minReplicas: 2 },
-    // Karpenter must not consolidate a node away under a worker in the middle of a message.
-    traits: [costAllocation, Traits.podAnnotations({ 'karpenter.sh/do-not-disrupt': 'true' })],
-  });
+  const { httpApi, workerType } = declareComponentTypes(acme);
 
   const stripe = new ExternalService(acme, 'stripe', { host: 'api.stripe.com', port: 443, scheme: 'https' });
 
@@ -284,8 +265,6 @@ export function buildPlatform(app: PlatformApp): Organization {
   });
   new AccessGrant(acme, 'release-managers', { groups: ['release-managers'], role: releaseManager, environment: prod });
 
-  // The same model as OpenChoreo control-plane CRs, in acme/exports/openchoreo/ (outside the GitOps tree).
-  new OpenChoreoExport(acme, 'openchoreo');
   return acme;
 }
 
@@ -295,4 +274,32 @@ if (require.main === module) {
   const app = new PlatformApp();
   buildPlatform(app);
   app.synth();
+}
+
+/**
+ * Platform standards: the component types developers pick, with their defaults, their rules
+ * (stricter in production) and the traits every component of the type gets. (A function of its
+ * own so that an OpenChoreo import can declare the same types before it reads the CRs.)
+ */
+export function declareComponentTypes(acme: Organization): { httpApi: ComponentType; workerType: ComponentType } {
+  const costAllocation = new CostAllocationTrait({ costCenters: { payments: 'cc-4100', storefront: 'cc-4200' } });
+  const httpApi = new ComponentType(acme, 'http-api', {
+    kind: ComponentKind.SERVICE,
+    description: 'An HTTP or gRPC API inside the organization (public traffic goes through a WebApplication)',
+    defaults: { logFormat: LogFormat.JSON },
+    constraints: { requiredProbes: [ProbeKind.READINESS], allowedVisibilities: [Visibility.ORGANIZATION, Visibility.INTERNAL], maxCpuLimit: '4' },
+    productionConstraints: { minReplicas: 2, requiredProbes: [ProbeKind.READINESS, ProbeKind.LIVENESS] },
+    traits: [costAllocation],
+    allowedTraits: ['database-proxy'],
+  });
+  const workerType = new ComponentType(acme, 'worker', {
+    kind: ComponentKind.WORKER,
+    description: 'A queue consumer without endpoints; given a minute to finish its message on shutdown',
+    defaults: { terminationGracePeriod: Duration.seconds(60) },
+    constraints: { maxReplicas: 10, maxMemoryLimit: '2Gi' },
+    productionConstraints: { minReplicas: 2 },
+    // Karpenter must not consolidate a node away under a worker in the middle of a message.
+    traits: [costAllocation, Traits.podAnnotations({ 'karpenter.sh/do-not-disrupt': 'true' })],
+  });
+  return { httpApi, workerType };
 }

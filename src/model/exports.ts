@@ -13,6 +13,12 @@ export enum ExportFormat {
    * @see https://backstage.io/docs/features/software-catalog/descriptor-format
    */
   BACKSTAGE = 'backstage',
+  /**
+   * OpenChoreo v1.2.3 control-plane CRs (`exports/openchoreo/`, with NOT-EXPRESSIBLE.md): the same
+   * as declaring `new OpenChoreoExport(org, 'openchoreo')`, which {@link OpenChoreoExport.of} returns.
+   * @see https://openchoreo.dev/docs/platform-engineer-guide/gitops/overview/
+   */
+  OPENCHOREO = 'openchoreo',
 }
 
 /** Validates a list of export formats (each once, each known). @internal */

@@ -84,8 +84,11 @@ export class Traits {
 
 const TRAIT_SCOPE = 'Traits';
 
-class DatabaseProxyTrait implements ITrait {
+/** @internal */
+export class DatabaseProxyTrait implements ITrait {
   public readonly name = 'database-proxy';
+  /** The validated options (read by the OpenChoreo export). @internal */
+  public readonly _options: DatabaseProxyOptions;
   private readonly o: DatabaseProxyOptions;
 
   constructor(o: DatabaseProxyOptions) {
@@ -108,6 +111,7 @@ class DatabaseProxyTrait implements ITrait {
       fail(where, `metricsPort ${o.metricsPort} is also the listenPort`, 'give the metrics another port, e.g. 9801');
     }
     this.o = { ...o, cidrs: o.cidrs ? [...o.cidrs] : undefined, args: o.args ? [...o.args] : undefined };
+    this._options = this.o;
   }
 
   public needs(_context: TraitContext): TraitNeeds {
@@ -141,8 +145,11 @@ class DatabaseProxyTrait implements ITrait {
   }
 }
 
-class PodAnnotationsTrait implements ITrait {
+/** @internal */
+export class PodAnnotationsTrait implements ITrait {
   public readonly name: string;
+  /** The annotations, sorted by key (read by the OpenChoreo export). @internal */
+  public get _annotations(): Record<string, string> { return { ...this.annotations }; }
   private readonly annotations: Record<string, string>;
 
   constructor(annotations: { [key: string]: string }, options: PodAnnotationsOptions) {

@@ -1,7 +1,7 @@
 import { apiEntity, apiNameOf, CATALOG_API_VERSION, componentEntity, groupEntity } from './entities';
 import { catalogName, entityRef } from './names';
 import { CatalogOwners, deriveOwners } from './owners';
-import { CatalogLink, externalServiceResources, resourceEntities, resourceRef } from './resources';
+import { CatalogLink, externalServiceResources, managedResources, resourceEntities, resourceRef } from './resources';
 import { Component } from '../../model/component';
 import { ProblemCollector } from '../../model/errors';
 import { Organization } from '../../model/organization';
@@ -17,7 +17,7 @@ export const BACKSTAGE_FOLDER = 'exports/backstage';
  * The Backstage catalog of an organization (docs: README "Backstage catalog"):
  * - `exports/backstage/catalog-info.yaml`: a Location listing the files below;
  * - `exports/backstage/organization.yaml`: the Domain (the organization), its Groups (every group
- *   of every access grant and every owner) and its Resources (external services);
+ *   of every access grant and every owner) and its Resources (external services, managed resources);
  * - `exports/backstage/<project>/catalog-info.yaml`: the project's System, then per component its
  *   Component and the API of each HTTP, GraphQL, gRPC and Websocket endpoint.
  * Components are named by organization and name (`<org>/<component>`), so component names must be
@@ -40,7 +40,7 @@ export function backstageCatalog(org: Organization, plan: Plan): ExportedFile[] 
     },
     spec: { owner: owners.domain },
   };
-  const resources = resourceEntities(ns, owners.domain, externalServiceResources(org), problems);
+  const resources = resourceEntities(ns, owners.domain, [...externalServiceResources(org), ...managedResources(org, owners.projects)], problems);
   const groups = owners.groups.map(g => groupEntity(g.ref, g.identityGroup));
   const projectFiles = org.projects.map(p => ({ file: `${BACKSTAGE_FOLDER}/${p.name}/catalog-info.yaml`, documents: projectEntities(org, p, plan, owners, problems) }));
   problems.throwIfAny();
@@ -114,7 +114,7 @@ function linksOf(cells: readonly Cell[], c: Component): CatalogLink[] {
   return [...links.values()];
 }
 
-/** consumesApis (API endpoints depended on) and dependsOn (every provider component, every external service). */
+/** consumesApis (API endpoints depended on) and dependsOn (every provider component, every external service, every managed resource). */
 function relationsOf(org: Organization, c: Component): { consumesApis: string[]; dependsOn: string[] } {
   const consumesApis = new Set<string>();
   const dependsOn = new Set<string>();
@@ -128,6 +128,7 @@ function relationsOf(org: Organization, c: Component): { consumesApis: string[];
       if (api !== undefined) consumesApis.add(`${org.name}/${api}`);
     }
   }
+  for (const d of c._resourceDependencies) dependsOn.add(resourceRef(org.name, d.resource.name));
   const sorted = (s: Set<string>) => [...s].sort();
   return { consumesApis: sorted(consumesApis), dependsOn: sorted(dependsOn) };
 }

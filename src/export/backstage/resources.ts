@@ -1,6 +1,7 @@
 import { catalogName, entityRef } from './names';
 import type { ProblemCollector } from '../../model/errors';
 import type { Organization } from '../../model/organization';
+import { resourcesOf } from '../../model/resource';
 
 /** A link of a catalog entity. @internal */
 export interface CatalogLink {
@@ -10,7 +11,7 @@ export interface CatalogLink {
 
 /**
  * Something components depend on that the catalog shows as a Resource entity. External services
- * map to it today ({@link externalServiceResources}). @internal
+ * ({@link externalServiceResources}) and managed resources ({@link managedResources}) map to it. @internal
  */
 export interface CatalogResource {
   /** Construct path, for problems. */
@@ -22,6 +23,10 @@ export interface CatalogResource {
   readonly title?: string;
   readonly links: CatalogLink[];
   readonly annotations: Record<string, string>;
+  /** The owner, when not the one {@link resourceEntities} is given (a project's owner). */
+  readonly owner?: string;
+  /** The System entity ref of the project it belongs to (managed resources). */
+  readonly system?: string;
 }
 
 /** The Resource entity ref of a resource name in an organization. @internal */
@@ -48,17 +53,25 @@ export function externalServiceResources(org: Organization): CatalogResource[] {
   });
 }
 
-/*
- * HOOK (managed resources): when ResourceType/Resource and `component.dependOnResource` land
- * (std-resources), map each managed Resource to a CatalogResource (type: its ResourceType's name,
- * annotations `openchoreo.io/resource-type`) and pass them to `resourceEntities` together with
- * `externalServiceResources(org)`; in catalog.ts add `resourceRef(org, <resource>)` to the
- * consumer's `dependsOn` for each `dependOnResource` dependency. Nothing else changes.
+/**
+ * The projects' managed resources as catalog resources: `spec.type` is the resource type's name
+ * (e.g. `postgres`), owned by the project's owner, in the project's System. @internal
  */
+export function managedResources(org: Organization, projectOwners: ReadonlyMap<string, string>): CatalogResource[] {
+  return org.projects.flatMap(p => resourcesOf(p).map(r => ({
+    path: r.node.path,
+    name: r.name,
+    type: r.type.typeName,
+    links: [],
+    annotations: { 'openchoreo.io/namespace': org.name, 'openchoreo.io/project': p.name, 'openchoreo.io/resource': r.name, 'openchoreo.io/resource-type': r.type.typeName },
+    owner: projectOwners.get(p.name),
+    system: entityRef('system', org.name, catalogName(p.name)),
+  })));
+}
 
 /**
- * Resource entities for a list of resources (external services, later managed resources), owned by
- * `owner`. Two resources whose entity names meet are reported to `problems`. @internal
+ * Resource entities for a list of resources (external services and managed resources), owned by
+ * `owner` unless a resource names its own. Two resources whose entity names meet are reported to `problems`. @internal
  */
 export function resourceEntities(org: string, owner: string, resources: readonly CatalogResource[], problems: ProblemCollector): any[] {
   const seen = new Map<string, CatalogResource>();
@@ -82,7 +95,7 @@ export function resourceEntities(org: string, owner: string, resources: readonly
         annotations: r.annotations,
         ...(r.links.length > 0 ? { links: r.links } : {}),
       },
-      spec: { type: r.type, owner },
+      spec: { type: r.type, owner: r.owner ?? owner, ...(r.system ? { system: r.system } : {}) },
     });
   }
   return entities;

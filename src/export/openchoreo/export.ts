@@ -2,8 +2,12 @@ import { Construct } from 'constructs';
 import { ExportedObject, authorization, infrastructure, organizationNamespace } from './infra';
 import { OpenChoreoNotExpressible, notExpressible, notExpressibleMarkdown } from './not-expressible';
 import { componentObjects, projectObjects } from './releases';
-import { platformSharedObjects } from './types';
+import { resourceObjects, resourceTypeObjects } from './resources';
+import { builtInTraitSpec, componentTypeObjects, usedBuiltInTraits } from './standards';
+import { API_VERSION, platformSharedObjects } from './types';
+import type { Component } from '../../model/component';
 import { fail, ProblemCollector } from '../../model/errors';
+import { ExportFormat } from '../../model/exports';
 import { Organization } from '../../model/organization';
 import { Plan } from '../../resolve/plan';
 import { resolveOrganization } from '../../resolve/resolver';
@@ -12,6 +16,8 @@ import { resolveOrganization } from '../../resolve/resolver';
 export const OPENCHOREO_EXPORT_DIR = 'exports/openchoreo';
 
 const EXPORT_MARK = Symbol.for('cdk8s-openchoreo.OpenChoreoExport');
+/** Set while {@link OpenChoreoExport.of} declares the export of `ExportFormat.OPENCHOREO`. */
+let declaringForFormat = false;
 
 /** The rendered export of one organization. @internal */
 export interface RenderedOpenChoreoExport {
@@ -29,8 +35,12 @@ export interface RenderedOpenChoreoExport {
  * `namespaces/<org>/` (the organization Namespace, DataPlanes, Environments, DeploymentPipelines,
  * AuthzRoles and bindings, SecretReferences, Projects with their ProjectReleaseBindings, and per
  * component its Component, Workload, ComponentReleases and ReleaseBindings) and `platform-shared/`
- * (the ClusterComponentTypes, ClusterTraits and ClusterProjectType the model needs beyond
- * OpenChoreo's defaults). Components are `autoDeploy: false`: the export writes a
+ * (the ClusterComponentTypes, ClusterTraits, ClusterResourceType and ClusterProjectType the model
+ * needs beyond OpenChoreo's defaults). A model ComponentType becomes a namespaced ComponentType
+ * (`platform/component-types/`) its components reference; Traits.podAnnotations and
+ * Traits.databaseProxy become ClusterTrait instances; a PostgreSQL Resource becomes a Resource
+ * (`projects/<p>/resources/`) bound through `Workload.spec.dependencies.resources`. The same export
+ * is declared by listing `ExportFormat.OPENCHOREO` in the organization's exports ({@link OpenChoreoExport.of}). Components are `autoDeploy: false`: the export writes a
  * content-addressed ComponentRelease (`<component>-<hash8>`) per distinct workload and a
  * ReleaseBinding per environment pinning it. What OpenChoreo cannot express is listed in
  * `NOT-EXPRESSIBLE.md` and by {@link OpenChoreoExport.notExpressible}. OpenChoreo names Components
@@ -43,6 +53,23 @@ export class OpenChoreoExport extends Construct {
     return x !== null && typeof x === 'object' && EXPORT_MARK in x;
   }
 
+  /**
+   * The OpenChoreo export of an organization: the one declared with `new OpenChoreoExport(org, id)`,
+   * or, when the organization lists `ExportFormat.OPENCHOREO` in its exports, the export
+   * `<org>/openchoreo` (declared on the first call, exactly as `new OpenChoreoExport(org, 'openchoreo')`);
+   * undefined when the organization opts into neither.
+   */
+  public static of(org: Organization): OpenChoreoExport | undefined {
+    const declared = org.node.children.find(OpenChoreoExport.isOpenChoreoExport);
+    if (declared || !org.exports.includes(ExportFormat.OPENCHOREO)) return declared as OpenChoreoExport | undefined;
+    declaringForFormat = true;
+    try {
+      return new OpenChoreoExport(org, 'openchoreo');
+    } finally {
+      declaringForFormat = false;
+    }
+  }
+
   /** The organization exported. */
   public readonly organization: Organization;
 
@@ -53,6 +80,10 @@ export class OpenChoreoExport extends Construct {
     }
     const other = scope.node.children.find(c => c !== this && OpenChoreoExport.isOpenChoreoExport(c));
     if (other) fail(this, `organization '${scope.name}' already has an OpenChoreoExport ('${other.node.path}')`, 'declare one OpenChoreoExport per organization');
+    if (!declaringForFormat && scope.exports.includes(ExportFormat.OPENCHOREO)) {
+      fail(this, `organization '${scope.name}' lists ExportFormat.OPENCHOREO in its exports and also declares an OpenChoreoExport`,
+        'keep one: remove new OpenChoreoExport(...) (OpenChoreoExport.of(org) returns the export of the format), or remove ExportFormat.OPENCHOREO from exports');
+    }
     Object.defineProperty(this, EXPORT_MARK, { value: true });
     this.organization = scope;
   }
@@ -83,13 +114,20 @@ export class OpenChoreoExport extends Construct {
       ...platformSharedObjects(),
     ];
     const unreleased: string[] = [];
-    for (const project of [...org.projects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      objects.push(...projectObjects(org.name, plan, project));
+    const exported = new Set<Component>();
+    const projects = [...org.projects].sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const project of projects) {
+      objects.push(...projectObjects(org.name, plan, project), ...resourceObjects(org.name, project));
       for (const c of project.components) {
         const own = componentObjects(org.name, plan, c);
         if (own.length === 0) unreleased.push(c.node.path);
+        else exported.add(c);
         objects.push(...own);
       }
+    }
+    objects.push(...componentTypeObjects(org, exported), ...resourceTypeObjects(projects));
+    for (const name of usedBuiltInTraits(exported)) {
+      objects.push({ file: `platform-shared/traits/${name}.yaml`, manifest: { apiVersion: API_VERSION, kind: 'ClusterTrait', metadata: { name }, spec: builtInTraitSpec(name) } });
     }
     objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const items = notExpressible(org, unreleased);

@@ -1,8 +1,12 @@
 import { ImportProblems, ReadDocument, at, checkKnownKeys, requireString } from './import-read';
+import { ImportedResourceDependency, isBuiltInTrait, readBuiltInTrait, readModelComponentType, readResourceDependencies } from './import-standards';
 import { defined } from './infra';
+import { BUILT_IN_TRAITS } from './standards';
 import { TRAITS, WORKFLOWS, componentTypeName, kindOfComponentType } from './types';
 import { ComponentKind } from '../../model/component-kind';
+import type { ComponentType } from '../../model/component-type';
 import { EndpointType, Visibility } from '../../model/endpoint';
+import type { ITrait } from '../../model/trait';
 
 /*
  * The import's first phase: Component, Workload, ReleaseBinding and ComponentRelease CRs of one
@@ -15,6 +19,11 @@ export interface ImportedComponent {
   readonly name: string;
   readonly project: string;
   readonly kind: ComponentKind;
+  /** The organization's ComponentType a `{kind: ComponentType}` reference names. */
+  readonly type?: ComponentType;
+  /** The built-in model traits of the component's database-proxy and pod-annotations instances. */
+  readonly traits: ITrait[];
+  readonly resourceDependencies: ImportedResourceDependency[];
   readonly displayName?: string;
   readonly image?: string;
   readonly source?: { repository: string; branch: string; path: string; dockerfile: boolean; dockerfilePath?: string; context?: string };
@@ -77,7 +86,7 @@ const PARAMETERS: Record<string, readonly string[]> = {
   [ComponentKind.SCHEDULED_TASK]: ['timeZone', 'concurrencyPolicy', 'backoffLimit', 'activeDeadlineSeconds'],
   [ComponentKind.STATEFUL_SERVICE]: ['volumes'],
 };
-const KNOWN_TRAITS = Object.values(TRAITS) as string[];
+const KNOWN_TRAITS = [...Object.values(TRAITS), ...Object.values(BUILT_IN_TRAITS)].sort();
 const ENDPOINT_TYPES = Object.values(EndpointType) as string[];
 const VISIBILITIES = [Visibility.ORGANIZATION, Visibility.INTERNAL, Visibility.PUBLIC] as string[];
 const list = (a: readonly string[]) => a.join(', ');
@@ -90,6 +99,8 @@ export interface ComponentSources {
   readonly releases: ReadonlyMap<string, ReadDocument>;
   readonly secretReferences: ReadonlyMap<string, ReadDocument>;
   readonly environments: readonly string[];
+  /** The organization's component types, for `{kind: ComponentType}` references. */
+  readonly componentTypes: readonly ComponentType[];
 }
 
 function secretOf(d: ReadDocument, jsonPath: string, ref: any, s: ComponentSources, problems: ImportProblems): SecretSource | undefined {
@@ -108,8 +119,9 @@ function secretOf(d: ReadDocument, jsonPath: string, ref: any, s: ComponentSourc
   return { key: entry.remoteRef.key, property: entry.remoteRef.property, version: entry.remoteRef.version };
 }
 
-function readTraits(c: ReadDocument, problems: ImportProblems): { externals: ImportedExternal[]; metrics?: ImportedComponent['metrics']; names: Set<string> } {
+function readTraits(c: ReadDocument, problems: ImportProblems): { externals: ImportedExternal[]; metrics?: ImportedComponent['metrics']; names: Set<string>; builtIn: ITrait[] } {
   const externals: ImportedExternal[] = [];
+  const builtIn: ITrait[] = [];
   let metrics: ImportedComponent['metrics'];
   const names = new Set<string>();
   ((at(c.doc, 'spec.traits') ?? []) as any[]).forEach((t, i) => {
@@ -120,6 +132,11 @@ function readTraits(c: ReadDocument, problems: ImportProblems): { externals: Imp
       return;
     }
     names.add(t.instanceName);
+    if (isBuiltInTrait(t.name)) {
+      const trait = readBuiltInTrait(c, p, t, problems);
+      if (trait) builtIn.push(trait);
+      return;
+    }
     const q = t.parameters ?? {};
     if (t.name === TRAITS.externalEgress) {
       if (typeof q.port !== 'number' || typeof q.envBindings?.address !== 'string') {
@@ -131,7 +148,7 @@ function readTraits(c: ReadDocument, problems: ImportProblems): { externals: Imp
       metrics = { port: q.port, path: q.path };
     }
   });
-  return { externals, metrics, names };
+  return { externals, metrics, names, builtIn };
 }
 
 function readEnvironment(b: ReadDocument, s: ComponentSources, problems: ImportProblems): ImportedEnvironment | undefined {
@@ -193,8 +210,11 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
     problems.add(c, '.spec.owner.projectName', `names project '${project}', which has no project.yaml in the imported directory`, `add projects/${project}/project.yaml, or name an imported project`);
   }
   const typeName = requireString(c, '.spec.componentType.name', problems, 'name the ComponentType');
-  const kind = typeName === undefined ? undefined : kindOfComponentType(typeName) ?? Object.values(ComponentKind).find(k => k === typeName);
-  if (typeName !== undefined && kind === undefined) {
+  const modelType = typeName !== undefined && at(c.doc, 'spec.componentType.kind') === 'ComponentType'
+    ? readModelComponentType(c, typeName, s.componentTypes, problems) : undefined;
+  const kind = typeName === undefined ? undefined
+    : modelType?.kind ?? kindOfComponentType(typeName) ?? Object.values(ComponentKind).find(k => k === typeName);
+  if (typeName !== undefined && kind === undefined && at(c.doc, 'spec.componentType.kind') !== 'ComponentType') {
     problems.add(c, '.spec.componentType.name', `'${typeName}' is not a component type the import maps`,
       `use one of ${list(Object.values(ComponentKind).map(componentTypeName))} (platform-shared/component-types/) or OpenChoreo's ${list(Object.values(ComponentKind))}`);
   }
@@ -208,7 +228,8 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
   }
   checkKnownKeys(w, '.spec', ['owner', 'container', 'endpoints', 'dependencies'], problems, 'a Workload');
   checkKnownKeys(w, '.spec.container', ['image', 'command', 'args', 'env', 'files'], problems, 'a Workload container');
-  checkKnownKeys(w, '.spec.dependencies', ['endpoints'], problems, 'Workload dependencies (Resources are not imported)');
+  checkKnownKeys(w, '.spec.dependencies', ['endpoints', 'resources'], problems, 'Workload dependencies');
+  const resourceDependencies = readResourceDependencies(w, problems);
   const image = requireString(w, '.spec.container.image', problems, 'set the container image');
   const externalEnv = new Set(traits.externals.flatMap(e => [e.address, e.hostEnv, e.portEnv].filter((x): x is string => !!x)));
   const env: Record<string, string> = {};
@@ -268,6 +289,9 @@ export function readComponent(s: ComponentSources, projects: ReadonlySet<string>
     name: c.name,
     project,
     kind,
+    type: modelType,
+    traits: traits.builtIn,
+    resourceDependencies,
     displayName: c.doc.metadata?.annotations?.['openchoreo.dev/display-name'],
     image,
     source,

@@ -27,7 +27,7 @@ export interface ReadDocument {
 }
 
 /** The kinds the import reads, and the folders they sit in. @internal */
-export const IMPORTED_KINDS = ['Project', 'ProjectReleaseBinding', 'Component', 'Workload', 'ReleaseBinding', 'ComponentRelease', 'SecretReference'];
+export const IMPORTED_KINDS = ['Project', 'ProjectReleaseBinding', 'Component', 'Workload', 'ReleaseBinding', 'ComponentRelease', 'SecretReference', 'Resource'];
 
 /** Problems of the import, each naming the file, the JSON path and the fix. @internal */
 export class ImportProblems {

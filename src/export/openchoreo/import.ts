@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ComponentSources, ImportedComponent, ImportedEnvironment, SecretSource, readComponent } from './import-components';
 import { ImportProblems, ReadDocument, checkKnownKeys, namespaceFolder, readDocuments, requireString } from './import-read';
+import { ImportedResource, readResource } from './import-standards';
 import { defined } from './infra';
 import { PROJECT_TYPE } from './types';
 import { Builder } from '../../model/builder';
@@ -11,8 +12,11 @@ import { ExternalProtocol, ExternalService } from '../../model/external-service'
 import { ConcurrencyPolicy, DisruptionBudget, EnvironmentOverrides } from '../../model/options';
 import { Organization } from '../../model/organization';
 import { Project } from '../../model/project';
+import { Resource } from '../../model/resource';
+import { ResourceType } from '../../model/resource-type';
 import { SecretRef } from '../../model/secrets';
 import { StatefulService } from '../../model/stateful-service';
+import { envVarStem } from '../../resolve/dependencies';
 
 /** What {@link OpenChoreoImport.fromDirectory} declared. */
 export interface OpenChoreoImportResult {
@@ -26,8 +30,8 @@ const PROJECT_TYPES = ['default', PROJECT_TYPE];
 
 /**
  * Migration from OpenChoreo: reads the Project, ProjectReleaseBinding, Component, Workload,
- * ReleaseBinding, ComponentRelease and SecretReference CRs (v1.2) of an OpenChoreo mono-repo and
- * declares the same projects and components in an organization.
+ * ReleaseBinding, ComponentRelease, SecretReference and Resource CRs (v1.2) of an OpenChoreo
+ * mono-repo and declares the same projects, components and PostgreSQL resources in an organization.
  */
 export class OpenChoreoImport {
   /**
@@ -36,7 +40,10 @@ export class OpenChoreoImport {
    * The organization must already declare the deployment pipelines and environments the CRs name
    * (and a BuildPlane for components built from source). Components get their container, endpoints,
    * dependencies (by name, with the env vars they bind), secret env vars and files (through the
-   * SecretReferences), traits (autoscaler, disruption budget, metrics, external egress) and, per
+   * SecretReferences), traits (autoscaler, disruption budget, metrics, external egress, database
+   * proxy, pod annotations), resource dependencies (Resources of the cloudnative-pg-postgres
+   * ClusterResourceType), their ComponentType (a `{kind: ComponentType}` reference names a
+   * ComponentType the organization must declare before the import; its rules apply) and, per
    * environment, the image of the pinned ComponentRelease, replicas, resources, schedule and env
    * values. Anything else fails, with one problem per file and JSON path naming the fix, before
    * anything is declared.
@@ -63,6 +70,7 @@ export class OpenChoreoImport {
     const secretReferences = byName('SecretReference');
     const bindings = byName('ReleaseBinding');
     byName('ProjectReleaseBinding');
+    const resources = [...byName('Resource').values()].map(r => readResource(r, new Set(projectDocs.keys()), problems)).filter((r): r is ImportedResource => r !== undefined);
     const environments = org.environments.map(e => e.name).sort();
 
     const projects = [...projectDocs.values()].map(p => readProject(org, p, problems));
@@ -81,16 +89,23 @@ export class OpenChoreoImport {
         releases: new Map([...releases.entries()].filter(([, r]) => r.doc.spec?.owner?.componentName === c.name)),
         secretReferences,
         environments,
+        componentTypes: org.componentTypes,
       };
       const read = readComponent(sources, new Set(projectDocs.keys()), problems);
       if (read) imported.push(read);
+      for (const [i, d] of (read?.resourceDependencies ?? []).entries()) {
+        if (!resources.some(r => r.name === d.resource && r.project === read!.project)) {
+          problems.add(workloads.get(c.name)!, `.spec.dependencies.resources[${i}].ref`, `names Resource ${JSON.stringify(d.resource)}, which project '${read!.project}' does not have in the imported directory`,
+            `add projects/${read!.project}/resources/${d.resource}.yaml, or remove the dependency`);
+        }
+      }
     }
     for (const b of bindings.values()) {
       const owner = b.doc.spec?.owner?.componentName;
       if (!components.has(owner)) problems.add(b, '.spec.owner.componentName', `names component ${JSON.stringify(owner)}, which has no component.yaml in the imported directory`, 'add the Component, or remove the binding');
     }
     problems.collector.throwIfAny();
-    return declare(org, projects.filter((p): p is ImportedProject => p !== undefined), imported);
+    return declare(org, projects.filter((p): p is ImportedProject => p !== undefined), imported, resources);
   }
 
   private constructor() {}
@@ -139,6 +154,7 @@ function componentProps(c: ImportedComponent, first: ImportedEnvironment | undef
     ...(p.kubernetesApiAccess !== undefined ? { kubernetesApiAccess: p.kubernetesApiAccess } : {}),
     ...(p.scratchPaths !== undefined ? { scratchPaths: p.scratchPaths } : {}),
     ...(c.displayName ? { displayName: c.displayName } : {}),
+    ...(c.type ? { type: c.type } : {}),
     ...(c.metrics ? { metrics: { port: c.metrics.port, ...(c.metrics.path ? { path: c.metrics.path } : {}) } } : {}),
   };
   if (c.kind === ComponentKind.SCHEDULED_TASK) {
@@ -186,14 +202,25 @@ function overridesOf(c: ImportedComponent, e: ImportedEnvironment): EnvironmentO
   };
 }
 
-function declare(org: Organization, projects: ImportedProject[], imported: ImportedComponent[]): OpenChoreoImportResult {
+function declare(
+  org: Organization, projects: ImportedProject[], imported: ImportedComponent[], resources: ImportedResource[],
+): OpenChoreoImportResult {
   const created = new Map<string, Project>();
   for (const p of [...projects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     created.set(p.name, new Project(org, p.name, { pipeline: org.pipelines.find(x => x.name === p.pipeline)!, displayName: p.displayName }));
   }
+  const declared = new Map<string, Resource>();
+  for (const r of [...resources].sort((a, b) => (`${a.project}/${a.name}` < `${b.project}/${b.name}` ? -1 : 1))) {
+    declared.set(`${r.project}/${r.name}`, new Resource(created.get(r.project)!, r.name, { type: ResourceType.postgres(r.props) }));
+  }
   const components: Component[] = [];
   for (const c of imported) {
     const component = create(created.get(c.project)!, c);
+    for (const t of c.traits) component.addTrait(t);
+    for (const d of c.resourceDependencies) {
+      const resource = declared.get(`${c.project}/${d.resource}`)!;
+      component.dependOnResource(resource, d.envPrefix === envVarStem(resource.name) ? {} : { envPrefix: d.envPrefix });
+    }
     for (const e of c.endpoints) {
       component.addEndpoint(e.name, {
         type: e.type,

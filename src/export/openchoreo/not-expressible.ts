@@ -1,4 +1,5 @@
 import { CAPABILITY_ACTIONS, clusterAgentCaSecret } from './infra';
+import { standardsNotExpressible } from './not-expressible-standards';
 import { AccessGrant, BUILT_IN_ROLES, CustomRole } from '../../model/access';
 import { BuildPlane } from '../../model/build';
 import { Organization } from '../../model/organization';
@@ -17,7 +18,7 @@ export interface OpenChoreoNotExpressible {
 const EXPRESSED_PROPS = new Set([
   'name', 'image', 'source', 'command', 'args', 'env', 'secretEnv', 'files', 'kubernetesApiAccess', 'scratchPaths', 'displayName',
   'metrics', 'resources', 'replicas', 'autoscaling', 'disruptionBudget', 'schedule', 'timeZone', 'concurrencyPolicy', 'backoffLimit',
-  'activeDeadline', 'volumes',
+  'activeDeadline', 'volumes', 'type',
 ]);
 const EXPRESSED_OVERRIDES = new Set(['image', 'env', 'resources', 'replicas', 'autoscaling', 'disruptionBudget', 'schedule', 'suspend', 'volumeSizes']);
 
@@ -92,6 +93,7 @@ export function notExpressible(org: Organization, unreleased: readonly string[])
       }
     }
   }
+  standardsNotExpressible(org, add);
   for (const path of unreleased) add(path, 'component without an image in any environment', 'a Workload needs an image: the component is exported once a release pins one (npx cdk8s-openchoreo release)');
   return sortItems(out);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { ExportedObject, defined, displayNameAnnotation, meta, orgDir } from './infra';
+import { BUILT_IN_TRAITS, builtInTraitSpec, modelComponentTypeSpec } from './standards';
 import { API_VERSION, PROJECT_TYPE, TRAITS, componentTypeSpec, traitSpec } from './types';
 import { baseEnv, componentSpec, secretReferenceName, workloadImage, workloadSpec } from './workloads';
 import { Component } from '../../model/component';
@@ -152,12 +153,15 @@ export function componentObjects(org: string, plan: Plan, component: Component):
     });
   }
   const traits = (spec.traits ?? []) as Array<Record<string, any>>;
-  const typeSpec = componentTypeSpec(component.kind);
-  const traitSpecs = [...new Set(traits.map(t => t.name as string))].sort().map(name => ({ kind: 'ClusterTrait', name, spec: traitSpec(name) }));
+  const type = component.componentType;
+  const typeSpec = type ? modelComponentTypeSpec(type, type.organization) : componentTypeSpec(component.kind);
+  const embedded = ((typeSpec.traits ?? []) as Array<{ name: string }>).map(t => t.name);
+  const traitSpecs = [...new Set([...traits.map(t => t.name as string), ...embedded])].sort()
+    .map(name => ({ kind: 'ClusterTrait', name, spec: (Object.values(BUILT_IN_TRAITS) as string[]).includes(name) ? builtInTraitSpec(name) : traitSpec(name) }));
   const releases = new Map<string, ExportedObject>();
   for (const { environment, planned: p } of placed) {
     const releaseSpec = {
-      componentType: { kind: 'ClusterComponentType', name: (spec.componentType as any).name, spec: typeSpec },
+      componentType: { ...(spec.componentType as object), spec: typeSpec },
       ...(traitSpecs.length > 0 ? { traits: traitSpecs } : {}),
       componentProfile: { parameters: spec.parameters, ...(traits.length > 0 ? { traits } : {}) },
       workload: workloadSpec(component, p.image),

@@ -14,7 +14,8 @@ export const API_VERSION = 'openchoreo.dev/v1alpha1';
 /** Every kind the export writes (the organization is a v1 Namespace; the rest are openchoreo.dev kinds). @internal */
 export const OPENCHOREO_EXPORT_KINDS: readonly string[] = [
   'Namespace', 'DataPlane', 'Environment', 'DeploymentPipeline', 'Project', 'ProjectReleaseBinding', 'Component', 'Workload', 'ComponentRelease',
-  'ReleaseBinding', 'SecretReference', 'AuthzRole', 'AuthzRoleBinding', 'ClusterComponentType', 'ClusterTrait', 'ClusterProjectType',
+  'ReleaseBinding', 'SecretReference', 'AuthzRole', 'AuthzRoleBinding', 'ClusterComponentType', 'ClusterTrait', 'ClusterProjectType', 'ComponentType',
+  'Resource', 'ClusterResourceType',
 ];
 
 /** The project type every exported Project uses. @internal */
@@ -222,21 +223,7 @@ export function traitSpec(name: string): Record<string, unknown> {
             envBindings: obj({ address: str, host: str, port: str }, ['address']),
           }, ['port', 'envBindings']),
         },
-        creates: [{
-          template: {
-            apiVersion: 'cilium.io/v2',
-            kind: 'CiliumNetworkPolicy',
-            metadata: named,
-            spec: {
-              endpointSelector: { matchLabels: '${metadata.podSelectors}' },
-              egress: [{
-                toFQDNs: '${has(parameters.host) ? [{"matchName": parameters.host}] : oc_omit()}',
-                toCIDR: '${has(parameters.cidrs) ? parameters.cidrs : oc_omit()}',
-                toPorts: [{ ports: [{ port: '${string(parameters.port)}', protocol: '${parameters.protocol}' }] }],
-              }],
-            },
-          },
-        }],
+        creates: [{ template: egressPolicyTemplate(named, '${parameters.protocol}') }],
       };
     case TRAITS.metrics:
       return {
@@ -253,6 +240,23 @@ export function traitSpec(name: string): Record<string, unknown> {
     default:
       throw new Error(`internal: no ClusterTrait '${name}'`);
   }
+}
+
+/** A trait's CiliumNetworkPolicy: egress from the component's pods to `parameters.host` or `parameters.cidrs` on `parameters.port`. @internal */
+export function egressPolicyTemplate(metadata: object, protocol: string): object {
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata,
+    spec: {
+      endpointSelector: { matchLabels: '${metadata.podSelectors}' },
+      egress: [{
+        toFQDNs: '${has(parameters.host) ? [{"matchName": parameters.host}] : oc_omit()}',
+        toCIDR: '${has(parameters.cidrs) ? parameters.cidrs : oc_omit()}',
+        toPorts: [{ ports: [{ port: '${string(parameters.port)}', protocol }] }],
+      }],
+    },
+  };
 }
 
 /** The spec of the ClusterProjectType `zero-trust-cell`: PSS-labelled cell namespace, default deny both ways, DNS. @internal */

@@ -1,4 +1,6 @@
-import { TRAITS, WORKFLOWS, componentTypeName } from './types';
+import { workloadResourceDependencies } from './resources';
+import { componentTypeRef, ownTraitInstances } from './standards';
+import { TRAITS, WORKFLOWS } from './types';
 import { BuilderKind } from '../../model/builder';
 import { Component, ConfigFile } from '../../model/component';
 import { ScheduledTask } from '../../model/component-kinds';
@@ -132,6 +134,7 @@ export function workloadSpec(component: Component, image: string): Record<string
     .sort((a, b) => (`${a.mountPath}/${a.key}` < `${b.mountPath}/${b.key}` ? -1 : 1));
   const endpoints = workloadEndpoints(component);
   const dependencies = workloadDependencies(component);
+  const resources = workloadResourceDependencies(component);
   return {
     container: {
       image,
@@ -141,7 +144,9 @@ export function workloadSpec(component: Component, image: string): Record<string
       ...(files.length > 0 ? { files } : {}),
     },
     ...(endpoints ? { endpoints } : {}),
-    ...(dependencies.length > 0 ? { dependencies: { endpoints: dependencies } } : {}),
+    ...(dependencies.length > 0 || resources.length > 0 ? {
+      dependencies: { ...(dependencies.length > 0 ? { endpoints: dependencies } : {}), ...(resources.length > 0 ? { resources } : {}) },
+    } : {}),
   };
 }
 
@@ -171,7 +176,9 @@ export function componentTraits(component: Component, planned: PlanComponent[]):
   for (const e of externalEgress(component)) traits.push({ kind: 'ClusterTrait', name: TRAITS.externalEgress, instanceName: e.instanceName, parameters: e.parameters });
   const metrics = planned.find(p => p.observability.metrics)?.observability.metrics;
   if (metrics) traits.push({ kind: 'ClusterTrait', name: TRAITS.metrics, instanceName: 'metrics', parameters: { port: metrics.containerPort, path: metrics.path } });
-  return traits;
+  traits.push(...ownTraitInstances(component).map(t => ({ ...t })));
+  const key = (t: Record<string, unknown>) => `${t.name}\u0000${t.instanceName}`;
+  return traits.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** `Component.spec.workflow` of a component built from source. @internal */
@@ -195,7 +202,7 @@ export function componentSpec(component: Component, planned: PlanComponent[]): R
   const workflow = componentWorkflow(component);
   return {
     owner: { projectName: component.project.name },
-    componentType: { kind: 'ClusterComponentType', name: componentTypeName(component.kind) },
+    componentType: componentTypeRef(component),
     autoDeploy: false,
     parameters: componentParameters(component, planned[0]),
     ...(traits.length > 0 ? { traits } : {}),

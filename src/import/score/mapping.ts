@@ -1,4 +1,5 @@
 import { ExternalService } from '../../model/external-service';
+import { Resource } from '../../model/resource';
 import { SecretRef } from '../../model/secrets';
 
 /** How a Score resource type is provided by the platform. */
@@ -7,6 +8,8 @@ export enum ScoreResourceMappingKind {
   EXTERNAL_SERVICE = 'external-service',
   /** Values of one secret-store key. */
   SECRET_STORE = 'secret-store',
+  /** A managed Resource of the component's project (`dependOnResource`). */
+  RESOURCE = 'resource',
 }
 
 /**
@@ -21,7 +24,7 @@ export class ScoreResourceMapping {
    * port or address. Other outputs come from `secrets` (output name → secret-store reference).
    */
   public static externalService(service: ExternalService, secrets?: { [output: string]: SecretRef }): ScoreResourceMapping {
-    return new ScoreResourceMapping(ScoreResourceMappingKind.EXTERNAL_SERVICE, service, undefined, secrets ?? {});
+    return new ScoreResourceMapping(ScoreResourceMappingKind.EXTERNAL_SERVICE, service, undefined, secrets ?? {}, undefined);
   }
 
   /**
@@ -30,7 +33,19 @@ export class ScoreResourceMapping {
    * `remoteKey`, property `<output>`.
    */
   public static secretStore(remoteKey: string): ScoreResourceMapping {
-    return new ScoreResourceMapping(ScoreResourceMappingKind.SECRET_STORE, undefined, remoteKey, {});
+    return new ScoreResourceMapping(ScoreResourceMappingKind.SECRET_STORE, undefined, remoteKey, {}, undefined);
+  }
+
+  /**
+   * The resource is a managed Resource of the component's project: the component depends on it
+   * (`component.dependOnResource(resource)`, which injects `<PREFIX>_HOST`, `_PORT`, `_DATABASE`,
+   * `_USER` and `_PASSWORD`, credentials as secret references). Variables that are exactly
+   * `${resources.<name>.host}`, `.port`, `.database`, `.username` or `.password` must be named
+   * with one prefix and those suffixes (e.g. `DB_HOST`, `DB_PORT`, …): the prefix becomes the
+   * dependency's `envPrefix`. Without such variables the prefix is the resource's name.
+   */
+  public static resource(resource: Resource): ScoreResourceMapping {
+    return new ScoreResourceMapping(ScoreResourceMappingKind.RESOURCE, undefined, undefined, {}, resource);
   }
 
   private constructor(
@@ -42,5 +57,7 @@ export class ScoreResourceMapping {
     public readonly remoteKey: string | undefined,
     /** Outputs read from the secret store, for EXTERNAL_SERVICE. */
     public readonly secrets: { [output: string]: SecretRef },
+    /** The managed resource, for RESOURCE. */
+    public readonly managedResource: Resource | undefined,
   ) {}
 }

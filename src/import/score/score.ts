@@ -79,7 +79,12 @@ interface Dependency {
   readonly reference?: EndpointReference;
   readonly mapping?: ScoreResourceMapping;
   readonly options: { [k in AddressOption]?: string };
+  /** For a managed resource: the variable (and its JSON path) reading each output. */
+  readonly outputs?: Map<string, { variable: string; where: string }>;
 }
+
+/** The outputs of a managed resource and the suffixes of the variables dependOnResource injects for them. */
+const RESOURCE_OUTPUTS: Record<string, string> = { host: 'HOST', port: 'PORT', database: 'DATABASE', username: 'USER', password: 'PASSWORD' };
 
 /**
  * Reads Score workload files (`score.yaml`, Score v1b1) into components.
@@ -108,7 +113,7 @@ export class Score {
     if (list.length !== 1) r.fail('$', `the file holds ${list.length} YAML documents`, 'keep exactly one Score workload per file');
     const workload = readWorkload(r, list[0].toJS());
     try {
-      return new ScoreImport(r, workload, options).declare(project);
+      return new ScoreImport(r, workload, options, project).declare();
     } catch (e) {
       if (!PlatformValidationError.isPlatformValidationError(e)) throw e;
       const problems = e.problems.map(p => (p.path === file ? p : { ...p, message: `${p.message} (imported from ${file})` }));
@@ -124,13 +129,15 @@ class ScoreImport {
   private readonly dependencies = new Map<string, Dependency>();
   private readonly routes = new Map<string, string | undefined>(); // port name → path prefix
 
-  constructor(private readonly r: ScoreReader, private readonly w: ScoreWorkload, private readonly options: ScoreLoadOptions) {
+  constructor(
+    private readonly r: ScoreReader, private readonly w: ScoreWorkload, private readonly options: ScoreLoadOptions, private readonly project: Project,
+  ) {
     for (const res of w.resources) this.byName.set(res.name, res);
     for (const res of w.resources) this.classify(res);
   }
 
-  public declare(project: Project): Component {
-    const { r, w, options } = this;
+  public declare(): Component {
+    const { r, w, options, project } = this;
     const kind = options.kind ?? (w.ports.length > 0 ? ComponentKind.SERVICE : ComponentKind.WORKER);
     if (!KINDS.includes(kind)) fail(this.r.file, `options.kind '${kind}' cannot be imported from Score`, 'use ComponentKind.SERVICE, WEB_APPLICATION or WORKER (declare scheduled tasks and stateful services in code)');
     if (kind === ComponentKind.WORKER && w.ports.length > 0) r.fail('$.service.ports', 'are published by a worker', 'load it with kind: ComponentKind.SERVICE or WEB_APPLICATION, or remove service.ports');
@@ -141,6 +148,8 @@ class ScoreImport {
     }
     const [main, ...others] = w.containers;
     const env = this.variables(main, true);
+    // every check before the component exists: a refused file declares nothing
+    const prefixes = new Map([...this.dependencies.values()].filter(d => d.outputs).map(d => [d, this.envPrefix(d)] as const));
     const props: DeployableComponentProps = {
       name,
       image: this.image(main),
@@ -158,8 +167,10 @@ class ScoreImport {
       : kind === ComponentKind.WEB_APPLICATION ? new WebApplication(project, name, props) : new Worker(project, name, props);
     for (const port of w.ports) this.endpoint(component, port);
     for (const d of [...this.dependencies.values()].sort((a, b) => (a.resource.name < b.resource.name ? -1 : 1))) {
+      const envPrefix = prefixes.get(d);
       if (d.reference) component.dependOnName(d.reference, d.options);
       else if (d.mapping?.service) component.dependOnExternal(d.mapping.service, d.options);
+      else if (d.mapping?.managedResource) component.dependOnResource(d.mapping.managedResource, envPrefix !== undefined ? { envPrefix } : {});
     }
     return component;
   }
@@ -186,11 +197,34 @@ class ScoreImport {
       const mapping = this.options.resourceTypes?.[`${res.type}.${res.class}`] ?? this.options.resourceTypes?.[res.type];
       if (!mapping) {
         r.fail(at(res.path, 'type'), `resource type '${res.type}'${res.class ? ` (class '${res.class}')` : ''} has no platform mapping`,
-          `pass resourceTypes: { '${res.type}': ScoreResourceMapping.externalService(<ExternalService>) } or ScoreResourceMapping.secretStore('<remote key>') in the load options`);
+          `pass resourceTypes: { '${res.type}': ScoreResourceMapping.externalService(<ExternalService>) }, ScoreResourceMapping.resource(<Resource>) or ScoreResourceMapping.secretStore('<remote key>') in the load options`);
       }
       if (Object.keys(res.params).length > 0) r.fail(at(res.path, 'params'), `are set on a '${res.type}' resource`, 'remove params: the platform mapping (resourceTypes) provides the resource');
-      this.dependencies.set(res.name, { resource: res, mapping, options: {} });
+      if (mapping?.kind === ScoreResourceMappingKind.RESOURCE && mapping.managedResource?.project !== this.project) {
+        r.fail(at(res.path, 'type'), `resource type '${res.type}' maps to Resource '${mapping.managedResource?.node.path}', which is not in project '${this.project.name}'`,
+          `declare the Resource in project '${this.project.name}' and map '${res.type}' to it (a component uses the resources of its own project)`);
+      }
+      const outputs = mapping?.kind === ScoreResourceMappingKind.RESOURCE ? { outputs: new Map() } : {};
+      this.dependencies.set(res.name, { resource: res, mapping, options: {}, ...outputs });
     }
+  }
+
+  /** The envPrefix of a managed resource dependency: the one prefix of the variables reading its outputs. */
+  private envPrefix(d: Dependency): string | undefined {
+    let prefix: string | undefined;
+    let first = '';
+    for (const [output, { variable, where }] of [...d.outputs!.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const suffix = `_${RESOURCE_OUTPUTS[output]}`;
+      const own = variable.endsWith(suffix) && variable.length > suffix.length ? variable.slice(0, -suffix.length) : undefined;
+      const example = Object.values(RESOURCE_OUTPUTS).map(x => `${prefix ?? own ?? 'DB'}_${x}`).join(', ');
+      if (own === undefined || (prefix !== undefined && own !== prefix)) {
+        this.r.fail(where, `variable '${variable}' reads '\${resources.${d.resource.name}.${output}}', but ${own === undefined ? `does not end in '${suffix}'` : `its prefix '${own}' differs from '${prefix}' (variable ${first})`}`,
+          `name the variables of resource '${d.resource.name}' with one prefix, as dependOnResource injects them: ${example}`);
+      }
+      prefix = own;
+      first ||= variable;
+    }
+    return prefix;
   }
 
   private route(res: ScoreResource): void {
@@ -267,6 +301,17 @@ class ScoreImport {
     if (!dep) return r.fail(where, `'\${${ref.join('.')}}' reads a ${res.type} resource, whose host differs per environment`, 'remove the variable: read the request host, or configure the public URL per environment in code');
     const mapping = dep.mapping;
     if (mapping?.kind === ScoreResourceMappingKind.SECRET_STORE) return SecretRef.fromStore(mapping.remoteKey!, { property: output });
+    if (mapping?.kind === ScoreResourceMappingKind.RESOURCE) {
+      if (!(output in RESOURCE_OUTPUTS)) {
+        return r.fail(where, `'\${${ref.join('.')}}' reads output '${output}', which Resource '${mapping.managedResource!.name}' does not provide (outputs: ${Object.keys(RESOURCE_OUTPUTS).join(', ')})`,
+          'use one of its outputs, or compose the value in the application');
+      }
+      if (!main) r.fail(where, `'\${${ref.join('.')}}' is a resource output in sidecar '${where.split('.')[2]}'`, 'read resource outputs in the first (main) container: dependOnResource injects into it');
+      const seen = dep.outputs!.get(output);
+      if (seen) r.fail(where, `'\${${ref.join('.')}}' is read again (already by variable ${seen.variable})`, `read each output of resource '${name}' in one variable`);
+      dep.outputs!.set(output, { variable, where });
+      return undefined;
+    }
     if (mapping?.secrets[output]) return mapping.secrets[output];
     const option = OUTPUT_OPTIONS[output];
     if (!option) {
