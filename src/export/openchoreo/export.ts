@@ -3,6 +3,7 @@ import { ExportedObject, authorization, infrastructure, organizationNamespace } 
 import { OpenChoreoNotExpressible, notExpressible, notExpressibleMarkdown } from './not-expressible';
 import { componentObjects, projectObjects } from './releases';
 import { platformSharedObjects } from './types';
+import { workflowPlanes } from './workflow-planes';
 import { fail, ProblemCollector } from '../../model/errors';
 import { Organization } from '../../model/organization';
 import { Plan } from '../../resolve/plan';
@@ -79,6 +80,7 @@ export class OpenChoreoExport extends Construct {
     const objects: ExportedObject[] = [
       organizationNamespace(plan),
       ...infrastructure(org, plan),
+      ...workflowPlanes(org),
       ...authorization(org, plan),
       ...platformSharedObjects(),
     ];

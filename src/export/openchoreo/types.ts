@@ -15,6 +15,7 @@ export const API_VERSION = 'openchoreo.dev/v1alpha1';
 export const OPENCHOREO_EXPORT_KINDS: readonly string[] = [
   'Namespace', 'DataPlane', 'Environment', 'DeploymentPipeline', 'Project', 'ProjectReleaseBinding', 'Component', 'Workload', 'ComponentRelease',
   'ReleaseBinding', 'SecretReference', 'AuthzRole', 'AuthzRoleBinding', 'ClusterComponentType', 'ClusterTrait', 'ClusterProjectType',
+  'WorkflowPlane',
 ];
 
 /** The project type every exported Project uses. @internal */
