@@ -141,9 +141,9 @@ describe('example platform', () => {
 
   test('the GitOps tree has one folder per cell and one file per component', () => {
     const all = Object.keys(app.synthFiles());
-    // The OpenChoreo export sits beside the tree: 83 CRs, NOT-EXPRESSIBLE.md and 46 kustomizations.
+    // The OpenChoreo export sits beside the tree: 84 CRs, NOT-EXPRESSIBLE.md and 47 kustomizations (workflow-planes/ has its own).
     const exported = all.filter(f => f.startsWith('acme/exports/openchoreo/'));
-    expect(exported).toHaveLength(83 + 1 + 46);
+    expect(exported).toHaveLength(84 + 1 + 47);
     const files = all.filter(f => !f.startsWith('acme/exports/'));
     // 6 cells × (namespace, network baseline, 3 components), a report and a README per environment,
     // kustomizations for the organization, the data plane, 3 environments and 6 cells

@@ -174,10 +174,12 @@ describe('OpenChoreo export of the example platform', () => {
     const bad = structuredClone(files[file]);
     delete bad.spec.clusterAgent;
     bad.spec.registry = 'ghcr.io/acme';
-    expect(validateManifest(bad).join('\n')).toMatch(/clusterAgent[\s\S]*registry|registry[\s\S]*clusterAgent/);
-    const invalidId = structuredClone(files[file]);
-    invalidId.spec.planeID = 'CI_Plane';
-    expect(validateManifest(invalidId).join('\n')).toContain('planeID');
+    bad.spec.planeID = 'CI_Plane';
+    expect(validateManifest(bad)).toEqual([
+      'spec: missing required field "clusterAgent"',
+      'spec: unknown field "registry"',
+      'spec.planeID: "CI_Plane" must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"',
+    ]);
     // Component.spec.workflow names a ClusterWorkflow; a Component has no field naming a workflow plane
     // (fraud-scorer, the Dockerfile build, is exported once a release pins an image)
     const recommendations = named('Component', 'recommendations');
@@ -223,6 +225,7 @@ describe('OpenChoreo export of the example platform', () => {
     expect(exported).toHaveLength(84);
     expect(written['acme/exports/openchoreo/namespaces/acme/projects/payments/components/payments-api/workload.yaml']).toContain('kind: Workload');
     expect(written['acme/exports/openchoreo/platform-shared/kustomization.yaml']).toContain('- component-types');
+    expect(written['acme/exports/openchoreo/namespaces/acme/platform/infra/kustomization.yaml']).toContain('- workflow-planes');
     expect(written['acme/kustomization.yaml']).not.toContain('exports');
     const gitops = Object.entries(written).filter(([f]) => !f.startsWith('acme/exports/')).map(([, content]) => content).join('\n');
     expect(gitops).not.toContain('exports/openchoreo');
