@@ -77,7 +77,7 @@ describe('rule inventory', () => {
       transitionRules += stats.transitionRules;
       unsupported.push(...stats.unsupported);
     }
-    expect(kinds).toHaveLength(18);
+    expect(kinds).toHaveLength(19);
     expect(unsupported.filter(u => !u.includes(`: ${UNEVALUATED_RULES[0]}: undefined field 'var'`))).toEqual([]);
     expect({ rules, transitionRules, unsupported: unsupported.length }).toEqual({ rules: 56, transitionRules: 19, unsupported: 15 });
   });

@@ -141,10 +141,10 @@ describe('example platform', () => {
 
   test('the GitOps tree has one folder per cell and one file per component', () => {
     const all = Object.keys(app.synthFiles());
-    // The OpenChoreo export sits beside the tree: 89 CRs (with the component types, built-in traits and the
-    // Postgres Resource and its type), NOT-EXPRESSIBLE.md and 49 kustomizations.
+    // The OpenChoreo export sits beside the tree: 90 CRs (with the component types, built-in traits, the
+    // Postgres Resource and its type, the build plane's WorkflowPlane), NOT-EXPRESSIBLE.md and 50 kustomizations.
     const exported = all.filter(f => f.startsWith('acme/exports/openchoreo/'));
-    expect(exported).toHaveLength(89 + 1 + 49);
+    expect(exported).toHaveLength(90 + 1 + 50);
     const files = all.filter(f => !f.startsWith('acme/exports/'));
     // 6 cells × (namespace, network baseline, 3 components), a report and a README per environment,
     // kustomizations for the organization, the data plane, 3 environments and 6 cells

@@ -21,6 +21,7 @@ describe('OpenChoreo export of the example platform', () => {
     expect(counts).toEqual({
       Namespace: 1,
       DataPlane: 1,
+      WorkflowPlane: 1,
       Environment: 3,
       DeploymentPipeline: 1,
       Project: 2,
@@ -44,7 +45,7 @@ describe('OpenChoreo export of the example platform', () => {
       Resource: 1,
       ClusterResourceType: 1,
     });
-    expect(objects).toHaveLength(89);
+    expect(objects).toHaveLength(90);
     expect(Object.keys(counts).sort()).toEqual([...OPENCHOREO_EXPORT_KINDS].sort());
   });
 
@@ -59,7 +60,7 @@ describe('OpenChoreo export of the example platform', () => {
     const transition = stats.reduce((n, s) => n + s.transitionRules, 0);
     const direct = stats.reduce((n, s) => n + s.unsupported.length, 0);
     expect({ kinds: kinds.length, rules, evaluated: rules - transition - direct, transition, checkedDirectly: direct }).toEqual({
-      kinds: 18, rules: 56, evaluated: 22, transition: 19, checkedDirectly: 15,
+      kinds: 19, rules: 56, evaluated: 22, transition: 19, checkedDirectly: 15,
     });
   });
 
@@ -91,6 +92,8 @@ describe('OpenChoreo export of the example platform', () => {
       expect(named(r.spec.type.kind, r.spec.type.name)).toBeDefined();
     }
     for (const e of ofKind('Environment')) expect(named('DataPlane', e.spec.dataPlaneRef.name)).toBeDefined();
+    // a WorkflowPlane uses the secret store of the data plane its builds run on
+    for (const w of ofKind('WorkflowPlane')) expect(ofKind('DataPlane').map(d => d.spec.secretStoreRef.name)).toContain(w.spec.secretStoreRef.name);
     for (const p of ofKind('Project')) {
       expect(named('DeploymentPipeline', p.spec.deploymentPipelineRef.name)).toBeDefined();
       expect(named('ClusterProjectType', p.spec.type.name)).toBeDefined();
@@ -174,12 +177,50 @@ describe('OpenChoreo export of the example platform', () => {
     });
   });
 
+  test('the build plane is a WorkflowPlane beside the DataPlane; components name the default ClusterWorkflows', () => {
+    const file = 'namespaces/acme/platform/infra/workflow-planes/ci.yaml';
+    expect(files[file]).toEqual({
+      apiVersion: OC,
+      kind: 'WorkflowPlane',
+      metadata: { name: 'ci', namespace: 'acme', labels: { 'openchoreo.dev/name': 'ci' } },
+      spec: {
+        planeID: 'ci',
+        clusterAgent: { clientCA: { secretKeyRef: { name: 'ci-workflow-plane-cluster-agent-ca', key: 'ca.crt' } } },
+        secretStoreRef: { name: 'vault-eu' },
+      },
+    });
+    expect(validateManifest(files[file])).toEqual([]);
+    // the DataPlane's client CA is written the same way, from its own Secret
+    expect(named('DataPlane', 'eu-west').spec.clusterAgent).toEqual({ clientCA: { secretKeyRef: { name: 'eu-west-cluster-agent-ca', key: 'ca.crt' } } });
+    const bad = structuredClone(files[file]);
+    delete bad.spec.clusterAgent;
+    bad.spec.registry = 'ghcr.io/acme';
+    bad.spec.planeID = 'CI_Plane';
+    expect(validateManifest(bad)).toEqual([
+      'spec: missing required field "clusterAgent"',
+      'spec: unknown field "registry"',
+      'spec.planeID: "CI_Plane" must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"',
+    ]);
+    // Component.spec.workflow names a ClusterWorkflow; a Component has no field naming a workflow plane
+    // (fraud-scorer, the Dockerfile build, is exported once a release pins an image)
+    const recommendations = named('Component', 'recommendations');
+    expect(recommendations.spec.workflow).toMatchObject({ kind: 'ClusterWorkflow', name: 'paketo-buildpacks-builder' });
+    const planeRef = structuredClone(recommendations);
+    planeRef.spec.workflowPlaneRef = { kind: 'WorkflowPlane', name: 'ci' };
+    expect(validateManifest(planeRef).join('\n')).toContain('workflowPlaneRef');
+  });
+
   test('what OpenChoreo cannot express is listed per construct, in the API and in NOT-EXPRESSIBLE.md', () => {
     const items = x.notExpressible();
     const keys = items.map(i => `${i.path} | ${i.feature}`);
     expect(keys).toEqual(expect.arrayContaining([
       'acme/standard | requiresApproval (staging → production)',
       'acme/eu-west | cluster agent client CA',
+      'acme/ci | cluster agent client CA',
+      'acme/ci | build placement',
+      'acme/ci | builder confinement, resources, workspace, timeout, registry cache and images',
+      'acme/ci | build network policy (egress only to the Git hosts, the registry, allowedHosts and the API server)',
+      'acme/ci | registry, registry credentials and default git credentials',
       'acme/payments/payments-api | probes',
       'acme/payments/payments-api | tracing',
       'acme/payments/payments-api | slo',
@@ -190,10 +231,11 @@ describe('OpenChoreo export of the example platform', () => {
       'acme/payments-oncall | capabilities restart',
     ]));
     expect(keys).not.toContain('acme/payments/payments-api | env');
+    expect(keys.filter(k => k.startsWith('acme/ci |'))).toHaveLength(5);
     expect(keys).not.toContain('acme/payments/payments-api | autoscaling');
     // + the component types' settings OpenChoreo's types have no parameter for (logFormat, terminationGracePeriod),
     // their rules and custom traits, the patch, the policy suppression and the Postgres settings without a parameter
-    expect(items).toHaveLength(50);
+    expect(items).toHaveLength(54); // + the build plane's 5 items instead of 1
     expect(keys).toEqual(expect.arrayContaining(['acme/payments/ledger | logFormat', 'acme/storefront/order-worker | terminationGracePeriod']));
     expect(keys).not.toContain('acme/payments/ledger | type');
     expect(items.filter(i => i.path === 'acme/http-api' || i.path === 'acme/worker').map(i => `${i.path} | ${i.feature}`)).toEqual([
@@ -218,9 +260,10 @@ describe('OpenChoreo export of the example platform', () => {
     expect(report).toContain('| `acme/storefront/sessions` | sidecars | a Workload has one container |');
     // the export sits beside the GitOps tree, never in it
     const exported = Object.keys(written).filter(f => f.startsWith('acme/exports/openchoreo/') && f.endsWith('.yaml') && !f.endsWith('/kustomization.yaml'));
-    expect(exported).toHaveLength(89);
+    expect(exported).toHaveLength(90);
     expect(written['acme/exports/openchoreo/namespaces/acme/projects/payments/components/payments-api/workload.yaml']).toContain('kind: Workload');
     expect(written['acme/exports/openchoreo/platform-shared/kustomization.yaml']).toContain('- component-types');
+    expect(written['acme/exports/openchoreo/namespaces/acme/platform/infra/kustomization.yaml']).toContain('- workflow-planes');
     expect(written['acme/kustomization.yaml']).not.toContain('exports');
     const gitops = Object.entries(written).filter(([f]) => !f.startsWith('acme/exports/')).map(([, content]) => content).join('\n');
     expect(gitops).not.toContain('exports/openchoreo');

@@ -6,6 +6,7 @@ import { resourceObjects, resourceTypeObjects } from './resources';
 import { builtInTraitSpec, componentTypeObjects, usedBuiltInTraits } from './standards';
 import { API_VERSION, platformSharedObjects } from './types';
 import type { Component } from '../../model/component';
+import { workflowPlanes } from './workflow-planes';
 import { fail, ProblemCollector } from '../../model/errors';
 import { ExportFormat } from '../../model/exports';
 import { Organization } from '../../model/organization';
@@ -110,6 +111,7 @@ export class OpenChoreoExport extends Construct {
     const objects: ExportedObject[] = [
       organizationNamespace(plan),
       ...infrastructure(org, plan),
+      ...workflowPlanes(org),
       ...authorization(org, plan),
       ...platformSharedObjects(),
     ];

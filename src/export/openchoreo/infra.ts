@@ -13,6 +13,9 @@ export interface ExportedObject {
 /** The Secret (in the control plane's namespace) the cluster agent's client CA is read from: `<data plane>-cluster-agent-ca`, key `ca.crt`. @internal */
 export const clusterAgentCaSecret = (dataPlane: string) => `${dataPlane}-cluster-agent-ca`;
 
+/** `spec.clusterAgent` of a plane: its client CA read from `secret`, key `ca.crt`. @internal */
+export const clusterAgent = (secret: string) => ({ clientCA: { secretKeyRef: { name: secret, key: 'ca.crt' } } });
+
 /** The organization's folder of the export. @internal */
 export const orgDir = (org: string) => `namespaces/${org}`;
 
@@ -80,7 +83,7 @@ export function infrastructure(org: Organization, plan: Plan): ExportedObject[] 
           model.networkPolicyProvider === NetworkPolicyProvider.CILIUM ? { 'openchoreo.dev/networkpolicyprovider': 'cilium' } : undefined),
         spec: {
           planeID: dp.name,
-          clusterAgent: { clientCA: { secretKeyRef: { name: clusterAgentCaSecret(dp.name), key: 'ca.crt' } } },
+          clusterAgent: clusterAgent(clusterAgentCaSecret(dp.name)),
           secretStoreRef: { name: dp.secretStore },
           ...(gateway ? { gateway } : {}),
         },

@@ -1,5 +1,6 @@
 import { CAPABILITY_ACTIONS, clusterAgentCaSecret } from './infra';
 import { standardsNotExpressible } from './not-expressible-standards';
+import { buildPlaneItems } from './workflow-planes';
 import { AccessGrant, BUILT_IN_ROLES, CustomRole } from '../../model/access';
 import { BuildPlane } from '../../model/build';
 import { Organization } from '../../model/organization';
@@ -61,9 +62,7 @@ export function notExpressible(org: Organization, unreleased: readonly string[])
       if (path.requiresApproval) add(p.node.path, `requiresApproval (${path.source.name} → ${path.targets.map(t => t.name).join(', ')})`, 'DeploymentPipeline has no approval field since v1.0: require a review of the ReleaseBinding pull request instead');
     }
   }
-  for (const bp of org.node.findAll().filter((c): c is BuildPlane => c instanceof BuildPlane)) {
-    add(bp.node.path, 'build plane (Argo Workflows, builder confinement, allowed hosts, registry credentials)', 'components reference OpenChoreo\'s default ClusterWorkflows; a WorkflowPlane needs a cluster agent CA and OpenChoreo\'s own build templates');
-  }
+  for (const bp of org.node.findAll().filter((c): c is BuildPlane => c instanceof BuildPlane)) buildPlaneItems(bp, add);
   const roles = new Map(org.node.findAll().filter((c): c is CustomRole => c instanceof CustomRole).map(r => [r.roleName, r.capabilities] as const));
   for (const grant of org.node.findAll().filter((c): c is AccessGrant => c instanceof AccessGrant)) {
     const capabilities = roles.get(grant.role.roleName) ?? BUILT_IN_ROLES[grant.role.roleName]?.capabilities ?? [];

@@ -16,6 +16,7 @@ export const OPENCHOREO_EXPORT_KINDS: readonly string[] = [
   'Namespace', 'DataPlane', 'Environment', 'DeploymentPipeline', 'Project', 'ProjectReleaseBinding', 'Component', 'Workload', 'ComponentRelease',
   'ReleaseBinding', 'SecretReference', 'AuthzRole', 'AuthzRoleBinding', 'ClusterComponentType', 'ClusterTrait', 'ClusterProjectType', 'ComponentType',
   'Resource', 'ClusterResourceType',
+  'WorkflowPlane',
 ];
 
 /** The project type every exported Project uses. @internal */
