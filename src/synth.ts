@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { renderExports } from './export/exports';
-import { OPENCHOREO_EXPORT_DIR, OpenChoreoExport } from './export/openchoreo/export';
+import { exportsToOpenChoreo, OPENCHOREO_EXPORT_DIR, RenderedOpenChoreoExport, renderOpenChoreoExport } from './export/openchoreo/export';
 import type { ExportedFile } from './export/types';
 import { PlatformValidationError, ProblemCollector } from './model/errors';
 import { _useSynthesizer, Organization } from './model/organization';
@@ -49,6 +49,8 @@ export interface SynthesizedOrganization {
   readonly policy: PolicyEvaluation;
   /** Files of the exports the organization opts into (`exports/<format>/`, outside the GitOps tree). */
   readonly exports: ExportedFile[];
+  /** The OpenChoreo control-plane export, when the organization opts into it (laid out with its own kustomizations). */
+  readonly openchoreo?: RenderedOpenChoreoExport;
 }
 
 const cache = new WeakMap<Organization, { readonly revision: number; readonly result: SynthesizedOrganization }>();
@@ -87,7 +89,8 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
     ...renderCapacityReports(plan), renderPlatformSummary(plan), ...renderPolicyReports(plan, policy),
   ];
   const exports = renderExports(org, plan);
-  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents, policy, exports };
+  const openchoreo = exportsToOpenChoreo(org) ? renderOpenChoreoExport(org, plan) : undefined;
+  const result = { plan, objects, dataPlaneObjects: cellObjects, connectivity, access, documents, policy, exports, openchoreo };
   cache.set(org, { revision: org._revision(), result });
   return result;
 }
@@ -127,17 +130,17 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
       owners.claim(`${org.name}/${e.file}`, `the export file ${e.file} of organization ${org.node.path}`);
       documents.set(`${org.name}/${e.file}`, toYamlDocuments(e.documents));
     }
-    for (const x of [OpenChoreoExport.of(org)].filter((e): e is OpenChoreoExport => e !== undefined)) {
+    if (result.openchoreo) {
       // The OpenChoreo control-plane export: its own tree, outside the GitOps tree (no entry in the organization's kustomizations).
-      const exported = x._render(result.plan);
+      const exported = result.openchoreo;
       const dir = `${org.name}/${OPENCHOREO_EXPORT_DIR}`;
       for (const o of exported.objects) {
-        owners.claim(`${dir}/${o.file}`, `the OpenChoreo export ${x.node.path}`);
+        owners.claim(`${dir}/${o.file}`, `the OpenChoreo export of organization ${org.node.path}`);
         push(groups, `${dir}/${o.file}`, o.manifest);
       }
       const extra = [...kustomizations(exported.objects.map(o => o.file)), ['NOT-EXPRESSIBLE.md', exported.report] as const];
       for (const [file, content] of extra) {
-        owners.claim(`${dir}/${file}`, `the OpenChoreo export ${x.node.path}`);
+        owners.claim(`${dir}/${file}`, `the OpenChoreo export of organization ${org.node.path}`);
         documents.set(`${dir}/${file}`, content);
       }
     }

@@ -106,35 +106,47 @@ export class OpenChoreoExport extends Construct {
 
   /** Renders the export from the organization's plan. @internal */
   public _render(plan: Plan): RenderedOpenChoreoExport {
-    const org = this.organization;
-    checkUniqueComponentNames(org);
-    const objects: ExportedObject[] = [
-      organizationNamespace(plan),
-      ...infrastructure(org, plan),
-      ...workflowPlanes(org),
-      ...authorization(org, plan),
-      ...platformSharedObjects(),
-    ];
-    const unreleased: string[] = [];
-    const exported = new Set<Component>();
-    const projects = [...org.projects].sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const project of projects) {
-      objects.push(...projectObjects(org.name, plan, project), ...resourceObjects(org.name, project));
-      for (const c of project.components) {
-        const own = componentObjects(org.name, plan, c);
-        if (own.length === 0) unreleased.push(c.node.path);
-        else exported.add(c);
-        objects.push(...own);
-      }
-    }
-    objects.push(...componentTypeObjects(org, exported), ...resourceTypeObjects(projects));
-    for (const name of usedBuiltInTraits(exported)) {
-      objects.push({ file: `platform-shared/traits/${name}.yaml`, manifest: { apiVersion: API_VERSION, kind: 'ClusterTrait', metadata: { name }, spec: builtInTraitSpec(name) } });
-    }
-    objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const items = notExpressible(org, unreleased);
-    return { objects, notExpressible: items, report: notExpressibleMarkdown(org.name, items) };
+    return renderOpenChoreoExport(this.organization, plan);
   }
+}
+
+/**
+ * Whether the organization opts into the OpenChoreo export: it declares an OpenChoreoExport or lists
+ * `ExportFormat.OPENCHOREO`. Unlike {@link OpenChoreoExport.of}, it declares nothing. @internal
+ */
+export function exportsToOpenChoreo(org: Organization): boolean {
+  return org.exports.includes(ExportFormat.OPENCHOREO) || org.node.children.some(OpenChoreoExport.isOpenChoreoExport);
+}
+
+/** The OpenChoreo export of an organization, rendered from its plan. @internal */
+export function renderOpenChoreoExport(org: Organization, plan: Plan): RenderedOpenChoreoExport {
+  checkUniqueComponentNames(org);
+  const objects: ExportedObject[] = [
+    organizationNamespace(plan),
+    ...infrastructure(org, plan),
+    ...workflowPlanes(org),
+    ...authorization(org, plan),
+    ...platformSharedObjects(),
+  ];
+  const unreleased: string[] = [];
+  const exported = new Set<Component>();
+  const projects = [...org.projects].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const project of projects) {
+    objects.push(...projectObjects(org.name, plan, project), ...resourceObjects(org.name, project));
+    for (const c of project.components) {
+      const own = componentObjects(org.name, plan, c);
+      if (own.length === 0) unreleased.push(c.node.path);
+      else exported.add(c);
+      objects.push(...own);
+    }
+  }
+  objects.push(...componentTypeObjects(org, exported), ...resourceTypeObjects(projects));
+  for (const name of usedBuiltInTraits(exported)) {
+    objects.push({ file: `platform-shared/traits/${name}.yaml`, manifest: { apiVersion: API_VERSION, kind: 'ClusterTrait', metadata: { name }, spec: builtInTraitSpec(name) } });
+  }
+  objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const items = notExpressible(org, unreleased);
+  return { objects, notExpressible: items, report: notExpressibleMarkdown(org.name, items) };
 }
 
 /** OpenChoreo names Components (and their Workloads, SecretReferences, ReleaseBindings) per organization namespace. */
