@@ -3,7 +3,7 @@ import { checkDnsLabel, checkPort } from './checks';
 import { fail } from './errors';
 import { Organization } from './organization';
 import { checkEnum } from './runtime-types';
-import { isIpAddress } from './url-checks';
+import { isIpAddress, maskHostCredentials } from './url-checks';
 
 /** Transport protocol of an external service. */
 export enum ExternalProtocol {
@@ -78,7 +78,7 @@ export class ExternalService extends Construct {
       fail(this, `external service '${this.name}' has neither a host nor cidrs`, "set host (e.g. 'api.example.com') or cidrs (e.g. ['10.20.0.0/24'])");
     }
     if (typeof props.host === 'string' && props.host.includes('@')) {
-      fail(this, `external service host '***@${props.host.slice(props.host.lastIndexOf('@') + 1)}' carries credentials`,
+      fail(this, `external service host '${maskHostCredentials(props.host)}' carries credentials`,
         'give the host name only and keep credentials in the secret store (secretEnv: SecretRef.fromStore(...))');
     }
     if (typeof props.host === 'string' && isIpAddress(props.host)) {

@@ -1,10 +1,10 @@
 import { IConstruct } from 'constructs';
-import { CIDR } from './build-checks';
 import { checkNonEmpty, checkPort } from './checks';
 import { fail } from './errors';
+import { CIDR, HOSTNAME } from './external-service';
 import type { IResourceType, ResourceConnection, ResourceContext } from './resource-type';
 import { SecretRef } from './secrets';
-import { isIpAddress } from './url-checks';
+import { isIpAddress, maskHostCredentials } from './url-checks';
 
 /** Where an external resource is in one environment; unset fields fall back to the resource's own. */
 export interface ExternalResourceEnvironment {
@@ -90,9 +90,6 @@ export interface ExternalResourceProps {
   readonly typeName?: string;
 }
 
-/** A DNS host name (lowercase labels). @internal */
-export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** A database, cache or queue outside the cluster. Create it with {@link ResourceType.external}. */
 export class ExternalResourceType implements IResourceType {
   /** The type's name in reports. */
@@ -146,8 +143,7 @@ export class ExternalResourceType implements IResourceType {
 
 function checkHost(scope: IConstruct, what: string, host: string): void {
   if (typeof host === 'string' && (host.includes('@') || host.includes('://'))) {
-    const masked = host.includes('@') ? `***@${host.slice(host.lastIndexOf('@') + 1)}` : host;
-    fail(scope, `${what} '${masked}' is a URL or carries credentials`,
+    fail(scope, `${what} '${maskHostCredentials(host)}' is a URL or carries credentials`,
       'give the host name only (e.g. \'orders.db.example.com\') and keep credentials in the secret store (passwordSecret: SecretRef.fromStore(...))');
   }
   if (typeof host === 'string' && isIpAddress(host)) {

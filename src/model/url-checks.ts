@@ -29,6 +29,11 @@ export function checkNoUrlCredentials(scope: IConstruct, what: string, value: st
     `remove the user and password or token from the URL; ${how}`);
 }
 
+/** The host with anything before its last `@` (credentials) replaced by `***`, for messages. @internal */
+export function maskHostCredentials(host: string): string {
+  return host.includes('@') ? `***@${host.slice(host.lastIndexOf('@') + 1)}` : host;
+}
+
 /** Whether `host` is an IPv4 or IPv6 address rather than a host name. @internal */
 export function isIpAddress(host: string): boolean {
   return /^(\d{1,3}\.){3}\d{1,3}$/.test(host) || /^\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]*\]?$/.test(host);

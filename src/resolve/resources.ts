@@ -10,13 +10,15 @@ import { CIDR } from '../model/build-checks';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
+import { HOSTNAME } from '../model/external-service';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
 import { Resource, resourcesOf } from '../model/resource';
-import { ExternalResourceType, HOSTNAME } from '../model/resource-external';
+import { ExternalResourceType } from '../model/resource-external';
 import { PostgresResourceType } from '../model/resource-postgres';
 import type { ResourceConnection } from '../model/resource-type';
 import { SecretRef } from '../model/secrets';
+import { maskHostCredentials } from '../model/url-checks';
 
 export type { PlanPostgres } from './resources-postgres';
 
@@ -225,8 +227,7 @@ function checkExternalConnection(r: Resource, env: Environment, c: ResourceConne
     return false;
   }
   if (c.host.includes('@') || c.host.includes('://') || !HOSTNAME.test(c.host)) {
-    const shown = c.host.includes('@') ? `***@${c.host.slice(c.host.lastIndexOf('@') + 1)}` : c.host;
-    problems.add(r, `resource type '${r.type.typeName}' gives resource '${r.name}' the host '${shown}' in environment '${env.name}', which is not a plain DNS host name`,
+    problems.add(r, `resource type '${r.type.typeName}' gives resource '${r.name}' the host '${maskHostCredentials(c.host)}' in environment '${env.name}', which is not a plain DNS host name`,
       'return the host name only from connect() (no scheme, port, path or credentials; credentials go in userSecret/passwordSecret)', { environment: env.name });
     return false;
   }
