@@ -2,14 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { PlatformSummary as PlatformJson, readPlatformSummary } from '../render/platform-summary';
-
-/**
- * The YAML parser cdk8s bundles (a peer dependency of this library, so always installed with it);
- * cdk8s's own `Yaml.load` starts a process per file.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const YAML: { parseAllDocuments(text: string): Array<{ toJSON(): any }> } = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
 
 /** Runs the user's app: synthesizes it into a folder. Throws an Error saying why when it fails. @internal */
 export interface AppRunner {
@@ -61,7 +55,7 @@ function readObjects(dir: string): Map<string, any> {
   const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter(f => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml').sort();
   for (const f of files) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJSON())) {
+    for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJSON())) {
       if (doc && typeof doc.kind === 'string') out.set(`${doc.kind}/${doc.metadata?.namespace ?? ''}/${doc.metadata?.name ?? ''}`, doc);
     }
   }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { API_VERSION } from './types';
 import { ProblemCollector } from '../../model/errors';
 
@@ -7,13 +8,6 @@ import { ProblemCollector } from '../../model/errors';
  * Reading OpenChoreo CRs for the import: every YAML document under a project's folder, with the
  * helpers that check a field and report `<file>: <JSON path> …` problems naming the fix.
  */
-
-/**
- * The YAML parser cdk8s bundles (as src/cli/synthesize.ts reads it): cdk8s's own `Yaml.load` starts
- * a process per file.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const YAML: { parseAllDocuments(text: string): Array<{ errors: Array<{ message: string }>; toJSON(): any }> } = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] }));
 
 /** One CR read from a file. @internal */
 export interface ReadDocument {
@@ -106,7 +100,7 @@ export function readDocuments(dir: string, nsFolder: string, problems: ImportPro
   ];
   for (const file of files) {
     let docs: any[];
-    const parsed = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const parsed = parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'));
     const error = parsed.flatMap(d => d.errors)[0];
     if (error) {
       problems.add(file, '$', `is not valid YAML (${error.message.split('\n')[0]})`, 'fix the YAML syntax');
