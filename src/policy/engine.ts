@@ -1,11 +1,11 @@
 import { UNSUPPRESSIBLE_RULES } from './packs';
-import { objectName } from './pod-templates';
 import { policySubjects } from './subjects';
 import { ProblemCollector } from '../model/errors';
 import type { Organization } from '../model/organization';
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject, PolicySuppressionDeclaration } from '../model/policy';
 import type { OwnedObject } from '../render/identities';
 import { compareText } from '../render/markdown';
+import { objectName } from '../render/object-name';
 import type { RenderedObject } from '../render/types';
 import { Plan } from '../resolve/plan';
 

@@ -43,12 +43,6 @@ export function containersOf(pod: PodTemplateRef): ContainerRef[] {
     })));
 }
 
-/** `Kind 'namespace/name'` of a manifest. @internal */
-export function objectName(manifest: any): string {
-  const m = manifest?.metadata ?? {};
-  return `${manifest?.kind} '${m.namespace ? `${m.namespace}/` : ''}${m.name}'`;
-}
-
 /** Objects that run the component's pods and serve its endpoints: Deployments and StatefulSets. @internal */
 export function isServingWorkload(manifest: any): boolean {
   return manifest?.apiVersion === 'apps/v1' && (manifest.kind === 'Deployment' || manifest.kind === 'StatefulSet');

@@ -1,6 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { cellDirectory } from './directories';
 import { KINDS } from './kinds';
+import { objectName } from './object-name';
 import type { RenderedObject } from './types';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -196,7 +197,7 @@ function addedObject(component: Component, what: string, m: any, cell: Cell, c: 
 
 function patchHolder(h: Holder, operations: JsonPatch[], source: string, path: string, env: string | undefined, problems: ProblemCollector): void {
   const m = h.manifest;
-  const what = `${m.kind} '${m.metadata?.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata?.name}'`;
+  const what = objectName(m);
   const context = env ? { environment: env } : {};
   if (PLAN_ONLY_KINDS.has(m.kind)) {
     problems.add(path, `${source} patches ${what}: network policies and namespaces come from the network plan only`, PLAN_ONLY_FIX, context);
