@@ -1,4 +1,5 @@
 import { resolvePodExtras } from './containers';
+import { sortDependencies } from './dependencies';
 import { Labels } from './labels';
 import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
 import { DraftComponent } from './network';
@@ -199,11 +200,6 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     ...(c.componentType ? { componentType: c.componentType.name } : {}),
     ...(needs.uses.length > 0 ? { traits: needs.uses } : {}),
   };
-}
-
-function sortDependencies(deps: PlanDependency[]): PlanDependency[] {
-  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
-  return deps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function secretFingerprint(s: PlanSecretData): string {

@@ -195,8 +195,7 @@ export function placeDependencies(
       }
     }
   }
-  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}`;
-  dependencies.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  sortDependencies(dependencies);
   vars.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < vars.length; i++) {
     if (vars[i].name === vars[i - 1].name) {
@@ -204,4 +203,13 @@ export function placeDependencies(
     }
   }
   return { dependencies, env: vars };
+}
+
+/**
+ * Sorts a component's dependencies in place, in the plan's order (kind, namespace, target, endpoint,
+ * then the trait that declared it), and returns the list. @internal
+ */
+export function sortDependencies(deps: PlanDependency[]): PlanDependency[] {
+  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
+  return deps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

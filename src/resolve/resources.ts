@@ -1,4 +1,4 @@
-import { envVarStem } from './dependencies';
+import { envVarStem, sortDependencies } from './dependencies';
 import { Labels, MANAGED_BY } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import type { PlanDependency, PlanEnvVar, PlanNetworkRule, PlanResources, PlanSecretData } from './plan';
@@ -268,8 +268,7 @@ export function withResourceBindings(
         'give the resource dependency another envPrefix (dependOnResource(db, { envPrefix: ... })) or the endpoint dependency another addressEnvVar', { environment: env.name });
     }
   }
-  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}`;
-  const dependencies = [...placed.dependencies, ...extraDeps].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const dependencies = sortDependencies([...placed.dependencies, ...extraDeps]);
   return { dependencies, env: vars };
 }
 
