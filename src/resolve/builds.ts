@@ -1,6 +1,7 @@
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels, PodSecurityLevel } from './labels';
 import { generateName, NameLimit, stableUid } from './naming';
 import { PlanNetworkRule, PlanPeer, PlanResources, PlanSecretData } from './plan';
+import { secretData } from './secret-data';
 import { WidenedRule, widenedFqdnEgress } from './widened';
 import { BuildHost, BuildPlane } from '../model/build';
 import { BuilderKind } from '../model/builder';
@@ -263,10 +264,6 @@ function resolvePlane(
     gitImage: bp.gitImage,
     builds,
   };
-}
-
-function secretData(secretKey: string, ref: { key: string; property?: string; version?: string }): PlanSecretData {
-  return { secretKey, remoteKey: ref.key, property: ref.property, version: ref.version };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Labels } from './labels';
 import { generateName, NameLimit } from './naming';
 import type { PlanNetworkRule, PlanPeer, PlanSecretData } from './plan';
 import type { PlanResource } from './resources';
+import { secretData } from './secret-data';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { NetworkPolicyProvider } from '../model/network';
@@ -102,8 +103,8 @@ export function resolvePostgres(
       retention: b.retention ?? '30d',
       secretName,
       secret: [
-        { secretKey: 'ACCESS_KEY_ID', remoteKey: b.accessKeyId.key, property: b.accessKeyId.property, version: b.accessKeyId.version },
-        { secretKey: 'ACCESS_SECRET_KEY', remoteKey: b.secretAccessKey.key, property: b.secretAccessKey.property, version: b.secretAccessKey.version },
+        secretData('ACCESS_KEY_ID', b.accessKeyId),
+        secretData('ACCESS_SECRET_KEY', b.secretAccessKey),
       ],
       scheduledBackupName: generateName(NameLimit.SUBDOMAIN, objectName, 'backup'),
     };

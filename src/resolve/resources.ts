@@ -6,6 +6,7 @@ import type { QuotaComponent } from './quota';
 import { RESERVED_NAMES } from './reserved-names';
 import { resolvePostgres } from './resources-postgres';
 import type { PlanPostgres } from './resources-postgres';
+import { secretData } from './secret-data';
 import { CIDR } from '../model/build-checks';
 import { Component } from '../model/component';
 import { Environment } from '../model/environment';
@@ -214,10 +215,6 @@ function consumerEnv(c: Component, r: Resource, plan: PlanResource): PlanEnvVar[
   else if (plan.connection.user !== undefined) out.push({ name: `${prefix}_USER`, value: plan.connection.user });
   if (creds?.passwordKey) out.push({ name: `${prefix}_PASSWORD`, value: '', secretKeyRef: { name: creds.secretName, key: creds.passwordKey } });
   return out;
-}
-
-function secretData(secretKey: string, ref: { key: string; property?: string; version?: string }): PlanSecretData {
-  return { secretKey, remoteKey: ref.key, property: ref.property, version: ref.version };
 }
 
 function checkExternalConnection(r: Resource, env: Environment, c: ResourceConnection, problems: ProblemCollector): boolean {

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { ResolvedGateways } from './gateway';
 import { generateName, NameLimit } from './naming';
-import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute, PlanSecretData } from './plan';
+import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute } from './plan';
+import { secretData } from './secret-data';
 import { ApiPolicy, AuthenticationKind, HeaderChanges, RouteOptions } from '../model/api-policy';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -140,8 +141,6 @@ function resolvePolicy(ep: Endpoint, where: string, p: ApiPolicy, r: RouteFacts,
   if (r.grpc && (p.cors || auth?._kind === AuthenticationKind.OIDC)) {
     problems.add(ep, `${where}: ${p.cors ? 'CORS' : 'OIDC sign-in'} is set on a gRPC endpoint`, 'remove it: CORS and browser sign-in apply to HTTP, GraphQL and Websocket endpoints');
   }
-  const secretData = (secretKey: string, ref: { key: string; property?: string; version?: string }): PlanSecretData =>
-    ({ secretKey, remoteKey: ref.key, property: ref.property, version: ref.version });
   const jwt = auth?._jwt;
   const oidc = auth?._oidc;
   const apiKey = auth?._apiKey;
