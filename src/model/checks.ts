@@ -177,3 +177,17 @@ export function isImageReference(image: string): boolean {
 export function isImageOf(image: string, repository: string): boolean {
   return image.startsWith(`${repository}:`) || image.startsWith(`${repository}@`);
 }
+
+/**
+ * Refuses an environment (or none) that is not one of `organization`'s, for a method that targets an
+ * environment: `<what> '<path>', which is not an environment of organization '<name>'`. @internal
+ */
+export function checkOwnEnvironment(
+  scope: IConstruct, what: string, environment: { readonly organization: unknown; readonly node: { readonly path: string } } | undefined,
+  organization: { readonly name: string },
+): void {
+  if (!environment || environment.organization !== organization) {
+    fail(scope, `${what} '${environment?.node.path}', which is not an environment of organization '${organization.name}'`,
+      'pass an Environment declared in the same organization');
+  }
+}

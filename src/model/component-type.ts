@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkCpu, checkDnsLabel, checkInteger, checkLabels, checkMemory, checkResourceFields, cpuMillis, memoryBytes } from './checks';
+import { checkCpu, checkDnsLabel, checkOwnEnvironment, checkInteger, checkLabels, checkMemory, checkResourceFields, cpuMillis, memoryBytes } from './checks';
 import { ComponentKind, kindTraits } from './component-kind';
 import { Visibility } from './endpoint';
 import type { Environment } from './environment';
@@ -198,10 +198,7 @@ export class ComponentType extends Construct {
 
   /** Rules of one environment, each field replacing the type's (and its production rules). */
   public constrainEnvironment(environment: Environment, constraints: ComponentTypeConstraints): void {
-    if (!environment || environment.organization !== this.organization) {
-      fail(this, `constraints target environment '${environment?.node.path}', which is not an environment of organization '${this.organization.name}'`,
-        'pass an Environment declared in the same organization');
-    }
+    checkOwnEnvironment(this, 'constraints target environment', environment, this.organization);
     const checked = checkConstraints(this, `constraints for '${environment.name}'`, this.kind, snapshotProps(constraints));
     this._environmentConstraints.set(environment, { ...(this._environmentConstraints.get(environment) ?? {}), ...checked });
     this.organization._changed();

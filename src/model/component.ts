@@ -1,7 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BuildSource, checkBuildSource, ResolvedBuildSource } from './build';
-import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkResourceFields, isImageReference } from './checks';
+import { checkDns1035Label, checkEnvVarName, checkInteger, checkNonEmpty, checkOwnEnvironment, checkResourceFields, isImageReference } from './checks';
 import { ComponentKind, kindTraits } from './component-kind';
 import { checkTrait, ComponentType } from './component-type';
 import { Endpoint, EndpointOptions } from './endpoint';
@@ -394,10 +394,7 @@ export abstract class Component extends Construct {
    * @param reason why the finding is acceptable (at least 10 characters)
    */
   public suppressPolicy(ruleId: string, reason: string, options: PolicySuppressionOptions = {}): void {
-    if (options.environment !== undefined && options.environment?.organization !== this.project.organization) {
-      fail(this, `suppression of policy rule '${ruleId}' names environment '${options.environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
-        'pass an Environment declared in the same organization');
-    }
+    if (options.environment !== undefined) checkOwnEnvironment(this, `suppression of policy rule '${ruleId}' names environment`, options.environment, this.project.organization);
     checkSuppression(this, ruleId, reason, undefined, this._policySuppressions, options.environment);
     this._policySuppressions.push({ ruleId, reason: reason.trim(), scope: this, component: this, environment: options.environment });
     this.project.organization._changed();
@@ -405,10 +402,7 @@ export abstract class Component extends Construct {
 
   public configureEnvironment(environment: Environment, overrides: EnvironmentOverrides): void {
     overrides = snapshotProps(overrides);
-    if (!environment || environment.organization !== this.project.organization) {
-      fail(this, `overrides target environment '${environment?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
-        'pass an Environment declared in the same organization');
-    }
+    checkOwnEnvironment(this, 'overrides target environment', environment, this.project.organization);
     const scope = `overrides for '${environment.name}'`;
     if (overrides.image !== undefined) checkImage(this, overrides.image);
     checkWorkloadSettings(this, overrides);
@@ -478,10 +472,7 @@ export abstract class Component extends Construct {
     checkNonEmpty(this, 'patch kind', kind);
     if (!(patch instanceof JsonPatch)) fail(this, `patch for ${kind} is not a JsonPatch (${JSON.stringify(patch)})`, "use JsonPatch.add('/spec/...', value), JsonPatch.replace(...) or JsonPatch.remove(...) from cdk8s");
     const env = options.environment;
-    if (env !== undefined && env.organization !== this.project.organization) {
-      fail(this, `patch for ${kind} targets environment '${env?.node.path}', which is not an environment of organization '${this.project.organization.name}'`,
-        'pass an Environment declared in the same organization');
-    }
+    if (env !== undefined) checkOwnEnvironment(this, `patch for ${kind} targets environment`, env, this.project.organization);
     this._patches.push({ kind, name: options.name, environment: env, patch });
     this.project.organization._changed();
   }
