@@ -7,6 +7,12 @@ import { PostgresResourceType } from './resource-postgres';
 import type { IResourceType } from './resource-type';
 import { checkRequired } from './runtime-types';
 
+/**
+ * The outputs of a managed resource and the suffix of the variable `dependOnResource` injects for
+ * each (`<PREFIX>_<SUFFIX>`): what the resolver injects and what the exports and importers map. @internal
+ */
+export const RESOURCE_ENV_SUFFIXES: Readonly<Record<string, string>> = { host: 'HOST', port: 'PORT', database: 'DATABASE', username: 'USER', password: 'PASSWORD' };
+
 /** Properties of a {@link Resource}. */
 export interface ResourceProps {
   /**

@@ -14,7 +14,7 @@ import { ProblemCollector } from '../model/errors';
 import { HOSTNAME } from '../model/external-service';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
-import { Resource, resourcesOf } from '../model/resource';
+import { Resource, RESOURCE_ENV_SUFFIXES, resourcesOf } from '../model/resource';
 import { ExternalResourceType } from '../model/resource-external';
 import { PostgresResourceType } from '../model/resource-postgres';
 import type { ResourceConnection } from '../model/resource-type';
@@ -205,15 +205,16 @@ export function placeResources(
 /** The variables a consumer gets: plain outputs as values, credentials as Secret key references. */
 function consumerEnv(c: Component, r: Resource, plan: PlanResource): PlanEnvVar[] {
   const prefix = c._resourceDependencies.find(d => d.resource === r)!.options.envPrefix ?? envVarStem(r.name);
+  const name = (output: string) => `${prefix}_${RESOURCE_ENV_SUFFIXES[output]}`;
   const out: PlanEnvVar[] = [
-    { name: `${prefix}_HOST`, value: plan.connection.host },
-    { name: `${prefix}_PORT`, value: String(plan.connection.port) },
+    { name: name('host'), value: plan.connection.host },
+    { name: name('port'), value: String(plan.connection.port) },
   ];
-  if (plan.connection.database !== undefined) out.push({ name: `${prefix}_DATABASE`, value: plan.connection.database });
+  if (plan.connection.database !== undefined) out.push({ name: name('database'), value: plan.connection.database });
   const creds = plan.credentials;
-  if (creds?.userKey) out.push({ name: `${prefix}_USER`, value: '', secretKeyRef: { name: creds.secretName, key: creds.userKey } });
-  else if (plan.connection.user !== undefined) out.push({ name: `${prefix}_USER`, value: plan.connection.user });
-  if (creds?.passwordKey) out.push({ name: `${prefix}_PASSWORD`, value: '', secretKeyRef: { name: creds.secretName, key: creds.passwordKey } });
+  if (creds?.userKey) out.push({ name: name('username'), value: '', secretKeyRef: { name: creds.secretName, key: creds.userKey } });
+  else if (plan.connection.user !== undefined) out.push({ name: name('username'), value: plan.connection.user });
+  if (creds?.passwordKey) out.push({ name: name('password'), value: '', secretKeyRef: { name: creds.secretName, key: creds.passwordKey } });
   return out;
 }
 

@@ -2,7 +2,7 @@ import { ExportedObject, meta, orgDir } from './infra';
 import { API_VERSION } from './types';
 import type { Component } from '../../model/component';
 import type { Project } from '../../model/project';
-import { Resource, resourcesOf } from '../../model/resource';
+import { Resource, RESOURCE_ENV_SUFFIXES, resourcesOf } from '../../model/resource';
 import { PostgresProps, PostgresResourceType } from '../../model/resource-postgres';
 import { envVarStem } from '../../resolve/dependencies';
 
@@ -21,9 +21,7 @@ export const POSTGRES_RESOURCE_TYPE = 'cloudnative-pg-postgres';
 export const POSTGRES_PARAMETERS = ['cpu', 'database', 'instances', 'memory', 'owner', 'storageClass', 'storageSize', 'version'] as const;
 
 /** The resource outputs and the env var suffixes dependOnResource gives them. @internal */
-export const RESOURCE_OUTPUTS: ReadonlyArray<readonly [string, string]> = [
-  ['database', 'DATABASE'], ['host', 'HOST'], ['password', 'PASSWORD'], ['port', 'PORT'], ['username', 'USER'],
-];
+export const RESOURCE_OUTPUTS: ReadonlyArray<readonly [string, string]> = Object.entries(RESOURCE_ENV_SUFFIXES).sort(([a], [b]) => (a < b ? -1 : 1));
 
 /** Whether a resource is exported (a PostgreSQL resource). @internal */
 export const isExportedResource = (r: Resource) => r.type instanceof PostgresResourceType;

@@ -12,6 +12,7 @@ import { EndpointType, Visibility } from '../../model/endpoint';
 import { fail, PlatformValidationError } from '../../model/errors';
 import { Probe, Probes, ProbeScheme } from '../../model/probe';
 import { Project } from '../../model/project';
+import { RESOURCE_ENV_SUFFIXES } from '../../model/resource';
 import { SecretRef } from '../../model/secrets';
 import { ContainerOptions } from '../../model/sidecar';
 
@@ -84,7 +85,7 @@ interface Dependency {
 }
 
 /** The outputs of a managed resource and the suffixes of the variables dependOnResource injects for them. */
-const RESOURCE_OUTPUTS: Record<string, string> = { host: 'HOST', port: 'PORT', database: 'DATABASE', username: 'USER', password: 'PASSWORD' };
+const RESOURCE_OUTPUTS = RESOURCE_ENV_SUFFIXES;
 
 /**
  * Reads Score workload files (`score.yaml`, Score v1b1) into components.
