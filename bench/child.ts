@@ -154,7 +154,7 @@ function ours(args: ChildArgs, tStart: bigint): Partial {
     files: tree.files,
     bytes: tree.bytes,
     treeSha256: tree.sha256,
-    written: w?.written.length,
+    written: w ? w.written.length : 0, // no write at all (a re-synth cache hit) wrote nothing
     unchanged: w?.unchanged.length,
     removed: w?.removed.length,
     writtenPaths: args.variant === 'touch' ? w?.written : undefined,

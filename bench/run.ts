@@ -74,20 +74,19 @@ function parseArgs(argv: string[]): { opts: Options; child?: ChildArgs } {
     tmpdir: get('tmpdir') ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()),
     json: get('json'),
   };
-  const c = get('child');
-  if (!c) return { opts };
-  return {
-    opts,
-    child: { variant: c as Variant, n: Number(get('n')), outdir: get('outdir')!, sets: Number(get('sets') ?? '0'), charts: opts.charts, touch: Number(get('touch') ?? TOUCH) },
-  };
+  if (!has('child')) return { opts };
+  // A child reads what to measure from stdin, so that every child runs with the same command line and
+  // environment: those are part of the re-synth cache's input fingerprint, and a re-synth must match.
+  return { opts, child: JSON.parse(fs.readFileSync(0, 'utf8')) as ChildArgs };
 }
 
 function spawn(variant: Variant, n: number, outdir: string, sets: number, opts: Options, profileDir?: string): Outcome {
   const nodeArgs: string[] = [];
   if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${variant}-${n}.cpuprofile`);
-  const args = [...nodeArgs, __filename, '--child', variant, '--n', String(n), '--sets', String(sets), '--charts', String(opts.charts),
-    '--touch', String(TOUCH), '--outdir', outdir];
-  const r = cp.spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60 * 1000 });
+  const child: ChildArgs = { variant, n, outdir, sets, charts: opts.charts, touch: TOUCH };
+  const r = cp.spawnSync(process.execPath, [...nodeArgs, __filename, '--child'], {
+    input: JSON.stringify(child), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 20 * 60 * 1000,
+  });
   const line = (r.stdout ?? '').split('\n').find(l => l.startsWith(MARKER));
   if (r.status !== 0 || !line) {
     const why = r.error ? String(r.error) : r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`;

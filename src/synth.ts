@@ -10,7 +10,7 @@ import { filesOf, kustomizations, OutputLayout } from './output/layout';
 import { toYamlDocuments } from './output/yaml';
 import { evaluatePolicy, PolicyEvaluation } from './policy/engine';
 import { renderPolicyReports } from './policy/policy-report';
-import { printPolicyWarnings } from './policy/warnings';
+import { formatPolicyWarnings } from './policy/warnings';
 import { applyCustomizations, CustomizedObject } from './render/customizations';
 import { renderEnvironmentReadmes } from './render/environment-readme';
 import { renderGitOps } from './render/gitops';
@@ -166,9 +166,9 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Prints each organization's policy warnings under `root` once (`PlatformApp.synth()` calls it once per synthesis). @internal */
-export function printWarnings(root: IConstruct): void {
-  for (const org of root.node.findAll().filter(Organization.isOrganization)) printPolicyWarnings(org.name, synthesizeOrganization(org).policy);
+/** The policy warnings of each organization under `root`, as `PlatformApp.synth()` prints them once per synthesis. @internal */
+export function policyWarnings(root: IConstruct): string {
+  return root.node.findAll().filter(Organization.isOrganization).map(org => formatPolicyWarnings(org.name, synthesizeOrganization(org).policy)).join('');
 }
 
 function push(groups: Map<string, any[]>, file: string, manifest: any): void {

@@ -1,9 +1,12 @@
 import { App, AppProps } from 'cdk8s';
+import { inputFingerprint, processInputs } from './fingerprint';
 import { OutputLayout } from './layout';
+import { cacheEntryPath, rememberSynthesis, reusableSynthesis } from './synth-cache';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
 import { checkEnum } from '../model/runtime-types';
-import { printWarnings, synthesizeFiles } from '../synth';
+import { writePolicyWarnings } from '../policy/warnings';
+import { policyWarnings, synthesizeFiles } from '../synth';
 
 /** Properties of a {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -12,6 +15,23 @@ export interface PlatformAppProps extends AppProps {
    * @default OutputLayout.FILE_PER_COMPONENT
    */
   readonly layout?: OutputLayout;
+
+  /**
+   * Skip an unchanged synthesis: when nothing the output depends on changed since the last
+   * `synth()` into the same folder, and that folder still holds exactly what it wrote (every file
+   * with its recorded sha256), `synth()` writes nothing and only prints the recorded policy
+   * warnings. What it compares: the content of every CommonJS module loaded (the app, this library,
+   * its dependencies), the Node.js version, the working directory, the command line, the
+   * environment variables, and the declared state of every construct (own enumerable properties,
+   * followed through objects, arrays, maps and sets; functions by their source). The record is kept
+   * in `node_modules/.cache/cdk8s-openchoreo/` (never in the output folder), so a fresh clone
+   * synthesizes in full. An app whose entry is an ES module is never skipped. Set `false` if the
+   * app's output depends on state the constructs do not hold, read while synthesizing (a closure
+   * variable, a `#private` field, a file read by a trait's `render`). The environment variable
+   * `CDK8S_OPENCHOREO_CACHE=off` turns it off as well.
+   * @default true
+   */
+  readonly cache?: boolean;
 }
 
 /**
@@ -46,9 +66,13 @@ export class PlatformApp extends App {
   /** How objects are spread over files. */
   public readonly layout: OutputLayout;
 
+  /** Whether an unchanged synthesis is skipped (see `PlatformAppProps.cache`). */
+  public readonly cache: boolean;
+
   constructor(props: PlatformAppProps = {}) {
     super(props);
     this.layout = checkEnum('PlatformApp', 'layout', props.layout, OutputLayout, 'OutputLayout') ?? OutputLayout.FILE_PER_COMPONENT;
+    this.cache = props.cache ?? true;
   }
 
   /**
@@ -57,10 +81,20 @@ export class PlatformApp extends App {
    * `.cdk8s-openchoreo/files.json`): it removes its own stale files, leaves every other file
    * alone, refuses to overwrite a file it does not own, and skips files whose content is unchanged.
    * Prints the policy pack's warnings to stderr, once per call (each environment's policy.md lists them).
+   * Skips all of it when nothing changed since the last synthesis into the same folder (see `PlatformAppProps.cache`).
    */
   public synth(): void {
-    writeOwnedTree(this.outdir, this.synthFiles());
-    printWarnings(this);
+    const cached = this.cacheKey();
+    const reusable = cached && reusableSynthesis(this.outdir, cached.fingerprint, cached.entryFile);
+    if (reusable) {
+      writePolicyWarnings(reusable.warnings);
+      return;
+    }
+    let record: string | undefined;
+    writeOwnedTree(this.outdir, this.synthFiles(), { onRecorded: sha => { record = sha; } });
+    const warnings = policyWarnings(this);
+    writePolicyWarnings(warnings);
+    if (cached && record !== undefined) rememberSynthesis(this.outdir, cached.fingerprint, record, warnings, cached.entryFile);
   }
 
   /** The files `synth()` would write, as relative path → YAML content, sorted by path. */
@@ -70,6 +104,13 @@ export class PlatformApp extends App {
 
   private renderFiles(): Array<[string, string]> {
     return synthesizeFiles(this, this.layout);
+  }
+
+  /** The input fingerprint (before anything is synthesized) and where its entry is kept; undefined when the cache is off or the inputs cannot be listed. */
+  private cacheKey(): { fingerprint: string; entryFile: string } | undefined {
+    if (!this.cache || /^(0|off|false|no)$/i.test(process.env.CDK8S_OPENCHOREO_CACHE ?? '')) return undefined;
+    const inputs = processInputs();
+    return inputs && { fingerprint: inputFingerprint(this, inputs), entryFile: cacheEntryPath(this.outdir) };
   }
 }
 

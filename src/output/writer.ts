@@ -56,6 +56,11 @@ export interface WriteOwnedTreeOptions {
   readonly failAfter?: number;
   /** Test hook: called at each step with how many of that step are done (e.g. to kill the process there). */
   readonly onProgress?: (step: WriteStep, count: number) => void;
+  /**
+   * Called with the sha256 of the ownership record this run wrote or kept, while the lock is still held
+   * (the re-synth cache pairs it with its input fingerprint; after the lock, another run may have replaced it).
+   */
+  readonly onRecorded?: (recordSha256: string) => void;
 }
 
 /** Thrown by the `failAfter` test hook; unlike a real error it leaves its temp files behind, as a killed process would. */
@@ -194,6 +199,7 @@ function writeLocked(root: string, owner: string, wanted: Map<string, string>, o
   const recordChanged = !sameText(path.join(root, RECORD_FILE), text);
   if (toWrite.length === 0 && toRemove.length === 0 && !recordChanged) {
     if (pending) fs.rmSync(path.join(root, PENDING_FILE), { force: true });
+    options.onRecorded?.(sha256(text));
     return { written: [], unchanged, removed: [] };
   }
 
@@ -251,6 +257,7 @@ function writeLocked(root: string, owner: string, wanted: Map<string, string>, o
     options.onProgress?.(WriteStep.REMOVE, removed.length);
   }
   fs.rmSync(path.join(root, PENDING_FILE), { force: true });
+  options.onRecorded?.(sha256(text));
   return { written: toWrite, unchanged, removed };
 }
 
