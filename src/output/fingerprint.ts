@@ -144,6 +144,13 @@ class StateWriter {
   private object(o: object): void {
     const id = this.seen.get(o);
     if (id !== undefined) return this.out.text(`r${id};`);
+    if (Object.getPrototypeOf(o) === Object.prototype) {
+      // Most of the state: plain objects (props and their parts).
+      this.seen.set(o, this.seen.size);
+      this.out.text('O{');
+      this.fields(o);
+      return this.out.text('}');
+    }
     if (Construct.isConstruct(o)) return this.out.text(`C${o.node.path.length}:${o.node.path}`);
     if (o === globalThis || o === process) return this.out.text('G');
     this.seen.set(o, this.seen.size);
