@@ -1,4 +1,5 @@
 import { UNSUPPRESSIBLE_RULES } from './packs';
+import { subjectsByRule } from './rule-kinds';
 import { policySubjects } from './subjects';
 import { ProblemCollector } from '../model/errors';
 import type { Organization } from '../model/organization';
@@ -54,7 +55,7 @@ export interface PolicyEvaluation {
 export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly RenderedObject[], owned: readonly OwnedObject[]): PolicyEvaluation {
   const pack = org.policyPack;
   const rules = pack.rules;
-  const subjects = policySubjects(plan, objects, owned, org.allowedRegistries);
+  const subjectsOf = subjectsByRule(policySubjects(plan, objects, owned, org.allowedRegistries));
   // a component's own suppression first: it is the more specific one
   const suppressions = [...org._components().flatMap(c => c._policySuppressions), ...org._policySuppressions];
   const used = new Map<PolicySuppressionDeclaration, number>(suppressions.map(s => [s, 0]));
@@ -63,7 +64,7 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
   const annotate: Array<{ manifest: any; ruleId: string; reason: string }> = [];
   for (const rule of rules) {
     const candidates = suppressions.filter(s => s.ruleId === rule.id && !UNSUPPRESSIBLE_RULES.has(rule.id));
-    for (const subject of subjects) {
+    for (const subject of subjectsOf(rule)) {
       for (const finding of runRule(org, rule, subject, problems)) {
         const object = objectName(subject.manifest);
         const inEnv = subject.environment ? ` in '${subject.environment}'` : '';

@@ -10,6 +10,12 @@ const TEMPLATE_PATHS: Record<string, { readonly apiVersion: string; readonly pat
   Pod: { apiVersion: 'v1', path: [] },
 };
 
+/** The kinds {@link podTemplatesOf} finds pod templates in (for rules that read only those, see ./rule-kinds). @internal */
+export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(Object.keys(TEMPLATE_PATHS));
+
+/** The kinds of {@link isServingWorkload}'s objects. @internal */
+export const SERVING_WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);
+
 /** One pod template of a manifest: its JSON path and its pod spec. @internal */
 export interface PodTemplateRef {
   /** Where it sits, e.g. `spec.template.spec`. */
