@@ -95,12 +95,11 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
 }
 
 /** An object's identity on its cluster: API group, kind, namespace (none for cluster-scoped kinds) and name. */
-function identityOf(o: OwnedObject): string {
-  const m = o.manifest;
+function identityOf(m: any): string {
   const apiVersion = String(m.apiVersion ?? '');
   const slash = apiVersion.indexOf('/');
   const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
-  return `${o.cluster}\u0000${group}\u0000${m.kind ?? ''}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`;
+  return `${group}\u0000${m.kind ?? ''}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`;
 }
 
 /** Kinds whose pods the network policies and the connectivity report tell apart by namespace and name. */
@@ -112,12 +111,18 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
  * Each clash becomes a problem at the later owner, naming both owners and their folders, instead of two objects that overwrite each other when applied. @internal
  */
 export function identityProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
-  const seen = new Map<string, OwnedObject>();
+  // identities and pod identities per cluster (their keys have 4 and 3 parts: they never meet)
+  const seenOn = new Map<string, Map<string, OwnedObject>>();
   const problems: ValidationProblem[] = [];
   for (const o of objects) {
     const m = o.manifest;
-    const pod = WORKLOAD_KINDS.has(m.kind) ? `pod\u0000${o.cluster}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}` : undefined;
-    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(o);
+    let seen = seenOn.get(o.cluster);
+    if (seen === undefined) {
+      seen = new Map();
+      seenOn.set(o.cluster, seen);
+    }
+    const pod = WORKLOAD_KINDS.has(m.kind) ? `pod\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}` : undefined;
+    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(m);
     const first = seen.get(key);
     if (!first) {
       seen.set(key, o);

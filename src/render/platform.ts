@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 import { renderApiPolicies } from './api-policy';
 import { renderBuildPlane } from './builds';
 import { renderConfig } from './config';
@@ -22,6 +22,11 @@ import type { RenderedObject } from './types';
 import { renderWorkload } from './workload';
 import { NetworkPolicyProvider } from '../model/network';
 import { Plan } from '../resolve/plan';
+
+/** sha256 of a string in hex: one call where Node has `crypto.hash` (20.12 and later; 2–3× faster per short string), else a Hash object. */
+const sha256Hex: (s: string) => string = typeof crypto.hash === 'function'
+  ? s => crypto.hash('sha256', s, 'hex')
+  : s => crypto.createHash('sha256').update(s).digest('hex');
 
 /**
  * Renders a resolved plan: each data plane's platform objects, then cell by cell, component by
@@ -59,7 +64,7 @@ export function renderPlan(plan: Plan): RenderedObject[] {
     for (const manifest of renderCellAccess(plan, cell)) out.push({ dir, group: 'access', isComponent: false, manifest });
     for (const c of cell.components) {
       const config = renderConfig(cell, c, store);
-      const configHash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+      const configHash = sha256Hex(JSON.stringify(config)).slice(0, 16);
       const objects = [
         renderServiceAccount(cell, c),
         ...config,

@@ -17,6 +17,6 @@ export class ApiSizeLimitsPolicyRule implements IPolicyRule {
   public check(subject: PolicySubject): PolicyFinding[] {
     const problems: ValidationProblem[] = [];
     objectLimitProblems(subject, problems);
-    return problems.map(p => ({ message: p.message, fix: p.fix }));
+    return problems.length === 0 ? problems : problems.map(p => ({ message: p.message, fix: p.fix }));
   }
 }
