@@ -25,7 +25,8 @@ export function policySubjects(
     const labels = o.manifest.metadata?.labels ?? {};
     const env = labels[Labels.ENVIRONMENT];
     const project = labels[Labels.PROJECT];
-    if (previous === undefined || previous.env !== env || previous.project !== project || previous.group !== o.group || previous.isComponent !== o.isComponent) {
+    if (previous === undefined || previous.env !== env || previous.project !== project
+      || previous.group !== o.group || previous.isComponent !== o.isComponent) {
       const k = !o.isComponent || env === undefined || project === undefined ? undefined : key(env, project, o.group);
       previous = { env, project, group: o.group, isComponent: o.isComponent, key: k };
     }
