@@ -54,13 +54,18 @@ export function memoizingPodTemplates<T>(fn: () => T): T {
 
 /** The pod templates of a Kubernetes workload object (none for other objects). @internal */
 export function podTemplatesOf(manifest: any): PodTemplateRef[] {
-  if (templateMemo === undefined || typeof manifest !== 'object' || manifest === null) return findPodTemplates(manifest);
-  let templates = templateMemo.get(manifest);
-  if (templates === undefined) {
-    templates = findPodTemplates(manifest);
-    templateMemo.set(manifest, templates);
+  return typeof manifest === 'object' && manifest !== null ? memoized(templateMemo, manifest, findPodTemplates) : findPodTemplates(manifest);
+}
+
+/** `find(key)`, once per key while a memo is set. */
+function memoized<K extends object, V>(memo: WeakMap<K, V> | undefined, key: K, find: (key: K) => V): V {
+  if (memo === undefined) return find(key);
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = find(key);
+    memo.set(key, value);
   }
-  return templates;
+  return value;
 }
 
 function findPodTemplates(manifest: any): PodTemplateRef[] {
@@ -85,13 +90,7 @@ function specPathOf(path: readonly string[]): string {
 
 /** Every container of a pod spec: containers, init containers, ephemeral containers. @internal */
 export function containersOf(pod: PodTemplateRef): ContainerRef[] {
-  if (containerMemo === undefined) return findContainers(pod);
-  let containers = containerMemo.get(pod);
-  if (containers === undefined) {
-    containers = findContainers(pod);
-    containerMemo.set(pod, containers);
-  }
-  return containers;
+  return memoized(containerMemo, pod, findContainers);
 }
 
 function findContainers(pod: PodTemplateRef): ContainerRef[] {
