@@ -1,4 +1,6 @@
 import { UNSUPPRESSIBLE_RULES } from './packs';
+import { memoizingPodTemplates } from './pod-templates';
+import { subjectsByRule } from './rule-kinds';
 import { policySubjects } from './subjects';
 import { ProblemCollector } from '../model/errors';
 import type { Organization } from '../model/organization';
@@ -54,44 +56,50 @@ export interface PolicyEvaluation {
 export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly RenderedObject[], owned: readonly OwnedObject[]): PolicyEvaluation {
   const pack = org.policyPack;
   const rules = pack.rules;
-  const subjects = policySubjects(plan, objects, owned, org.allowedRegistries);
+  const subjectsOf = subjectsByRule(policySubjects(plan, objects, owned, org.allowedRegistries));
   // a component's own suppression first: it is the more specific one
   const suppressions = [...org._components().flatMap(c => c._policySuppressions), ...org._policySuppressions];
   const used = new Map<PolicySuppressionDeclaration, number>(suppressions.map(s => [s, 0]));
   const problems = new ProblemCollector();
   const records: PolicyFindingRecord[] = [];
   const annotate: Array<{ manifest: any; ruleId: string; reason: string }> = [];
-  for (const rule of rules) {
-    const candidates = suppressions.filter(s => s.ruleId === rule.id && !UNSUPPRESSIBLE_RULES.has(rule.id));
-    for (const subject of subjects) {
-      for (const finding of runRule(org, rule, subject, problems)) {
-        const object = objectName(subject.manifest);
-        const inEnv = subject.environment ? ` in '${subject.environment}'` : '';
-        const suppression = candidates.find(s => covers(s, subject));
-        const fix = finding.fix ?? rule.fix;
-        if (suppression) {
-          used.set(suppression, used.get(suppression)! + 1);
-          annotate.push({ manifest: subject.manifest, ruleId: rule.id, reason: suppression.reason });
-        } else if (rule.severity === PolicySeverity.ERROR) {
-          problems.add(subject.path, `policy rule ${rule.id}: ${object}${inEnv}: ${finding.message}`,
-            UNSUPPRESSIBLE_RULES.has(rule.id) ? fix : `${fix}; or, if it is intended, suppress it with a reason: ${suppressHint(subject, rule.id)}`,
-            { environment: subject.environment });
-          continue;
+  memoizingPodTemplates(() => {
+    for (const rule of rules) {
+      const candidates = suppressions.filter(s => s.ruleId === rule.id && !UNSUPPRESSIBLE_RULES.has(rule.id));
+      const subjects = subjectsOf(rule);
+      for (let i = 0; i < subjects.length; i++) { // indexed: no iterator result per object while the loop is not yet optimized
+        const subject = subjects[i];
+        const findings = runRule(org, rule, subject, problems);
+        if (findings.length === 0) continue; // most objects comply: no iterator for them
+        for (const finding of findings) {
+          const object = objectName(subject.manifest);
+          const inEnv = subject.environment ? ` in '${subject.environment}'` : '';
+          const suppression = candidates.find(s => covers(s, subject));
+          const fix = finding.fix ?? rule.fix;
+          if (suppression) {
+            used.set(suppression, used.get(suppression)! + 1);
+            annotate.push({ manifest: subject.manifest, ruleId: rule.id, reason: suppression.reason });
+          } else if (rule.severity === PolicySeverity.ERROR) {
+            problems.add(subject.path, `policy rule ${rule.id}: ${object}${inEnv}: ${finding.message}`,
+              UNSUPPRESSIBLE_RULES.has(rule.id) ? fix : `${fix}; or, if it is intended, suppress it with a reason: ${suppressHint(subject, rule.id)}`,
+              { environment: subject.environment });
+            continue;
+          }
+          records.push({
+            ruleId: rule.id,
+            severity: rule.severity,
+            path: subject.path,
+            owner: subject.owner,
+            object,
+            environment: subject.environment,
+            message: finding.message,
+            fix,
+            suppressed: suppression ? { reason: suppression.reason, by: suppression.scope.node.path } : undefined,
+          });
         }
-        records.push({
-          ruleId: rule.id,
-          severity: rule.severity,
-          path: subject.path,
-          owner: subject.owner,
-          object,
-          environment: subject.environment,
-          message: finding.message,
-          fix,
-          suppressed: suppression ? { reason: suppression.reason, by: suppression.scope.node.path } : undefined,
-        });
       }
     }
-  }
+  });
   checkSuppressions(rules, pack.name, used, problems);
   problems.throwIfAny();
   for (const a of annotate) setAnnotation(a.manifest, `${SUPPRESSED_ANNOTATION_PREFIX}${a.ruleId.toLowerCase()}`, a.reason);

@@ -10,6 +10,12 @@ const TEMPLATE_PATHS: Record<string, { readonly apiVersion: string; readonly pat
   Pod: { apiVersion: 'v1', path: [] },
 };
 
+/** The kinds {@link podTemplatesOf} finds pod templates in (for rules that read only those, see ./rule-kinds). @internal */
+export const POD_TEMPLATE_KINDS: ReadonlySet<string> = new Set(Object.keys(TEMPLATE_PATHS));
+
+/** The kinds of {@link isServingWorkload}'s objects. @internal */
+export const SERVING_WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet']);
+
 /** One pod template of a manifest: its JSON path and its pod spec. @internal */
 export interface PodTemplateRef {
   /** Where it sits, e.g. `spec.template.spec`. */
@@ -26,17 +32,68 @@ export interface ContainerRef {
   readonly list: string;
 }
 
+/*
+ * While the policy engine runs the rules ({@link memoizingPodTemplates}), five rules read the pod
+ * templates and containers of each workload: they are found once per manifest and shared between
+ * the rules (which only read them; manifests do not change while the rules run).
+ */
+let templateMemo: WeakMap<object, PodTemplateRef[]> | undefined;
+let containerMemo: WeakMap<PodTemplateRef, ContainerRef[]> | undefined;
+
+/** Runs `fn` with pod templates and containers found once per manifest. @internal */
+export function memoizingPodTemplates<T>(fn: () => T): T {
+  const outer = { templateMemo, containerMemo };
+  templateMemo = new WeakMap();
+  containerMemo = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    ({ templateMemo, containerMemo } = outer);
+  }
+}
+
 /** The pod templates of a Kubernetes workload object (none for other objects). @internal */
 export function podTemplatesOf(manifest: any): PodTemplateRef[] {
+  return typeof manifest === 'object' && manifest !== null ? memoized(templateMemo, manifest, findPodTemplates) : findPodTemplates(manifest);
+}
+
+/** `find(key)`, once per key while a memo is set. */
+function memoized<K extends object, V>(memo: WeakMap<K, V> | undefined, key: K, find: (key: K) => V): V {
+  if (memo === undefined) return find(key);
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = find(key);
+    memo.set(key, value);
+  }
+  return value;
+}
+
+function findPodTemplates(manifest: any): PodTemplateRef[] {
   const known = TEMPLATE_PATHS[manifest?.kind];
   if (!known || manifest.apiVersion !== known.apiVersion) return [];
   let node: any = manifest;
   for (const key of known.path) node = node?.[key];
-  return node && typeof node === 'object' ? [{ at: [...known.path, 'spec'].join('.'), spec: node.spec ?? {} }] : [];
+  return node && typeof node === 'object' ? [{ at: specPathOf(known.path), spec: node.spec ?? {} }] : [];
+}
+
+// The JSON path of each kind's pod spec, joined once (rules ask for every workload).
+const specPaths = new Map<readonly string[], string>();
+
+function specPathOf(path: readonly string[]): string {
+  let at = specPaths.get(path);
+  if (at === undefined) {
+    at = [...path, 'spec'].join('.');
+    specPaths.set(path, at);
+  }
+  return at;
 }
 
 /** Every container of a pod spec: containers, init containers, ephemeral containers. @internal */
 export function containersOf(pod: PodTemplateRef): ContainerRef[] {
+  return memoized(containerMemo, pod, findContainers);
+}
+
+function findContainers(pod: PodTemplateRef): ContainerRef[] {
   return ['containers', 'initContainers', 'ephemeralContainers'].flatMap(list =>
     (Array.isArray(pod.spec[list]) ? pod.spec[list] : []).map((container: any, i: number) => ({
       at: `${pod.at}.${list}[${i}]`, name: String(container?.name ?? `#${i}`), container: container ?? {}, list,

@@ -44,14 +44,29 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
     }
     return p;
   };
+  // Objects come in runs (a component's, a cell's): an object whose folder, group and owner labels
+  // equal the previous one's has the same owner and cluster, computed once per run.
+  let previous: { dir: string; group: string; isComponent: boolean; env?: string; project?: string; plane?: string; owned: Omit<OwnedObject, 'manifest'> } | undefined;
   return objects.map(o => {
-    const segments = o.dir.split('/');
     const labels = o.manifest.metadata?.labels ?? {};
     const envName: string | undefined = labels[Labels.ENVIRONMENT];
+    const projectLabel: string | undefined = labels[Labels.PROJECT];
+    const planeLabel: string | undefined = labels[Labels.DATAPLANE];
+    if (previous === undefined || previous.dir !== o.dir || previous.group !== o.group || previous.isComponent !== o.isComponent
+      || previous.env !== envName || previous.project !== projectLabel || previous.plane !== planeLabel) {
+      const owned = ownerOf(o, envName, projectLabel, planeLabel);
+      previous = { dir: o.dir, group: o.group, isComponent: o.isComponent, env: envName, project: projectLabel, plane: planeLabel, owned };
+    }
+    const { cluster, path, owner, folder, dataPlane } = previous.owned;
+    return { cluster, path, owner, folder, manifest: o.manifest, dataPlane };
+  });
+
+  function ownerOf(o: RenderedObject, envName: string | undefined, projectLabel: string | undefined, planeLabel: string | undefined): Omit<OwnedObject, 'manifest'> {
+    const segments = o.dir.split('/');
     const inEnv = envName ? ` in environment '${envName}'` : '';
     let path: string;
     let owner: string;
-    const project = projects.get(labels[Labels.PROJECT] ?? (segments.length === 3 ? segments[2] : ''));
+    const project = projects.get(projectLabel ?? (segments.length === 3 ? segments[2] : ''));
     const component = o.isComponent ? project?.findComponent(o.group) : undefined;
     if (component) {
       path = pathOf(component);
@@ -62,8 +77,8 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
     } else if (envName && environments.has(envName)) {
       path = pathOf(environments.get(envName)!);
       owner = `environment ${path} (${o.group})`;
-    } else if (dataPlanes.has(labels[Labels.DATAPLANE] ?? segments[0])) {
-      path = pathOf(dataPlanes.get(labels[Labels.DATAPLANE] ?? segments[0])!);
+    } else if (dataPlanes.has(planeLabel ?? segments[0])) {
+      path = pathOf(dataPlanes.get(planeLabel ?? segments[0])!);
       owner = `data plane ${path} (${o.group})`;
     } else {
       path = org.delivery?.node.path ?? org.node.path;
@@ -75,16 +90,16 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
       : plane.apiServer === IN_CLUSTER ? `the in-cluster API server of data plane ${pathOf(dataPlanes.get(plane.name)!)}` : plane.apiServer;
     const dp = segments[0] === 'gitops' ? undefined : dataPlanes.get(segments[0]);
     const dataPlane = dp === undefined ? undefined : pathOf(dp);
-    return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, manifest: o.manifest, dataPlane };
-  });
+    return { cluster, path, owner, folder: `${org.name}/${o.dir}/`, dataPlane };
+  }
 }
 
 /** An object's identity on its cluster: API group, kind, namespace (none for cluster-scoped kinds) and name. */
-function identityOf(o: OwnedObject): string {
-  const m = o.manifest;
+function identityOf(m: any): string {
   const apiVersion = String(m.apiVersion ?? '');
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  return [o.cluster, group, m.kind, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000');
+  const slash = apiVersion.indexOf('/');
+  const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
+  return `${group}\u0000${m.kind ?? ''}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`;
 }
 
 /** Kinds whose pods the network policies and the connectivity report tell apart by namespace and name. */
@@ -96,12 +111,18 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
  * Each clash becomes a problem at the later owner, naming both owners and their folders, instead of two objects that overwrite each other when applied. @internal
  */
 export function identityProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
-  const seen = new Map<string, OwnedObject>();
+  // identities and pod identities per cluster (their keys have 4 and 3 parts: they never meet)
+  const seenOn = new Map<string, Map<string, OwnedObject>>();
   const problems: ValidationProblem[] = [];
   for (const o of objects) {
     const m = o.manifest;
-    const pod = WORKLOAD_KINDS.has(m.kind) ? ['pod', o.cluster, m.metadata?.namespace ?? '', m.metadata?.name].join('\u0000') : undefined;
-    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(o);
+    let seen = seenOn.get(o.cluster);
+    if (seen === undefined) {
+      seen = new Map();
+      seenOn.set(o.cluster, seen);
+    }
+    const pod = WORKLOAD_KINDS.has(m.kind) ? `pod\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}` : undefined;
+    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(m);
     const first = seen.get(key);
     if (!first) {
       seen.set(key, o);

@@ -15,8 +15,19 @@ const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 const ERRORS = 'openchoreo:http_request_errors:ratio_rate';
 const SLOW = 'openchoreo:http_request_slow:ratio_rate';
 
+// A few distinct numbers (burn rates, budgets, targets) are formatted for every component's alerts: once each.
+const formatted = new Map<number, string>();
+
 /** Formats a number without floating-point noise. */
-const num = (x: number) => String(Number(x.toPrecision(10)));
+function num(x: number): string {
+  let s = formatted.get(x);
+  if (s === undefined) {
+    s = String(Number(x.toPrecision(10)));
+    if (formatted.size > 10_000) formatted.clear();
+    formatted.set(x, s);
+  }
+  return s;
+}
 
 /** Metadata of monitoring objects: the given labels plus the ones Prometheus selects by. */
 function withSelectorLabels<T extends { labels: Record<string, string> }>(metadata: T, services: PlanObservabilityServices): T {

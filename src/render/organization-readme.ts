@@ -1,7 +1,7 @@
 import { platformDirectory } from './directories';
 import { groupBy } from './grouping';
 import { compareText, plural, tableCell } from './markdown';
-import { accessRoleName, kubernetesRules } from './rbac';
+import { accessRoleName, hasKubernetesRules } from './rbac';
 import type { RenderedDocument } from './types';
 import { Cell, Plan, PlanDataPlane, PlanGateway } from '../resolve/plan';
 
@@ -119,7 +119,7 @@ function platformReadme(plan: Plan, dp: PlanDataPlane, cells: Cell[]): string {
     lines.push('Access roles bound in the cells of this data plane (each cell\'s `access.yaml` binds groups to them):', '',
       '| Role | ClusterRole | Capabilities | Cells | Description |', '| --- | --- | --- | --- | --- |');
     for (const r of roles) {
-      const clusterRole = kubernetesRules(r.capabilities).length > 0 ? `\`${accessRoleName(plan.organization.name, r.id)}\`` : '— (Argo CD and Flux only)';
+      const clusterRole = hasKubernetesRules(r.capabilities) ? `\`${accessRoleName(plan.organization.name, r.id)}\`` : '— (Argo CD and Flux only)';
       lines.push(`| ${r.id} | ${clusterRole} | ${r.capabilities.join(', ')} | ${bound.get(r.id)!.length} | ${tableCell(r.description)} |`);
     }
   }

@@ -52,13 +52,22 @@ const rulesCache = new Map<string, any[]>();
 
 /** PolicyRules granting exactly the capabilities' permissions: one rule per API group and verb set, sorted. @internal */
 export function kubernetesRules(capabilities: readonly AccessCapability[]): any[] {
+  return structuredClone(cachedRules(capabilities));
+}
+
+/** Whether the capabilities grant any Kubernetes permission (without copying the rules). @internal */
+export function hasKubernetesRules(capabilities: readonly AccessCapability[]): boolean {
+  return cachedRules(capabilities).length > 0;
+}
+
+function cachedRules(capabilities: readonly AccessCapability[]): any[] {
   const key = capabilities.join(',');
   let rules = rulesCache.get(key);
   if (!rules) {
     rules = computeRules(capabilities);
     rulesCache.set(key, rules);
   }
-  return structuredClone(rules);
+  return rules;
 }
 
 function computeRules(capabilities: readonly AccessCapability[]): any[] {
@@ -134,7 +143,7 @@ export function renderAccessClusterRoles(plan: Plan, dataPlane: string): any[] {
   if (!access) return [];
   const used = new Set(access.cells.filter(c => c.dataPlane === dataPlane).flatMap(c => c.bindings.map(b => b.role)));
   const org = plan.organization.name;
-  return access.roles.filter(r => used.has(r.id) && kubernetesRules(r.capabilities).length > 0).map(r => object<k8s.KubeClusterRoleProps>(`${RBAC_GROUP}/v1`, 'ClusterRole', {
+  return access.roles.filter(r => used.has(r.id) && hasKubernetesRules(r.capabilities)).map(r => object<k8s.KubeClusterRoleProps>(`${RBAC_GROUP}/v1`, 'ClusterRole', {
     metadata: {
       name: accessRoleName(org, r.id),
       labels: { [Labels.NAMESPACE]: org, [Labels.MANAGED_BY]: MANAGED_BY, 'openchoreo.dev/access-role': r.role },
@@ -154,7 +163,7 @@ export function renderCellAccess(plan: Plan, cell: Cell): any[] {
   const prefix = plan.access!.groupPrefixes[cell.dataPlane] ?? '';
   const org = plan.organization.name;
   return access.bindings
-    .filter(b => kubernetesRules(roleOf(plan.access!, b.role).capabilities).length > 0)
+    .filter(b => hasKubernetesRules(roleOf(plan.access!, b.role).capabilities))
     .map(b => object<k8s.KubeRoleBindingProps>(`${RBAC_GROUP}/v1`, 'RoleBinding', {
       metadata: { name: accessRoleName(org, b.role), namespace: cell.namespace, labels: { ...cellLabels(cell), 'openchoreo.dev/access-role': roleOf(plan.access!, b.role).role } },
       roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: accessRoleName(org, b.role) },

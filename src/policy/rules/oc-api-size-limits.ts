@@ -1,5 +1,6 @@
+import { ValidationProblem } from '../../model/errors';
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { limitProblems } from '../../render/object-limits';
+import { objectLimitProblems } from '../../render/object-limits';
 
 /**
  * OC-API-SIZE-LIMITS: the limits the API server enforces (a ConfigMap's data at most 1 MiB, an
@@ -14,7 +15,8 @@ export class ApiSizeLimitsPolicyRule implements IPolicyRule {
   public readonly fix = 'make the ConfigMap or annotations smaller, or the label value valid';
 
   public check(subject: PolicySubject): PolicyFinding[] {
-    return limitProblems([{ cluster: '', folder: '', path: subject.path, owner: subject.owner, manifest: subject.manifest }])
-      .map(p => ({ message: p.message, fix: p.fix }));
+    const problems: ValidationProblem[] = [];
+    objectLimitProblems(subject, problems);
+    return problems.length === 0 ? problems : problems.map(p => ({ message: p.message, fix: p.fix }));
   }
 }

@@ -1,5 +1,6 @@
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { containersOf, podTemplatesOf } from '../pod-templates';
+import { POD_TEMPLATE_KINDS, containersOf, podTemplatesOf } from '../pod-templates';
+import { onlyKinds } from '../rule-kinds';
 
 const DIGEST = /@[a-z0-9]+([+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 
@@ -13,7 +14,9 @@ export class ImageDigestProductionPolicyRule implements IPolicyRule {
   public readonly id = 'OC-IMAGE-DIGEST-PROD';
   public readonly description = 'In production, container images are pinned by digest (repository@sha256:...)';
   public readonly fix = "pin the production release by digest, e.g. with the release ledger (npx cdk8s-openchoreo release, then promote) or configureEnvironment(production, { image: 'ghcr.io/acme/api@sha256:...' })";
-  constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {}
+  constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {
+    onlyKinds(this, POD_TEMPLATE_KINDS);
+  }
 
   public check(subject: PolicySubject): PolicyFinding[] {
     if (!subject.isProduction) return [];

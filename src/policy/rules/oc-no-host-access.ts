@@ -1,5 +1,6 @@
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { containersOf, podTemplatesOf } from '../pod-templates';
+import { POD_TEMPLATE_KINDS, containersOf, podTemplatesOf } from '../pod-templates';
+import { onlyKinds } from '../rule-kinds';
 
 /**
  * OC-NO-HOST-ACCESS: no pod shares the node's network, process or IPC namespaces, mounts a host
@@ -11,7 +12,9 @@ export class NoHostAccessPolicyRule implements IPolicyRule {
   public readonly id = 'OC-NO-HOST-ACCESS';
   public readonly description = 'No hostNetwork, hostPID, hostIPC, hostPath volumes, hostPort or privileged containers';
   public readonly fix = 'remove the host access from the pod (in the trait or patch that added it); a workload that needs the node belongs to the platform, not to a component';
-  constructor(public readonly severity: PolicySeverity = PolicySeverity.ERROR) {}
+  constructor(public readonly severity: PolicySeverity = PolicySeverity.ERROR) {
+    onlyKinds(this, POD_TEMPLATE_KINDS);
+  }
 
   public check(subject: PolicySubject): PolicyFinding[] {
     const findings: PolicyFinding[] = [];

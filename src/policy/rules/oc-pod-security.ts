@@ -1,5 +1,6 @@
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { containersOf, podTemplatesOf } from '../pod-templates';
+import { POD_TEMPLATE_KINDS, containersOf, podTemplatesOf } from '../pod-templates';
+import { onlyKinds } from '../rule-kinds';
 
 /** Volume types the restricted profile allows (hostPath is OC-NO-HOST-ACCESS's). */
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret', 'hostPath']);
@@ -16,7 +17,9 @@ export class PodSecurityPolicyRule implements IPolicyRule {
   public readonly id = 'OC-POD-SECURITY';
   public readonly description = 'Pods meet Pod Security "restricted" (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, restricted volume types) and have a read-only root filesystem';
   public readonly fix = "restore the container's securityContext (runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [ALL], seccompProfile RuntimeDefault, readOnlyRootFilesystem: true), e.g. in the trait or patch that changed it; or declare securityExceptions with a reason on the component";
-  constructor(public readonly severity: PolicySeverity = PolicySeverity.ERROR) {}
+  constructor(public readonly severity: PolicySeverity = PolicySeverity.ERROR) {
+    onlyKinds(this, POD_TEMPLATE_KINDS);
+  }
 
   public check(subject: PolicySubject): PolicyFinding[] {
     const excepted = new Set(subject.securityExceptions);

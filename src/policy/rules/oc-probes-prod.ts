@@ -1,5 +1,6 @@
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { isServingWorkload, podTemplatesOf } from '../pod-templates';
+import { SERVING_WORKLOAD_KINDS, isServingWorkload, podTemplatesOf } from '../pod-templates';
+import { onlyKinds } from '../rule-kinds';
 
 /**
  * OC-PROBES-PROD: in production, the main container of a component that serves endpoints has a
@@ -11,7 +12,9 @@ export class ProbesProductionPolicyRule implements IPolicyRule {
   public readonly id = 'OC-PROBES-PROD';
   public readonly description = 'In production, components with endpoints have readiness and liveness probes';
   public readonly fix = 'declare probes on the component, e.g. probes: { readiness: Probe.http({ endpoint: \'http\', path: \'/ready\' }), liveness: Probe.tcp({ endpoint: \'http\' }) }';
-  constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {}
+  constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {
+    onlyKinds(this, SERVING_WORKLOAD_KINDS);
+  }
 
   public check(subject: PolicySubject): PolicyFinding[] {
     if (!subject.isProduction || !subject.hasEndpoints || !isServingWorkload(subject.manifest)) return [];

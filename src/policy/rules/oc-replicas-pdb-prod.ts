@@ -1,5 +1,6 @@
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { isServingWorkload } from '../pod-templates';
+import { SERVING_WORKLOAD_KINDS, isServingWorkload } from '../pod-templates';
+import { onlyKinds } from '../rule-kinds';
 
 /**
  * OC-REPLICAS-PDB-PROD: in production, a component that serves endpoints runs at least two pods
@@ -12,7 +13,9 @@ export class ReplicasPdbProductionPolicyRule implements IPolicyRule {
   public readonly id = 'OC-REPLICAS-PDB-PROD';
   public readonly description = 'In production, components with endpoints run at least 2 replicas (or an autoscaler minimum of 2) and have a PodDisruptionBudget';
   public readonly fix = 'set replicas: 2 or more (or autoscaling.minReplicas) and disruptionBudget: DisruptionBudget.maxUnavailable(1) for production, e.g. configureEnvironment(production, { replicas: 3, disruptionBudget: DisruptionBudget.maxUnavailable(1) })';
-  constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {}
+  constructor(public readonly severity: PolicySeverity = PolicySeverity.WARNING) {
+    onlyKinds(this, SERVING_WORKLOAD_KINDS);
+  }
 
   public check(subject: PolicySubject): PolicyFinding[] {
     const m = subject.manifest;

@@ -1,5 +1,6 @@
 import { IPolicyRule, PolicyFinding, PolicySeverity, PolicySubject } from '../../model/policy';
-import { containersOf, podTemplatesOf } from '../pod-templates';
+import { POD_TEMPLATE_KINDS, containersOf, podTemplatesOf } from '../pod-templates';
+import { onlyKinds } from '../rule-kinds';
 
 const FIELDS = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'] as const;
 
@@ -13,7 +14,9 @@ export class ResourcesPolicyRule implements IPolicyRule {
   public readonly id = 'OC-RESOURCES';
   public readonly description = 'Every container sets CPU and memory requests and limits';
   public readonly fix = 'set resources.requests and resources.limits (cpu and memory) on the container, e.g. in the trait or patch that added it';
-  constructor(public readonly severity: PolicySeverity = PolicySeverity.ERROR) {}
+  constructor(public readonly severity: PolicySeverity = PolicySeverity.ERROR) {
+    onlyKinds(this, POD_TEMPLATE_KINDS);
+  }
 
   public check(subject: PolicySubject): PolicyFinding[] {
     const findings: PolicyFinding[] = [];
