@@ -1,20 +1,20 @@
+import { ComponentInvariantsCache, envVarsOf, secretFingerprint } from './component-invariants';
 import { resolvePodExtras } from './containers';
 import { sortDependencies } from './dependencies';
 import { Labels } from './labels';
-import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
+import { fnv1a32, generateName, NameLimit } from './naming';
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
-import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
+import { PlanDependency, PlanDisruptionBudget, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
 import { resolvePodSettings } from './pod-settings';
 import { resolveTraitNeeds } from './traits';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
 import { ScheduledTask } from '../model/component-kinds';
-import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
-import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, PodSecurityRule, ResourceRequirements } from '../model/options';
+import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, ResourceRequirements } from '../model/options';
 import { Organization } from '../model/organization';
 
 /** Inputs to resolve one component in one environment. @internal */
@@ -30,9 +30,9 @@ export interface ComponentContext {
   readonly namespace: string;
   /** The data plane's observability services. */
   readonly observability: ObservabilitySettings;
+  /** What the component resolves to in every environment (computed once per component). */
+  readonly invariants: ComponentInvariantsCache;
 }
-
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Resolves a component in one environment (overrides applied, names computed). @internal */
 export function resolveComponent(c: Component, ctx: ComponentContext, problems: ProblemCollector): DraftComponent {
@@ -41,12 +41,13 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const p = c._props;
   const project = c.project.name;
   const compEnv = `${c.name}-${env.name}`;
+  const inv = ctx.invariants.of(c);
   const labels: Record<string, string> = {
     [Labels.NAMESPACE]: org.name,
     [Labels.PROJECT]: project,
     [Labels.COMPONENT]: c.name,
     [Labels.ENVIRONMENT]: env.name,
-    [Labels.COMPONENT_UID]: stableUid('Component', org.name, project, c.name),
+    [Labels.COMPONENT_UID]: inv.uid,
     [Labels.ENVIRONMENT_UID]: ctx.environmentUid,
     [Labels.PROJECT_UID]: ctx.projectUid,
   };
@@ -59,26 +60,22 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       `pin an immutable release for '${env.name}': a version tag or a digest, e.g. configureEnvironment(${env.name}, { image: '${image.replace(/:latest$/, '')}:1.2.3' })`, { environment: env.name });
   }
 
-  const secretEnvNames = new Set(Object.keys(p.secretEnv ?? {}));
-  const configEnv: PlanEnvVar[] = Object.entries({ ...(p.env ?? {}), ...(o.env ?? {}) })
-    .map(([name, value]) => ({ name, value })).sort(byName);
+  const secretEnvNames = inv.secretEnvNames;
+  const configEnv: PlanEnvVar[] = o.env === undefined ? inv.declaredEnv : envVarsOf({ ...(p.env ?? {}), ...o.env });
   for (const v of [...configEnv, ...ctx.dependencyEnv]) {
     if (secretEnvNames.has(v.name)) {
       problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry', { environment: env.name });
     }
   }
-  const configNames = new Set(configEnv.map(v => v.name));
+  const configNames = o.env === undefined ? inv.declaredEnvNames : new Set(configEnv.map(v => v.name));
   for (const v of ctx.dependencyEnv) {
     if (configNames.has(v.name)) {
       problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env in '${env.name}'`,
         'remove it from env, or give the dependency another addressEnvVar', { environment: env.name });
     }
   }
-  const secretEnv: PlanSecretData[] = Object.entries(p.secretEnv ?? {})
-    .map(([secretKey, ref]) => ({ secretKey, remoteKey: ref.key, property: ref.property, version: ref.version }))
-    .sort((a, b) => (a.secretKey < b.secretKey ? -1 : 1));
-  const secretEnvName = secretEnv.length === 0 ? undefined
-    : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-secrets', fnv1a32(secretEnv.map(secretFingerprint).join('')));
+  const secretEnv = inv.secretEnv;
+  const secretEnvName = inv.secretEnvHash === undefined ? undefined : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-secrets', inv.secretEnvHash);
 
   const files: PlanFile[] = (p.files ?? []).map(f => {
     const mountPath = f.mountPath.replace(/\/+$/, '') || '/';
@@ -91,16 +88,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     return { mountPath, fileName: f.fileName, volumeName, content: f.content, objectName: generateName(NameLimit.SUBDOMAIN, compEnv, 'config', fileId) };
   }).sort((a, b) => (a.volumeName < b.volumeName ? -1 : 1));
 
-  const endpoints: PlanEndpoint[] = c.endpoints.map(ep => ({
-    name: ep.name,
-    type: ep.type,
-    port: ep.port,
-    targetPort: ep.targetPort,
-    protocol: ep.type === EndpointType.UDP ? 'UDP' as const : 'TCP' as const,
-    portName: sanitizeNamePart(ep.name).slice(0, 15).replace(/-+$/, ''),
-    basePath: ep.basePath,
-    visibility: ep.visibility,
-  }));
+  const endpoints = inv.endpoints;
   for (let i = 1; i < endpoints.length; i++) {
     if (endpoints.some((e, j) => j < i && e.portName === endpoints[i].portName)) {
       problems.add(c, `endpoints '${endpoints[i].name}' and another endpoint share the port name '${endpoints[i].portName}' (port names keep 15 characters)`,
@@ -147,8 +135,6 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     autoscaling: deployment?.autoscaling,
     disruptionBudget: deployment?.disruptionBudget,
   }, problems);
-  const exceptions = c._securityExceptions;
-  const relaxed = new Set(exceptions.map(e => e.rule));
   return {
     path: c.node.path,
     kind: c.kind,
@@ -188,22 +174,10 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     dependencies: needs.dependencies.length === 0 ? ctx.dependencies : sortDependencies([...ctx.dependencies, ...needs.dependencies]),
     observability,
     pod,
-    security: {
-      exceptions,
-      runAsNonRoot: !relaxed.has(PodSecurityRule.RUN_AS_NON_ROOT),
-      noPrivilegeEscalation: !relaxed.has(PodSecurityRule.NO_PRIVILEGE_ESCALATION),
-      dropAllCapabilities: !relaxed.has(PodSecurityRule.DROP_ALL_CAPABILITIES),
-      seccompRuntimeDefault: !relaxed.has(PodSecurityRule.SECCOMP_RUNTIME_DEFAULT),
-      readOnlyRootFilesystem: !relaxed.has(PodSecurityRule.READ_ONLY_ROOT_FILESYSTEM),
-      automountServiceAccountToken: c.kubernetesApiAccess,
-    },
+    security: inv.security,
     ...(c.componentType ? { componentType: c.componentType.name } : {}),
     ...(needs.uses.length > 0 ? { traits: needs.uses } : {}),
   };
-}
-
-function secretFingerprint(s: PlanSecretData): string {
-  return `${s.secretKey}\0${s.remoteKey}\0${s.property ?? ''}\0${s.version ?? ''}\0`;
 }
 
 /** True for `latest`, for images without a tag and without a digest. @internal */

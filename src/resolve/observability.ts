@@ -16,7 +16,12 @@ export interface ObservabilitySettings extends PlanObservabilityServices {
   readonly collector: { readonly host: string; readonly port: number; readonly protocol: OtlpProtocol; readonly pods: PodPeer };
   readonly buckets: number[];
   readonly defaultTracing?: Tracing;
+  /** The OTEL_* variables that are the same for every component of the data plane (shared by them). */
+  readonly telemetry: { readonly endpoint: PlanEnvVar; readonly protocol: PlanEnvVar; readonly samplerArgs: Map<number, PlanEnvVar> };
 }
+
+const PROPAGATORS: PlanEnvVar = Object.freeze({ name: 'OTEL_PROPAGATORS', value: 'tracecontext,baggage' });
+const SAMPLER: PlanEnvVar = Object.freeze({ name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' });
 
 /** Applies the defaults (kube-prometheus-stack, OpenChoreo's collector) to a data plane's settings. @internal */
 export function observabilitySettings(dp: DataPlane, problems: ProblemCollector): ObservabilitySettings {
@@ -27,15 +32,16 @@ export function observabilitySettings(dp: DataPlane, problems: ProblemCollector)
     problems.add(dp, `data plane '${dp.name}' reads request metrics from Hubble, which needs the Cilium back-end, but its networkPolicyProvider is '${dp.networkPolicyProvider}'`,
       'use NetworkPolicyProvider.CILIUM, or HttpMetrics.openTelemetry()');
   }
+  const collector = {
+    host: o.collector?.host ?? 'opentelemetry-collector.openchoreo-observability-plane.svc.cluster.local',
+    port: o.collector?.port ?? (protocol === OtlpProtocol.GRPC ? 4317 : 4318),
+    protocol,
+    pods: o.collector?.pods ?? { namespace: 'openchoreo-observability-plane', labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } },
+  };
   return {
     selectorLabels: { ...(o.prometheus?.selectorLabels ?? { release: 'kube-prometheus-stack' }) },
     prometheusPods: o.prometheus?.pods ?? { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } },
-    collector: {
-      host: o.collector?.host ?? 'opentelemetry-collector.openchoreo-observability-plane.svc.cluster.local',
-      port: o.collector?.port ?? (protocol === OtlpProtocol.GRPC ? 4317 : 4318),
-      protocol,
-      pods: o.collector?.pods ?? { namespace: 'openchoreo-observability-plane', labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } },
-    },
+    collector,
     grafana: {
       namespace: o.grafana?.namespace ?? 'monitoring',
       dashboardLabels: { ...(o.grafana?.dashboardLabels ?? { grafana_dashboard: '1' }) },
@@ -44,6 +50,11 @@ export function observabilitySettings(dp: DataPlane, problems: ProblemCollector)
     httpMetrics,
     buckets: o.httpMetrics?._buckets ?? HttpMetrics.openTelemetry()._buckets,
     defaultTracing: o.defaultTracing,
+    telemetry: {
+      endpoint: { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `http://${collector.host}:${collector.port}` },
+      protocol: { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: collector.protocol },
+      samplerArgs: new Map(),
+    },
   };
 }
 
@@ -136,7 +147,6 @@ export function resolveObservability(
 
   const telemetryEnv: PlanEnvVar[] = [];
   if (tracing) {
-    const scheme = 'http';
     const attributes = [
       ['service.namespace', ctx.project],
       ['deployment.environment.name', env.name],
@@ -146,14 +156,19 @@ export function resolveObservability(
       ['openchoreo.component', c.name],
       ['openchoreo.environment', env.name],
     ];
+    let samplerArg = s.telemetry.samplerArgs.get(tracing.samplingRatio);
+    if (!samplerArg) {
+      samplerArg = { name: 'OTEL_TRACES_SAMPLER_ARG', value: String(tracing.samplingRatio) };
+      s.telemetry.samplerArgs.set(tracing.samplingRatio, samplerArg);
+    }
     telemetryEnv.push(
-      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `${scheme}://${s.collector.host}:${s.collector.port}` },
-      { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: s.collector.protocol },
-      { name: 'OTEL_PROPAGATORS', value: 'tracecontext,baggage' },
+      s.telemetry.endpoint,
+      s.telemetry.protocol,
+      PROPAGATORS,
       { name: 'OTEL_RESOURCE_ATTRIBUTES', value: attributes.map(([k, v]) => `${k}=${v}`).join(',') },
       { name: 'OTEL_SERVICE_NAME', value: c.name },
-      { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' },
-      { name: 'OTEL_TRACES_SAMPLER_ARG', value: String(tracing.samplingRatio) },
+      SAMPLER,
+      samplerArg,
     );
   }
   return {

@@ -2,11 +2,13 @@ import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
 import { checkJoinedNames } from './collisions';
 import { resolveComponent } from './component';
+import { ComponentInvariantsCache } from './component-invariants';
 import { checkComponentType } from './component-type';
 import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
+import { PairCache } from './memo';
 import { generateName, NameLimit, stableUid } from './naming';
 import { attachNetwork, DraftCell } from './network';
 import { observabilitySettings } from './observability';
@@ -44,11 +46,14 @@ export function resolveOrganization(org: Organization): Plan {
     envsOf.set(project, rp ? rp.environments : []);
   }
 
-  const cellNamespace = (project: Project, env: Environment) => generateName(NameLimit.LABEL, 'dp', org.name, project.name, env.name);
-  const locate = (provider: Component, env: Environment): ProviderLocation | undefined =>
+  // Once per project and environment, and per provider and environment: every consumer asks again.
+  const namespaces = new PairCache((project: Project, env: Environment) => generateName(NameLimit.LABEL, 'dp', org.name, project.name, env.name));
+  const cellNamespace = (project: Project, env: Environment) => namespaces.get(project, env);
+  const locations = new PairCache((provider: Component, env: Environment): ProviderLocation | undefined =>
     (envsOf.get(provider.project) ?? []).includes(env)
       ? { namespace: cellNamespace(provider.project, env), serviceName: provider.name, clusterDomain: env.dataPlane.clusterDomain }
-      : undefined;
+      : undefined);
+  const locate = (provider: Component, env: Environment) => locations.get(provider, env);
 
   const bound = new Map<Component, BoundDependency[]>();
   for (const project of projects) {
@@ -69,6 +74,7 @@ export function resolveOrganization(org: Organization): Plan {
   const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
   const missingGateways: MissingGateways = new Map();
   const drafts: DraftCell[] = [];
+  const invariants = new ComponentInvariantsCache(org.name);
   for (const project of projects) {
     const projectUid = stableUid('Project', org.name, project.name);
     for (const env of envsOf.get(project) ?? []) {
@@ -90,6 +96,7 @@ export function resolveOrganization(org: Organization): Plan {
           routes,
           namespace,
           observability: observability.get(env.dataPlane.name)!,
+          invariants,
         };
         const draft = resolveComponent(c, ctx, problems);
         checkComponentType(c, env, draft, problems);

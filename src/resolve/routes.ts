@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { flat } from './flat-string';
 import { ResolvedGateways } from './gateway';
 import { generateName, NameLimit } from './naming';
 import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute } from './plan';
@@ -86,8 +87,8 @@ function resolveRoute(
   // joins the generated host label and the shared host's path so that no two projects collide.
   const project = c.project.name;
   const hostLabel = o.hostLabel ?? (ownHost ? generateName(NameLimit.LABEL, ep.name, c.name, project, env.name, org) : sharedHost);
-  const hostname = `${hostLabel}.${gateway.domain}`;
-  const pathPrefix = grpc ? undefined : o.pathPrefix ?? (ownHost ? '/' : `/${project}/${c.name}-${ep.name}`);
+  const hostname = flat(`${hostLabel}.${gateway.domain}`);
+  const pathPrefix = grpc ? undefined : o.pathPrefix ?? (ownHost ? '/' : flat(`/${project}/${c.name}-${ep.name}`));
   const name = which === 'external' ? generateName(NameLimit.SUBDOMAIN, c.name, ep.name) : generateName(NameLimit.SUBDOMAIN, c.name, ep.name, 'internal');
   const https = gateway.certificate !== undefined;
   const where = `route of endpoint '${ep.name}' on the ${which} gateway in '${env.name}'`;
@@ -102,7 +103,7 @@ function resolveRoute(
     pathPrefix,
     rewritePath: pathPrefix !== undefined && pathPrefix !== ep.basePath ? ep.basePath : undefined,
     backend: { service: c.name, port: ep.port },
-    url: `${https ? 'https' : 'http'}://${hostname}${pathPrefix === undefined || pathPrefix === '/' ? '' : pathPrefix}`,
+    url: flat(`${https ? 'https' : 'http'}://${hostname}${pathPrefix === undefined || pathPrefix === '/' ? '' : pathPrefix}`),
     policy,
   };
 }

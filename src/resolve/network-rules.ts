@@ -1,0 +1,78 @@
+import { flat } from './flat-string';
+import { Labels } from './labels';
+import { PairCache } from './memo';
+import type { PlanNetworkRule, PlanPeer } from './plan';
+
+/** A port of a network rule. @internal */
+export type PlanPort = PlanNetworkRule['ports'][number];
+
+/**
+ * The parts network rules are made of, made once per resolve and shared by every rule that names
+ * them: pod peers by namespace and component, ports and one-port lists. Thousands of components
+ * name the same few peers and ports; sharing them keeps the plan small (it is read-only).
+ * @internal
+ */
+export class RuleParts {
+  /** Every port (an empty list). */
+  public readonly everyPort: PlanPort[] = [];
+  private readonly podPeers = new PairCache((namespace: string, component: string): PlanPeer =>
+    ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } }));
+  private readonly portLists = new PairCache((port: number, protocol: PlanPort['protocol']): PlanPort[] => [{ port, protocol }]);
+  /** Merge keys of peers (JSON text), by peer object. */
+  private readonly peerKeys = new WeakMap<PlanPeer, string>();
+
+  /** The pods of `component` in `namespace`. */
+  public podsOf(namespace: string, component: string): PlanPeer {
+    return this.podPeers.get(namespace, component);
+  }
+
+  /** The one-port list of `port`. */
+  public onePort(port: number, protocol: PlanPort['protocol']): PlanPort[] {
+    return this.portLists.get(port, protocol);
+  }
+
+  /** The shared object of `port`. */
+  public port(port: number, protocol: PlanPort['protocol']): PlanPort {
+    return this.onePort(port, protocol)[0];
+  }
+
+  /**
+   * Merges rules with the same peer and HTTP rules, sorting ports and rules (by the JSON text of
+   * `[peer, http]`, the rule's identity).
+   */
+  public mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
+    const merged = new Map<string, { first: PlanNetworkRule; ports: PlanPort[]; reason: string }>();
+    for (const r of rules) {
+      const key = `[${this.peerKey(r.peer)},${r.http === undefined ? 'null' : JSON.stringify(r.http)}]`;
+      const prev = merged.get(key);
+      if (!prev) {
+        merged.set(key, { first: r, ports: r.ports, reason: r.reason });
+        continue;
+      }
+      const everyPort = prev.ports.length === 0 || r.ports.length === 0;
+      prev.ports = everyPort ? this.everyPort : [...prev.ports, ...r.ports];
+      if (prev.reason !== r.reason) prev.reason = `${prev.reason}; ${r.reason}`;
+    }
+    return [...merged.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, m]) => ({ ...m.first, ports: this.sortedPorts(m.ports), reason: flat(m.reason) }));
+  }
+
+  private peerKey(peer: PlanPeer): string {
+    let key = this.peerKeys.get(peer);
+    if (key === undefined) {
+      key = JSON.stringify(peer);
+      this.peerKeys.set(peer, key);
+    }
+    return key;
+  }
+
+  /** Ports without repeats, sorted by number then protocol; lists of one port or none are shared. */
+  private sortedPorts(ports: PlanPort[]): PlanPort[] {
+    if (ports.length === 0) return this.everyPort;
+    if (ports.length === 1) return this.onePort(ports[0].port, ports[0].protocol);
+    const portKey = (p: PlanPort) => `${String(p.port).padStart(5, '0')}/${p.protocol}`;
+    const unique = [...new Map(ports.map(p => [portKey(p), p])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    return unique.length === 1 ? this.onePort(unique[0][1].port, unique[0][1].protocol) : unique.map(([, p]) => p);
+  }
+}
