@@ -1,7 +1,7 @@
 import { fnv1a32, sanitizeNamePart, stableUid } from './naming';
 import type { PlanEndpoint, PlanEnvVar, PlanSecretData, PlanSecurity } from './plan';
 import { Component } from '../model/component';
-import { EndpointType } from '../model/endpoint';
+import { Endpoint, EndpointType } from '../model/endpoint';
 import { PodSecurityRule } from '../model/options';
 
 /**
@@ -10,7 +10,11 @@ import { PodSecurityRule } from '../model/options';
  * @internal
  */
 export interface ComponentInvariants {
+  /** Its construct path (the construct library computes it at every call). */
+  readonly path: string;
   readonly uid: string;
+  /** Its endpoints as declared, sorted by name (the component sorts them at every call). */
+  readonly declaredEndpoints: Endpoint[];
   readonly endpoints: PlanEndpoint[];
   /** Secret env vars, sorted by key. */
   readonly secretEnv: PlanSecretData[];
@@ -57,9 +61,12 @@ export class ComponentInvariantsCache {
     const declaredEnv = envVarsOf(p.env ?? {});
     const exceptions = c._securityExceptions;
     const relaxed = new Set(exceptions.map(e => e.rule));
+    const declaredEndpoints = c.endpoints;
     return {
+      path: c.node.path,
       uid: stableUid('Component', this.organization, c.project.name, c.name),
-      endpoints: c.endpoints.map(ep => ({
+      declaredEndpoints,
+      endpoints: declaredEndpoints.map(ep => ({
         name: ep.name,
         type: ep.type,
         port: ep.port,

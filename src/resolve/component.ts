@@ -6,7 +6,7 @@ import { fnv1a32, generateName, NameLimit } from './naming';
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
-import { resolvePodSettings } from './pod-settings';
+import { PlanPlacement, resolvePodSettings } from './pod-settings';
 import { resolveTraitNeeds } from './traits';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
@@ -32,6 +32,8 @@ export interface ComponentContext {
   readonly observability: ObservabilitySettings;
   /** What the component resolves to in every environment (computed once per component). */
   readonly invariants: ComponentInvariantsCache;
+  /** The placement of components that declare none in this environment. */
+  readonly environmentPlacement: PlanPlacement;
 }
 
 /** Resolves a component in one environment (overrides applied, names computed). @internal */
@@ -113,7 +115,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const workloadName = generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : traits.workload === 'StatefulSet' ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name);
   const needs = resolveTraitNeeds(c, {
     component: c.name,
-    componentPath: c.node.path,
+    componentPath: inv.path,
     kind: c.kind,
     componentType: c.componentType?.name,
     project,
@@ -134,9 +136,10 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     replicas: deployment?.replicas,
     autoscaling: deployment?.autoscaling,
     disruptionBudget: deployment?.disruptionBudget,
+    environmentPlacement: ctx.environmentPlacement,
   }, problems);
   return {
-    path: c.node.path,
+    path: inv.path,
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,

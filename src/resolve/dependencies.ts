@@ -243,6 +243,10 @@ export function placeDependencies(
  * then the trait that declared it), and returns the list. @internal
  */
 export function sortDependencies(deps: PlanDependency[]): PlanDependency[] {
-  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
-  return deps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (deps.length < 2) return deps;
+  // each key once, not twice per comparison
+  const keyed = deps.map(d => ({ d, key: `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}` }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 0; i < deps.length; i++) deps[i] = keyed[i].d;
+  return deps;
 }

@@ -6,6 +6,14 @@ import type { PlanNetworkRule, PlanPeer } from './plan';
 /** A port of a network rule. @internal */
 export type PlanPort = PlanNetworkRule['ports'][number];
 
+/** Rules with one peer and one set of HTTP rules, while merging. */
+interface MergedRule {
+  readonly key: string;
+  readonly first: PlanNetworkRule;
+  ports: PlanPort[];
+  reason: string;
+}
+
 /**
  * The parts network rules are made of, made once per resolve and shared by every rule that names
  * them: pod peers by namespace and component, ports and one-port lists. Thousands of components
@@ -41,21 +49,24 @@ export class RuleParts {
    * `[peer, http]`, the rule's identity).
    */
   public mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
-    const merged = new Map<string, { first: PlanNetworkRule; ports: PlanPort[]; reason: string }>();
+    if (rules.length === 0) return [];
+    const merged: MergedRule[] = [];
+    const byKey = new Map<string, MergedRule>();
     for (const r of rules) {
       const key = `[${this.peerKey(r.peer)},${r.http === undefined ? 'null' : JSON.stringify(r.http)}]`;
-      const prev = merged.get(key);
+      const prev = byKey.get(key);
       if (!prev) {
-        merged.set(key, { first: r, ports: r.ports, reason: r.reason });
+        const m: MergedRule = { key, first: r, ports: r.ports, reason: r.reason };
+        byKey.set(key, m);
+        merged.push(m);
         continue;
       }
       const everyPort = prev.ports.length === 0 || r.ports.length === 0;
       prev.ports = everyPort ? this.everyPort : [...prev.ports, ...r.ports];
       if (prev.reason !== r.reason) prev.reason = `${prev.reason}; ${r.reason}`;
     }
-    return [...merged.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, m]) => ({ ...m.first, ports: this.sortedPorts(m.ports), reason: flat(m.reason) }));
+    if (merged.length > 1) merged.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return merged.map(m => ({ ...m.first, ports: this.sortedPorts(m.ports), reason: flat(m.reason) }));
   }
 
   private peerKey(peer: PlanPeer): string {

@@ -1,5 +1,5 @@
 import { Labels, MANAGED_BY } from './labels';
-import { RuleParts } from './network-rules';
+import { PlanPort, RuleParts } from './network-rules';
 import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
 import { uniqueWidened, WidenedRule, widenedFqdnEgress, widenedHttpRules } from './widened';
 import { CiliumLocalhost, DataPlane } from '../model/data-plane';
@@ -63,7 +63,11 @@ export function attachNetwork(
       const ingress: PlanNetworkRule[] = [];
       const egress: PlanNetworkRule[] = [];
       // Policies see the pods' ports (after the Service's translation): the container ports.
-      const portsWith = (v: Visibility) => c.endpoints.filter(e => e.visibility.includes(v)).map(e => parts.port(e.targetPort, e.protocol));
+      const portsWith = (v: Visibility) => {
+        const ports: PlanPort[] = [];
+        for (const e of c.endpoints) if (e.visibility.includes(v)) ports.push(parts.port(e.targetPort, e.protocol));
+        return ports;
+      };
       if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) {
         if (c.endpoints.length > 0) {
           ingress.push({ peer: wholeCell, ports: portsWith(Visibility.PROJECT), reason: 'PROJECT visibility: any pod of the cell' });

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { flat } from './flat-string';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -147,15 +148,8 @@ export function resolveObservability(
 
   const telemetryEnv: PlanEnvVar[] = [];
   if (tracing) {
-    const attributes = [
-      ['service.namespace', ctx.project],
-      ['deployment.environment.name', env.name],
-      ['k8s.namespace.name', ctx.namespace],
-      ['openchoreo.organization', ctx.organization],
-      ['openchoreo.project', ctx.project],
-      ['openchoreo.component', c.name],
-      ['openchoreo.environment', env.name],
-    ];
+    const attributes = flat(`service.namespace=${ctx.project},deployment.environment.name=${env.name},k8s.namespace.name=${ctx.namespace},`
+      + `openchoreo.organization=${ctx.organization},openchoreo.project=${ctx.project},openchoreo.component=${c.name},openchoreo.environment=${env.name}`);
     let samplerArg = s.telemetry.samplerArgs.get(tracing.samplingRatio);
     if (!samplerArg) {
       samplerArg = { name: 'OTEL_TRACES_SAMPLER_ARG', value: String(tracing.samplingRatio) };
@@ -165,7 +159,7 @@ export function resolveObservability(
       s.telemetry.endpoint,
       s.telemetry.protocol,
       PROPAGATORS,
-      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: attributes.map(([k, v]) => `${k}=${v}`).join(',') },
+      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: attributes },
       { name: 'OTEL_SERVICE_NAME', value: c.name },
       SAMPLER,
       samplerArg,

@@ -78,6 +78,8 @@ export interface PodSettingsContext {
   readonly replicas?: number;
   readonly autoscaling?: PlanAutoscaling;
   readonly disruptionBudget?: PlanDisruptionBudget;
+  /** {@link environmentPlacement} of `env`, computed once per environment. */
+  readonly environmentPlacement: PlanPlacement;
 }
 
 const secondsOf = (d: { toSeconds(): number } | undefined, fallback: number) => (d === undefined ? fallback : d.toSeconds());
@@ -118,7 +120,8 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
     probes,
     rollout: isDeployment ? resolveRollout(c, ctx, o, problems) : undefined,
     spread: replicated ? resolveSpread(ctx) : [],
-    placement: mergePlacement([env.dataPlane.placement, env.placement, p.placement, o.placement]),
+    placement: p.placement === undefined && o.placement === undefined ? ctx.environmentPlacement
+      : mergePlacement([env.dataPlane.placement, env.placement, p.placement, o.placement]),
     terminationGracePeriodSeconds: grace,
     preStop,
     labels: sortedRecord({ ...(p.labels ?? {}), ...(o.labels ?? {}) }),
@@ -245,6 +248,11 @@ function resolveSpread(ctx: PodSettingsContext): PlanSpread[] {
   if (s.acrossZones) out.push({ topologyKey: keys.zone, maxSkew, whenUnsatisfiable: s.options.zones ?? SpreadWhenUnsatisfiable.SCHEDULE_ANYWAY });
   if (s.acrossNodes) out.push({ topologyKey: keys.node, maxSkew, whenUnsatisfiable: s.options.nodes ?? SpreadWhenUnsatisfiable.SCHEDULE_ANYWAY });
   return out;
+}
+
+/** The placement of components that declare none in `env`: its data plane's, then its own. @internal */
+export function environmentPlacement(env: Environment): PlanPlacement {
+  return mergePlacement([env.dataPlane.placement, env.placement]);
 }
 
 /** Merges placements in order: selector keys and priority class of later levels win; tolerations and node labels add up (duplicates once). */

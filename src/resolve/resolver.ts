@@ -14,6 +14,7 @@ import { attachNetwork, DraftCell } from './network';
 import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
+import { environmentPlacement } from './pod-settings';
 import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
@@ -75,6 +76,7 @@ export function resolveOrganization(org: Organization): Plan {
   const missingGateways: MissingGateways = new Map();
   const drafts: DraftCell[] = [];
   const invariants = new ComponentInvariantsCache(org.name);
+  const placements = new Map(org.environments.map(e => [e, environmentPlacement(e)]));
   for (const project of projects) {
     const projectUid = stableUid('Project', org.name, project.name);
     for (const env of envsOf.get(project) ?? []) {
@@ -84,8 +86,9 @@ export function resolveOrganization(org: Organization): Plan {
       const cellResources = placeResources(org, project, env, namespace, placedComponents, problems);
       const components = placedComponents.map(c => {
         const placed = withResourceBindings(c, env, placeDependencies(c, env, bound.get(c) ?? [], locate, problems), cellResources, problems);
-        const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
-        for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
+        const inv = invariants.of(c);
+        const routes = resolveRoutes(c, env, gateways, missingGateways, problems, inv.declaredEndpoints);
+        for (const route of routes) allRoutes.push({ path: inv.path, environment: env.name, route });
         const ctx = {
           org,
           env,
@@ -97,6 +100,7 @@ export function resolveOrganization(org: Organization): Plan {
           namespace,
           observability: observability.get(env.dataPlane.name)!,
           invariants,
+          environmentPlacement: placements.get(env) ?? environmentPlacement(env),
         };
         const draft = resolveComponent(c, ctx, problems);
         checkComponentType(c, env, draft, problems);

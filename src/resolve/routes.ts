@@ -22,10 +22,11 @@ const GATEWAY_OF: Array<[Visibility, PlanGatewayVisibility]> = [[Visibility.INTE
  */
 export function resolveRoutes(
   c: Component, env: Environment, gateways: ResolvedGateways, missing: MissingGateways, problems: ProblemCollector,
+  endpoints: readonly Endpoint[] = c.endpoints,
 ): PlanRoute[] {
   const routes: PlanRoute[] = [];
   const org = c.project.organization.name;
-  for (const ep of c.endpoints) {
+  for (const ep of endpoints) {
     for (const [visibility, which] of GATEWAY_OF) {
       if (!ep.isVisibleTo(visibility)) continue;
       const gateway = gateways.gatewayOf(env.name, which);
