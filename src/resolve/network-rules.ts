@@ -26,6 +26,8 @@ export class RuleParts {
   private readonly podPeers = new PairCache((namespace: string, component: string): PlanPeer =>
     ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } }));
   private readonly portLists = new PairCache((port: number, protocol: PlanPort['protocol']): PlanPort[] => [{ port, protocol }]);
+  /** Merged rules by peer, HTTP rules, ports and reason. */
+  private readonly rules = new Map<string, PlanNetworkRule>();
   /** Merge keys of peers (JSON text), by peer object. */
   private readonly peerKeys = new WeakMap<PlanPeer, string>();
 
@@ -66,7 +68,22 @@ export class RuleParts {
       if (prev.reason !== r.reason) prev.reason = `${prev.reason}; ${r.reason}`;
     }
     if (merged.length > 1) merged.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return merged.map(m => ({ ...m.first, ports: this.sortedPorts(m.ports), reason: flat(m.reason) }));
+    return merged.map(m => this.shared(m));
+  }
+
+  /** The merged rule, the same object for every component with the same rule (egress to a provider, ingress from a gateway). */
+  private shared(m: MergedRule): PlanNetworkRule {
+    const ports = this.sortedPorts(m.ports);
+    let portsKey = '';
+    for (const p of ports) portsKey += `${p.port}/${p.protocol},`;
+    // rules with and without an `http` property stay apart, so that each keeps its own shape
+    const key = `${m.key}${'http' in m.first ? 'h' : ''}|${portsKey}|${m.reason}`;
+    let rule = this.rules.get(key);
+    if (!rule) {
+      rule = { ...m.first, ports, reason: flat(m.reason) };
+      this.rules.set(key, rule);
+    }
+    return rule;
   }
 
   private peerKey(peer: PlanPeer): string {

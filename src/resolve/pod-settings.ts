@@ -169,13 +169,23 @@ export function planProbe(probe: Probe, port: number | undefined, endpoint?: str
   };
   if (probe.type === ProbeType.EXEC) return { type: probe.type, command: [...probe.command!], ...timings };
   const opts = probe._options;
-  const base = { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings };
+  // One literal per kind, no `{ ...base, path }`: V8 gives each object a spread adds properties to a hidden class of its own.
   if (probe.type === ProbeType.HTTP) {
     const headers = Object.entries(opts.headers ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => ({ name, value }));
-    return { ...base, path: opts.path ?? '/', scheme: opts.scheme ?? ProbeScheme.HTTP, ...(headers.length ? { headers } : {}) };
+    return {
+      type: probe.type,
+      port,
+      ...(endpoint ? { endpoint } : {}),
+      ...timings,
+      path: opts.path ?? '/',
+      scheme: opts.scheme ?? ProbeScheme.HTTP,
+      ...(headers.length ? { headers } : {}),
+    };
   }
-  if (probe.type === ProbeType.GRPC) return { ...base, ...(opts.service ? { service: opts.service } : {}) };
-  return base;
+  if (probe.type === ProbeType.GRPC) {
+    return { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings, ...(opts.service ? { service: opts.service } : {}) };
+  }
+  return { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings };
 }
 
 /** A liveness probe must not restart a container sooner than readiness takes it out of traffic. */
