@@ -2,11 +2,12 @@ import { ComponentInvariantsCache, envVarsOf, secretFingerprint } from './compon
 import { resolvePodExtras } from './containers';
 import { sortDependencies } from './dependencies';
 import { Labels } from './labels';
+import { none, SharedValues } from './memo';
 import { fnv1a32, generateName, NameLimit } from './naming';
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
 import { PlanDependency, PlanDisruptionBudget, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
-import { PlanPlacement, resolvePodSettings } from './pod-settings';
+import { PlanPlacement, PlanSpread, resolvePodSettings } from './pod-settings';
 import { resolveTraitNeeds } from './traits';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
@@ -16,6 +17,7 @@ import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, ResourceRequirements } from '../model/options';
 import { Organization } from '../model/organization';
+import { ContainerOptions } from '../model/sidecar';
 
 /** Inputs to resolve one component in one environment. @internal */
 export interface ComponentContext {
@@ -32,8 +34,11 @@ export interface ComponentContext {
   readonly observability: ObservabilitySettings;
   /** What the component resolves to in every environment (computed once per component). */
   readonly invariants: ComponentInvariantsCache;
-  /** The placement of components that declare none in this environment. */
+  /** Values many components resolve to alike. */
+  readonly shared: SharedValues;
+  /** The placement of components that declare none in this environment, and the spread of replicated ones. */
   readonly environmentPlacement: PlanPlacement;
+  readonly environmentSpread: PlanSpread[];
 }
 
 /** Resolves a component in one environment (overrides applied, names computed). @internal */
@@ -79,7 +84,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const secretEnv = inv.secretEnv;
   const secretEnvName = inv.secretEnvHash === undefined ? undefined : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-secrets', inv.secretEnvHash);
 
-  const files: PlanFile[] = (p.files ?? []).map(f => {
+  const files: PlanFile[] = p.files === undefined || p.files.length === 0 ? none() : p.files.map(f => {
     const mountPath = f.mountPath.replace(/\/+$/, '') || '/';
     const fileId = f.fileName.replace(/\./g, '-');
     const volumeName = `file-mount-${fnv1a32(`${mountPath}/${f.fileName}`)}`;
@@ -126,7 +131,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     workloadKind: traits.workload,
     workloadName,
   }, problems);
-  const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems, needs.sidecars);
+  const containerResources = (x: ContainerOptions) => resolveResources(c, org, env, x.resources, undefined, ctx.shared, problems);
+  const extras = resolvePodExtras(c, o, compEnv, containerResources, problems, needs.sidecars);
   const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const pod = resolvePodSettings(c, {
     env,
@@ -137,6 +143,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     autoscaling: deployment?.autoscaling,
     disruptionBudget: deployment?.disruptionBudget,
     environmentPlacement: ctx.environmentPlacement,
+    environmentSpread: ctx.environmentSpread,
+    shared: ctx.shared,
   }, problems);
   return {
     path: inv.path,
@@ -160,7 +168,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     files,
     scratchPaths: c._scratchPaths,
     ...extras,
-    resources: resolveResources(c, org, env, p.resources, o.resources, problems),
+    resources: resolveResources(c, org, env, p.resources, o.resources, ctx.shared, problems),
     replicas: deployment?.replicas,
     autoscaling: deployment?.autoscaling,
     disruptionBudget: deployment?.disruptionBudget,
@@ -219,7 +227,7 @@ function resolveScaling(c: Component, env: Environment, p: DeploymentSettings, o
 type Layer = ResourceRequirements | undefined;
 
 function resolveResources(
-  c: Component, org: Organization, env: Environment, component: Layer, override: Layer, problems: ProblemCollector,
+  c: Component, org: Organization, env: Environment, component: Layer, override: Layer, shared: SharedValues, problems: ProblemCollector,
 ): PlanResources {
   const layers: Layer[] = [override, component, env.defaultResources, org.defaultResources];
   const pick = (field: keyof ResourceRequirements): { value: string; layer: number } => {
@@ -241,5 +249,6 @@ function resolveResources(
   };
   const cpu = pair('cpuRequest', 'cpuLimit', cpuMillis);
   const memory = pair('memoryRequest', 'memoryLimit', memoryBytes);
-  return { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } };
+  return shared.get(`resources ${cpu.request} ${memory.request} ${cpu.limit} ${memory.limit}`,
+    () => ({ requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } }));
 }

@@ -1,4 +1,5 @@
 import { flat } from './flat-string';
+import { orNone } from './memo';
 import { PlanDependency, PlanEnvVar, PlanHttpRule } from './plan';
 import { Component, DependencyDeclaration, DependencyOptions } from '../model/component';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
@@ -235,7 +236,7 @@ export function placeDependencies(
       problems.add(consumer, `two dependencies inject environment variable '${vars[i].name}'`, 'give one of them a different addressEnvVar (or host/port variable)');
     }
   }
-  return { dependencies, env: vars };
+  return { dependencies: orNone(dependencies), env: orNone(vars) };
 }
 
 /**

@@ -19,3 +19,34 @@ export class PairCache<A, B, V> {
     return v;
   }
 }
+
+/** The empty list the plan shares wherever a list is empty (frozen: the plan is read-only). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** A shared, frozen empty list: thousands of components have no files, sidecars or routes. @internal */
+export function none<T>(): T[] {
+  return EMPTY as unknown as T[];
+}
+
+/** `list`, or the shared empty list when it is empty. @internal */
+export function orNone<T>(list: T[]): T[] {
+  return list.length === 0 ? none() : list;
+}
+
+/**
+ * Values many components resolve to alike (resource requirements, rollout, tracing settings),
+ * one object per distinct value and resolve: the plan is read-only, so they share it. @internal
+ */
+export class SharedValues {
+  private readonly values = new Map<string, unknown>();
+
+  /** The value for `key`, made by `make` the first time. */
+  public get<T>(key: string, make: () => T): T {
+    let v = this.values.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      this.values.set(key, v);
+    }
+    return v;
+  }
+}

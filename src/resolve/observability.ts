@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { flat } from './flat-string';
+import { orNone } from './memo';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -167,6 +168,6 @@ export function resolveObservability(
   }
   return {
     observability: { metrics, tracing, slo, sloMissing, logFormat: p.logFormat === LogFormat.JSON ? 'json' : 'text' },
-    telemetryEnv,
+    telemetryEnv: orNone(telemetryEnv),
   };
 }

@@ -8,13 +8,13 @@ import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
-import { PairCache } from './memo';
+import { PairCache, SharedValues } from './memo';
 import { generateName, NameLimit, stableUid } from './naming';
 import { attachNetwork, DraftCell } from './network';
 import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
-import { environmentPlacement } from './pod-settings';
+import { environmentPlacement, environmentSpread } from './pod-settings';
 import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
@@ -77,6 +77,8 @@ export function resolveOrganization(org: Organization): Plan {
   const drafts: DraftCell[] = [];
   const invariants = new ComponentInvariantsCache(org.name);
   const placements = new Map(org.environments.map(e => [e, environmentPlacement(e)]));
+  const spreads = new Map(org.environments.map(e => [e, environmentSpread(e)]));
+  const shared = new SharedValues();
   for (const project of projects) {
     const projectUid = stableUid('Project', org.name, project.name);
     for (const env of envsOf.get(project) ?? []) {
@@ -100,7 +102,9 @@ export function resolveOrganization(org: Organization): Plan {
           namespace,
           observability: observability.get(env.dataPlane.name)!,
           invariants,
+          shared,
           environmentPlacement: placements.get(env) ?? environmentPlacement(env),
+          environmentSpread: spreads.get(env) ?? environmentSpread(env),
         };
         const draft = resolveComponent(c, ctx, problems);
         checkComponentType(c, env, draft, problems);

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { flat } from './flat-string';
 import { ResolvedGateways } from './gateway';
+import { orNone } from './memo';
 import { generateName, NameLimit } from './naming';
 import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute } from './plan';
 import { secretData } from './secret-data';
@@ -40,7 +41,7 @@ export function resolveRoutes(
       missing.set(key, entry);
     }
   }
-  return routes;
+  return orNone(routes);
 }
 
 /** Exposed endpoints whose environments have no gateway of their visibility, by endpoint and data plane. @internal */
