@@ -6,9 +6,12 @@ import type { PlanNetworkRule, PlanPeer } from './plan';
 /** A port of a network rule. @internal */
 export type PlanPort = PlanNetworkRule['ports'][number];
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Rules with one peer and one set of HTTP rules, while merging. */
 interface MergedRule {
-  readonly key: string;
+  readonly peerKey: string;
+  readonly httpKey: string;
   readonly first: PlanNetworkRule;
   ports: PlanPort[];
   reason: string;
@@ -26,8 +29,8 @@ export class RuleParts {
   private readonly podPeers = new PairCache((namespace: string, component: string): PlanPeer =>
     ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } }));
   private readonly portLists = new PairCache((port: number, protocol: PlanPort['protocol']): PlanPort[] => [{ port, protocol }]);
-  /** Merged rules by peer, HTTP rules, ports and reason. */
-  private readonly rules = new Map<string, PlanNetworkRule>();
+  /** Merged rules by peer, then by HTTP rules, ports and reason. */
+  private readonly rules = new Map<string, Map<string, PlanNetworkRule>>();
   /** Merge keys of peers (JSON text), by peer object. */
   private readonly peerKeys = new WeakMap<PlanPeer, string>();
 
@@ -48,18 +51,25 @@ export class RuleParts {
 
   /**
    * Merges rules with the same peer and HTTP rules, sorting ports and rules (by the JSON text of
-   * `[peer, http]`, the rule's identity).
+   * `[peer, http]`, the rule's identity: compared as the pair of peer text and HTTP text, which
+   * orders alike, as no JSON object's text starts with another's).
    */
   public mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
     if (rules.length === 0) return [];
     const merged: MergedRule[] = [];
-    const byKey = new Map<string, MergedRule>();
+    const byPeer = new Map<string, Map<string, MergedRule>>();
     for (const r of rules) {
-      const key = `[${this.peerKey(r.peer)},${r.http === undefined ? 'null' : JSON.stringify(r.http)}]`;
-      const prev = byKey.get(key);
+      const peerKey = this.peerKey(r.peer);
+      const httpKey = r.http === undefined ? 'null' : JSON.stringify(r.http);
+      let byHttp = byPeer.get(peerKey);
+      if (!byHttp) {
+        byHttp = new Map();
+        byPeer.set(peerKey, byHttp);
+      }
+      const prev = byHttp.get(httpKey);
       if (!prev) {
-        const m: MergedRule = { key, first: r, ports: r.ports, reason: r.reason };
-        byKey.set(key, m);
+        const m: MergedRule = { peerKey, httpKey, first: r, ports: r.ports, reason: r.reason };
+        byHttp.set(httpKey, m);
         merged.push(m);
         continue;
       }
@@ -67,7 +77,7 @@ export class RuleParts {
       prev.ports = everyPort ? this.everyPort : [...prev.ports, ...r.ports];
       if (prev.reason !== r.reason) prev.reason = `${prev.reason}; ${r.reason}`;
     }
-    if (merged.length > 1) merged.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (merged.length > 1) merged.sort((a, b) => compareText(a.peerKey, b.peerKey) || compareText(a.httpKey, b.httpKey));
     return merged.map(m => this.shared(m));
   }
 
@@ -77,11 +87,16 @@ export class RuleParts {
     let portsKey = '';
     for (const p of ports) portsKey += `${p.port}/${p.protocol},`;
     // rules with and without an `http` property stay apart, so that each keeps its own shape
-    const key = `${m.key}${'http' in m.first ? 'h' : ''}|${portsKey}|${m.reason}`;
-    let rule = this.rules.get(key);
+    const key = `${'http' in m.first ? 'h' : ''}${m.httpKey}|${portsKey}|${m.reason}`;
+    let byKey = this.rules.get(m.peerKey);
+    if (!byKey) {
+      byKey = new Map();
+      this.rules.set(m.peerKey, byKey);
+    }
+    let rule = byKey.get(key);
     if (!rule) {
       rule = { ...m.first, ports, reason: flat(m.reason) };
-      this.rules.set(key, rule);
+      byKey.set(key, rule);
     }
     return rule;
   }
