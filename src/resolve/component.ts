@@ -104,7 +104,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }
 
   const { observability, telemetryEnv } = resolveObservability(c, env, {
-    organization: org.name, project, namespace: ctx.namespace, endpoints, settings: ctx.observability,
+    organization: org.name, project, namespace: ctx.namespace, endpoints, settings: ctx.observability, shared: ctx.shared,
   }, problems);
   for (const v of telemetryEnv) {
     if (configNames.has(v.name) || secretEnvNames.has(v.name)) {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { flat } from './flat-string';
-import { orNone } from './memo';
+import { orNone, SharedValues } from './memo';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -67,6 +67,8 @@ export interface ObservabilityContext {
   readonly namespace: string;
   readonly endpoints: PlanEndpoint[];
   readonly settings: ObservabilitySettings;
+  /** Values many components resolve to alike (tracing settings, SLOs). */
+  readonly shared: SharedValues;
 }
 
 const HTTP_LIKE = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET]);
@@ -105,12 +107,14 @@ export function resolveObservability(
 
   const tracingDecl = o.tracing ?? p.tracing ?? s.defaultTracing;
   const mode = tracingDecl?._mode ?? TracingMode.SDK;
-  const tracing: PlanObservability['tracing'] = mode === TracingMode.NONE ? undefined : {
-    mode: mode === TracingMode.AUTO ? 'auto' : 'sdk',
-    language: tracingDecl?._language,
-    samplingRatio: tracingDecl?._samplingRatio ?? (env.isProduction ? 0.1 : 1),
-    collectorPort: s.collector.port,
-  };
+  const samplingRatio = tracingDecl?._samplingRatio ?? (env.isProduction ? 0.1 : 1);
+  const tracing: PlanObservability['tracing'] = mode === TracingMode.NONE ? undefined
+    : ctx.shared.get(`tracing ${mode} ${tracingDecl?._language} ${samplingRatio} ${s.collector.port}`, () => ({
+      mode: mode === TracingMode.AUTO ? 'auto' as const : 'sdk' as const,
+      language: tracingDecl?._language,
+      samplingRatio,
+      collectorPort: s.collector.port,
+    }));
 
   const sloDecl: SloOptions = { ...(p.slo ?? {}), ...(o.slo ?? {}) };
   const declared = p.slo !== undefined || (o.slo !== undefined && Object.keys(o.slo).length > 0);
@@ -142,9 +146,9 @@ export function resolveObservability(
       problems.add(c, `SLO latency threshold '${latencyThreshold}' in '${env.name}' is not a bucket boundary of the request duration histogram (${s.buckets.map(b => `${b}s`).join(', ')})`,
         `use a boundary${below !== undefined ? ` such as '${Math.round(below * 1000)}ms'` : ''}${below !== undefined && above !== undefined ? ' or' : ''}${above !== undefined ? ` '${Math.round(above * 1000)}ms'` : ''}, or configure the histogram's buckets with HttpMetrics`, { environment: env.name });
     }
-    slo = {
+    slo = ctx.shared.get(`slo ${availability} ${latencyThreshold} ${latencyTarget}`, () => ({
       errorBudget: ratio(availability), availability, latencySeconds: seconds, latencyThreshold, latencyBudget: ratio(latencyTarget), latencyTarget,
-    };
+    }));
   }
 
   const telemetryEnv: PlanEnvVar[] = [];
