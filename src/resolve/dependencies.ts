@@ -245,9 +245,20 @@ export function placeDependencies(
  */
 export function sortDependencies(deps: PlanDependency[]): PlanDependency[] {
   if (deps.length < 2) return deps;
-  // each key once, not twice per comparison
-  const keyed = deps.map(d => ({ d, key: `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}` }));
+  const keyed = deps.map(d => ({ d, key: sortKey(d) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (let i = 0; i < deps.length; i++) deps[i] = keyed[i].d;
   return deps;
+}
+
+/** Sort keys by dependency: each once, not twice per comparison, and once per placed endpoint its consumers share. */
+const sortKeys = new WeakMap<PlanDependency, string>();
+
+function sortKey(d: PlanDependency): string {
+  let key = sortKeys.get(d);
+  if (key === undefined) {
+    key = `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
+    sortKeys.set(d, key);
+  }
+  return key;
 }
