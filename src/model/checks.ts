@@ -104,10 +104,26 @@ export function withResourceDefaults(r: ResourceFields, defaults: Required<Resou
   return { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
 }
 
+/** Parsed quantities by text: resolve, quotas and policies parse the same few values thousands of times. */
+const cpuParsed = new Map<string, number>();
+const memoryParsed = new Map<string, number>();
+const PARSED_LIMIT = 10_000;
+
+function parsedOnce(cache: Map<string, number>, value: string, parse: (value: string) => number): number {
+  let n = cache.get(value);
+  if (n === undefined) {
+    n = parse(value);
+    if (cache.size < PARSED_LIMIT) cache.set(value, n);
+  }
+  return n;
+}
+
 /** Parses a CPU quantity into millicores. @internal */
 export function cpuMillis(value: string): number {
-  const m = CPU.exec(value)!;
-  return m[3] === 'm' ? parseFloat(m[1]) : parseFloat(m[1]) * 1000;
+  return parsedOnce(cpuParsed, value, v => {
+    const m = CPU.exec(v)!;
+    return m[3] === 'm' ? parseFloat(m[1]) : parseFloat(m[1]) * 1000;
+  });
 }
 
 const MEMORY_FACTORS: Record<string, number> = {
@@ -128,8 +144,10 @@ const MEMORY_FACTORS: Record<string, number> = {
 
 /** Parses a memory quantity into bytes. @internal */
 export function memoryBytes(value: string): number {
-  const m = MEMORY.exec(value)!;
-  return parseFloat(m[1]) * MEMORY_FACTORS[m[3] ?? ''];
+  return parsedOnce(memoryParsed, value, v => {
+    const m = MEMORY.exec(v)!;
+    return parseFloat(m[1]) * MEMORY_FACTORS[m[3] ?? ''];
+  });
 }
 
 /** Checks that a number is a positive (or non-negative) integer. @internal */

@@ -1,21 +1,23 @@
+import { ComponentInvariantsCache, envVarsOf, secretFingerprint } from './component-invariants';
 import { resolvePodExtras } from './containers';
 import { sortDependencies } from './dependencies';
 import { Labels } from './labels';
-import { fnv1a32, generateName, NameLimit, sanitizeNamePart, stableUid } from './naming';
+import { none, SharedValues } from './memo';
+import { fnv1a32, generateName, NameLimit } from './naming';
 import { DraftComponent } from './network';
 import { ObservabilitySettings, resolveObservability } from './observability';
-import { PlanDependency, PlanDisruptionBudget, PlanEndpoint, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
-import { resolvePodSettings } from './pod-settings';
+import { PlanDependency, PlanDisruptionBudget, PlanEnvVar, PlanFile, PlanResources, PlanRoute, PlanSecretData } from './plan';
+import { PlanPlacement, PlanSpread, resolvePodSettings } from './pod-settings';
 import { resolveTraitNeeds } from './traits';
 import { cpuMillis, memoryBytes } from '../model/checks';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
 import { ScheduledTask } from '../model/component-kinds';
-import { EndpointType } from '../model/endpoint';
 import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
-import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, PodSecurityRule, ResourceRequirements } from '../model/options';
+import { DeploymentSettings, DisruptionBudgetKind, EnvironmentOverrides, ResourceRequirements } from '../model/options';
 import { Organization } from '../model/organization';
+import { ContainerOptions } from '../model/sidecar';
 
 /** Inputs to resolve one component in one environment. @internal */
 export interface ComponentContext {
@@ -30,9 +32,14 @@ export interface ComponentContext {
   readonly namespace: string;
   /** The data plane's observability services. */
   readonly observability: ObservabilitySettings;
+  /** What the component resolves to in every environment (computed once per component). */
+  readonly invariants: ComponentInvariantsCache;
+  /** Values many components resolve to alike. */
+  readonly shared: SharedValues;
+  /** The placement of components that declare none in this environment, and the spread of replicated ones. */
+  readonly environmentPlacement: PlanPlacement;
+  readonly environmentSpread: PlanSpread[];
 }
-
-const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Resolves a component in one environment (overrides applied, names computed). @internal */
 export function resolveComponent(c: Component, ctx: ComponentContext, problems: ProblemCollector): DraftComponent {
@@ -41,12 +48,13 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const p = c._props;
   const project = c.project.name;
   const compEnv = `${c.name}-${env.name}`;
+  const inv = ctx.invariants.of(c);
   const labels: Record<string, string> = {
     [Labels.NAMESPACE]: org.name,
     [Labels.PROJECT]: project,
     [Labels.COMPONENT]: c.name,
     [Labels.ENVIRONMENT]: env.name,
-    [Labels.COMPONENT_UID]: stableUid('Component', org.name, project, c.name),
+    [Labels.COMPONENT_UID]: inv.uid,
     [Labels.ENVIRONMENT_UID]: ctx.environmentUid,
     [Labels.PROJECT_UID]: ctx.projectUid,
   };
@@ -59,28 +67,24 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       `pin an immutable release for '${env.name}': a version tag or a digest, e.g. configureEnvironment(${env.name}, { image: '${image.replace(/:latest$/, '')}:1.2.3' })`, { environment: env.name });
   }
 
-  const secretEnvNames = new Set(Object.keys(p.secretEnv ?? {}));
-  const configEnv: PlanEnvVar[] = Object.entries({ ...(p.env ?? {}), ...(o.env ?? {}) })
-    .map(([name, value]) => ({ name, value })).sort(byName);
+  const secretEnvNames = inv.secretEnvNames;
+  const configEnv: PlanEnvVar[] = o.env === undefined ? inv.declaredEnv : envVarsOf({ ...(p.env ?? {}), ...o.env });
   for (const v of [...configEnv, ...ctx.dependencyEnv]) {
     if (secretEnvNames.has(v.name)) {
       problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry', { environment: env.name });
     }
   }
-  const configNames = new Set(configEnv.map(v => v.name));
+  const configNames = o.env === undefined ? inv.declaredEnvNames : new Set(configEnv.map(v => v.name));
   for (const v of ctx.dependencyEnv) {
     if (configNames.has(v.name)) {
       problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env in '${env.name}'`,
         'remove it from env, or give the dependency another addressEnvVar', { environment: env.name });
     }
   }
-  const secretEnv: PlanSecretData[] = Object.entries(p.secretEnv ?? {})
-    .map(([secretKey, ref]) => ({ secretKey, remoteKey: ref.key, property: ref.property, version: ref.version }))
-    .sort((a, b) => (a.secretKey < b.secretKey ? -1 : 1));
-  const secretEnvName = secretEnv.length === 0 ? undefined
-    : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-secrets', fnv1a32(secretEnv.map(secretFingerprint).join('')));
+  const secretEnv = inv.secretEnv;
+  const secretEnvName = inv.secretEnvHash === undefined ? undefined : generateName(NameLimit.SUBDOMAIN, compEnv, 'env-secrets', inv.secretEnvHash);
 
-  const files: PlanFile[] = (p.files ?? []).map(f => {
+  const files: PlanFile[] = p.files === undefined || p.files.length === 0 ? none() : p.files.map(f => {
     const mountPath = f.mountPath.replace(/\/+$/, '') || '/';
     const fileId = f.fileName.replace(/\./g, '-');
     const volumeName = `file-mount-${fnv1a32(`${mountPath}/${f.fileName}`)}`;
@@ -91,16 +95,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     return { mountPath, fileName: f.fileName, volumeName, content: f.content, objectName: generateName(NameLimit.SUBDOMAIN, compEnv, 'config', fileId) };
   }).sort((a, b) => (a.volumeName < b.volumeName ? -1 : 1));
 
-  const endpoints: PlanEndpoint[] = c.endpoints.map(ep => ({
-    name: ep.name,
-    type: ep.type,
-    port: ep.port,
-    targetPort: ep.targetPort,
-    protocol: ep.type === EndpointType.UDP ? 'UDP' as const : 'TCP' as const,
-    portName: sanitizeNamePart(ep.name).slice(0, 15).replace(/-+$/, ''),
-    basePath: ep.basePath,
-    visibility: ep.visibility,
-  }));
+  const endpoints = inv.endpoints;
   for (let i = 1; i < endpoints.length; i++) {
     if (endpoints.some((e, j) => j < i && e.portName === endpoints[i].portName)) {
       problems.add(c, `endpoints '${endpoints[i].name}' and another endpoint share the port name '${endpoints[i].portName}' (port names keep 15 characters)`,
@@ -109,7 +104,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }
 
   const { observability, telemetryEnv } = resolveObservability(c, env, {
-    organization: org.name, project, namespace: ctx.namespace, endpoints, settings: ctx.observability,
+    organization: org.name, project, namespace: ctx.namespace, endpoints, settings: ctx.observability, shared: ctx.shared,
   }, problems);
   for (const v of telemetryEnv) {
     if (configNames.has(v.name) || secretEnvNames.has(v.name)) {
@@ -125,7 +120,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   const workloadName = generateName(traits.workload === 'CronJob' ? NameLimit.CRONJOB : traits.workload === 'StatefulSet' ? NameLimit.STATEFULSET : NameLimit.SUBDOMAIN, c.name, env.name);
   const needs = resolveTraitNeeds(c, {
     component: c.name,
-    componentPath: c.node.path,
+    componentPath: inv.path,
     kind: c.kind,
     componentType: c.componentType?.name,
     project,
@@ -136,7 +131,8 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     workloadKind: traits.workload,
     workloadName,
   }, problems);
-  const extras = resolvePodExtras(c, o, compEnv, x => resolveResources(c, org, env, x.resources, undefined, problems), problems, needs.sidecars);
+  const containerResources = (x: ContainerOptions) => resolveResources(c, org, env, x.resources, undefined, ctx.shared, problems);
+  const extras = resolvePodExtras(c, o, compEnv, containerResources, problems, needs.sidecars);
   const deployment = traits.scalable ? resolveScaling(c, env, p, o, problems) : undefined;
   const pod = resolvePodSettings(c, {
     env,
@@ -146,11 +142,12 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     replicas: deployment?.replicas,
     autoscaling: deployment?.autoscaling,
     disruptionBudget: deployment?.disruptionBudget,
+    environmentPlacement: ctx.environmentPlacement,
+    environmentSpread: ctx.environmentSpread,
+    shared: ctx.shared,
   }, problems);
-  const exceptions = c._securityExceptions;
-  const relaxed = new Set(exceptions.map(e => e.rule));
   return {
-    path: c.node.path,
+    path: inv.path,
     kind: c.kind,
     name: c.name,
     displayName: c.displayName,
@@ -171,7 +168,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     files,
     scratchPaths: c._scratchPaths,
     ...extras,
-    resources: resolveResources(c, org, env, p.resources, o.resources, problems),
+    resources: resolveResources(c, org, env, p.resources, o.resources, ctx.shared, problems),
     replicas: deployment?.replicas,
     autoscaling: deployment?.autoscaling,
     disruptionBudget: deployment?.disruptionBudget,
@@ -188,22 +185,10 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     dependencies: needs.dependencies.length === 0 ? ctx.dependencies : sortDependencies([...ctx.dependencies, ...needs.dependencies]),
     observability,
     pod,
-    security: {
-      exceptions,
-      runAsNonRoot: !relaxed.has(PodSecurityRule.RUN_AS_NON_ROOT),
-      noPrivilegeEscalation: !relaxed.has(PodSecurityRule.NO_PRIVILEGE_ESCALATION),
-      dropAllCapabilities: !relaxed.has(PodSecurityRule.DROP_ALL_CAPABILITIES),
-      seccompRuntimeDefault: !relaxed.has(PodSecurityRule.SECCOMP_RUNTIME_DEFAULT),
-      readOnlyRootFilesystem: !relaxed.has(PodSecurityRule.READ_ONLY_ROOT_FILESYSTEM),
-      automountServiceAccountToken: c.kubernetesApiAccess,
-    },
+    security: inv.security,
     ...(c.componentType ? { componentType: c.componentType.name } : {}),
     ...(needs.uses.length > 0 ? { traits: needs.uses } : {}),
   };
-}
-
-function secretFingerprint(s: PlanSecretData): string {
-  return `${s.secretKey}\0${s.remoteKey}\0${s.property ?? ''}\0${s.version ?? ''}\0`;
 }
 
 /** True for `latest`, for images without a tag and without a digest. @internal */
@@ -242,7 +227,7 @@ function resolveScaling(c: Component, env: Environment, p: DeploymentSettings, o
 type Layer = ResourceRequirements | undefined;
 
 function resolveResources(
-  c: Component, org: Organization, env: Environment, component: Layer, override: Layer, problems: ProblemCollector,
+  c: Component, org: Organization, env: Environment, component: Layer, override: Layer, shared: SharedValues, problems: ProblemCollector,
 ): PlanResources {
   const layers: Layer[] = [override, component, env.defaultResources, org.defaultResources];
   const pick = (field: keyof ResourceRequirements): { value: string; layer: number } => {
@@ -264,5 +249,6 @@ function resolveResources(
   };
   const cpu = pair('cpuRequest', 'cpuLimit', cpuMillis);
   const memory = pair('memoryRequest', 'memoryLimit', memoryBytes);
-  return { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } };
+  return shared.get(`resources ${cpu.request} ${memory.request} ${cpu.limit} ${memory.limit}`,
+    () => ({ requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } }));
 }

@@ -1,3 +1,4 @@
+import { orNone } from './memo';
 import { fnv1a32, generateName, NameLimit } from './naming';
 import type { PlanEnvVar, PlanResources, PlanSecretData } from './plan';
 import { planProbe, PlanProbe } from './pod-settings';
@@ -132,5 +133,5 @@ export function resolvePodExtras(
       peerPorts: c.peerPorts,
     };
   }
-  return { initContainers, sidecars, emptyDirs, stateful };
+  return { initContainers: orNone(initContainers), sidecars: orNone(sidecars), emptyDirs: orNone(emptyDirs), stateful };
 }

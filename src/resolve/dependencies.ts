@@ -1,3 +1,5 @@
+import { flat } from './flat-string';
+import { orNone } from './memo';
 import { PlanDependency, PlanEnvVar, PlanHttpRule } from './plan';
 import { Component, DependencyDeclaration, DependencyOptions } from '../model/component';
 import { Endpoint, EndpointType, Visibility } from '../model/endpoint';
@@ -119,6 +121,55 @@ export interface ProviderLocation {
   readonly clusterDomain: string;
 }
 
+/** An endpoint placed in one environment: what every consumer without httpRules or its own variable name shares. */
+interface PlacedEndpoint {
+  readonly dependency: PlanDependency;
+  /** The default address variable (`<COMPONENT>_<ENDPOINT>_URL` or `_ADDRESS`). */
+  readonly addressVar: PlanEnvVar;
+}
+
+/**
+ * Placed endpoints by location (one per provider and environment, from the resolver) and endpoint:
+ * computed once instead of once per consumer, and shared by the consumers in the plan.
+ */
+const placedEndpoints = new WeakMap<ProviderLocation, Map<Endpoint, PlacedEndpoint>>();
+
+function placedEndpoint(where: ProviderLocation, ep: Endpoint): PlacedEndpoint {
+  let byEndpoint = placedEndpoints.get(where);
+  if (!byEndpoint) {
+    byEndpoint = new Map();
+    placedEndpoints.set(where, byEndpoint);
+  }
+  const cached = byEndpoint.get(ep);
+  if (cached) return cached;
+  const provider = ep.component;
+  const host = flat(`${where.serviceName}.${where.namespace}.svc.${where.clusterDomain}`);
+  const httpLike = HTTP_LIKE.has(ep.type);
+  const address = flat(httpLike
+    ? `${SCHEME[ep.type]}://${host}:${ep.port}${ep.basePath === '/' ? '' : ep.basePath}`
+    : `${host}:${ep.port}`);
+  const stem = `${envVarStem(provider.name)}_${envVarStem(ep.name)}`;
+  const placed: PlacedEndpoint = {
+    dependency: {
+      kind: 'endpoint',
+      host,
+      port: ep.port,
+      targetPort: ep.targetPort,
+      protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP',
+      address,
+      namespace: where.namespace,
+      project: provider.project.name,
+      component: provider.name,
+      endpoint: ep.name,
+      endpointType: ep.type,
+      http: undefined,
+    },
+    addressVar: { name: flat(`${stem}_${httpLike ? 'URL' : 'ADDRESS'}`), value: address },
+  };
+  byEndpoint.set(ep, placed);
+  return placed;
+}
+
 /**
  * Places bound dependencies in one environment: computes addresses (OpenChoreo's formats) and
  * the env vars that carry them.
@@ -142,28 +193,11 @@ export function placeDependencies(
           `add '${env.name}' to the pipeline of project '${provider.project.name}', or depend on a component that runs there`, { environment: env.name });
         continue;
       }
-      const host = `${where.serviceName}.${where.namespace}.svc.${where.clusterDomain}`;
       const http = httpRules(consumer, o, ep.type, `endpoint '${provider.name}/${ep.name}'`, problems);
-      const httpLike = HTTP_LIKE.has(ep.type);
-      const address = httpLike
-        ? `${SCHEME[ep.type]}://${host}:${ep.port}${ep.basePath === '/' ? '' : ep.basePath}`
-        : `${host}:${ep.port}`;
-      dependencies.push({
-        kind: 'endpoint',
-        host,
-        port: ep.port,
-        targetPort: ep.targetPort,
-        protocol: ep.type === EndpointType.UDP ? 'UDP' : 'TCP',
-        address,
-        namespace: where.namespace,
-        project: provider.project.name,
-        component: provider.name,
-        endpoint: ep.name,
-        endpointType: ep.type,
-        http,
-      });
-      const stem = `${envVarStem(provider.name)}_${envVarStem(ep.name)}`;
-      vars.push({ name: o.addressEnvVar ?? `${stem}_${httpLike ? 'URL' : 'ADDRESS'}`, value: address });
+      const placed = placedEndpoint(where, ep);
+      const { host, address } = placed.dependency;
+      dependencies.push(http === undefined ? placed.dependency : { ...placed.dependency, http });
+      vars.push(o.addressEnvVar === undefined ? placed.addressVar : { name: o.addressEnvVar, value: address });
       if (o.hostEnvVar) vars.push({ name: o.hostEnvVar, value: host });
       if (o.portEnvVar) vars.push({ name: o.portEnvVar, value: String(ep.port) });
       if (o.basePathEnvVar) vars.push({ name: o.basePathEnvVar, value: ep.basePath });
@@ -202,7 +236,7 @@ export function placeDependencies(
       problems.add(consumer, `two dependencies inject environment variable '${vars[i].name}'`, 'give one of them a different addressEnvVar (or host/port variable)');
     }
   }
-  return { dependencies, env: vars };
+  return { dependencies: orNone(dependencies), env: orNone(vars) };
 }
 
 /**
@@ -210,6 +244,21 @@ export function placeDependencies(
  * then the trait that declared it), and returns the list. @internal
  */
 export function sortDependencies(deps: PlanDependency[]): PlanDependency[] {
-  const key = (d: PlanDependency) => `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
-  return deps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (deps.length < 2) return deps;
+  const keyed = deps.map(d => ({ d, key: sortKey(d) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 0; i < deps.length; i++) deps[i] = keyed[i].d;
+  return deps;
+}
+
+/** Sort keys by dependency: each once, not twice per comparison, and once per placed endpoint its consumers share. */
+const sortKeys = new WeakMap<PlanDependency, string>();
+
+function sortKey(d: PlanDependency): string {
+  let key = sortKeys.get(d);
+  if (key === undefined) {
+    key = `${d.kind}/${d.namespace ?? ''}/${d.component ?? d.service}/${d.endpoint ?? ''}/${d.trait ?? ''}`;
+    sortKeys.set(d, key);
+  }
+  return key;
 }

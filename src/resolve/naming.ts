@@ -1,5 +1,6 @@
 /* eslint-disable no-bitwise */ // hash functions work on bits
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
+import { flat } from './flat-string';
 
 /** Kubernetes name limits used by OpenChoreo's naming function. */
 export const NameLimit = {
@@ -13,20 +14,38 @@ export const NameLimit = {
   SUBDOMAIN: 253,
 } as const;
 
+/** Parts that sanitizing leaves unchanged (most names are already DNS labels): tested once, not rewritten. */
+const CLEAN_PART = /^(?:[a-z0-9]|[a-z0-9][a-z0-9.-]*[a-z0-9])$/;
+
 /** Lowercases, maps characters outside [a-z0-9.-] to '-', trims leading/trailing '-' and '.'. */
 export function sanitizeNamePart(part: string): string {
+  if (CLEAN_PART.test(part)) return part;
   return part.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
 }
 
+/** One-shot hashing (Node 20.12+) skips the Hash object; older Node falls back to createHash. */
+const oneShotHash: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined = (crypto as any).hash;
+
 /** First `n` hex characters of the SHA-256 of `s`. */
 export function sha256Hex(s: string, n = 64): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, n);
+  const hex = oneShotHash ? oneShotHash('sha256', s, 'hex') : crypto.createHash('sha256').update(s).digest('hex');
+  return n >= 64 ? hex : hex.slice(0, n);
 }
 
 /** FNV-1a 32-bit hash as 8 lowercase hex characters. */
 export function fnv1a32(s: string): string {
   let h = 0x811c9dc5;
-  const bytes = Buffer.from(s, 'utf8');
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code > 0x7f) return fnv1a32Bytes(Buffer.from(s, 'utf8'));
+    h = Math.imul(h ^ code, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** {@link fnv1a32} over UTF-8 bytes (strings with non-ASCII characters; ASCII ones hash their character codes). */
+function fnv1a32Bytes(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
   for (const b of bytes) {
     h ^= b;
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -48,11 +67,18 @@ export function generateName(limit: number, ...parts: string[]): string {
   for (const part of parts) {
     const allowance = base + (remainder > 0 ? 1 : 0);
     if (remainder > 0) remainder--;
-    const truncated = sanitizeNamePart(part).slice(0, allowance).replace(/[-.]+$/, '');
+    const truncated = trimTrailingSeparators(sanitizeNamePart(part).slice(0, allowance));
     if (truncated.length > 0) out.push(truncated);
   }
   out.push(hash);
   return out.join('-');
+}
+
+/** `s` without trailing '-' and '.' (what `.replace(/[-.]+$/, '')` does, without a regular expression). */
+function trimTrailingSeparators(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 45 /* - */ || s.charCodeAt(end - 1) === 46 /* . */)) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 /**
@@ -61,9 +87,7 @@ export function generateName(limit: number, ...parts: string[]): string {
  * renderer has no API server, so it derives stable ones from the qualified name.
  */
 export function stableUid(kind: string, ...qualifiedName: string[]): string {
-  const h = sha256Hex(`${kind}/${qualifiedName.join('/')}`, 32).split('');
-  h[12] = '5';
-  h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
+  const s = sha256Hex(`${kind}/${qualifiedName.join('/')}`);
+  const variant = ((parseInt(s[16], 16) & 0x3) | 0x8).toString(16);
+  return flat(`${s.slice(0, 8)}-${s.slice(8, 12)}-5${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`);
 }

@@ -1,4 +1,5 @@
 import { Labels, MANAGED_BY } from './labels';
+import { PlanPort, RuleParts } from './network-rules';
 import { Cell, CellNetwork, PlanComponent, PlanDependency, PlanNetworkRule, PlanPeer } from './plan';
 import { uniqueWidened, WidenedRule, widenedFqdnEgress, widenedHttpRules } from './widened';
 import { CiliumLocalhost, DataPlane } from '../model/data-plane';
@@ -20,9 +21,6 @@ export interface CellPeers {
 export type DraftComponent = Omit<PlanComponent, 'network'>;
 /** A cell before network rules are attached. @internal */
 export type DraftCell = Omit<Cell, 'components' | 'network'> & { readonly components: DraftComponent[] };
-
-const podsOf = (namespace: string, component: string): PlanPeer =>
-  ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } });
 
 /**
  * Derives every component's ingress and egress rules from the declared endpoints, visibilities
@@ -46,70 +44,81 @@ export function attachNetwork(
       }
     }
   }
+  const parts = new RuleParts();
   return cells.map(cell => {
     const plane = planes.get(cell.dataPlane)!;
     const peers = peersOf(cell);
     const widened: WidenedRule[] = [];
+    // Peers every component of the cell names: made once per cell.
     const cellsOfEnv: PlanPeer = {
       kind: 'cells',
       namespaceLabels: { [Labels.NAMESPACE]: cell.organization, [Labels.ENVIRONMENT]: cell.environment, [Labels.MANAGED_BY]: MANAGED_BY },
     };
+    const wholeCell: PlanPeer = { kind: 'namespace', namespace: cell.namespace };
+    const internalGateway: PlanPeer = { kind: 'pods', ...peers.internal };
+    const externalGateway: PlanPeer = { kind: 'pods', ...peers.external };
+    const prometheus: PlanPeer = { kind: 'pods', ...peers.prometheus };
+    const collector: PlanPeer = { kind: 'pods', ...peers.collector };
     const components: PlanComponent[] = cell.components.map(c => {
       const ingress: PlanNetworkRule[] = [];
       const egress: PlanNetworkRule[] = [];
       // Policies see the pods' ports (after the Service's translation): the container ports.
-      const portsWith = (v: Visibility) => c.endpoints.filter(e => e.visibility.includes(v)).map(e => ({ port: e.targetPort, protocol: e.protocol }));
+      const portsWith = (v: Visibility) => {
+        const ports: PlanPort[] = [];
+        for (const e of c.endpoints) if (e.visibility.includes(v)) ports.push(parts.port(e.targetPort, e.protocol));
+        return ports;
+      };
       if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) {
         if (c.endpoints.length > 0) {
-          ingress.push({ peer: { kind: 'namespace', namespace: cell.namespace }, ports: portsWith(Visibility.PROJECT), reason: 'PROJECT visibility: any pod of the cell' });
+          ingress.push({ peer: wholeCell, ports: portsWith(Visibility.PROJECT), reason: 'PROJECT visibility: any pod of the cell' });
         }
         const org = portsWith(Visibility.ORGANIZATION);
         if (org.length > 0) ingress.push({ peer: cellsOfEnv, ports: org, reason: 'ORGANIZATION visibility: any pod of the organization in this environment' });
-        egress.push({ peer: { kind: 'namespace', namespace: cell.namespace }, ports: [], reason: 'OpenChoreo-compatible isolation: the cell' });
-        egress.push({ peer: cellsOfEnv, ports: [], reason: 'OpenChoreo-compatible isolation: the organization\'s cells in this environment' });
+        egress.push({ peer: wholeCell, ports: parts.everyPort, reason: 'OpenChoreo-compatible isolation: the cell' });
+        egress.push({ peer: cellsOfEnv, ports: parts.everyPort, reason: 'OpenChoreo-compatible isolation: the organization\'s cells in this environment' });
       } else {
         for (const u of consumers.get(`${cell.namespace}/${c.name}`) ?? []) {
           ingress.push({
-            peer: podsOf(u.cell.namespace, u.component.name),
-            ports: [{ port: u.dep.targetPort, protocol: u.dep.protocol }],
+            peer: parts.podsOf(u.cell.namespace, u.component.name),
+            ports: parts.onePort(u.dep.targetPort, u.dep.protocol),
             http: httpFor(cell, plane, u.component, u.dep, widened, problems),
             reason: `dependency of ${u.cell.project}/${u.component.name} on endpoint ${u.dep.endpoint}`,
           });
         }
       }
       const internal = portsWith(Visibility.INTERNAL);
-      if (internal.length > 0) ingress.push({ peer: { kind: 'pods', ...peers.internal }, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
+      if (internal.length > 0) ingress.push({ peer: internalGateway, ports: internal, reason: 'INTERNAL visibility: the internal gateway' });
       const pub = portsWith(Visibility.PUBLIC);
-      if (pub.length > 0) ingress.push({ peer: { kind: 'pods', ...peers.external }, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
+      if (pub.length > 0) ingress.push({ peer: externalGateway, ports: pub, reason: 'PUBLIC visibility: the external gateway' });
       const metrics = c.observability.metrics;
       if (metrics) {
-        ingress.push({ peer: { kind: 'pods', ...peers.prometheus }, ports: [{ port: metrics.containerPort, protocol: 'TCP' }], reason: 'metrics scraped by Prometheus' });
+        ingress.push({ peer: prometheus, ports: parts.onePort(metrics.containerPort, 'TCP'), reason: 'metrics scraped by Prometheus' });
       }
       for (const use of c.traits ?? []) {
         if (use.scrapePorts.length === 0) continue;
-        ingress.push({ peer: { kind: 'pods', ...peers.prometheus }, ports: use.scrapePorts.map(port => ({ port, protocol: 'TCP' as const })), reason: `metrics scraped by Prometheus (trait ${use.name})` });
+        ingress.push({ peer: prometheus, ports: use.scrapePorts.map(port => parts.port(port, 'TCP')), reason: `metrics scraped by Prometheus (trait ${use.name})` });
       }
-      const peerPorts = (c.stateful?.peerPorts ?? []).map(port => ({ port, protocol: 'TCP' as const }));
+      const peerPorts = (c.stateful?.peerPorts ?? []).map(port => parts.port(port, 'TCP'));
       if (peerPorts.length > 0) {
         // a StatefulService's replicas replicate / gossip with each other on the declared peer ports
-        ingress.push({ peer: podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
-        egress.push({ peer: podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
+        ingress.push({ peer: parts.podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
+        egress.push({ peer: parts.podsOf(cell.namespace, c.name), ports: peerPorts, reason: 'peer traffic among the StatefulService\'s own replicas' });
       }
       for (const r of cell.resources ?? []) {
         if (r.consumerEgress && r.consumers.includes(c.name)) egress.push(r.consumerEgress);
       }
       const tracing = c.observability.tracing;
       if (tracing) {
-        egress.push({ peer: { kind: 'pods', ...peers.collector }, ports: [{ port: tracing.collectorPort, protocol: 'TCP' }], reason: 'traces to the OpenTelemetry collector' });
+        egress.push({ peer: collector, ports: parts.onePort(tracing.collectorPort, 'TCP'), reason: 'traces to the OpenTelemetry collector' });
       }
 
       for (const dep of c.dependencies) {
-        const ports = [{ port: dep.targetPort, protocol: dep.protocol }];
+        const ports = parts.onePort(dep.targetPort, dep.protocol);
         const what = dep.trait ? `egress of trait ${dep.trait} to ${dep.service}` : `dependency on external service ${dep.service}`;
         if (dep.kind === 'endpoint') {
           if (isolation === IsolationMode.OPENCHOREO_COMPATIBLE) continue;
           egress.push({
-            peer: podsOf(dep.namespace!, dep.component!),
+            peer: parts.podsOf(dep.namespace!, dep.component!),
             ports,
             http: httpFor(cell, plane, c, dep, [], problems),
             reason: `dependency on ${dep.project}/${dep.component} endpoint ${dep.endpoint}`,
@@ -132,7 +141,7 @@ export function attachNetwork(
         ingress.push({ peer: { kind: 'host' }, ports: probed, reason: 'kubelet probes (Cilium allow-localhost=policy)' });
       }
       const visible = peers.l7Visibility ? withL7Visibility(ingress, c.endpoints) : ingress;
-      return { ...c, network: { ingress: mergeRules(visible), egress: mergeRules(egress) } };
+      return completeDraft(c, { network: { ingress: parts.mergeRules(visible), egress: parts.mergeRules(egress) } });
     });
     const network: CellNetwork = {
       provider: plane.networkPolicyProvider,
@@ -144,8 +153,18 @@ export function attachNetwork(
       collectorPods: peers.collector,
       widened: uniqueWidened(widened),
     };
-    return { ...cell, components, network };
+    return completeDraft(cell, { components, network });
   });
+}
+
+/**
+ * Completes a draft (resolve's own object, read by nothing else afterwards) in place. Not
+ * `{ ...draft, network }`: V8 gives every object that a spread adds a property to a hidden class of
+ * its own (half a kilobyte per component and environment), and copying forty properties onto `{}`
+ * turns the copy into a dictionary.
+ */
+function completeDraft<D extends object, R extends object>(draft: D, rest: R): D & R {
+  return Object.assign(draft, rest);
 }
 
 const L7_TYPES = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET, EndpointType.GRPC]);
@@ -180,29 +199,6 @@ function httpFor(
   problems.add(consumer.path, `narrows its dependency on '${dep.project}/${dep.component}' endpoint '${dep.endpoint}' with httpRules, which the Kubernetes NetworkPolicy back-end of data plane '${plane.name}' cannot enforce (in '${cell.environment}')`,
     `remove httpRules, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow the whole port`, { environment: cell.environment });
   return undefined;
-}
-
-/** Merges rules with the same peer and HTTP rules, sorting ports and rules. */
-function mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
-  const merged = new Map<string, PlanNetworkRule>();
-  for (const r of rules) {
-    const key = JSON.stringify([r.peer, r.http ?? null]);
-    const prev = merged.get(key);
-    if (!prev) {
-      merged.set(key, { ...r, ports: [...r.ports] });
-      continue;
-    }
-    const everyPort = prev.ports.length === 0 || r.ports.length === 0;
-    const ports = everyPort ? [] : [...prev.ports, ...r.ports];
-    merged.set(key, { ...prev, ports, reason: prev.reason === r.reason ? prev.reason : `${prev.reason}; ${r.reason}` });
-  }
-  const portKey = (p: { port: number; protocol: string }) => `${String(p.port).padStart(5, '0')}/${p.protocol}`;
-  return [...merged.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, r]) => ({
-      ...r,
-      ports: [...new Map(r.ports.map(p => [portKey(p), p])).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p),
-    }));
 }
 
 /** The TCP ports the kubelet probes (exec probes make no traffic), sorted. */

@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { flat } from './flat-string';
+import { orNone, SharedValues } from './memo';
 import { PlanEndpoint, PlanEnvVar, PlanObservability, PlanObservabilityServices } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -16,7 +18,12 @@ export interface ObservabilitySettings extends PlanObservabilityServices {
   readonly collector: { readonly host: string; readonly port: number; readonly protocol: OtlpProtocol; readonly pods: PodPeer };
   readonly buckets: number[];
   readonly defaultTracing?: Tracing;
+  /** The OTEL_* variables that are the same for every component of the data plane (shared by them). */
+  readonly telemetry: { readonly endpoint: PlanEnvVar; readonly protocol: PlanEnvVar; readonly samplerArgs: Map<number, PlanEnvVar> };
 }
+
+const PROPAGATORS: PlanEnvVar = Object.freeze({ name: 'OTEL_PROPAGATORS', value: 'tracecontext,baggage' });
+const SAMPLER: PlanEnvVar = Object.freeze({ name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' });
 
 /** Applies the defaults (kube-prometheus-stack, OpenChoreo's collector) to a data plane's settings. @internal */
 export function observabilitySettings(dp: DataPlane, problems: ProblemCollector): ObservabilitySettings {
@@ -27,15 +34,16 @@ export function observabilitySettings(dp: DataPlane, problems: ProblemCollector)
     problems.add(dp, `data plane '${dp.name}' reads request metrics from Hubble, which needs the Cilium back-end, but its networkPolicyProvider is '${dp.networkPolicyProvider}'`,
       'use NetworkPolicyProvider.CILIUM, or HttpMetrics.openTelemetry()');
   }
+  const collector = {
+    host: o.collector?.host ?? 'opentelemetry-collector.openchoreo-observability-plane.svc.cluster.local',
+    port: o.collector?.port ?? (protocol === OtlpProtocol.GRPC ? 4317 : 4318),
+    protocol,
+    pods: o.collector?.pods ?? { namespace: 'openchoreo-observability-plane', labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } },
+  };
   return {
     selectorLabels: { ...(o.prometheus?.selectorLabels ?? { release: 'kube-prometheus-stack' }) },
     prometheusPods: o.prometheus?.pods ?? { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } },
-    collector: {
-      host: o.collector?.host ?? 'opentelemetry-collector.openchoreo-observability-plane.svc.cluster.local',
-      port: o.collector?.port ?? (protocol === OtlpProtocol.GRPC ? 4317 : 4318),
-      protocol,
-      pods: o.collector?.pods ?? { namespace: 'openchoreo-observability-plane', labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } },
-    },
+    collector,
     grafana: {
       namespace: o.grafana?.namespace ?? 'monitoring',
       dashboardLabels: { ...(o.grafana?.dashboardLabels ?? { grafana_dashboard: '1' }) },
@@ -44,6 +52,11 @@ export function observabilitySettings(dp: DataPlane, problems: ProblemCollector)
     httpMetrics,
     buckets: o.httpMetrics?._buckets ?? HttpMetrics.openTelemetry()._buckets,
     defaultTracing: o.defaultTracing,
+    telemetry: {
+      endpoint: { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `http://${collector.host}:${collector.port}` },
+      protocol: { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: collector.protocol },
+      samplerArgs: new Map(),
+    },
   };
 }
 
@@ -54,6 +67,8 @@ export interface ObservabilityContext {
   readonly namespace: string;
   readonly endpoints: PlanEndpoint[];
   readonly settings: ObservabilitySettings;
+  /** Values many components resolve to alike (tracing settings, SLOs). */
+  readonly shared: SharedValues;
 }
 
 const HTTP_LIKE = new Set([EndpointType.HTTP, EndpointType.GRAPHQL, EndpointType.WEBSOCKET]);
@@ -92,12 +107,14 @@ export function resolveObservability(
 
   const tracingDecl = o.tracing ?? p.tracing ?? s.defaultTracing;
   const mode = tracingDecl?._mode ?? TracingMode.SDK;
-  const tracing: PlanObservability['tracing'] = mode === TracingMode.NONE ? undefined : {
-    mode: mode === TracingMode.AUTO ? 'auto' : 'sdk',
-    language: tracingDecl?._language,
-    samplingRatio: tracingDecl?._samplingRatio ?? (env.isProduction ? 0.1 : 1),
-    collectorPort: s.collector.port,
-  };
+  const samplingRatio = tracingDecl?._samplingRatio ?? (env.isProduction ? 0.1 : 1);
+  const tracing: PlanObservability['tracing'] = mode === TracingMode.NONE ? undefined
+    : ctx.shared.get(`tracing ${mode} ${tracingDecl?._language} ${samplingRatio} ${s.collector.port}`, () => ({
+      mode: mode === TracingMode.AUTO ? 'auto' as const : 'sdk' as const,
+      language: tracingDecl?._language,
+      samplingRatio,
+      collectorPort: s.collector.port,
+    }));
 
   const sloDecl: SloOptions = { ...(p.slo ?? {}), ...(o.slo ?? {}) };
   const declared = p.slo !== undefined || (o.slo !== undefined && Object.keys(o.slo).length > 0);
@@ -129,35 +146,32 @@ export function resolveObservability(
       problems.add(c, `SLO latency threshold '${latencyThreshold}' in '${env.name}' is not a bucket boundary of the request duration histogram (${s.buckets.map(b => `${b}s`).join(', ')})`,
         `use a boundary${below !== undefined ? ` such as '${Math.round(below * 1000)}ms'` : ''}${below !== undefined && above !== undefined ? ' or' : ''}${above !== undefined ? ` '${Math.round(above * 1000)}ms'` : ''}, or configure the histogram's buckets with HttpMetrics`, { environment: env.name });
     }
-    slo = {
+    slo = ctx.shared.get(`slo ${availability} ${latencyThreshold} ${latencyTarget}`, () => ({
       errorBudget: ratio(availability), availability, latencySeconds: seconds, latencyThreshold, latencyBudget: ratio(latencyTarget), latencyTarget,
-    };
+    }));
   }
 
   const telemetryEnv: PlanEnvVar[] = [];
   if (tracing) {
-    const scheme = 'http';
-    const attributes = [
-      ['service.namespace', ctx.project],
-      ['deployment.environment.name', env.name],
-      ['k8s.namespace.name', ctx.namespace],
-      ['openchoreo.organization', ctx.organization],
-      ['openchoreo.project', ctx.project],
-      ['openchoreo.component', c.name],
-      ['openchoreo.environment', env.name],
-    ];
+    const attributes = flat(`service.namespace=${ctx.project},deployment.environment.name=${env.name},k8s.namespace.name=${ctx.namespace},`
+      + `openchoreo.organization=${ctx.organization},openchoreo.project=${ctx.project},openchoreo.component=${c.name},openchoreo.environment=${env.name}`);
+    let samplerArg = s.telemetry.samplerArgs.get(tracing.samplingRatio);
+    if (!samplerArg) {
+      samplerArg = { name: 'OTEL_TRACES_SAMPLER_ARG', value: String(tracing.samplingRatio) };
+      s.telemetry.samplerArgs.set(tracing.samplingRatio, samplerArg);
+    }
     telemetryEnv.push(
-      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: `${scheme}://${s.collector.host}:${s.collector.port}` },
-      { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: s.collector.protocol },
-      { name: 'OTEL_PROPAGATORS', value: 'tracecontext,baggage' },
-      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: attributes.map(([k, v]) => `${k}=${v}`).join(',') },
+      s.telemetry.endpoint,
+      s.telemetry.protocol,
+      PROPAGATORS,
+      { name: 'OTEL_RESOURCE_ATTRIBUTES', value: attributes },
       { name: 'OTEL_SERVICE_NAME', value: c.name },
-      { name: 'OTEL_TRACES_SAMPLER', value: 'parentbased_traceidratio' },
-      { name: 'OTEL_TRACES_SAMPLER_ARG', value: String(tracing.samplingRatio) },
+      SAMPLER,
+      samplerArg,
     );
   }
   return {
     observability: { metrics, tracing, slo, sloMissing, logFormat: p.logFormat === LogFormat.JSON ? 'json' : 'text' },
-    telemetryEnv,
+    telemetryEnv: orNone(telemetryEnv),
   };
 }

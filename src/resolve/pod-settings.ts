@@ -1,3 +1,4 @@
+import { none, orNone, SharedValues } from './memo';
 import type { PlanAutoscaling, PlanDisruptionBudget, PlanEndpoint } from './plan';
 import { Component } from '../model/component';
 import { kindTraits } from '../model/component-kind';
@@ -78,10 +79,24 @@ export interface PodSettingsContext {
   readonly replicas?: number;
   readonly autoscaling?: PlanAutoscaling;
   readonly disruptionBudget?: PlanDisruptionBudget;
+  /** {@link environmentPlacement} of `env`, computed once per environment. */
+  readonly environmentPlacement: PlanPlacement;
+  /** {@link environmentSpread} of `env`, computed once per environment. */
+  readonly environmentSpread: PlanSpread[];
+  /** Values many components resolve to alike. */
+  readonly shared: SharedValues;
 }
 
+/** The preStop hook of routed components that declare none (one object for all of them). */
+const GATEWAY_DRAIN: PlanPodSettings['preStop'] = Object.freeze({ command: Object.freeze(['sleep', String(GATEWAY_DRAIN_SECONDS)]) as string[], reason: 'gateway drain' });
+
 const secondsOf = (d: { toSeconds(): number } | undefined, fallback: number) => (d === undefined ? fallback : d.toSeconds());
-const sortedRecord = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** The empty record components without labels or annotations share (frozen: the plan is read-only). */
+const NO_ENTRIES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const sortedRecord = (r: Record<string, string>) => {
+  const entries = Object.entries(r);
+  return entries.length === 0 ? NO_ENTRIES : Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+};
 
 /** Resolves probes, rollout, spreading, placement, shutdown and user metadata. @internal */
 export function resolvePodSettings(c: Component, ctx: PodSettingsContext, problems: ProblemCollector): PlanPodSettings {
@@ -102,7 +117,7 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
   const hook = o.preStop ?? p.preStop;
   let preStop: PlanPodSettings['preStop'];
   if (hook === undefined) {
-    if (ctx.routed) preStop = { command: ['sleep', String(GATEWAY_DRAIN_SECONDS)], reason: 'gateway drain' };
+    if (ctx.routed) preStop = GATEWAY_DRAIN;
   } else if (hook.type === PreStopType.SLEEP) {
     preStop = { command: ['sleep', String(hook.duration!.toSeconds())], reason: 'declared' };
   } else if (hook.type === PreStopType.EXEC) {
@@ -117,8 +132,9 @@ export function resolvePodSettings(c: Component, ctx: PodSettingsContext, proble
   return {
     probes,
     rollout: isDeployment ? resolveRollout(c, ctx, o, problems) : undefined,
-    spread: replicated ? resolveSpread(ctx) : [],
-    placement: mergePlacement([env.dataPlane.placement, env.placement, p.placement, o.placement]),
+    spread: replicated ? resolveSpread(ctx) : none(),
+    placement: p.placement === undefined && o.placement === undefined ? ctx.environmentPlacement
+      : mergePlacement([env.dataPlane.placement, env.placement, p.placement, o.placement]),
     terminationGracePeriodSeconds: grace,
     preStop,
     labels: sortedRecord({ ...(p.labels ?? {}), ...(o.labels ?? {}) }),
@@ -166,13 +182,23 @@ export function planProbe(probe: Probe, port: number | undefined, endpoint?: str
   };
   if (probe.type === ProbeType.EXEC) return { type: probe.type, command: [...probe.command!], ...timings };
   const opts = probe._options;
-  const base = { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings };
+  // One literal per kind, no `{ ...base, path }`: V8 gives each object a spread adds properties to a hidden class of its own.
   if (probe.type === ProbeType.HTTP) {
     const headers = Object.entries(opts.headers ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => ({ name, value }));
-    return { ...base, path: opts.path ?? '/', scheme: opts.scheme ?? ProbeScheme.HTTP, ...(headers.length ? { headers } : {}) };
+    return {
+      type: probe.type,
+      port,
+      ...(endpoint ? { endpoint } : {}),
+      ...timings,
+      path: opts.path ?? '/',
+      scheme: opts.scheme ?? ProbeScheme.HTTP,
+      ...(headers.length ? { headers } : {}),
+    };
   }
-  if (probe.type === ProbeType.GRPC) return { ...base, ...(opts.service ? { service: opts.service } : {}) };
-  return base;
+  if (probe.type === ProbeType.GRPC) {
+    return { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings, ...(opts.service ? { service: opts.service } : {}) };
+  }
+  return { type: probe.type, port, ...(endpoint ? { endpoint } : {}), ...timings };
 }
 
 /** A liveness probe must not restart a container sooner than readiness takes it out of traffic. */
@@ -232,19 +258,33 @@ function resolveRollout(c: Component, ctx: PodSettingsContext, o: EnvironmentOve
         `lower maxUnavailable to ${allowed} or less (surge instead), or loosen the disruption budget`);
     }
   }
-  return { type: RolloutStrategy.ROLLING, maxSurge, maxUnavailable, ...timing };
+  if (timing.minReadySeconds !== undefined || timing.progressDeadlineSeconds !== undefined) {
+    return { type: RolloutStrategy.ROLLING, maxSurge, maxUnavailable, ...timing };
+  }
+  // the common rollout: one object per distinct surge and unavailability
+  return ctx.shared.get(`rollout ${typeof maxSurge} ${maxSurge} ${typeof maxUnavailable} ${maxUnavailable}`,
+    () => ({ type: RolloutStrategy.ROLLING, maxSurge, maxUnavailable }));
 }
 
 function resolveSpread(ctx: PodSettingsContext): PlanSpread[] {
   const most = ctx.autoscaling?.maxReplicas ?? ctx.replicas ?? 0;
-  const s = ctx.env.topologySpread;
-  if (most < 2) return [];
-  const keys = ctx.env.dataPlane._topologyKeys;
+  return most < 2 ? none() : ctx.environmentSpread;
+}
+
+/** The topology spread of components with two or more replicas in `env`. @internal */
+export function environmentSpread(env: Environment): PlanSpread[] {
+  const s = env.topologySpread;
+  const keys = env.dataPlane._topologyKeys;
   const maxSkew = s.options.maxSkew ?? 1;
   const out: PlanSpread[] = [];
   if (s.acrossZones) out.push({ topologyKey: keys.zone, maxSkew, whenUnsatisfiable: s.options.zones ?? SpreadWhenUnsatisfiable.SCHEDULE_ANYWAY });
   if (s.acrossNodes) out.push({ topologyKey: keys.node, maxSkew, whenUnsatisfiable: s.options.nodes ?? SpreadWhenUnsatisfiable.SCHEDULE_ANYWAY });
-  return out;
+  return orNone(out);
+}
+
+/** The placement of components that declare none in `env`: its data plane's, then its own. @internal */
+export function environmentPlacement(env: Environment): PlanPlacement {
+  return mergePlacement([env.dataPlane.placement, env.placement]);
 }
 
 /** Merges placements in order: selector keys and priority class of later levels win; tolerations and node labels add up (duplicates once). */

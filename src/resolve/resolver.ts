@@ -2,16 +2,19 @@ import { resolveAccess } from './access';
 import { isPlacedIn, resolveBuildPlanes } from './builds';
 import { checkJoinedNames } from './collisions';
 import { resolveComponent } from './component';
+import { ComponentInvariantsCache } from './component-invariants';
 import { checkComponentType } from './component-type';
 import { resolveDelivery } from './delivery';
 import { bindDependencies, BoundDependency, placeDependencies, ProviderLocation } from './dependencies';
 import { resolveGateways } from './gateway';
 import { Annotations, Labels, MANAGED_BY, podSecurityLabels } from './labels';
+import { PairCache, SharedValues } from './memo';
 import { generateName, NameLimit, stableUid } from './naming';
 import { attachNetwork, DraftCell } from './network';
 import { observabilitySettings } from './observability';
 import { resolvePipeline, ResolvedPipeline } from './pipeline';
 import { Plan, PlanRoute } from './plan';
+import { environmentPlacement, environmentSpread } from './pod-settings';
 import { checkCapacityFit, resolveCellQuota } from './quota';
 import { checkReleases } from './releases';
 import { checkReservedNames } from './reserved-names';
@@ -44,11 +47,14 @@ export function resolveOrganization(org: Organization): Plan {
     envsOf.set(project, rp ? rp.environments : []);
   }
 
-  const cellNamespace = (project: Project, env: Environment) => generateName(NameLimit.LABEL, 'dp', org.name, project.name, env.name);
-  const locate = (provider: Component, env: Environment): ProviderLocation | undefined =>
+  // Once per project and environment, and per provider and environment: every consumer asks again.
+  const namespaces = new PairCache((project: Project, env: Environment) => generateName(NameLimit.LABEL, 'dp', org.name, project.name, env.name));
+  const cellNamespace = (project: Project, env: Environment) => namespaces.get(project, env);
+  const locations = new PairCache((provider: Component, env: Environment): ProviderLocation | undefined =>
     (envsOf.get(provider.project) ?? []).includes(env)
       ? { namespace: cellNamespace(provider.project, env), serviceName: provider.name, clusterDomain: env.dataPlane.clusterDomain }
-      : undefined;
+      : undefined);
+  const locate = (provider: Component, env: Environment) => locations.get(provider, env);
 
   const bound = new Map<Component, BoundDependency[]>();
   for (const project of projects) {
@@ -69,6 +75,10 @@ export function resolveOrganization(org: Organization): Plan {
   const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
   const missingGateways: MissingGateways = new Map();
   const drafts: DraftCell[] = [];
+  const invariants = new ComponentInvariantsCache(org.name);
+  const placements = new Map(org.environments.map(e => [e, environmentPlacement(e)]));
+  const spreads = new Map(org.environments.map(e => [e, environmentSpread(e)]));
+  const shared = new SharedValues();
   for (const project of projects) {
     const projectUid = stableUid('Project', org.name, project.name);
     for (const env of envsOf.get(project) ?? []) {
@@ -78,8 +88,9 @@ export function resolveOrganization(org: Organization): Plan {
       const cellResources = placeResources(org, project, env, namespace, placedComponents, problems);
       const components = placedComponents.map(c => {
         const placed = withResourceBindings(c, env, placeDependencies(c, env, bound.get(c) ?? [], locate, problems), cellResources, problems);
-        const routes = resolveRoutes(c, env, gateways, missingGateways, problems);
-        for (const route of routes) allRoutes.push({ path: c.node.path, environment: env.name, route });
+        const inv = invariants.of(c);
+        const routes = resolveRoutes(c, env, gateways, missingGateways, problems, inv.declaredEndpoints);
+        for (const route of routes) allRoutes.push({ path: inv.path, environment: env.name, route });
         const ctx = {
           org,
           env,
@@ -90,6 +101,10 @@ export function resolveOrganization(org: Organization): Plan {
           routes,
           namespace,
           observability: observability.get(env.dataPlane.name)!,
+          invariants,
+          shared,
+          environmentPlacement: placements.get(env) ?? environmentPlacement(env),
+          environmentSpread: spreads.get(env) ?? environmentSpread(env),
         };
         const draft = resolveComponent(c, ctx, problems);
         checkComponentType(c, env, draft, problems);

@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
+import { flat } from './flat-string';
 import { ResolvedGateways } from './gateway';
+import { orNone } from './memo';
 import { generateName, NameLimit } from './naming';
 import { PlanApiPolicy, PlanGateway, PlanGatewayVisibility, PlanHeaderChanges, PlanRoute } from './plan';
 import { secretData } from './secret-data';
@@ -21,10 +23,11 @@ const GATEWAY_OF: Array<[Visibility, PlanGatewayVisibility]> = [[Visibility.INTE
  */
 export function resolveRoutes(
   c: Component, env: Environment, gateways: ResolvedGateways, missing: MissingGateways, problems: ProblemCollector,
+  endpoints: readonly Endpoint[] = c.endpoints,
 ): PlanRoute[] {
   const routes: PlanRoute[] = [];
   const org = c.project.organization.name;
-  for (const ep of c.endpoints) {
+  for (const ep of endpoints) {
     for (const [visibility, which] of GATEWAY_OF) {
       if (!ep.isVisibleTo(visibility)) continue;
       const gateway = gateways.gatewayOf(env.name, which);
@@ -38,7 +41,7 @@ export function resolveRoutes(
       missing.set(key, entry);
     }
   }
-  return routes;
+  return orNone(routes);
 }
 
 /** Exposed endpoints whose environments have no gateway of their visibility, by endpoint and data plane. @internal */
@@ -86,8 +89,8 @@ function resolveRoute(
   // joins the generated host label and the shared host's path so that no two projects collide.
   const project = c.project.name;
   const hostLabel = o.hostLabel ?? (ownHost ? generateName(NameLimit.LABEL, ep.name, c.name, project, env.name, org) : sharedHost);
-  const hostname = `${hostLabel}.${gateway.domain}`;
-  const pathPrefix = grpc ? undefined : o.pathPrefix ?? (ownHost ? '/' : `/${project}/${c.name}-${ep.name}`);
+  const hostname = flat(`${hostLabel}.${gateway.domain}`);
+  const pathPrefix = grpc ? undefined : o.pathPrefix ?? (ownHost ? '/' : flat(`/${project}/${c.name}-${ep.name}`));
   const name = which === 'external' ? generateName(NameLimit.SUBDOMAIN, c.name, ep.name) : generateName(NameLimit.SUBDOMAIN, c.name, ep.name, 'internal');
   const https = gateway.certificate !== undefined;
   const where = `route of endpoint '${ep.name}' on the ${which} gateway in '${env.name}'`;
@@ -102,7 +105,7 @@ function resolveRoute(
     pathPrefix,
     rewritePath: pathPrefix !== undefined && pathPrefix !== ep.basePath ? ep.basePath : undefined,
     backend: { service: c.name, port: ep.port },
-    url: `${https ? 'https' : 'http'}://${hostname}${pathPrefix === undefined || pathPrefix === '/' ? '' : pathPrefix}`,
+    url: flat(`${https ? 'https' : 'http'}://${hostname}${pathPrefix === undefined || pathPrefix === '/' ? '' : pathPrefix}`),
     policy,
   };
 }

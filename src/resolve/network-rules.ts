@@ -1,0 +1,121 @@
+import { flat } from './flat-string';
+import { Labels } from './labels';
+import { PairCache } from './memo';
+import type { PlanNetworkRule, PlanPeer } from './plan';
+
+/** A port of a network rule. @internal */
+export type PlanPort = PlanNetworkRule['ports'][number];
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Rules with one peer and one set of HTTP rules, while merging. */
+interface MergedRule {
+  readonly peerKey: string;
+  readonly httpKey: string;
+  readonly first: PlanNetworkRule;
+  ports: PlanPort[];
+  reason: string;
+}
+
+/**
+ * The parts network rules are made of, made once per resolve and shared by every rule that names
+ * them: pod peers by namespace and component, ports and one-port lists. Thousands of components
+ * name the same few peers and ports; sharing them keeps the plan small (it is read-only).
+ * @internal
+ */
+export class RuleParts {
+  /** Every port (an empty list). */
+  public readonly everyPort: PlanPort[] = [];
+  private readonly podPeers = new PairCache((namespace: string, component: string): PlanPeer =>
+    ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } }));
+  private readonly portLists = new PairCache((port: number, protocol: PlanPort['protocol']): PlanPort[] => [{ port, protocol }]);
+  /** Merged rules by peer, then by HTTP rules, ports and reason. */
+  private readonly rules = new Map<string, Map<string, PlanNetworkRule>>();
+  /** Merge keys of peers (JSON text), by peer object. */
+  private readonly peerKeys = new WeakMap<PlanPeer, string>();
+
+  /** The pods of `component` in `namespace`. */
+  public podsOf(namespace: string, component: string): PlanPeer {
+    return this.podPeers.get(namespace, component);
+  }
+
+  /** The one-port list of `port`. */
+  public onePort(port: number, protocol: PlanPort['protocol']): PlanPort[] {
+    return this.portLists.get(port, protocol);
+  }
+
+  /** The shared object of `port`. */
+  public port(port: number, protocol: PlanPort['protocol']): PlanPort {
+    return this.onePort(port, protocol)[0];
+  }
+
+  /**
+   * Merges rules with the same peer and HTTP rules, sorting ports and rules (by the JSON text of
+   * `[peer, http]`, the rule's identity: compared as the pair of peer text and HTTP text, which
+   * orders alike, as no JSON object's text starts with another's).
+   */
+  public mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
+    if (rules.length === 0) return [];
+    const merged: MergedRule[] = [];
+    const byPeer = new Map<string, Map<string, MergedRule>>();
+    for (const r of rules) {
+      const peerKey = this.peerKey(r.peer);
+      const httpKey = r.http === undefined ? 'null' : JSON.stringify(r.http);
+      let byHttp = byPeer.get(peerKey);
+      if (!byHttp) {
+        byHttp = new Map();
+        byPeer.set(peerKey, byHttp);
+      }
+      const prev = byHttp.get(httpKey);
+      if (!prev) {
+        const m: MergedRule = { peerKey, httpKey, first: r, ports: r.ports, reason: r.reason };
+        byHttp.set(httpKey, m);
+        merged.push(m);
+        continue;
+      }
+      const everyPort = prev.ports.length === 0 || r.ports.length === 0;
+      prev.ports = everyPort ? this.everyPort : [...prev.ports, ...r.ports];
+      if (prev.reason !== r.reason) prev.reason = `${prev.reason}; ${r.reason}`;
+    }
+    if (merged.length > 1) merged.sort((a, b) => compareText(a.peerKey, b.peerKey) || compareText(a.httpKey, b.httpKey));
+    return merged.map(m => this.shared(m));
+  }
+
+  /** The merged rule, the same object for every component with the same rule (egress to a provider, ingress from a gateway). */
+  private shared(m: MergedRule): PlanNetworkRule {
+    const ports = this.sortedPorts(m.ports);
+    let portsKey = '';
+    for (const p of ports) portsKey += `${p.port}/${p.protocol},`;
+    // rules with and without an `http` property stay apart, so that each keeps its own shape
+    const key = `${'http' in m.first ? 'h' : ''}${m.httpKey}|${portsKey}|${m.reason}`;
+    let byKey = this.rules.get(m.peerKey);
+    if (!byKey) {
+      byKey = new Map();
+      this.rules.set(m.peerKey, byKey);
+    }
+    let rule = byKey.get(key);
+    if (!rule) {
+      rule = { ...m.first, ports, reason: flat(m.reason) };
+      byKey.set(key, rule);
+    }
+    return rule;
+  }
+
+  private peerKey(peer: PlanPeer): string {
+    let key = this.peerKeys.get(peer);
+    if (key === undefined) {
+      key = JSON.stringify(peer);
+      this.peerKeys.set(peer, key);
+    }
+    return key;
+  }
+
+  /** Ports without repeats, sorted by number then protocol; lists of one port or none are shared. */
+  private sortedPorts(ports: PlanPort[]): PlanPort[] {
+    if (ports.length === 0) return this.everyPort;
+    if (ports.length === 1) return this.onePort(ports[0].port, ports[0].protocol);
+    const portKey = (p: PlanPort) => `${String(p.port).padStart(5, '0')}/${p.protocol}`;
+    const unique = [...new Map(ports.map(p => [portKey(p), p])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    return unique.length === 1 ? this.onePort(unique[0][1].port, unique[0][1].protocol) : unique.map(([, p]) => p);
+  }
+}
