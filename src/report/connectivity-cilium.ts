@@ -1,7 +1,7 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
-import { cidrMatches, parseCidr } from './cidr';
-import { ALL_PORTS, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, Labels, list, NS_KEY, Peer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
-import { compileSelector } from './label-selector';
+import { cidrContains, parseCidr } from './cidr';
+import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
+import { CompiledSelector, compileSelectorParts } from './label-selector';
 
 // --- Cilium
 
@@ -12,7 +12,7 @@ export const CILIUM_EGRESS_KEYS = ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toFQDN
 export function compileCiliumRule(spec: any, namespace: string | undefined, where: string, path: string): CompiledPolicy {
   checkKeys(spec, CILIUM_SPEC_KEYS, where, path);
   if (spec.endpointSelector === undefined) throw new Error(`connectivity: ${where}: ${path}.endpointSelector is required`);
-  const subject = compileCiliumSelector(spec.endpointSelector, where, `${path}.endpointSelector`);
+  const subject = compileCiliumSelector(spec.endpointSelector, where, `${path}.endpointSelector`).test;
   const edd = spec.enableDefaultDeny ?? {};
   checkKeys(edd, ['ingress', 'egress'], where, `${path}.enableDefaultDeny`);
 
@@ -66,20 +66,22 @@ export function compileCiliumTrafficRule(
     first = k;
   }
 
-  const matchers: Array<(peer: Peer) => boolean> = [];
-  let podNamespaces: string[] | undefined = [];
+  let pods: PodPeer[] = [];
+  let externals: Array<(peer: ExternalPeer) => boolean> = [];
   (endpoints ?? []).forEach((sel, i) => {
-    const epPath = `${path}.${p}Endpoints[${i}]`;
-    const matches = compileCiliumSelector(sel, where, epPath);
+    const selector = compileCiliumSelector(sel, where, `${path}.${p}Endpoints[${i}]`);
+    const matches = selector.test;
     const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
     const named = sel?.matchLabels?.[`k8s:${NS_KEY}`] ?? sel?.matchLabels?.[NS_KEY];
-    const scope = pinned ? namespace : named;
-    podNamespaces = scope === undefined || podNamespaces === undefined ? undefined : [...podNamespaces, scope];
-    matchers.push(peer => peer.pod !== undefined && (!pinned || peer.pod.identity.namespace === namespace) && matches(peer.pod.ciliumLabels));
+    pods.push({
+      namespace: pinned ? namespace : named,
+      label: podLabelEquality(selector),
+      matches: pinned ? pod => pod.identity.namespace === namespace && matches(pod.ciliumLabels) : pod => matches(pod.ciliumLabels),
+    });
   });
   (cidr ?? []).forEach((c, i) => {
     const block = parseCidr(c, where, `${path}.${p}CIDR[${i}]`);
-    matchers.push(peer => peer.external !== undefined && cidrMatches(block, [], peer.external));
+    externals.push(x => cidrContains(block, [], x));
   });
   (cidrSet ?? []).forEach((s, i) => {
     const setPath = `${path}.${p}CIDRSet[${i}]`;
@@ -87,20 +89,20 @@ export function compileCiliumTrafficRule(
     if (s.cidr === undefined) throw new Error(`connectivity: ${where}: ${setPath}.cidr is required`);
     const block = parseCidr(s.cidr, where, `${setPath}.cidr`);
     const except = (list(s.except, where, `${setPath}.except`) ?? []).map((e, j) => parseCidr(e, where, `${setPath}.except[${j}]`));
-    matchers.push(peer => peer.external !== undefined && cidrMatches(block, except, peer.external));
+    externals.push(x => cidrContains(block, except, x));
   });
   (fqdns ?? []).forEach((f, i) => {
-    const fqdnPath = `${path}.toFQDNs[${i}]`;
-    const matches = compileFqdnSelector(f, where, fqdnPath);
-    matchers.push(peer => peer.external?.fqdn !== undefined && matches(peer.external.fqdn));
+    const matches = compileFqdnSelector(f, where, `${path}.toFQDNs[${i}]`);
+    externals.push(x => x.fqdn !== undefined && matches(x.fqdn));
   });
 
   const toPorts = list(rule.toPorts, where, `${path}.toPorts`);
-  let peer: (x: Peer) => boolean;
-  if (anyL3Field) {peer = x => matchers.some(m => m(x));} else if (toPorts !== undefined && toPorts.length > 0) {
-    peer = () => true; // L4-only rule: any L3 peer
-    podNamespaces = undefined;
-  } else {peer = () => false;} // empty rule {}: default deny without allowing anything
+  if (!anyL3Field) {
+    // L4-only rule: any L3 peer; empty rule {}: default deny without allowing anything
+    const l4Only = toPorts !== undefined && toPorts.length > 0;
+    pods = l4Only ? [ANY_POD] : [];
+    externals = l4Only ? [() => true] : [];
+  }
 
   let hasHttp = false;
   let entries: PortEntry[] = ALL_PORTS;
@@ -111,7 +113,7 @@ export function compileCiliumTrafficRule(
       return entry.entry;
     });
   }
-  return { rule: { peer, entries, podNamespaces }, hasHttp };
+  return { rule: { pods, externals, entries }, hasHttp };
 }
 
 export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
@@ -171,8 +173,16 @@ export function httpRequest(h: any, where: string, path: string): string | undef
 }
 
 /** Compiles a Cilium endpoint selector against a pod's Cilium labels. */
-export function compileCiliumSelector(sel: any, where: string, path: string): (labels: Labels) => boolean {
-  return compileSelector(sel, { evaluator: 'connectivity', where, path }, key => ciliumKey(key, where, path));
+export function compileCiliumSelector(sel: any, where: string, path: string): CompiledSelector {
+  return compileSelectorParts(sel, { evaluator: 'connectivity', where, path }, key => ciliumKey(key, where, path));
+}
+
+/**
+ * An equality of a Cilium selector on one of the pod's own labels (Cilium labels other than the
+ * namespace, its labels and the service account are the pod's labels), for the pod index.
+ */
+function podLabelEquality(selector: CompiledSelector): readonly [string, string] | undefined {
+  return selector.equalities.find(([k]) => k !== NS_KEY && k !== SA_KEY && !k.startsWith(NS_LABELS_PREFIX));
 }
 
 export function ciliumKey(key: string, where: string, path: string): string {
@@ -194,6 +204,7 @@ export function selectorNamesKey(sel: any, key: string): boolean {
     || (sel.matchExpressions ?? []).some((e: any) => strip(e.key) === key);
 }
 
+/** A matcher of fqdns already normalized (`normalizeFqdn`). */
 export function compileFqdnSelector(f: any, where: string, path: string): (fqdn: string) => boolean {
   checkKeys(f, ['matchName', 'matchPattern'], where, path);
   const hasName = f.matchName !== undefined;
@@ -201,14 +212,14 @@ export function compileFqdnSelector(f: any, where: string, path: string): (fqdn:
   if (hasName === hasPattern) throw new Error(`connectivity: ${where}: ${path} needs exactly one of matchName and matchPattern`);
   if (hasName) {
     const name = normalizeFqdn(f.matchName);
-    return fqdn => normalizeFqdn(fqdn) === name;
+    return fqdn => fqdn === name;
   }
   const pattern = normalizeFqdn(f.matchPattern);
   if (pattern.includes('**')) throw unsupported(where, `${path}.matchPattern ${f.matchPattern}`);
   if (pattern === '*') return () => true;
   if (!/^[-a-z0-9_.*]+$/.test(pattern)) throw new Error(`connectivity: ${where}: ${path}.matchPattern ${f.matchPattern} is invalid`);
   const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '[-a-z0-9_]*')}$`);
-  return fqdn => re.test(normalizeFqdn(fqdn));
+  return fqdn => re.test(fqdn);
 }
 
 export function normalizeFqdn(name: string): string {

@@ -82,6 +82,8 @@ export interface Listening {
 }
 
 export interface Pod {
+  /** Its position in the evaluation's pod list (the order destinations are visited in). */
+  readonly index: number;
   readonly identity: PodIdentity;
   readonly nsLabels: Labels;
   readonly ciliumLabels: Labels;
@@ -91,8 +93,31 @@ export interface Pod {
 /** The other end of a flow, seen from the pod whose policy is evaluated. */
 export interface Peer {
   readonly pod?: Pod;
-  readonly external?: ExternalTarget;
+  readonly external?: ExternalPeer;
 }
+
+/** An external target with what rules match it by, parsed once per evaluation (not per pod and rule). */
+export interface ExternalPeer {
+  readonly target: ExternalTarget;
+  /** The IPv4 address as a number. */
+  readonly ip?: number;
+  /** The fqdn, lower case without a trailing dot. */
+  readonly fqdn?: string;
+}
+
+/**
+ * One way a rule matches pods, with what narrows the pods worth testing (an index, so that large
+ * platforms are not evaluated pair by pair): only pods of `namespace` (undefined = any namespace)
+ * whose own label `label[0]` equals `label[1]` (undefined = no such equality) can match.
+ */
+export interface PodPeer {
+  readonly namespace?: string;
+  readonly label?: readonly [string, string];
+  readonly matches: (pod: Pod) => boolean;
+}
+
+/** Matches every pod (L4-only rules, NetworkPolicy rules without peers). */
+export const ANY_POD: PodPeer = { matches: () => true };
 
 export interface PortMatch {
   /** undefined = any protocol. */
@@ -111,13 +136,11 @@ export interface PortEntry {
 }
 
 export interface CompiledRule {
-  readonly peer: (peer: Peer) => boolean;
+  /** A pod peer matches iff one of these does. */
+  readonly pods: PodPeer[];
+  /** An external peer matches iff one of these does. */
+  readonly externals: Array<(peer: ExternalPeer) => boolean>;
   readonly entries: PortEntry[];
-  /**
-   * The only namespaces whose pods `peer` can match (an index, so that large platforms are not
-   * evaluated pair by pair); undefined = pods of any namespace.
-   */
-  readonly podNamespaces?: string[];
 }
 
 export interface CompiledDirection {
@@ -143,6 +166,16 @@ export interface DirectionState {
 export interface PodState {
   readonly ingress: DirectionState;
   readonly egress: DirectionState;
+}
+
+/** Whether `rule` matches `peer`. */
+export function ruleMatches(rule: CompiledRule, peer: Peer): boolean {
+  if (peer.pod !== undefined) {
+    for (const p of rule.pods) if (p.matches(peer.pod)) return true;
+  } else if (peer.external !== undefined) {
+    for (const e of rule.externals) if (e(peer.external)) return true;
+  }
+  return false;
 }
 
 export interface Verdict {

@@ -23,14 +23,27 @@ export interface SelectorSource {
  * prefixed keys). An empty selector matches everything. @internal
  */
 export function compileSelector(sel: any, source: SelectorSource, key: (k: string) => string = k => k): (labels: Labels) => boolean {
+  return compileSelectorParts(sel, source, key).test;
+}
+
+/** A compiled selector and its `matchLabels` as (label key, value) pairs, which every label set it matches has. @internal */
+export interface CompiledSelector {
+  readonly test: (labels: Labels) => boolean;
+  readonly equalities: Array<readonly [string, string]>;
+}
+
+/** `compileSelector`, also returning the equalities the selector requires (for indexes). @internal */
+export function compileSelectorParts(sel: any, source: SelectorSource, key: (k: string) => string = k => k): CompiledSelector {
   const path = source.path;
   checkSelectorKeys(sel, ['matchLabels', 'matchExpressions'], path, source);
   const tests: Array<(labels: Labels) => boolean> = [];
+  const equalities: Array<readonly [string, string]> = [];
   const matchLabels = sel.matchLabels ?? {};
   for (const k in matchLabels) {
     if (!Object.prototype.hasOwnProperty.call(matchLabels, k)) continue;
     const kk = key(k);
     const value = String(matchLabels[k]);
+    equalities.push([kk, value]);
     tests.push(labels => labels[kk] === value);
   }
   selectorList(sel.matchExpressions, `${path}.matchExpressions`, source).forEach((e, i) => {
@@ -55,7 +68,11 @@ export function compileSelector(sel: any, source: SelectorSource, key: (k: strin
         throw selectorError(source, `${ePath}.operator ${e.operator} is invalid`);
     }
   });
-  // Selectors are evaluated once per pod and policy: no array walk for the common short ones.
+  return { test: conjunction(tests), equalities };
+}
+
+/** All of `tests`; selectors are evaluated once per pod and policy: no array walk for the common short ones. */
+function conjunction(tests: Array<(labels: Labels) => boolean>): (labels: Labels) => boolean {
   if (tests.length === 0) return () => true;
   if (tests.length === 1) return tests[0];
   if (tests.length === 2) {
