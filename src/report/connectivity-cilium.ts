@@ -1,7 +1,7 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
 import { cidrContains, parseCidr } from './cidr';
 import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
-import { CompiledSelector, compileSelectorParts } from './label-selector';
+import { CompiledSelector, compileSelectorParts, SelectorSource } from './label-selector';
 
 // --- Cilium
 
@@ -39,64 +39,66 @@ export function compileCiliumRule(spec: any, namespace: string | undefined, wher
   };
 }
 
+/** A direction's L3 fields, in Cilium's order (constant keys: no key string built per rule). */
+const CILIUM_L3 = {
+  ingress: { endpoints: 'fromEndpoints', cidr: 'fromCIDR', cidrSet: 'fromCIDRSet', entities: 'fromEntities', entity: 'host' },
+  egress: { endpoints: 'toEndpoints', cidr: 'toCIDR', cidrSet: 'toCIDRSet', entities: 'toEntities', entity: 'kube-apiserver' },
+} as const;
+const K8S_NS_KEY = `k8s:${NS_KEY}`;
+
 export function compileCiliumTrafficRule(
   rule: any, dir: Direction, namespace: string | undefined, where: string, path: string,
 ): { rule: CompiledRule; hasHttp: boolean } {
   checkKeys(rule, dir === 'ingress' ? CILIUM_INGRESS_KEYS : CILIUM_EGRESS_KEYS, where, path);
-  const p = dir === 'ingress' ? 'from' : 'to';
-  const endpoints = list(rule[`${p}Endpoints`], where, `${path}.${p}Endpoints`);
-  const cidr = list(rule[`${p}CIDR`], where, `${path}.${p}CIDR`);
-  const cidrSet = list(rule[`${p}CIDRSet`], where, `${path}.${p}CIDRSet`);
-  const entities = list(rule[`${p}Entities`], where, `${path}.${p}Entities`);
-  const fqdns = dir === 'egress' ? list(rule.toFQDNs, where, `${path}.toFQDNs`) : undefined;
+  const f = CILIUM_L3[dir];
+  const endpoints = list(rule[f.endpoints], where, path, f.endpoints);
+  const cidr = list(rule[f.cidr], where, path, f.cidr);
+  const cidrSet = list(rule[f.cidrSet], where, path, f.cidrSet);
+  const entities = list(rule[f.entities], where, path, f.entities);
+  const fqdns = dir === 'egress' ? list(rule.toFQDNs, where, path, 'toFQDNs') : undefined;
   // `fromEntities: [host]` (kubelet probes under allow-localhost=policy) admits the node, which is no modelled peer
   // `toEntities: [kube-apiserver]` (operators' instance managers, build pods) reaches the API server, no modelled peer either
-  const hostOnly = entities?.length === 1 && entities[0] === (dir === 'ingress' ? 'host' : 'kube-apiserver');
-  if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${p}Entities`);
+  const hostOnly = entities?.length === 1 && entities[0] === f.entity;
+  if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${f.entities}`);
 
-  // The L3 fields in Cilium's order (a plain list, not an object per rule: compiled once per policy rule).
-  const l3: Array<[string, any[] | undefined]> = [[`${p}Endpoints`, endpoints], [`${p}CIDR`, cidr], [`${p}CIDRSet`, cidrSet], [`${p}Entities`, entities], ['toFQDNs', fqdns]];
   let anyL3Field = false;
   let first: string | undefined;
-  for (const [k, v] of l3) {
-    if (v === undefined) continue;
+  const l3 = (k: string, v: any[] | undefined): void => {
+    if (v === undefined) return;
     anyL3Field = true;
-    if (v.length === 0) continue;
+    if (v.length === 0) return;
     if (first !== undefined) throw unsupported(where, path, `Cilium rejects combining ${first} and ${k} in one rule`);
     first = k;
-  }
+  };
+  l3(f.endpoints, endpoints);
+  l3(f.cidr, cidr);
+  l3(f.cidrSet, cidrSet);
+  l3(f.entities, entities);
+  l3('toFQDNs', fqdns);
 
   let pods: PodPeer[] = [];
   let externals: Array<(peer: ExternalPeer) => boolean> = [];
-  (endpoints ?? []).forEach((sel, i) => {
-    const selector = compileCiliumSelector(sel, where, `${path}.${p}Endpoints[${i}]`);
-    const matches = selector.test;
-    const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
-    const named = sel?.matchLabels?.[`k8s:${NS_KEY}`] ?? sel?.matchLabels?.[NS_KEY];
-    pods.push({
-      namespace: pinned ? namespace : named,
-      label: podLabelEquality(selector),
-      matches: pinned ? pod => pod.identity.namespace === namespace && matches(pod.ciliumLabels) : pod => matches(pod.ciliumLabels),
-    });
-  });
+  if (endpoints !== undefined) {
+    for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, `${path}.${f.endpoints}[${i}]`));
+  }
   (cidr ?? []).forEach((c, i) => {
-    const block = parseCidr(c, where, `${path}.${p}CIDR[${i}]`);
+    const block = parseCidr(c, where, `${path}.${f.cidr}[${i}]`);
     externals.push(x => cidrContains(block, [], x));
   });
   (cidrSet ?? []).forEach((s, i) => {
-    const setPath = `${path}.${p}CIDRSet[${i}]`;
+    const setPath = `${path}.${f.cidrSet}[${i}]`;
     checkKeys(s, ['cidr', 'except'], where, setPath);
     if (s.cidr === undefined) throw new Error(`connectivity: ${where}: ${setPath}.cidr is required`);
     const block = parseCidr(s.cidr, where, `${setPath}.cidr`);
     const except = (list(s.except, where, `${setPath}.except`) ?? []).map((e, j) => parseCidr(e, where, `${setPath}.except[${j}]`));
     externals.push(x => cidrContains(block, except, x));
   });
-  (fqdns ?? []).forEach((f, i) => {
-    const matches = compileFqdnSelector(f, where, `${path}.toFQDNs[${i}]`);
+  (fqdns ?? []).forEach((fqdn, i) => {
+    const matches = compileFqdnSelector(fqdn, where, `${path}.toFQDNs[${i}]`);
     externals.push(x => x.fqdn !== undefined && matches(x.fqdn));
   });
 
-  const toPorts = list(rule.toPorts, where, `${path}.toPorts`);
+  const toPorts = list(rule.toPorts, where, path, 'toPorts');
   if (!anyL3Field) {
     // L4-only rule: any L3 peer; empty rule {}: default deny without allowing anything
     const l4Only = toPorts !== undefined && toPorts.length > 0;
@@ -114,6 +116,22 @@ export function compileCiliumTrafficRule(
     });
   }
   return { rule: { pods, externals, entries }, hasHttp };
+}
+
+/**
+ * One `from/toEndpoints` selector. In a namespaced policy, a selector that does not name the pod
+ * namespace key matches only pods of the policy's namespace.
+ */
+function compileCiliumEndpoint(sel: any, namespace: string | undefined, where: string, path: string): PodPeer {
+  const selector = compileCiliumSelector(sel, where, path);
+  const matches = selector.test;
+  const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
+  const named = sel?.matchLabels?.[K8S_NS_KEY] ?? sel?.matchLabels?.[NS_KEY];
+  return {
+    namespace: pinned ? namespace : named,
+    label: podLabelEquality(selector),
+    matches: pinned ? pod => pod.identity.namespace === namespace && matches(pod.ciliumLabels) : pod => matches(pod.ciliumLabels),
+  };
 }
 
 export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
@@ -174,7 +192,11 @@ export function httpRequest(h: any, where: string, path: string): string | undef
 
 /** Compiles a Cilium endpoint selector against a pod's Cilium labels. */
 export function compileCiliumSelector(sel: any, where: string, path: string): CompiledSelector {
-  return compileSelectorParts(sel, { evaluator: 'connectivity', where, path }, key => ciliumKey(key, where, path));
+  return compileSelectorParts(sel, { evaluator: 'connectivity', where, path }, ciliumSelectorKey);
+}
+
+function ciliumSelectorKey(key: string, source: SelectorSource): string {
+  return ciliumKey(key, source.where, source.path);
 }
 
 /**

@@ -171,9 +171,9 @@ export interface PodState {
 /** Whether `rule` matches `peer`. */
 export function ruleMatches(rule: CompiledRule, peer: Peer): boolean {
   if (peer.pod !== undefined) {
-    for (const p of rule.pods) if (p.matches(peer.pod)) return true;
+    for (let i = 0; i < rule.pods.length; i++) if (rule.pods[i].matches(peer.pod)) return true;
   } else if (peer.external !== undefined) {
-    for (const e of rule.externals) if (e(peer.external)) return true;
+    for (let i = 0; i < rule.externals.length; i++) if (rule.externals[i](peer.external)) return true;
   }
   return false;
 }
@@ -195,9 +195,10 @@ export function checkKeys(obj: any, allowed: string[], where: string, path: stri
   }
 }
 
-export function list(value: any, where: string, path: string): any[] | undefined {
+/** `value` as a list (undefined when absent); `field` is appended to `path` in the error only (no path built per call). */
+export function list(value: any, where: string, path: string, field?: string): any[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${path} must be a list`);
+  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${field === undefined ? path : `${path}.${field}`} must be a list`);
   return value;
 }
 

@@ -70,11 +70,11 @@
  */
 import { parseIpv4 } from './cidr';
 import { compileCiliumRule, normalizeFqdn } from './connectivity-cilium';
-import { PodIndex } from './connectivity-index';
+import { allowedFlows, ExternalDestination } from './connectivity-flows';
 import { compileNetworkPolicy } from './connectivity-kubernetes';
 import {
-  checkPort, compare, CompiledPolicy, CompiledRule, ConnectivityInput, Direction, DirectionState, ExternalPeer, ExternalTarget, Flow, IMPLICIT_NS_LABEL, Labels,
-  Listening, NS_KEY, NS_LABELS_PREFIX, Peer, Pod, PodIdentity, PodState, PortMatch, PortSpec, ruleMatches, SA_KEY, Verdict,
+  checkPort, compare, CompiledPolicy, ConnectivityInput, Direction, DirectionState, ExternalPeer, Flow, IMPLICIT_NS_LABEL, Labels,
+  Listening, NS_KEY, NS_LABELS_PREFIX, Pod, PodIdentity, PodState, PortSpec, SA_KEY,
 } from './connectivity-model';
 
 export type { ConnectivityInput, ExternalTarget, Flow, NamespaceIdentity, PodIdentity, PortSpec } from './connectivity-model';
@@ -82,6 +82,19 @@ export type { ConnectivityInput, ExternalTarget, Flow, NamespaceIdentity, PodIde
 /** A port a pod listens on. @internal */
 
 const POD_TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
+const POLICY_LIKE_KINDS = [
+  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'GlobalNetworkPolicy',
+  'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy',
+];
+
+/** The kinds the evaluator reads (workloads, Namespaces, policies and Lists of them); it ignores every other manifest. */
+const READ_KINDS = new Set([...POD_TEMPLATE_KINDS, 'CronJob', 'Pod', 'Namespace', 'List', ...POLICY_LIKE_KINDS]);
+
+/** Whether `evaluateConnectivity` reads `manifest` (callers may leave out the others). @internal */
+export function readsManifest(manifest: any): boolean {
+  return READ_KINDS.has(manifest.kind);
+}
 
 /**
  * The pod identities of the workloads in `manifests`, sorted by id: Deployments, StatefulSets,
@@ -171,7 +184,7 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
     return { index, identity, nsLabels: ns, ciliumLabels: cilium, listens: listening(identity.ports) };
   });
   // External targets as peers (address parsed, name normalized) and the port they listen on, once.
-  const externals: Array<{ readonly target: ExternalTarget; readonly peer: Peer; readonly port: Listening }> = [];
+  const externals: ExternalDestination[] = [];
   for (const e of input.externals ?? []) {
     if (ids.has(e.id)) throw new Error(`connectivity: external target id ${e.id} is also a pod id`);
     ids.add(e.id);
@@ -190,38 +203,7 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   }
 
   // Per pod (by index) and direction: is it default-deny, and which rules apply.
-  const states = podStates(pods, policies);
-  const index = new PodIndex(pods);
-
-  const flows: Flow[] = [];
-  // The rules matching one pair, per direction: refilled for every pair rather than allocated.
-  const scratch: CompiledRule[] = [];
-  const ingressRules: CompiledRule[] = [];
-  for (const src of pods) {
-    const egress = states[src.index].egress;
-    const srcPeer: Peer = { pod: src };
-    const destinations = egress.isolated ? matchedDestinations(src, egress.rules, index) : undefined;
-    for (const dst of destinations?.keys() ?? pods) {
-      if (dst === src || dst.listens.length === 0) continue;
-      // undefined: egress not isolated
-      const outRules = destinations === undefined ? undefined : destinations.get(dst);
-      let inRules: CompiledRule[] | undefined | null = null;
-      for (const port of dst.listens) {
-        const out = decideMatched(outRules, port);
-        if (!out) continue;
-        if (inRules === null) inRules = matchingRules(states[dst.index].ingress, srcPeer, ingressRules);
-        const inn = decideMatched(inRules, port);
-        if (!inn) continue;
-        const l7 = combineL7(out.l7, inn.l7, `${src.identity.id} → ${dst.identity.id}:${port.port}/${port.protocol}`);
-        flows.push(flow(src.identity.id, dst.identity.id, port.port, port.protocol, l7));
-      }
-    }
-    for (const { target, peer, port } of externals) {
-      const out = decideMatched(matchingRules(egress, peer, scratch), port);
-      if (out) flows.push(flow(src.identity.id, target.id, target.port, target.protocol, out.l7));
-    }
-  }
-  return flows.sort(compareFlows);
+  return allowedFlows(pods, podStates(pods, policies), externals).sort(compareFlows);
 }
 
 /** Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules of every selecting policy. */
@@ -233,11 +215,13 @@ function podStates(pods: Pod[], policies: CompiledPolicy[]): PodState[] {
     else if (policiesByNamespace.has(p.namespace)) policiesByNamespace.get(p.namespace)!.push(p);
     else policiesByNamespace.set(p.namespace, [p]);
   }
+  const none: CompiledPolicy[] = [];
   return pods.map(pod => {
     // declaration order is kept: namespaced policies, then clusterwide ones
     const selecting: CompiledPolicy[] = [];
-    for (const p of policiesByNamespace.get(pod.identity.namespace) ?? []) if (p.selects(pod)) selecting.push(p);
-    for (const p of clusterwide) if (p.selects(pod)) selecting.push(p);
+    const namespaced = policiesByNamespace.get(pod.identity.namespace) ?? none;
+    for (let i = 0; i < namespaced.length; i++) if (namespaced[i].selects(pod)) selecting.push(namespaced[i]);
+    for (let i = 0; i < clusterwide.length; i++) if (clusterwide[i].selects(pod)) selecting.push(clusterwide[i]);
     return { ingress: directionState(pod, selecting, 'ingress'), egress: directionState(pod, selecting, 'egress') };
   });
 }
@@ -251,91 +235,9 @@ function directionState(pod: Pod, selecting: CompiledPolicy[], dir: Direction): 
   return { isolated, rules: selecting.length === 1 ? selecting[0][dir].rules : selecting.flatMap(p => p[dir].rules) };
 }
 
-/**
- * The pods `rules` (an isolated egress of `src`) match, each with the rules that match it, found
- * through the index rather than by testing every pod. Visited in the order a scan would visit them
- * (so that the first conflict reported is the same): pods of the namespaces the rules can reach, in
- * the order the rules name them, or every pod when a rule can match pods of any namespace.
- */
-function matchedDestinations(src: Pod, rules: CompiledRule[], index: PodIndex): Map<Pod, CompiledRule[]> {
-  const matched = new Map<Pod, CompiledRule[]>();
-  for (const rule of rules) {
-    for (const peer of rule.pods) {
-      for (const dst of index.candidates(peer)) {
-        if (dst === src || dst.listens.length === 0 || !peer.matches(dst)) continue;
-        const list = matched.get(dst);
-        if (list === undefined) matched.set(dst, [rule]);
-        else if (list[list.length - 1] !== rule) list.push(rule);
-      }
-    }
-  }
-  if (matched.size < 2) return matched;
-  const scopes = new Map<string, number>();
-  for (const rule of rules) {
-    for (const peer of rule.pods) {
-      if (peer.namespace === undefined) return sortedBy(matched, dst => dst.index);
-      if (!scopes.has(peer.namespace)) scopes.set(peer.namespace, scopes.size);
-    }
-  }
-  return sortedBy(matched, dst => scopes.get(dst.identity.namespace)! * index.size + dst.index);
-}
-
-function sortedBy(matched: Map<Pod, CompiledRule[]>, rank: (pod: Pod) => number): Map<Pod, CompiledRule[]> {
-  const order = [...matched.keys()];
-  for (let i = 1; i < order.length; i++) if (rank(order[i - 1]) > rank(order[i])) return new Map(order.sort((a, b) => rank(a) - rank(b)).map(p => [p, matched.get(p)!]));
-  return matched;
-}
-
 /** Total order on flows: from, to, port, protocol. @internal */
 export function compareFlows(a: Flow, b: Flow): number {
   return compare(a.from, b.from) || compare(a.to, b.to) || a.port - b.port || compare(a.protocol, b.protocol);
-}
-
-/** The rules of an isolated direction that match `peer`, in order, in `out` (emptied first); undefined when the direction is not isolated. */
-function matchingRules(state: DirectionState, peer: Peer, out: CompiledRule[]): CompiledRule[] | undefined {
-  if (!state.isolated) return undefined;
-  out.length = 0;
-  for (const rule of state.rules) if (ruleMatches(rule, peer)) out.push(rule);
-  return out;
-}
-
-const ALLOW_ALL: Verdict = Object.freeze({});
-
-/** Whether `rules` (already known to match the peer; undefined: not isolated) allow `port`, and which HTTP requests. */
-function decideMatched(rules: CompiledRule[] | undefined, port: Listening): Verdict | undefined {
-  if (rules === undefined) return ALLOW_ALL;
-  let allowed = false;
-  let unrestricted = false;
-  let requests: Set<string> | undefined;
-  for (const rule of rules) {
-    for (const entry of rule.entries) {
-      if (entry.ports.length > 0 && !entry.ports.some(m => portMatches(m, port))) continue;
-      allowed = true;
-      if (entry.l7 === undefined) unrestricted = true;
-      else for (const r of entry.l7) (requests ??= new Set<string>()).add(r);
-    }
-  }
-  if (!allowed) return undefined;
-  return unrestricted ? ALLOW_ALL : { l7: [...(requests ?? [])].sort(compare) };
-}
-
-function portMatches(m: PortMatch, port: Listening): boolean {
-  if (m.protocol !== undefined && m.protocol !== port.protocol) return false;
-  if (m.name !== undefined) return port.names.includes(m.name);
-  if (m.port === undefined) return true;
-  return port.port >= m.port && port.port <= (m.endPort ?? m.port);
-}
-
-function combineL7(egress: string[] | undefined, ingress: string[] | undefined, what: string): string[] | undefined {
-  if (egress === undefined) return ingress;
-  if (ingress === undefined) return egress;
-  if (egress.join('\n') === ingress.join('\n')) return egress;
-  throw new Error(`connectivity: ${what}: egress allows HTTP [${egress.join(', ')}] and ingress allows [${ingress.join(', ')}]; `
-    + 'the evaluator does not intersect differing HTTP rule sets');
-}
-
-function flow(from: string, to: string, port: number, protocol: string, l7: string[] | undefined): Flow {
-  return l7 === undefined ? { from, to, port, protocol } : { from, to, port, protocol, l7 };
 }
 
 function listening(ports: PortSpec[]): Listening[] {
@@ -351,11 +253,6 @@ function listening(ports: PortSpec[]): Listening[] {
 
 // ---------------------------------------------------------------------------------------------
 // Policy compilation
-
-const POLICY_LIKE_KINDS = [
-  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'GlobalNetworkPolicy',
-  'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy',
-];
 
 function compilePolicy(m: any): CompiledPolicy[] | undefined {
   if (!POLICY_LIKE_KINDS.includes(m.kind)) return undefined;
