@@ -9,40 +9,57 @@ export const CILIUM_SPEC_KEYS = ['endpointSelector', 'ingress', 'egress', 'enabl
 export const CILIUM_INGRESS_KEYS = ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'toPorts'];
 export const CILIUM_EGRESS_KEYS = ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toFQDNs', 'toEntities', 'toPorts'];
 
+const DIRECTIONS = ['ingress', 'egress'];
+
 export function compileCiliumRule(spec: any, namespace: string | undefined, where: string, path: string): CompiledPolicy {
   checkKeys(spec, CILIUM_SPEC_KEYS, where, path);
   if (spec.endpointSelector === undefined) throw new Error(`connectivity: ${where}: ${path}.endpointSelector is required`);
   const subject = compileCiliumSelector(spec.endpointSelector, where, `${path}.endpointSelector`).test;
   const edd = spec.enableDefaultDeny ?? {};
-  checkKeys(edd, ['ingress', 'egress'], where, `${path}.enableDefaultDeny`);
-
-  const direction = (dir: Direction): CompiledDirection => {
-    const rules = list(spec[dir], where, `${path}.${dir}`);
-    const explicit: boolean | undefined = edd[dir];
-    if (rules !== undefined && rules.length === 0 && explicit === undefined) {
-      throw unsupported(where, `${path}.${dir}: []`, `ambiguous default deny; use enableDefaultDeny.${dir} or [{}]`);
-    }
-    const compiled = (rules ?? []).map((r, i) => compileCiliumTrafficRule(r, dir, namespace, where, `${path}.${dir}[${i}]`));
-    const hasRules = (rules ?? []).length > 0;
-    return {
-      defaultDeny: explicit === true || (hasRules && explicit !== false),
-      hasHttp: compiled.some(c => c.hasHttp),
-      rules: compiled.map(c => c.rule),
-    };
-  };
+  checkKeys(edd, DIRECTIONS, where, path, 'enableDefaultDeny');
   return {
     where,
     namespace,
     selects: pod => (namespace === undefined || pod.identity.namespace === namespace) && subject(pod.ciliumLabels),
-    ingress: direction('ingress'),
-    egress: direction('egress'),
+    ingress: compileCiliumDirection(spec, edd, 'ingress', namespace, where, path),
+    egress: compileCiliumDirection(spec, edd, 'egress', namespace, where, path),
   };
+}
+
+function compileCiliumDirection(spec: any, edd: any, dir: Direction, namespace: string | undefined, where: string, path: string): CompiledDirection {
+  const rules = list(spec[dir], where, path, dir);
+  const explicit: boolean | undefined = edd[dir];
+  if (rules !== undefined && rules.length === 0 && explicit === undefined) {
+    throw unsupported(where, `${path}.${dir}: []`, `ambiguous default deny; use enableDefaultDeny.${dir} or [{}]`);
+  }
+  const compiled: CompiledRule[] = [];
+  let hasHttp = false;
+  for (let i = 0; i < (rules?.length ?? 0); i++) {
+    const c = compileCiliumTrafficRule(rules![i], dir, namespace, where, `${path}.${dir}[${i}]`);
+    hasHttp = hasHttp || c.hasHttp;
+    compiled.push(c.rule);
+  }
+  return { defaultDeny: explicit === true || (compiled.length > 0 && explicit !== false), hasHttp, rules: compiled };
 }
 
 /** A direction's L3 fields, in Cilium's order (constant keys: no key string built per rule). */
 const CILIUM_L3 = {
-  ingress: { endpoints: 'fromEndpoints', cidr: 'fromCIDR', cidrSet: 'fromCIDRSet', entities: 'fromEntities', entity: 'host' },
-  egress: { endpoints: 'toEndpoints', cidr: 'toCIDR', cidrSet: 'toCIDRSet', entities: 'toEntities', entity: 'kube-apiserver' },
+  ingress: {
+    endpoints: 'fromEndpoints',
+    cidr: 'fromCIDR',
+    cidrSet: 'fromCIDRSet',
+    entities: 'fromEntities',
+    entity: 'host',
+    l3: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'toFQDNs'],
+  },
+  egress: {
+    endpoints: 'toEndpoints',
+    cidr: 'toCIDR',
+    cidrSet: 'toCIDRSet',
+    entities: 'toEntities',
+    entity: 'kube-apiserver',
+    l3: ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toEntities', 'toFQDNs'],
+  },
 } as const;
 const K8S_NS_KEY = `k8s:${NS_KEY}`;
 
@@ -63,24 +80,55 @@ export function compileCiliumTrafficRule(
 
   let anyL3Field = false;
   let first: string | undefined;
-  const l3 = (k: string, v: any[] | undefined): void => {
-    if (v === undefined) return;
+  const l3 = [endpoints, cidr, cidrSet, entities, fqdns];
+  for (let k = 0; k < l3.length; k++) {
+    const v = l3[k];
+    if (v === undefined) continue;
     anyL3Field = true;
-    if (v.length === 0) return;
-    if (first !== undefined) throw unsupported(where, path, `Cilium rejects combining ${first} and ${k} in one rule`);
-    first = k;
-  };
-  l3(f.endpoints, endpoints);
-  l3(f.cidr, cidr);
-  l3(f.cidrSet, cidrSet);
-  l3(f.entities, entities);
-  l3('toFQDNs', fqdns);
+    if (v.length === 0) continue;
+    if (first !== undefined) throw unsupported(where, path, `Cilium rejects combining ${first} and ${f.l3[k]} in one rule`);
+    first = f.l3[k];
+  }
 
-  let pods: PodPeer[] = [];
-  let externals: Array<(peer: ExternalPeer) => boolean> = [];
-  if (endpoints !== undefined) {
+  let pods: PodPeer[] = NO_PODS;
+  let externals: Array<(peer: ExternalPeer) => boolean> = NO_EXTERNALS;
+  if (endpoints !== undefined && endpoints.length > 0) {
+    pods = [];
     for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, `${path}.${f.endpoints}[${i}]`));
   }
+  if (cidr?.length || cidrSet?.length || fqdns?.length) externals = compileCiliumExternals(cidr, cidrSet, fqdns, f, where, path);
+
+  const toPorts = list(rule.toPorts, where, path, 'toPorts');
+  if (!anyL3Field) {
+    // L4-only rule: any L3 peer; empty rule {}: default deny without allowing anything
+    const l4Only = toPorts !== undefined && toPorts.length > 0;
+    pods = l4Only ? [ANY_POD] : NO_PODS;
+    externals = l4Only ? ANY_EXTERNAL : NO_EXTERNALS;
+  }
+
+  let hasHttp = false;
+  let entries: PortEntry[] = ALL_PORTS;
+  if (toPorts !== undefined && toPorts.length > 0) {
+    entries = [];
+    for (let i = 0; i < toPorts.length; i++) {
+      const entry = compileCiliumPortRule(toPorts[i], dir, where, `${path}.toPorts[${i}]`);
+      hasHttp = hasHttp || entry.http;
+      entries.push(entry.entry);
+    }
+  }
+  return { rule: { pods, externals, entries }, hasHttp };
+}
+
+// Shared by the rules that match no pod / no external / every external (never mutated).
+const NO_PODS: PodPeer[] = [];
+const NO_EXTERNALS: Array<(peer: ExternalPeer) => boolean> = [];
+const ANY_EXTERNAL: Array<(peer: ExternalPeer) => boolean> = [() => true];
+
+/** The external matchers of a rule's CIDR, CIDR set and FQDN fields, in that order. */
+function compileCiliumExternals(
+  cidr: any[] | undefined, cidrSet: any[] | undefined, fqdns: any[] | undefined, f: typeof CILIUM_L3[Direction], where: string, path: string,
+): Array<(peer: ExternalPeer) => boolean> {
+  const externals: Array<(peer: ExternalPeer) => boolean> = [];
   (cidr ?? []).forEach((c, i) => {
     const block = parseCidr(c, where, `${path}.${f.cidr}[${i}]`);
     externals.push(x => cidrContains(block, [], x));
@@ -97,25 +145,7 @@ export function compileCiliumTrafficRule(
     const matches = compileFqdnSelector(fqdn, where, `${path}.toFQDNs[${i}]`);
     externals.push(x => x.fqdn !== undefined && matches(x.fqdn));
   });
-
-  const toPorts = list(rule.toPorts, where, path, 'toPorts');
-  if (!anyL3Field) {
-    // L4-only rule: any L3 peer; empty rule {}: default deny without allowing anything
-    const l4Only = toPorts !== undefined && toPorts.length > 0;
-    pods = l4Only ? [ANY_POD] : [];
-    externals = l4Only ? [() => true] : [];
-  }
-
-  let hasHttp = false;
-  let entries: PortEntry[] = ALL_PORTS;
-  if (toPorts !== undefined && toPorts.length > 0) {
-    entries = toPorts.map((tp, i) => {
-      const entry = compileCiliumPortRule(tp, dir, where, `${path}.toPorts[${i}]`);
-      hasHttp = hasHttp || entry.http;
-      return entry.entry;
-    });
-  }
-  return { rule: { pods, externals, entries }, hasHttp };
+  return externals;
 }
 
 /**
@@ -134,29 +164,15 @@ function compileCiliumEndpoint(sel: any, namespace: string | undefined, where: s
   };
 }
 
+const PORT_RULE_KEYS = ['ports', 'rules'];
+const PORT_KEYS = ['port', 'endPort', 'protocol'];
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
 export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
-  checkKeys(tp, ['ports', 'rules'], where, path);
-  const ports = (list(tp.ports, where, `${path}.ports`) ?? []).map((pp, i) => {
-    const ppPath = `${path}.ports[${i}]`;
-    checkKeys(pp, ['port', 'endPort', 'protocol'], where, ppPath);
-    const protocol = pp.protocol === undefined || pp.protocol === '' || pp.protocol === 'ANY' ? undefined : pp.protocol;
-    if (protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(protocol)) throw unsupported(where, `${ppPath}.protocol ${protocol}`);
-    if (pp.port === undefined) throw new Error(`connectivity: ${where}: ${ppPath}.port is required`);
-    const raw = String(pp.port);
-    if (/^[0-9]+$/.test(raw)) {
-      const port = Number(raw);
-      if (port > 65535) throw new Error(`connectivity: ${where}: ${ppPath}.port ${raw} is out of range`);
-      const endPort = pp.endPort === undefined ? undefined : Number(pp.endPort);
-      if (endPort !== undefined && (!Number.isInteger(endPort) || endPort < port || port === 0)) {
-        throw new Error(`connectivity: ${where}: ${ppPath}.endPort ${pp.endPort} is invalid for port ${raw}`);
-      }
-      const m: PortMatch = port === 0 ? { protocol } : { protocol, port, endPort };
-      return m;
-    }
-    if (pp.endPort !== undefined) throw new Error(`connectivity: ${where}: ${ppPath}.endPort needs a numeric port`);
-    const m: PortMatch = { protocol, name: raw };
-    return m;
-  });
+  checkKeys(tp, PORT_RULE_KEYS, where, path);
+  const listed = list(tp.ports, where, path, 'ports');
+  const ports: PortMatch[] = [];
+  for (let i = 0; i < (listed?.length ?? 0); i++) ports.push(compileCiliumPort(listed![i], where, path, i));
   let l7: string[] | undefined;
   let http = false;
   if (tp.rules !== undefined) {
@@ -177,6 +193,26 @@ export function compileCiliumPortRule(tp: any, dir: Direction, where: string, pa
     }
   }
   return { entry: l7 === undefined ? { ports } : { ports, l7 }, http };
+}
+
+/** `toPorts[].ports[i]` (its path is spelled out in errors only). */
+function compileCiliumPort(pp: any, where: string, path: string, i: number): PortMatch {
+  checkKeys(pp, PORT_KEYS, where, path, `ports[${i}]`);
+  const protocol = pp.protocol === undefined || pp.protocol === '' || pp.protocol === 'ANY' ? undefined : pp.protocol;
+  if (protocol !== undefined && !PROTOCOLS.includes(protocol)) throw unsupported(where, `${path}.ports[${i}].protocol ${protocol}`);
+  if (pp.port === undefined) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].port is required`);
+  const raw = String(pp.port);
+  if (/^[0-9]+$/.test(raw)) {
+    const port = Number(raw);
+    if (port > 65535) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].port ${raw} is out of range`);
+    const endPort = pp.endPort === undefined ? undefined : Number(pp.endPort);
+    if (endPort !== undefined && (!Number.isInteger(endPort) || endPort < port || port === 0)) {
+      throw new Error(`connectivity: ${where}: ${path}.ports[${i}].endPort ${pp.endPort} is invalid for port ${raw}`);
+    }
+    return port === 0 ? { protocol } : { protocol, port, endPort };
+  }
+  if (pp.endPort !== undefined) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].endPort needs a numeric port`);
+  return { protocol, name: raw };
 }
 
 /** `${method} ${path}` (+ host / headers) of one HTTP rule; undefined for the empty rule (every request). */
@@ -204,7 +240,8 @@ function ciliumSelectorKey(key: string, source: SelectorSource): string {
  * namespace, its labels and the service account are the pod's labels), for the pod index.
  */
 function podLabelEquality(selector: CompiledSelector): readonly [string, string] | undefined {
-  return selector.equalities.find(([k]) => k !== NS_KEY && k !== SA_KEY && !k.startsWith(NS_LABELS_PREFIX));
+  for (const e of selector.equalities) if (e[0] !== NS_KEY && e[0] !== SA_KEY && !e[0].startsWith(NS_LABELS_PREFIX)) return e;
+  return undefined;
 }
 
 export function ciliumKey(key: string, where: string, path: string): string {
@@ -221,9 +258,14 @@ export function ciliumKey(key: string, where: string, path: string): string {
 
 /** Whether a Cilium selector constrains `key` (after source-prefix stripping). */
 export function selectorNamesKey(sel: any, key: string): boolean {
-  const strip = (k: string) => (k.startsWith('k8s:') || k.startsWith('any:') ? k.slice(4) : k);
-  return Object.keys(sel.matchLabels ?? {}).some(k => strip(k) === key)
-    || (sel.matchExpressions ?? []).some((e: any) => strip(e.key) === key);
+  for (const k of Object.keys(sel.matchLabels ?? {})) if (namesKey(k, key)) return true;
+  for (const e of sel.matchExpressions ?? []) if (namesKey(e.key, key)) return true;
+  return false;
+}
+
+/** Whether selector key `k` is `key` once a `k8s:` / `any:` source prefix is stripped (compared in place, no slice). */
+function namesKey(k: string, key: string): boolean {
+  return k.startsWith('k8s:') || k.startsWith('any:') ? k.length === key.length + 4 && k.endsWith(key) : k === key;
 }
 
 /** A matcher of fqdns already normalized (`normalizeFqdn`). */

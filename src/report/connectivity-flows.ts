@@ -41,7 +41,7 @@ export function allowedFlows(pods: Pod[], states: PodState[], externals: Externa
         if (inRules === null) inRules = matchingRules(states[dst.index].ingress, srcPeer, scratch);
         const inn = decideMatched(inRules, port);
         if (!inn) continue;
-        const l7 = combineL7(out.l7, inn.l7, `${src.identity.id} → ${dst.identity.id}:${port.port}/${port.protocol}`);
+        const l7 = combineL7(out.l7, inn.l7, src, dst, port);
         flows.push(flow(src.identity.id, dst.identity.id, port.port, port.protocol, l7));
       }
     }
@@ -165,10 +165,11 @@ function portMatches(m: PortMatch, port: Listening): boolean {
   return port.port >= m.port && port.port <= (m.endPort ?? m.port);
 }
 
-function combineL7(egress: string[] | undefined, ingress: string[] | undefined, what: string): string[] | undefined {
+function combineL7(egress: string[] | undefined, ingress: string[] | undefined, src: Pod, dst: Pod, port: Listening): string[] | undefined {
   if (egress === undefined) return ingress;
   if (ingress === undefined) return egress;
   if (egress.join('\n') === ingress.join('\n')) return egress;
+  const what = `${src.identity.id} → ${dst.identity.id}:${port.port}/${port.protocol}`;
   throw new Error(`connectivity: ${what}: egress allows HTTP [${egress.join(', ')}] and ingress allows [${ingress.join(', ')}]; `
     + 'the evaluator does not intersect differing HTTP rule sets');
 }

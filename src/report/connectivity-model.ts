@@ -188,17 +188,23 @@ export function unsupported(where: string, path: string, why?: string): Error {
   return new Error(`connectivity: ${where}: ${path} is not supported by the connectivity evaluator${why ? ` (${why})` : ''}`);
 }
 
-export function checkKeys(obj: any, allowed: string[], where: string, path: string): void {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${path} must be an object`);
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw unsupported(where, `${path}.${key}`);
+/** Refuses a non-object or unknown keys; `field` is appended to `path` in errors only (no path built per call). */
+export function checkKeys(obj: any, allowed: readonly string[], where: string, path: string, field?: string): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be an object`);
+  // for…in over own keys: the same keys in the same order as Object.keys, without an array per object
+  for (const key in obj) {
+    if (Object.prototype.hasOwnProperty.call(obj, key) && !allowed.includes(key)) throw unsupported(where, `${joinPath(path, field)}.${key}`);
   }
+}
+
+function joinPath(path: string, field: string | undefined): string {
+  return field === undefined ? path : `${path}.${field}`;
 }
 
 /** `value` as a list (undefined when absent); `field` is appended to `path` in the error only (no path built per call). */
 export function list(value: any, where: string, path: string, field?: string): any[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${field === undefined ? path : `${path}.${field}`} must be a list`);
+  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be a list`);
   return value;
 }
 

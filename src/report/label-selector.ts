@@ -47,8 +47,10 @@ export function compileSelectorParts(sel: any, source: SelectorSource, key: Sele
     if (!Object.prototype.hasOwnProperty.call(matchLabels, k)) continue;
     equalities.push([key(k, source), String(matchLabels[k])]);
   }
+  const listed = selectorList(sel.matchExpressions, source, 'matchExpressions');
   const expressions: Array<(labels: Labels) => boolean> = [];
-  selectorList(sel.matchExpressions, source, 'matchExpressions').forEach((e, i) => {
+  for (let i = 0; i < listed.length; i++) {
+    const e = listed[i];
     const ePath = `${path}.matchExpressions[${i}]`;
     checkSelectorKeys(e, ['key', 'operator', 'values'], ePath, source);
     const kk = key(e.key, source);
@@ -69,7 +71,7 @@ export function compileSelectorParts(sel: any, source: SelectorSource, key: Sele
       default:
         throw selectorError(source, `${ePath}.operator ${e.operator} is invalid`);
     }
-  });
+  }
   return { test: conjunction(equalities, expressions), equalities };
 }
 
