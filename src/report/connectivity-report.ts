@@ -94,7 +94,9 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
     ];
     // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
     const flows: Flow[] = [];
-    for (const f of evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })) {
+    const evaluated = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+    for (let i = 0; i < evaluated.length; i++) {
+      const f = evaluated[i];
       const from = names.get(f.from);
       const to = names.get(f.to);
       if (from === undefined && to === undefined) continue;

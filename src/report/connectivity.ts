@@ -106,7 +106,9 @@ export function readsManifest(manifest: any): boolean {
 export function workloadsOf(manifests: any[]): PodIdentity[] {
   const pods: PodIdentity[] = [];
   const seen = new Set<string>();
-  for (const m of flatten(manifests)) {
+  const all = flatten(manifests);
+  for (let i = 0; i < all.length; i++) {
+    const m = all[i];
     let template: any;
     if (POD_TEMPLATE_KINDS.includes(m.kind)) template = m.spec?.template;
     else if (m.kind === 'CronJob') template = m.spec?.jobTemplate?.spec?.template;
@@ -177,10 +179,7 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
       for (const [k, v] of Object.entries(ns)) prefixed[NS_LABELS_PREFIX + k] = v;
       ciliumNsLabels.set(identity.namespace, prefixed);
     }
-    // Object.assign, not a spread: V8 spreads two label sets into a literal ~40× slower (a map per pod)
-    const cilium: Labels = Object.assign({}, identity.labels, prefixed);
-    cilium[NS_KEY] = identity.namespace;
-    cilium[SA_KEY] = identity.serviceAccount ?? 'default';
+    const cilium = ciliumLabels(identity, prefixed);
     return { index, identity, nsLabels: ns, ciliumLabels: cilium, listens: listening(identity.ports) };
   });
   // External targets as peers (address parsed, name normalized) and the port they listen on, once.
@@ -197,8 +196,8 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
 
   // Policies, compiled (and validated) up front, whether or not they select anything.
   const policies: CompiledPolicy[] = [];
-  for (const m of manifests) {
-    const compiled = compilePolicy(m);
+  for (let i = 0; i < manifests.length; i++) {
+    const compiled = compilePolicy(manifests[i]);
     if (compiled) policies.push(...compiled);
   }
 
@@ -240,15 +239,32 @@ export function compareFlows(a: Flow, b: Flow): number {
   return compare(a.from, b.from) || compare(a.to, b.to) || a.port - b.port || compare(a.protocol, b.protocol);
 }
 
-function listening(ports: PortSpec[]): Listening[] {
-  const byKey = new Map<string, { port: number; protocol: 'TCP' | 'UDP'; names: string[] }>();
-  for (const p of ports) {
-    const key = `${p.protocol}/${p.port}`;
-    const entry = byKey.get(key) ?? { port: p.port, protocol: p.protocol, names: [] };
-    if (p.name !== undefined && !entry.names.includes(p.name)) entry.names.push(p.name);
-    byKey.set(key, entry);
+/**
+ * A pod's labels as Cilium selectors see them: its own labels, overridden by its namespace's
+ * (`prefixed`, shared by the namespace's pods as the prototype: selectors read labels with `[]`
+ * and `in`, which see it), overridden by the namespace and service-account keys. The same answers
+ * as one merged object, without a ~2 KB dictionary-mode object per pod.
+ */
+function ciliumLabels(identity: PodIdentity, prefixed: Labels): Labels {
+  const cilium: Labels = Object.assign(Object.create(prefixed), identity.labels);
+  for (const k in identity.labels) {
+    if (Object.prototype.hasOwnProperty.call(identity.labels, k) && Object.prototype.hasOwnProperty.call(prefixed, k)) cilium[k] = prefixed[k];
   }
-  return [...byKey.values()].sort((a, b) => a.port - b.port || compare(a.protocol, b.protocol));
+  cilium[NS_KEY] = identity.namespace;
+  cilium[SA_KEY] = identity.serviceAccount ?? 'default';
+  return cilium;
+}
+
+/** A pod's distinct ports (with their names), sorted by port and protocol; a pod has a few, so a list, not a map. */
+function listening(ports: PortSpec[]): Listening[] {
+  const out: Array<{ port: number; protocol: 'TCP' | 'UDP'; names: string[] }> = [];
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i];
+    let entry = out.find(e => e.port === p.port && e.protocol === p.protocol);
+    if (entry === undefined) out.push(entry = { port: p.port, protocol: p.protocol, names: [] });
+    if (p.name !== undefined && !entry.names.includes(p.name)) entry.names.push(p.name);
+  }
+  return out.length < 2 ? out : out.sort((a, b) => a.port - b.port || compare(a.protocol, b.protocol));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +291,9 @@ function compilePolicy(m: any): CompiledPolicy[] | undefined {
 
 function flatten(manifests: any[]): any[] {
   const out: any[] = [];
-  for (const m of manifests ?? []) {
+  const list = manifests ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i];
     if (m === null || m === undefined || typeof m !== 'object') continue;
     if (m.kind === 'List' && Array.isArray(m.items)) out.push(...flatten(m.items));
     else out.push(m);
