@@ -1,6 +1,6 @@
 // ---------------------------------------------------------------------------------------------
 // CIDR arithmetic (IPv4; no bitwise operators)
-import { ExternalTarget } from './connectivity-model';
+import type { ExternalPeer } from './connectivity-model';
 
 export interface Cidr {
   /** undefined for IPv6 blocks, which can match only fqdn-only targets (and only as ::/0). */
@@ -39,9 +39,10 @@ export function inBlock(block: Cidr, ip: number): boolean {
   return Math.floor(ip / size) === Math.floor(block.base / size);
 }
 
-export function cidrMatches(block: Cidr, except: Cidr[], target: ExternalTarget): boolean {
-  if (target.ip === undefined) return block.prefix === 0; // fqdn-only: only "anywhere" covers it
-  const ip = parseIpv4(target.ip, `external target ${target.id}`);
+/** Whether `block` minus `except` contains the external peer. */
+export function cidrContains(block: Cidr, except: Cidr[], peer: ExternalPeer): boolean {
+  const ip = peer.ip;
+  if (ip === undefined) return block.prefix === 0; // fqdn-only: only "anywhere" covers it
   return inBlock(block, ip) && !except.some(e => inBlock(e, ip));
 }
 

@@ -1,7 +1,7 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
-import { cidrMatches, parseCidr } from './cidr';
-import { ALL_PORTS, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, Labels, list, NS_KEY, Peer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
-import { compileSelector } from './label-selector';
+import { cidrContains, parseCidr } from './cidr';
+import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
+import { CompiledSelector, compileSelectorParts, SelectorSource } from './label-selector';
 
 // --- Cilium
 
@@ -9,134 +9,170 @@ export const CILIUM_SPEC_KEYS = ['endpointSelector', 'ingress', 'egress', 'enabl
 export const CILIUM_INGRESS_KEYS = ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'toPorts'];
 export const CILIUM_EGRESS_KEYS = ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toFQDNs', 'toEntities', 'toPorts'];
 
+const DIRECTIONS = ['ingress', 'egress'];
+
 export function compileCiliumRule(spec: any, namespace: string | undefined, where: string, path: string): CompiledPolicy {
   checkKeys(spec, CILIUM_SPEC_KEYS, where, path);
   if (spec.endpointSelector === undefined) throw new Error(`connectivity: ${where}: ${path}.endpointSelector is required`);
-  const subject = compileCiliumSelector(spec.endpointSelector, where, `${path}.endpointSelector`);
+  const subject = compileCiliumSelector(spec.endpointSelector, where, `${path}.endpointSelector`).test;
   const edd = spec.enableDefaultDeny ?? {};
-  checkKeys(edd, ['ingress', 'egress'], where, `${path}.enableDefaultDeny`);
-
-  const direction = (dir: Direction): CompiledDirection => {
-    const rules = list(spec[dir], where, `${path}.${dir}`);
-    const explicit: boolean | undefined = edd[dir];
-    if (rules !== undefined && rules.length === 0 && explicit === undefined) {
-      throw unsupported(where, `${path}.${dir}: []`, `ambiguous default deny; use enableDefaultDeny.${dir} or [{}]`);
-    }
-    const compiled = (rules ?? []).map((r, i) => compileCiliumTrafficRule(r, dir, namespace, where, `${path}.${dir}[${i}]`));
-    const hasRules = (rules ?? []).length > 0;
-    return {
-      defaultDeny: explicit === true || (hasRules && explicit !== false),
-      hasHttp: compiled.some(c => c.hasHttp),
-      rules: compiled.map(c => c.rule),
-    };
-  };
+  checkKeys(edd, DIRECTIONS, where, path, 'enableDefaultDeny');
   return {
     where,
     namespace,
     selects: pod => (namespace === undefined || pod.identity.namespace === namespace) && subject(pod.ciliumLabels),
-    ingress: direction('ingress'),
-    egress: direction('egress'),
+    ingress: compileCiliumDirection(spec, edd, 'ingress', namespace, where, path),
+    egress: compileCiliumDirection(spec, edd, 'egress', namespace, where, path),
   };
 }
+
+function compileCiliumDirection(spec: any, edd: any, dir: Direction, namespace: string | undefined, where: string, path: string): CompiledDirection {
+  const rules = list(spec[dir], where, path, dir);
+  const explicit: boolean | undefined = edd[dir];
+  if (rules !== undefined && rules.length === 0 && explicit === undefined) {
+    throw unsupported(where, `${path}.${dir}: []`, `ambiguous default deny; use enableDefaultDeny.${dir} or [{}]`);
+  }
+  const compiled: CompiledRule[] = [];
+  let hasHttp = false;
+  for (let i = 0; i < (rules?.length ?? 0); i++) {
+    const c = compileCiliumTrafficRule(rules![i], dir, namespace, where, `${path}.${dir}[${i}]`);
+    hasHttp = hasHttp || c.hasHttp;
+    compiled.push(c.rule);
+  }
+  return { defaultDeny: explicit === true || (compiled.length > 0 && explicit !== false), hasHttp, rules: compiled };
+}
+
+/** A direction's L3 fields, in Cilium's order (constant keys: no key string built per rule). */
+const CILIUM_L3 = {
+  ingress: {
+    endpoints: 'fromEndpoints',
+    cidr: 'fromCIDR',
+    cidrSet: 'fromCIDRSet',
+    entities: 'fromEntities',
+    entity: 'host',
+    l3: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'toFQDNs'],
+  },
+  egress: {
+    endpoints: 'toEndpoints',
+    cidr: 'toCIDR',
+    cidrSet: 'toCIDRSet',
+    entities: 'toEntities',
+    entity: 'kube-apiserver',
+    l3: ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toEntities', 'toFQDNs'],
+  },
+} as const;
+const K8S_NS_KEY = `k8s:${NS_KEY}`;
 
 export function compileCiliumTrafficRule(
   rule: any, dir: Direction, namespace: string | undefined, where: string, path: string,
 ): { rule: CompiledRule; hasHttp: boolean } {
   checkKeys(rule, dir === 'ingress' ? CILIUM_INGRESS_KEYS : CILIUM_EGRESS_KEYS, where, path);
-  const p = dir === 'ingress' ? 'from' : 'to';
-  const endpoints = list(rule[`${p}Endpoints`], where, `${path}.${p}Endpoints`);
-  const cidr = list(rule[`${p}CIDR`], where, `${path}.${p}CIDR`);
-  const cidrSet = list(rule[`${p}CIDRSet`], where, `${path}.${p}CIDRSet`);
-  const entities = list(rule[`${p}Entities`], where, `${path}.${p}Entities`);
-  const fqdns = dir === 'egress' ? list(rule.toFQDNs, where, `${path}.toFQDNs`) : undefined;
+  const f = CILIUM_L3[dir];
+  const endpoints = list(rule[f.endpoints], where, path, f.endpoints);
+  const cidr = list(rule[f.cidr], where, path, f.cidr);
+  const cidrSet = list(rule[f.cidrSet], where, path, f.cidrSet);
+  const entities = list(rule[f.entities], where, path, f.entities);
+  const fqdns = dir === 'egress' ? list(rule.toFQDNs, where, path, 'toFQDNs') : undefined;
   // `fromEntities: [host]` (kubelet probes under allow-localhost=policy) admits the node, which is no modelled peer
   // `toEntities: [kube-apiserver]` (operators' instance managers, build pods) reaches the API server, no modelled peer either
-  const hostOnly = entities?.length === 1 && entities[0] === (dir === 'ingress' ? 'host' : 'kube-apiserver');
-  if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${p}Entities`);
+  const hostOnly = entities?.length === 1 && entities[0] === f.entity;
+  if (entities !== undefined && entities.length > 0 && !hostOnly) throw unsupported(where, `${path}.${f.entities}`);
 
-  // The L3 fields in Cilium's order (a plain list, not an object per rule: compiled once per policy rule).
-  const l3: Array<[string, any[] | undefined]> = [[`${p}Endpoints`, endpoints], [`${p}CIDR`, cidr], [`${p}CIDRSet`, cidrSet], [`${p}Entities`, entities], ['toFQDNs', fqdns]];
   let anyL3Field = false;
   let first: string | undefined;
-  for (const [k, v] of l3) {
+  const l3 = [endpoints, cidr, cidrSet, entities, fqdns];
+  for (let k = 0; k < l3.length; k++) {
+    const v = l3[k];
     if (v === undefined) continue;
     anyL3Field = true;
     if (v.length === 0) continue;
-    if (first !== undefined) throw unsupported(where, path, `Cilium rejects combining ${first} and ${k} in one rule`);
-    first = k;
+    if (first !== undefined) throw unsupported(where, path, `Cilium rejects combining ${first} and ${f.l3[k]} in one rule`);
+    first = f.l3[k];
   }
 
-  const matchers: Array<(peer: Peer) => boolean> = [];
-  let podNamespaces: string[] | undefined = [];
-  (endpoints ?? []).forEach((sel, i) => {
-    const epPath = `${path}.${p}Endpoints[${i}]`;
-    const matches = compileCiliumSelector(sel, where, epPath);
-    const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
-    const named = sel?.matchLabels?.[`k8s:${NS_KEY}`] ?? sel?.matchLabels?.[NS_KEY];
-    const scope = pinned ? namespace : named;
-    podNamespaces = scope === undefined || podNamespaces === undefined ? undefined : [...podNamespaces, scope];
-    matchers.push(peer => peer.pod !== undefined && (!pinned || peer.pod.identity.namespace === namespace) && matches(peer.pod.ciliumLabels));
-  });
-  (cidr ?? []).forEach((c, i) => {
-    const block = parseCidr(c, where, `${path}.${p}CIDR[${i}]`);
-    matchers.push(peer => peer.external !== undefined && cidrMatches(block, [], peer.external));
-  });
-  (cidrSet ?? []).forEach((s, i) => {
-    const setPath = `${path}.${p}CIDRSet[${i}]`;
-    checkKeys(s, ['cidr', 'except'], where, setPath);
-    if (s.cidr === undefined) throw new Error(`connectivity: ${where}: ${setPath}.cidr is required`);
-    const block = parseCidr(s.cidr, where, `${setPath}.cidr`);
-    const except = (list(s.except, where, `${setPath}.except`) ?? []).map((e, j) => parseCidr(e, where, `${setPath}.except[${j}]`));
-    matchers.push(peer => peer.external !== undefined && cidrMatches(block, except, peer.external));
-  });
-  (fqdns ?? []).forEach((f, i) => {
-    const fqdnPath = `${path}.toFQDNs[${i}]`;
-    const matches = compileFqdnSelector(f, where, fqdnPath);
-    matchers.push(peer => peer.external?.fqdn !== undefined && matches(peer.external.fqdn));
-  });
+  let pods: PodPeer[] = NO_PODS;
+  let externals: Array<(peer: ExternalPeer) => boolean> = NO_EXTERNALS;
+  if (endpoints !== undefined && endpoints.length > 0) {
+    pods = [];
+    for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, `${path}.${f.endpoints}[${i}]`));
+  }
+  if (cidr?.length || cidrSet?.length || fqdns?.length) externals = compileCiliumExternals(cidr, cidrSet, fqdns, f, where, path);
 
-  const toPorts = list(rule.toPorts, where, `${path}.toPorts`);
-  let peer: (x: Peer) => boolean;
-  if (anyL3Field) {peer = x => matchers.some(m => m(x));} else if (toPorts !== undefined && toPorts.length > 0) {
-    peer = () => true; // L4-only rule: any L3 peer
-    podNamespaces = undefined;
-  } else {peer = () => false;} // empty rule {}: default deny without allowing anything
+  const toPorts = list(rule.toPorts, where, path, 'toPorts');
+  if (!anyL3Field) {
+    // L4-only rule: any L3 peer; empty rule {}: default deny without allowing anything
+    const l4Only = toPorts !== undefined && toPorts.length > 0;
+    pods = l4Only ? [ANY_POD] : NO_PODS;
+    externals = l4Only ? ANY_EXTERNAL : NO_EXTERNALS;
+  }
 
   let hasHttp = false;
   let entries: PortEntry[] = ALL_PORTS;
   if (toPorts !== undefined && toPorts.length > 0) {
-    entries = toPorts.map((tp, i) => {
-      const entry = compileCiliumPortRule(tp, dir, where, `${path}.toPorts[${i}]`);
+    entries = [];
+    for (let i = 0; i < toPorts.length; i++) {
+      const entry = compileCiliumPortRule(toPorts[i], dir, where, `${path}.toPorts[${i}]`);
       hasHttp = hasHttp || entry.http;
-      return entry.entry;
-    });
+      entries.push(entry.entry);
+    }
   }
-  return { rule: { peer, entries, podNamespaces }, hasHttp };
+  return { rule: { pods, externals, entries }, hasHttp };
 }
 
-export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
-  checkKeys(tp, ['ports', 'rules'], where, path);
-  const ports = (list(tp.ports, where, `${path}.ports`) ?? []).map((pp, i) => {
-    const ppPath = `${path}.ports[${i}]`;
-    checkKeys(pp, ['port', 'endPort', 'protocol'], where, ppPath);
-    const protocol = pp.protocol === undefined || pp.protocol === '' || pp.protocol === 'ANY' ? undefined : pp.protocol;
-    if (protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(protocol)) throw unsupported(where, `${ppPath}.protocol ${protocol}`);
-    if (pp.port === undefined) throw new Error(`connectivity: ${where}: ${ppPath}.port is required`);
-    const raw = String(pp.port);
-    if (/^[0-9]+$/.test(raw)) {
-      const port = Number(raw);
-      if (port > 65535) throw new Error(`connectivity: ${where}: ${ppPath}.port ${raw} is out of range`);
-      const endPort = pp.endPort === undefined ? undefined : Number(pp.endPort);
-      if (endPort !== undefined && (!Number.isInteger(endPort) || endPort < port || port === 0)) {
-        throw new Error(`connectivity: ${where}: ${ppPath}.endPort ${pp.endPort} is invalid for port ${raw}`);
-      }
-      const m: PortMatch = port === 0 ? { protocol } : { protocol, port, endPort };
-      return m;
-    }
-    if (pp.endPort !== undefined) throw new Error(`connectivity: ${where}: ${ppPath}.endPort needs a numeric port`);
-    const m: PortMatch = { protocol, name: raw };
-    return m;
+// Shared by the rules that match no pod / no external / every external (never mutated).
+const NO_PODS: PodPeer[] = [];
+const NO_EXTERNALS: Array<(peer: ExternalPeer) => boolean> = [];
+const ANY_EXTERNAL: Array<(peer: ExternalPeer) => boolean> = [() => true];
+
+/** The external matchers of a rule's CIDR, CIDR set and FQDN fields, in that order. */
+function compileCiliumExternals(
+  cidr: any[] | undefined, cidrSet: any[] | undefined, fqdns: any[] | undefined, f: typeof CILIUM_L3[Direction], where: string, path: string,
+): Array<(peer: ExternalPeer) => boolean> {
+  const externals: Array<(peer: ExternalPeer) => boolean> = [];
+  (cidr ?? []).forEach((c, i) => {
+    const block = parseCidr(c, where, `${path}.${f.cidr}[${i}]`);
+    externals.push(x => cidrContains(block, [], x));
   });
+  (cidrSet ?? []).forEach((s, i) => {
+    const setPath = `${path}.${f.cidrSet}[${i}]`;
+    checkKeys(s, ['cidr', 'except'], where, setPath);
+    if (s.cidr === undefined) throw new Error(`connectivity: ${where}: ${setPath}.cidr is required`);
+    const block = parseCidr(s.cidr, where, `${setPath}.cidr`);
+    const except = (list(s.except, where, `${setPath}.except`) ?? []).map((e, j) => parseCidr(e, where, `${setPath}.except[${j}]`));
+    externals.push(x => cidrContains(block, except, x));
+  });
+  (fqdns ?? []).forEach((fqdn, i) => {
+    const matches = compileFqdnSelector(fqdn, where, `${path}.toFQDNs[${i}]`);
+    externals.push(x => x.fqdn !== undefined && matches(x.fqdn));
+  });
+  return externals;
+}
+
+/**
+ * One `from/toEndpoints` selector. In a namespaced policy, a selector that does not name the pod
+ * namespace key matches only pods of the policy's namespace.
+ */
+function compileCiliumEndpoint(sel: any, namespace: string | undefined, where: string, path: string): PodPeer {
+  const selector = compileCiliumSelector(sel, where, path);
+  const matches = selector.test;
+  const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
+  const named = sel?.matchLabels?.[K8S_NS_KEY] ?? sel?.matchLabels?.[NS_KEY];
+  return {
+    namespace: pinned ? namespace : named,
+    label: podLabelEquality(selector),
+    matches: pinned ? pod => pod.identity.namespace === namespace && matches(pod.ciliumLabels) : pod => matches(pod.ciliumLabels),
+  };
+}
+
+const PORT_RULE_KEYS = ['ports', 'rules'];
+const PORT_KEYS = ['port', 'endPort', 'protocol'];
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
+  checkKeys(tp, PORT_RULE_KEYS, where, path);
+  const listed = list(tp.ports, where, path, 'ports');
+  const ports: PortMatch[] = [];
+  for (let i = 0; i < (listed?.length ?? 0); i++) ports.push(compileCiliumPort(listed![i], where, path, i));
   let l7: string[] | undefined;
   let http = false;
   if (tp.rules !== undefined) {
@@ -159,6 +195,26 @@ export function compileCiliumPortRule(tp: any, dir: Direction, where: string, pa
   return { entry: l7 === undefined ? { ports } : { ports, l7 }, http };
 }
 
+/** `toPorts[].ports[i]` (its path is spelled out in errors only). */
+function compileCiliumPort(pp: any, where: string, path: string, i: number): PortMatch {
+  checkKeys(pp, PORT_KEYS, where, path, `ports[${i}]`);
+  const protocol = pp.protocol === undefined || pp.protocol === '' || pp.protocol === 'ANY' ? undefined : pp.protocol;
+  if (protocol !== undefined && !PROTOCOLS.includes(protocol)) throw unsupported(where, `${path}.ports[${i}].protocol ${protocol}`);
+  if (pp.port === undefined) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].port is required`);
+  const raw = String(pp.port);
+  if (/^[0-9]+$/.test(raw)) {
+    const port = Number(raw);
+    if (port > 65535) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].port ${raw} is out of range`);
+    const endPort = pp.endPort === undefined ? undefined : Number(pp.endPort);
+    if (endPort !== undefined && (!Number.isInteger(endPort) || endPort < port || port === 0)) {
+      throw new Error(`connectivity: ${where}: ${path}.ports[${i}].endPort ${pp.endPort} is invalid for port ${raw}`);
+    }
+    return port === 0 ? { protocol } : { protocol, port, endPort };
+  }
+  if (pp.endPort !== undefined) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].endPort needs a numeric port`);
+  return { protocol, name: raw };
+}
+
 /** `${method} ${path}` (+ host / headers) of one HTTP rule; undefined for the empty rule (every request). */
 export function httpRequest(h: any, where: string, path: string): string | undefined {
   checkKeys(h, ['method', 'path', 'host', 'headers'], where, path);
@@ -171,8 +227,21 @@ export function httpRequest(h: any, where: string, path: string): string | undef
 }
 
 /** Compiles a Cilium endpoint selector against a pod's Cilium labels. */
-export function compileCiliumSelector(sel: any, where: string, path: string): (labels: Labels) => boolean {
-  return compileSelector(sel, { evaluator: 'connectivity', where, path }, key => ciliumKey(key, where, path));
+export function compileCiliumSelector(sel: any, where: string, path: string): CompiledSelector {
+  return compileSelectorParts(sel, { evaluator: 'connectivity', where, path }, ciliumSelectorKey);
+}
+
+function ciliumSelectorKey(key: string, source: SelectorSource): string {
+  return ciliumKey(key, source.where, source.path);
+}
+
+/**
+ * An equality of a Cilium selector on one of the pod's own labels (Cilium labels other than the
+ * namespace, its labels and the service account are the pod's labels), for the pod index.
+ */
+function podLabelEquality(selector: CompiledSelector): readonly [string, string] | undefined {
+  for (const e of selector.equalities) if (e[0] !== NS_KEY && e[0] !== SA_KEY && !e[0].startsWith(NS_LABELS_PREFIX)) return e;
+  return undefined;
 }
 
 export function ciliumKey(key: string, where: string, path: string): string {
@@ -189,11 +258,17 @@ export function ciliumKey(key: string, where: string, path: string): string {
 
 /** Whether a Cilium selector constrains `key` (after source-prefix stripping). */
 export function selectorNamesKey(sel: any, key: string): boolean {
-  const strip = (k: string) => (k.startsWith('k8s:') || k.startsWith('any:') ? k.slice(4) : k);
-  return Object.keys(sel.matchLabels ?? {}).some(k => strip(k) === key)
-    || (sel.matchExpressions ?? []).some((e: any) => strip(e.key) === key);
+  for (const k of Object.keys(sel.matchLabels ?? {})) if (namesKey(k, key)) return true;
+  for (const e of sel.matchExpressions ?? []) if (namesKey(e.key, key)) return true;
+  return false;
 }
 
+/** Whether selector key `k` is `key` once a `k8s:` / `any:` source prefix is stripped (compared in place, no slice). */
+function namesKey(k: string, key: string): boolean {
+  return k.startsWith('k8s:') || k.startsWith('any:') ? k.length === key.length + 4 && k.endsWith(key) : k === key;
+}
+
+/** A matcher of fqdns already normalized (`normalizeFqdn`). */
 export function compileFqdnSelector(f: any, where: string, path: string): (fqdn: string) => boolean {
   checkKeys(f, ['matchName', 'matchPattern'], where, path);
   const hasName = f.matchName !== undefined;
@@ -201,14 +276,14 @@ export function compileFqdnSelector(f: any, where: string, path: string): (fqdn:
   if (hasName === hasPattern) throw new Error(`connectivity: ${where}: ${path} needs exactly one of matchName and matchPattern`);
   if (hasName) {
     const name = normalizeFqdn(f.matchName);
-    return fqdn => normalizeFqdn(fqdn) === name;
+    return fqdn => fqdn === name;
   }
   const pattern = normalizeFqdn(f.matchPattern);
   if (pattern.includes('**')) throw unsupported(where, `${path}.matchPattern ${f.matchPattern}`);
   if (pattern === '*') return () => true;
   if (!/^[-a-z0-9_.*]+$/.test(pattern)) throw new Error(`connectivity: ${where}: ${path}.matchPattern ${f.matchPattern} is invalid`);
   const re = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*/g, '[-a-z0-9_]*')}$`);
-  return fqdn => re.test(normalizeFqdn(fqdn));
+  return fqdn => re.test(fqdn);
 }
 
 export function normalizeFqdn(name: string): string {

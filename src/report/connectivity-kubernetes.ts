@@ -1,7 +1,7 @@
 // Compiles networking.k8s.io/v1 NetworkPolicy for the connectivity engine.
-import { cidrMatches, parseCidr } from './cidr';
-import { checkKeys, CompiledDirection, CompiledPolicy, CompiledRule, Direction, IMPLICIT_NS_LABEL, list, Peer, PortMatch } from './connectivity-model';
-import { compileSelector } from './label-selector';
+import { cidrContains, parseCidr } from './cidr';
+import { ANY_POD, checkKeys, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, IMPLICIT_NS_LABEL, list, PodPeer, PortMatch } from './connectivity-model';
+import { compileSelector, compileSelectorParts } from './label-selector';
 
 // --- Kubernetes NetworkPolicy
 
@@ -36,8 +36,6 @@ export function compileNpRule(rule: any, dir: Direction, namespace: string, wher
   checkKeys(rule, [peersKey, 'ports'], where, path);
   const peers = list(rule[peersKey], where, `${path}.${peersKey}`) ?? [];
   const matchers = peers.map((peer, i) => compileNpPeer(peer, namespace, where, `${path}.${peersKey}[${i}]`));
-  const scopes = peers.map(peer => npPeerNamespaces(peer, namespace));
-  const podNamespaces = matchers.length === 0 || scopes.some(x => x === undefined) ? undefined : scopes.flatMap(x => x!);
   const ports = (list(rule.ports, where, `${path}.ports`) ?? []).map((pp, i) => {
     const ppPath = `${path}.ports[${i}]`;
     checkKeys(pp, ['port', 'endPort', 'protocol'], where, ppPath);
@@ -59,22 +57,16 @@ export function compileNpRule(rule: any, dir: Direction, namespace: string, wher
     const named: PortMatch = { protocol, name: String(pp.port) };
     return named;
   });
+  if (matchers.length === 0) return { pods: [ANY_POD], externals: [() => true], entries: [{ ports }] }; // no peers: every peer
   return {
-    peer: matchers.length === 0 ? () => true : x => matchers.some(m => m(x)),
+    pods: matchers.flatMap(m => (m.pod ? [m.pod] : [])),
+    externals: matchers.flatMap(m => (m.external ? [m.external] : [])),
     entries: [{ ports }],
-    podNamespaces,
   };
 }
 
-/** The namespaces a NetworkPolicy peer's pods can be in; undefined = any. */
-export function npPeerNamespaces(peer: any, namespace: string): string[] | undefined {
-  if (peer?.ipBlock !== undefined) return [];
-  if (peer?.namespaceSelector === undefined) return [namespace];
-  const name = peer.namespaceSelector.matchLabels?.[IMPLICIT_NS_LABEL];
-  return name === undefined ? undefined : [name];
-}
-
-export function compileNpPeer(peer: any, namespace: string, where: string, path: string): (x: Peer) => boolean {
+/** One NetworkPolicy peer: pods (podSelector / namespaceSelector) or externals (ipBlock). */
+export function compileNpPeer(peer: any, namespace: string, where: string, path: string): { pod?: PodPeer; external?: (x: ExternalPeer) => boolean } {
   checkKeys(peer, ['podSelector', 'namespaceSelector', 'ipBlock'], where, path);
   const keys = Object.keys(peer);
   if (keys.length === 0) throw new Error(`connectivity: ${where}: ${path} is empty (Kubernetes rejects a peer without a selector)`);
@@ -84,12 +76,20 @@ export function compileNpPeer(peer: any, namespace: string, where: string, path:
     const block = parseCidr(peer.ipBlock.cidr, where, `${path}.ipBlock.cidr`);
     const except = (list(peer.ipBlock.except, where, `${path}.ipBlock.except`) ?? [])
       .map((e, j) => parseCidr(e, where, `${path}.ipBlock.except[${j}]`));
-    return x => x.external !== undefined && cidrMatches(block, except, x.external);
+    return { external: x => cidrContains(block, except, x) };
   }
-  const pods = peer.podSelector === undefined ? () => true : compileSelector(peer.podSelector, { evaluator: 'connectivity', where, path: `${path}.podSelector` });
+  const podSelector = peer.podSelector === undefined ? undefined : compileSelectorParts(peer.podSelector, { evaluator: 'connectivity', where, path: `${path}.podSelector` });
+  const pods = podSelector?.test ?? (() => true);
   const nss = peer.namespaceSelector === undefined ? undefined : compileSelector(peer.namespaceSelector, { evaluator: 'connectivity', where, path: `${path}.namespaceSelector` });
-  return x => x.pod !== undefined
-    && (nss === undefined ? x.pod.identity.namespace === namespace : nss(x.pod.nsLabels))
-    && pods(x.pod.identity.labels);
+  return {
+    pod: {
+      // the namespaces its pods can be in: the policy's, or the one the namespace selector names (undefined = any)
+      namespace: nss === undefined ? namespace : peer.namespaceSelector.matchLabels?.[IMPLICIT_NS_LABEL],
+      label: podSelector?.equalities[0],
+      matches: nss === undefined
+        ? pod => pod.identity.namespace === namespace && pods(pod.identity.labels)
+        : pod => nss(pod.nsLabels) && pods(pod.identity.labels),
+    },
+  };
 }
 

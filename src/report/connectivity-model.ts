@@ -82,6 +82,8 @@ export interface Listening {
 }
 
 export interface Pod {
+  /** Its position in the evaluation's pod list (the order destinations are visited in). */
+  readonly index: number;
   readonly identity: PodIdentity;
   readonly nsLabels: Labels;
   readonly ciliumLabels: Labels;
@@ -91,8 +93,31 @@ export interface Pod {
 /** The other end of a flow, seen from the pod whose policy is evaluated. */
 export interface Peer {
   readonly pod?: Pod;
-  readonly external?: ExternalTarget;
+  readonly external?: ExternalPeer;
 }
+
+/** An external target with what rules match it by, parsed once per evaluation (not per pod and rule). */
+export interface ExternalPeer {
+  readonly target: ExternalTarget;
+  /** The IPv4 address as a number. */
+  readonly ip?: number;
+  /** The fqdn, lower case without a trailing dot. */
+  readonly fqdn?: string;
+}
+
+/**
+ * One way a rule matches pods, with what narrows the pods worth testing (an index, so that large
+ * platforms are not evaluated pair by pair): only pods of `namespace` (undefined = any namespace)
+ * whose own label `label[0]` equals `label[1]` (undefined = no such equality) can match.
+ */
+export interface PodPeer {
+  readonly namespace?: string;
+  readonly label?: readonly [string, string];
+  readonly matches: (pod: Pod) => boolean;
+}
+
+/** Matches every pod (L4-only rules, NetworkPolicy rules without peers). */
+export const ANY_POD: PodPeer = { matches: () => true };
 
 export interface PortMatch {
   /** undefined = any protocol. */
@@ -111,13 +136,11 @@ export interface PortEntry {
 }
 
 export interface CompiledRule {
-  readonly peer: (peer: Peer) => boolean;
+  /** A pod peer matches iff one of these does. */
+  readonly pods: PodPeer[];
+  /** An external peer matches iff one of these does. */
+  readonly externals: Array<(peer: ExternalPeer) => boolean>;
   readonly entries: PortEntry[];
-  /**
-   * The only namespaces whose pods `peer` can match (an index, so that large platforms are not
-   * evaluated pair by pair); undefined = pods of any namespace.
-   */
-  readonly podNamespaces?: string[];
 }
 
 export interface CompiledDirection {
@@ -145,6 +168,16 @@ export interface PodState {
   readonly egress: DirectionState;
 }
 
+/** Whether `rule` matches `peer`. */
+export function ruleMatches(rule: CompiledRule, peer: Peer): boolean {
+  if (peer.pod !== undefined) {
+    for (let i = 0; i < rule.pods.length; i++) if (rule.pods[i].matches(peer.pod)) return true;
+  } else if (peer.external !== undefined) {
+    for (let i = 0; i < rule.externals.length; i++) if (rule.externals[i](peer.external)) return true;
+  }
+  return false;
+}
+
 export interface Verdict {
   readonly l7?: string[];
 }
@@ -155,16 +188,23 @@ export function unsupported(where: string, path: string, why?: string): Error {
   return new Error(`connectivity: ${where}: ${path} is not supported by the connectivity evaluator${why ? ` (${why})` : ''}`);
 }
 
-export function checkKeys(obj: any, allowed: string[], where: string, path: string): void {
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${path} must be an object`);
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw unsupported(where, `${path}.${key}`);
+/** Refuses a non-object or unknown keys; `field` is appended to `path` in errors only (no path built per call). */
+export function checkKeys(obj: any, allowed: readonly string[], where: string, path: string, field?: string): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be an object`);
+  // for…in over own keys: the same keys in the same order as Object.keys, without an array per object
+  for (const key in obj) {
+    if (Object.prototype.hasOwnProperty.call(obj, key) && !allowed.includes(key)) throw unsupported(where, `${joinPath(path, field)}.${key}`);
   }
 }
 
-export function list(value: any, where: string, path: string): any[] | undefined {
+function joinPath(path: string, field: string | undefined): string {
+  return field === undefined ? path : `${path}.${field}`;
+}
+
+/** `value` as a list (undefined when absent); `field` is appended to `path` in the error only (no path built per call). */
+export function list(value: any, where: string, path: string, field?: string): any[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${path} must be a list`);
+  if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be a list`);
   return value;
 }
 

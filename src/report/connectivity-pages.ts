@@ -103,10 +103,9 @@ export function notesLine(notes: Flow[], named: boolean, strip = '', all: string
   return segments.length === 0 ? '' : `**Not drawn:** ${segments.join(' · ')}.`;
 }
 
+/** `port/protocol` texts by port number, then protocol (parsed in place: sorts call this for every pair). */
 function comparePorts(a: string, b: string): number {
-  const [pa, qa] = a.split('/');
-  const [pb, qb] = b.split('/');
-  return Number(pa) - Number(pb) || compareText(qa, qb);
+  return parseInt(a, 10) - parseInt(b, 10) || compareText(a.slice(a.indexOf('/') + 1), b.slice(b.indexOf('/') + 1));
 }
 
 function overview(env: EnvironmentConnectivity, byProject: Map<string, ProjectFlows>): string {
@@ -133,10 +132,17 @@ function overview(env: EnvironmentConnectivity, byProject: Map<string, ProjectFl
   lines.push('## Projects', '', ...projectDiagram(appFlows, [...byProject.keys()]), '');
   lines.push('| Project | Components | Flows within | Flows in | Flows out | Details |', '| --- | --- | --- | --- | --- | --- |');
   for (const [project, p] of byProject) {
-    const mine = (e: string) => e.startsWith(`${project}/`);
-    const within = p.flows.filter(f => mine(f.from) && mine(f.to)).length;
-    const inbound = p.flows.filter(f => !mine(f.from) && mine(f.to)).length;
-    const outbound = p.flows.filter(f => mine(f.from) && !mine(f.to)).length;
+    const prefix = `${project}/`;
+    let within = 0;
+    let inbound = 0;
+    let outbound = 0;
+    for (const f of p.flows) {
+      const from = f.from.startsWith(prefix);
+      const to = f.to.startsWith(prefix);
+      if (from && to) within++;
+      else if (to) inbound++;
+      else if (from) outbound++;
+    }
     lines.push(`| ${tableCell(project)} | ${p.components.length} | ${within} | ${inbound} | ${outbound} | [${project}/connectivity.md](${project}/connectivity.md) |`);
   }
   lines.push('');

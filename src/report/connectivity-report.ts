@@ -1,6 +1,6 @@
-import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity } from './connectivity';
+import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity, readsManifest } from './connectivity';
 import { NetworkPolicyProvider } from '../model/network';
-import { cellsByEnvironment, manifestsByNamespace } from '../render/grouping';
+import { cellsByEnvironment } from '../render/grouping';
 import { compareText } from '../render/markdown';
 import type { RenderedObject } from '../render/types';
 import { Cell, Plan } from '../resolve/plan';
@@ -52,7 +52,7 @@ export const COLLECTOR_ID = 'otel-collector';
  * than from the model. @internal
  */
 export function connectivityOf(plan: Plan, objects: RenderedObject[]): EnvironmentConnectivity[] {
-  const byNamespace = manifestsByNamespace(objects);
+  const byNamespace = connectivityManifestsByNamespace(objects);
   return cellsByEnvironment(plan.cells).map(([, cells]) => {
     const net = cells[0].network;
     const names = new Map<string, string>();
@@ -94,17 +94,38 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
     ];
     // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
     const flows: Flow[] = [];
-    for (const f of evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) })) {
+    const evaluated = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+    for (let i = 0; i < evaluated.length; i++) {
+      const f = evaluated[i];
       const from = names.get(f.from);
       const to = names.get(f.to);
       if (from === undefined && to === undefined) continue;
-      flows.push({ ...f, from: from ?? f.from, to: to ?? f.to });
+      flows.push(f.l7 === undefined
+        ? { from: from ?? f.from, to: to ?? f.to, port: f.port, protocol: f.protocol }
+        : { from: from ?? f.from, to: to ?? f.to, port: f.port, protocol: f.protocol, l7: f.l7 });
     }
     flows.sort(compareFlows);
     const components = [...names.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const { dataPlane, environment } = cells[0];
     return { dataPlane, environment, flows, components, widened: collectWidened(cells), probes: probePaths(cells) };
   });
+}
+
+/**
+ * The manifests the evaluator reads, per namespace (a Namespace object counts as part of itself):
+ * a quarter of the objects, so each environment's evaluation walks no Services, ConfigMaps, ….
+ */
+function connectivityManifestsByNamespace(objects: RenderedObject[]): Map<string, any[]> {
+  const byNamespace = new Map<string, any[]>();
+  for (const { manifest } of objects) {
+    if (!readsManifest(manifest)) continue;
+    const namespace = manifest.kind === 'Namespace' ? manifest.metadata.name : manifest.metadata.namespace;
+    if (namespace === undefined) continue;
+    const list = byNamespace.get(namespace);
+    if (list) list.push(manifest);
+    else byNamespace.set(namespace, [manifest]);
+  }
+  return byNamespace;
 }
 
 const PROBE_ORDER = ['startup', 'readiness', 'liveness'] as const;

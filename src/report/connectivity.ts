@@ -69,15 +69,32 @@
  * @module
  */
 import { parseIpv4 } from './cidr';
-import { compileCiliumRule } from './connectivity-cilium';
+import { compileCiliumRule, normalizeFqdn } from './connectivity-cilium';
+import { allowedFlows, ExternalDestination } from './connectivity-flows';
 import { compileNetworkPolicy } from './connectivity-kubernetes';
-import { checkPort, compare, CompiledPolicy, CompiledRule, ConnectivityInput, Direction, DirectionState, Flow, IMPLICIT_NS_LABEL, Labels, Listening, NS_KEY, NS_LABELS_PREFIX, Peer, Pod, PodIdentity, PodState, PortMatch, PortSpec, SA_KEY, Verdict } from './connectivity-model';
+import {
+  checkPort, compare, CompiledPolicy, ConnectivityInput, Direction, DirectionState, ExternalPeer, Flow, IMPLICIT_NS_LABEL, Labels,
+  Listening, NS_KEY, NS_LABELS_PREFIX, Pod, PodIdentity, PodState, PortSpec, SA_KEY,
+} from './connectivity-model';
 
 export type { ConnectivityInput, ExternalTarget, Flow, NamespaceIdentity, PodIdentity, PortSpec } from './connectivity-model';
 
 /** A port a pod listens on. @internal */
 
 const POD_TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
+const POLICY_LIKE_KINDS = [
+  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'GlobalNetworkPolicy',
+  'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy',
+];
+
+/** The kinds the evaluator reads (workloads, Namespaces, policies and Lists of them); it ignores every other manifest. */
+const READ_KINDS = new Set([...POD_TEMPLATE_KINDS, 'CronJob', 'Pod', 'Namespace', 'List', ...POLICY_LIKE_KINDS]);
+
+/** Whether `evaluateConnectivity` reads `manifest` (callers may leave out the others). @internal */
+export function readsManifest(manifest: any): boolean {
+  return READ_KINDS.has(manifest.kind);
+}
 
 /**
  * The pod identities of the workloads in `manifests`, sorted by id: Deployments, StatefulSets,
@@ -89,7 +106,9 @@ const POD_TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSe
 export function workloadsOf(manifests: any[]): PodIdentity[] {
   const pods: PodIdentity[] = [];
   const seen = new Set<string>();
-  for (const m of flatten(manifests)) {
+  const all = flatten(manifests);
+  for (let i = 0; i < all.length; i++) {
+    const m = all[i];
     let template: any;
     if (POD_TEMPLATE_KINDS.includes(m.kind)) template = m.spec?.template;
     else if (m.kind === 'CronJob') template = m.spec?.jobTemplate?.spec?.template;
@@ -152,7 +171,7 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   }
   // A namespace's labels as Cilium shows them on its pods, built once per namespace (not per pod).
   const ciliumNsLabels = new Map<string, Labels>();
-  const pods: Pod[] = identities.map(identity => {
+  const pods: Pod[] = identities.map((identity, index) => {
     const ns = nsLabels(identity.namespace);
     let prefixed = ciliumNsLabels.get(identity.namespace);
     if (prefixed === undefined) {
@@ -160,29 +179,34 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
       for (const [k, v] of Object.entries(ns)) prefixed[NS_LABELS_PREFIX + k] = v;
       ciliumNsLabels.set(identity.namespace, prefixed);
     }
-    const cilium: Labels = { ...identity.labels, ...prefixed };
-    cilium[NS_KEY] = identity.namespace;
-    cilium[SA_KEY] = identity.serviceAccount ?? 'default';
-    return { identity, nsLabels: ns, ciliumLabels: cilium, listens: listening(identity.ports) };
+    const cilium = ciliumLabels(identity, prefixed);
+    return { index, identity, nsLabels: ns, ciliumLabels: cilium, listens: listening(identity.ports) };
   });
-  const externals = [...(input.externals ?? [])];
-  for (const e of externals) {
+  // External targets as peers (address parsed, name normalized) and the port they listen on, once.
+  const externals: ExternalDestination[] = [];
+  for (const e of input.externals ?? []) {
     if (ids.has(e.id)) throw new Error(`connectivity: external target id ${e.id} is also a pod id`);
     ids.add(e.id);
     if (e.fqdn === undefined && e.ip === undefined) throw new Error(`connectivity: external target ${e.id} needs an fqdn or an ip`);
-    if (e.ip !== undefined) parseIpv4(e.ip, `external target ${e.id}`);
+    const ip = e.ip === undefined ? undefined : parseIpv4(e.ip, `external target ${e.id}`);
     checkPort(e.port, e.protocol, `external target ${e.id}`);
+    const peer: ExternalPeer = { target: e, ip, fqdn: e.fqdn === undefined ? undefined : normalizeFqdn(e.fqdn) };
+    externals.push({ target: e, peer: { external: peer }, port: { port: e.port, protocol: e.protocol, names: [] } });
   }
 
   // Policies, compiled (and validated) up front, whether or not they select anything.
   const policies: CompiledPolicy[] = [];
-  for (const m of manifests) {
-    const compiled = compilePolicy(m);
+  for (let i = 0; i < manifests.length; i++) {
+    const compiled = compilePolicy(manifests[i]);
     if (compiled) policies.push(...compiled);
   }
 
-  // Per pod and direction: is it default-deny, and which rules apply.
-  const states = new Map<string, PodState>();
+  // Per pod (by index) and direction: is it default-deny, and which rules apply.
+  return allowedFlows(pods, podStates(pods, policies), externals).sort(compareFlows);
+}
+
+/** Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules of every selecting policy. */
+function podStates(pods: Pod[], policies: CompiledPolicy[]): PodState[] {
   const policiesByNamespace = new Map<string, CompiledPolicy[]>();
   const clusterwide: CompiledPolicy[] = [];
   for (const p of policies) {
@@ -190,71 +214,24 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
     else if (policiesByNamespace.has(p.namespace)) policiesByNamespace.get(p.namespace)!.push(p);
     else policiesByNamespace.set(p.namespace, [p]);
   }
-  for (const pod of pods) {
+  const none: CompiledPolicy[] = [];
+  return pods.map(pod => {
     // declaration order is kept: namespaced policies, then clusterwide ones
     const selecting: CompiledPolicy[] = [];
-    for (const p of policiesByNamespace.get(pod.identity.namespace) ?? []) if (p.selects(pod)) selecting.push(p);
-    for (const p of clusterwide) if (p.selects(pod)) selecting.push(p);
-    const side = (dir: Direction): DirectionState => {
-      const isolated = selecting.some(p => p[dir].defaultDeny);
-      const http = selecting.find(p => p[dir].hasHttp);
-      if (!isolated && http) {
-        throw new Error(`connectivity: ${http.where}: HTTP rules on ${dir} of ${pod.identity.id}, which no policy puts into default-deny, are not supported`);
-      }
-      return { isolated, rules: selecting.flatMap(p => p[dir].rules) };
-    };
-    states.set(pod.identity.id, { ingress: side('ingress'), egress: side('egress') });
-  }
+    const namespaced = policiesByNamespace.get(pod.identity.namespace) ?? none;
+    for (let i = 0; i < namespaced.length; i++) if (namespaced[i].selects(pod)) selecting.push(namespaced[i]);
+    for (let i = 0; i < clusterwide.length; i++) if (clusterwide[i].selects(pod)) selecting.push(clusterwide[i]);
+    return { ingress: directionState(pod, selecting, 'ingress'), egress: directionState(pod, selecting, 'egress') };
+  });
+}
 
-  const podsByNamespace = new Map<string, Pod[]>();
-  for (const pod of pods) {
-    if (podsByNamespace.has(pod.identity.namespace)) podsByNamespace.get(pod.identity.namespace)!.push(pod);
-    else podsByNamespace.set(pod.identity.namespace, [pod]);
+function directionState(pod: Pod, selecting: CompiledPolicy[], dir: Direction): DirectionState {
+  const isolated = selecting.some(p => p[dir].defaultDeny);
+  const http = selecting.find(p => p[dir].hasHttp);
+  if (!isolated && http) {
+    throw new Error(`connectivity: ${http.where}: HTTP rules on ${dir} of ${pod.identity.id}, which no policy puts into default-deny, are not supported`);
   }
-  /** Destinations worth checking: with isolated egress, only pods in the namespaces its rules can reach. */
-  const candidates = (state: DirectionState): Pod[] => {
-    if (!state.isolated) return pods;
-    const scopes = new Set<string>();
-    for (const rule of state.rules) {
-      if (rule.podNamespaces === undefined) return pods;
-      rule.podNamespaces.forEach(n => scopes.add(n));
-    }
-    return [...scopes].flatMap(n => podsByNamespace.get(n) ?? []);
-  };
-
-  const flows: Flow[] = [];
-  // The rules matching one pair, per direction: refilled for every pair rather than allocated.
-  const outScratch: CompiledRule[] = [];
-  const inScratch: CompiledRule[] = [];
-  // One peer object per pod; the rules matching a peer are found once per (pod, peer), not per port.
-  const peers = new Map<Pod, Peer>(pods.map(p => [p, { pod: p }]));
-  for (const src of pods) {
-    const srcState = states.get(src.identity.id)!;
-    const srcPeer = peers.get(src)!;
-    for (const dst of candidates(srcState.egress)) {
-      if (dst.identity.id === src.identity.id) continue;
-      if (dst.listens.length === 0) continue;
-      const outRules = matchingRules(srcState.egress, peers.get(dst)!, outScratch);
-      if (outRules !== undefined && outRules.length === 0) continue;
-      const dstState = states.get(dst.identity.id)!;
-      let inRules: CompiledRule[] | undefined | null = null;
-      for (const port of dst.listens) {
-        const out = decideMatched(outRules, port);
-        if (!out) continue;
-        if (inRules === null) inRules = matchingRules(dstState.ingress, srcPeer, inScratch);
-        const inn = decideMatched(inRules, port);
-        if (!inn) continue;
-        const l7 = combineL7(out.l7, inn.l7, `${src.identity.id} → ${dst.identity.id}:${port.port}/${port.protocol}`);
-        flows.push(flow(src.identity.id, dst.identity.id, port.port, port.protocol, l7));
-      }
-    }
-    for (const target of externals) {
-      const port: Listening = { port: target.port, protocol: target.protocol, names: [] };
-      const out = decide(srcState.egress, { external: target }, port);
-      if (out) flows.push(flow(src.identity.id, target.id, target.port, target.protocol, out.l7));
-    }
-  }
-  return flows.sort(compareFlows);
+  return { isolated, rules: selecting.length === 1 ? selecting[0][dir].rules : selecting.flatMap(p => p[dir].rules) };
 }
 
 /** Total order on flows: from, to, port, protocol. @internal */
@@ -262,89 +239,36 @@ export function compareFlows(a: Flow, b: Flow): number {
   return compare(a.from, b.from) || compare(a.to, b.to) || a.port - b.port || compare(a.protocol, b.protocol);
 }
 
-/** The rules of an isolated direction that match `peer`, in order, in `out` (emptied first); undefined when the direction is not isolated. */
-function matchingRules(state: DirectionState, peer: Peer, out: CompiledRule[]): CompiledRule[] | undefined {
-  if (!state.isolated) return undefined;
-  out.length = 0;
-  for (const rule of state.rules) if (rule.peer(peer)) out.push(rule);
-  return out;
-}
-
-const ALLOW_ALL: Verdict = Object.freeze({});
-
-/** `decide` for rules already known to match the peer (undefined rules: not isolated). */
-function decideMatched(rules: CompiledRule[] | undefined, port: Listening): Verdict | undefined {
-  if (rules === undefined) return ALLOW_ALL;
-  let allowed = false;
-  let unrestricted = false;
-  let requests: Set<string> | undefined;
-  for (const rule of rules) {
-    for (const entry of rule.entries) {
-      if (entry.ports.length > 0 && !entry.ports.some(m => portMatches(m, port))) continue;
-      allowed = true;
-      if (entry.l7 === undefined) unrestricted = true;
-      else for (const r of entry.l7) (requests ??= new Set<string>()).add(r);
-    }
+/**
+ * A pod's labels as Cilium selectors see them: its own labels, overridden by its namespace's
+ * (`prefixed`, shared by the namespace's pods as the prototype: selectors read labels with `[]`
+ * and `in`, which see it), overridden by the namespace and service-account keys. The same answers
+ * as one merged object, without a ~2 KB dictionary-mode object per pod.
+ */
+function ciliumLabels(identity: PodIdentity, prefixed: Labels): Labels {
+  const cilium: Labels = Object.assign(Object.create(prefixed), identity.labels);
+  for (const k in identity.labels) {
+    if (Object.prototype.hasOwnProperty.call(identity.labels, k) && Object.prototype.hasOwnProperty.call(prefixed, k)) cilium[k] = prefixed[k];
   }
-  if (!allowed) return undefined;
-  return unrestricted ? ALLOW_ALL : { l7: [...(requests ?? [])].sort(compare) };
+  cilium[NS_KEY] = identity.namespace;
+  cilium[SA_KEY] = identity.serviceAccount ?? 'default';
+  return cilium;
 }
 
-function decide(state: DirectionState, peer: Peer, port: Listening): Verdict | undefined {
-  if (!state.isolated) return {};
-  let allowed = false;
-  let unrestricted = false;
-  const requests = new Set<string>();
-  for (const rule of state.rules) {
-    if (!rule.peer(peer)) continue;
-    for (const entry of rule.entries) {
-      if (entry.ports.length > 0 && !entry.ports.some(m => portMatches(m, port))) continue;
-      allowed = true;
-      if (entry.l7 === undefined) unrestricted = true;
-      else entry.l7.forEach(r => requests.add(r));
-    }
-  }
-  if (!allowed) return undefined;
-  return unrestricted ? {} : { l7: [...requests].sort(compare) };
-}
-
-function portMatches(m: PortMatch, port: Listening): boolean {
-  if (m.protocol !== undefined && m.protocol !== port.protocol) return false;
-  if (m.name !== undefined) return port.names.includes(m.name);
-  if (m.port === undefined) return true;
-  return port.port >= m.port && port.port <= (m.endPort ?? m.port);
-}
-
-function combineL7(egress: string[] | undefined, ingress: string[] | undefined, what: string): string[] | undefined {
-  if (egress === undefined) return ingress;
-  if (ingress === undefined) return egress;
-  if (egress.join('\n') === ingress.join('\n')) return egress;
-  throw new Error(`connectivity: ${what}: egress allows HTTP [${egress.join(', ')}] and ingress allows [${ingress.join(', ')}]; `
-    + 'the evaluator does not intersect differing HTTP rule sets');
-}
-
-function flow(from: string, to: string, port: number, protocol: string, l7: string[] | undefined): Flow {
-  return l7 === undefined ? { from, to, port, protocol } : { from, to, port, protocol, l7 };
-}
-
+/** A pod's distinct ports (with their names), sorted by port and protocol; a pod has a few, so a list, not a map. */
 function listening(ports: PortSpec[]): Listening[] {
-  const byKey = new Map<string, { port: number; protocol: 'TCP' | 'UDP'; names: string[] }>();
-  for (const p of ports) {
-    const key = `${p.protocol}/${p.port}`;
-    const entry = byKey.get(key) ?? { port: p.port, protocol: p.protocol, names: [] };
+  const out: Array<{ port: number; protocol: 'TCP' | 'UDP'; names: string[] }> = [];
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i];
+    let entry = out.find(e => e.port === p.port && e.protocol === p.protocol);
+    if (entry === undefined) out.push(entry = { port: p.port, protocol: p.protocol, names: [] });
     if (p.name !== undefined && !entry.names.includes(p.name)) entry.names.push(p.name);
-    byKey.set(key, entry);
   }
-  return [...byKey.values()].sort((a, b) => a.port - b.port || compare(a.protocol, b.protocol));
+  return out.length < 2 ? out : out.sort((a, b) => a.port - b.port || compare(a.protocol, b.protocol));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Policy compilation
-
-const POLICY_LIKE_KINDS = [
-  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'GlobalNetworkPolicy',
-  'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'NetworkPolicy',
-];
 
 function compilePolicy(m: any): CompiledPolicy[] | undefined {
   if (!POLICY_LIKE_KINDS.includes(m.kind)) return undefined;
@@ -367,7 +291,9 @@ function compilePolicy(m: any): CompiledPolicy[] | undefined {
 
 function flatten(manifests: any[]): any[] {
   const out: any[] = [];
-  for (const m of manifests ?? []) {
+  const list = manifests ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i];
     if (m === null || m === undefined || typeof m !== 'object') continue;
     if (m.kind === 'List' && Array.isArray(m.items)) out.push(...flatten(m.items));
     else out.push(m);

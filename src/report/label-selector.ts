@@ -18,63 +18,97 @@ export interface SelectorSource {
   readonly path: string;
 }
 
+/** Maps a selector key to a label key (Cilium's prefixed keys); `source` is there for its errors. @internal */
+export type SelectorKey = (key: string, source: SelectorSource) => string;
+
+const SAME_KEY: SelectorKey = k => k;
+
 /**
  * Compiles a label selector into a predicate; `key` maps selector keys to label keys (Cilium's
  * prefixed keys). An empty selector matches everything. @internal
  */
-export function compileSelector(sel: any, source: SelectorSource, key: (k: string) => string = k => k): (labels: Labels) => boolean {
+export function compileSelector(sel: any, source: SelectorSource, key: SelectorKey = SAME_KEY): (labels: Labels) => boolean {
+  return compileSelectorParts(sel, source, key).test;
+}
+
+/** A compiled selector and its `matchLabels` as (label key, value) pairs, which every label set it matches has. @internal */
+export interface CompiledSelector {
+  readonly test: (labels: Labels) => boolean;
+  readonly equalities: Array<readonly [string, string]>;
+}
+
+/** `compileSelector`, also returning the equalities the selector requires (for indexes). @internal */
+export function compileSelectorParts(sel: any, source: SelectorSource, key: SelectorKey = SAME_KEY): CompiledSelector {
   const path = source.path;
   checkSelectorKeys(sel, ['matchLabels', 'matchExpressions'], path, source);
-  const tests: Array<(labels: Labels) => boolean> = [];
+  const equalities: Array<readonly [string, string]> = [];
   const matchLabels = sel.matchLabels ?? {};
   for (const k in matchLabels) {
     if (!Object.prototype.hasOwnProperty.call(matchLabels, k)) continue;
-    const kk = key(k);
-    const value = String(matchLabels[k]);
-    tests.push(labels => labels[kk] === value);
+    equalities.push([key(k, source), String(matchLabels[k])]);
   }
-  selectorList(sel.matchExpressions, `${path}.matchExpressions`, source).forEach((e, i) => {
+  const listed = selectorList(sel.matchExpressions, source, 'matchExpressions');
+  const expressions: Array<(labels: Labels) => boolean> = [];
+  for (let i = 0; i < listed.length; i++) {
+    const e = listed[i];
     const ePath = `${path}.matchExpressions[${i}]`;
     checkSelectorKeys(e, ['key', 'operator', 'values'], ePath, source);
-    const kk = key(e.key);
-    const values: string[] = selectorList(e.values, `${ePath}.values`, source).map(String);
+    const kk = key(e.key, source);
+    const values: string[] = selectorList(e.values, source, `matchExpressions[${i}].values`).map(String);
     switch (e.operator) {
       case 'In':
       case 'NotIn':
         if (values.length === 0) throw selectorError(source, `${ePath} (${e.operator}) needs values`);
-        tests.push(e.operator === 'In'
+        expressions.push(e.operator === 'In'
           ? labels => kk in labels && values.includes(labels[kk])
           : labels => !(kk in labels) || !values.includes(labels[kk]));
         break;
       case 'Exists':
       case 'DoesNotExist':
         if (values.length > 0) throw selectorError(source, `${ePath} (${e.operator}) must not have values`);
-        tests.push(e.operator === 'Exists' ? labels => kk in labels : labels => !(kk in labels));
+        expressions.push(e.operator === 'Exists' ? labels => kk in labels : labels => !(kk in labels));
         break;
       default:
         throw selectorError(source, `${ePath}.operator ${e.operator} is invalid`);
     }
-  });
-  // Selectors are evaluated once per pod and policy: no array walk for the common short ones.
-  if (tests.length === 0) return () => true;
-  if (tests.length === 1) return tests[0];
-  if (tests.length === 2) {
-    const [a, b] = tests;
-    return labels => a(labels) && b(labels);
+  }
+  return { test: conjunction(equalities, expressions), equalities };
+}
+
+/**
+ * Every equality and every expression. Selectors are compiled per policy rule and evaluated per
+ * pod: the equalities are a walk over their pairs (no closure per label), the common one-label
+ * case a single comparison.
+ */
+function conjunction(equalities: Array<readonly [string, string]>, expressions: Array<(labels: Labels) => boolean>): (labels: Labels) => boolean {
+  if (expressions.length === 0) {
+    if (equalities.length === 0) return () => true;
+    if (equalities.length === 1) {
+      const [k, v] = equalities[0];
+      return labels => labels[k] === v;
+    }
+    return labels => equal(labels, equalities);
   }
   return labels => {
-    for (const t of tests) if (!t(labels)) return false;
+    if (!equal(labels, equalities)) return false;
+    for (const t of expressions) if (!t(labels)) return false;
     return true;
   };
+}
+
+function equal(labels: Labels, equalities: Array<readonly [string, string]>): boolean {
+  for (let i = 0; i < equalities.length; i++) if (labels[equalities[i][0]] !== equalities[i][1]) return false;
+  return true;
 }
 
 function selectorError(source: SelectorSource, text: string): Error {
   return new Error(`${source.evaluator}: ${source.where}: ${text}`);
 }
 
-function selectorList(value: any, at: string, source: SelectorSource): any[] {
+/** `value` as a list; `field` (below the selector's path) is only spelled out in the error. */
+function selectorList(value: any, source: SelectorSource, field: string): any[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw selectorError(source, `${at} must be a list`);
+  if (!Array.isArray(value)) throw selectorError(source, `${source.path}.${field} must be a list`);
   return value;
 }
 
