@@ -247,6 +247,28 @@ describe('foreign files', () => {
     expect(tree(dir)).toEqual(before);
   });
 
+  test('files staged under temp names before a conflict is found are removed, with the folders made for them', () => {
+    const dir = checkout({ ...FOREIGN, 'acme/z.yaml': 'theirs\n' });
+    const before = tree(dir);
+    const beforeDirs = dirs(dir);
+    // Sorted by path, the new files in new folders are staged before acme/z.yaml turns out to be foreign.
+    const error = catchError(() => writeOwnedTree(dir, { ...V1, 'acme/new/deep/x.yaml': 'x\n', 'acme/z.yaml': 'ours\n' }));
+    expect(error.message).toContain('acme/z.yaml: exists, is not owned');
+    expect(tree(dir)).toEqual(before);
+    expect(dirs(dir)).toEqual(beforeDirs);
+  });
+
+  test('deferred contents are produced once each, in path order, and written like strings', () => {
+    const dir = checkout();
+    const produced: string[] = [];
+    const lazy = (rel: string, content: string) => [rel, () => { produced.push(rel); return content; }] as const;
+    const result = writeOwnedTree(dir, [lazy('b/c.yaml', 'c\n'), lazy('a.yaml', 'a\n'), ['d.md', 'd\n']]);
+    expect(result.written).toEqual(['a.yaml', 'b/c.yaml', 'd.md']);
+    expect(produced).toEqual(['a.yaml', 'b/c.yaml']);
+    expect(outputs(dir)).toEqual({ 'a.yaml': 'a\n', 'b/c.yaml': 'c\n', 'd.md': 'd\n' });
+    expect(record(dir).files).toEqual([{ path: 'a.yaml', sha256: sha('a\n') }, { path: 'b/c.yaml', sha256: sha('c\n') }, { path: 'd.md', sha256: sha('d\n') }]);
+  });
+
   test('a foreign file with identical content is adopted: reported unchanged, then owned', () => {
     const dir = checkout({ 'a.yaml': 'same\n' });
     const result = writeOwnedTree(dir, { 'a.yaml': 'same\n', 'b.yaml': 'b\n' });

@@ -1,4 +1,5 @@
 import { App, AppProps } from 'cdk8s';
+import { contentOf, FileContent } from './file-content';
 import { OutputLayout } from './layout';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
@@ -59,16 +60,17 @@ export class PlatformApp extends App {
    * Prints the policy pack's warnings to stderr, once per call (each environment's policy.md lists them).
    */
   public synth(): void {
-    writeOwnedTree(this.outdir, this.synthFiles());
+    writeOwnedTree(this.outdir, this.renderFiles()); // each YAML content is produced when its file is written
     printWarnings(this);
   }
 
   /** The files `synth()` would write, as relative path → YAML content, sorted by path. */
   public synthFiles(): { [file: string]: string } {
-    return Object.fromEntries(this.renderFiles());
+    return Object.fromEntries(this.renderFiles().map(([file, content]) => [file, contentOf(content)]));
   }
 
-  private renderFiles(): Array<[string, string]> {
+  /** The files, sorted by path, with YAML contents deferred (produced when asked for). */
+  private renderFiles(): Array<[string, FileContent]> {
     return synthesizeFiles(this, this.layout);
   }
 }

@@ -17,13 +17,34 @@ export function tempPathFor(full: string): string {
   return path.join(path.dirname(full), `.${path.basename(full)}${TEMP_MARK}${process.pid}`);
 }
 
-/** Creates folders, remembering the ones that exist so each is created at most once. @internal */
+/** Creates folders, remembering the ones that exist so each is created at most once, and which ones it created. @internal */
 export class FolderMaker {
   private readonly made = new Set<string>();
+  private readonly created: string[] = [];
+
   public ensure(dir: string): void {
     if (this.made.has(dir)) return;
-    fs.mkdirSync(dir, { recursive: true });
+    const first = fs.mkdirSync(dir, { recursive: true });
+    if (first !== undefined) {
+      for (let d = dir; ; d = path.dirname(d)) {
+        this.created.push(d);
+        if (d === first || path.dirname(d) === d) break;
+      }
+    }
     this.made.add(dir);
+  }
+
+  /** Removes the folders this maker created while they are empty, deepest first (folders that existed stay). */
+  public removeCreated(): void {
+    for (const dir of [...this.created].sort((a, b) => b.length - a.length)) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // not empty (someone else's file) or already gone: leave it
+      }
+    }
+    this.created.length = 0;
+    this.made.clear();
   }
 }
 
@@ -68,8 +89,11 @@ export class TreeInspector {
   }
 }
 
-/** Removes temp files an interrupted run left in the directories of the given paths, then folders left empty. @internal */
-export function cleanTempFiles(root: string, rels: Iterable<string>): void {
+/**
+ * Removes temp files an interrupted run left in the directories of the given paths, then folders left empty;
+ * the temp files this run staged (`keep`) stay. @internal
+ */
+export function cleanTempFiles(root: string, rels: Iterable<string>, keep: ReadonlySet<string> = new Set()): void {
   const dirs = new Set<string>();
   for (const rel of rels) dirs.add(path.dirname(path.join(root, rel)));
   for (const dir of dirs) {
@@ -83,6 +107,7 @@ export function cleanTempFiles(root: string, rels: Iterable<string>): void {
     for (const name of names) {
       if (!TEMP_PATTERN.test(name)) continue;
       const full = path.join(dir, name);
+      if (keep.has(full)) continue;
       if (lstat(full)?.isFile()) {
         fs.unlinkSync(full);
         removed = true;
