@@ -7,7 +7,7 @@ import { PlatformValidationError, ProblemCollector } from './model/errors';
 import { _useSynthesizer, Organization } from './model/organization';
 import type { FileContent } from './output/file-content';
 import { FileOwners } from './output/file-owners';
-import { filesOf, kustomizations, OutputLayout } from './output/layout';
+import { fileOf, filesOf, kustomizations, OutputLayout } from './output/layout';
 import { toYamlDocuments } from './output/yaml';
 import { evaluatePolicy, PolicyEvaluation } from './policy/engine';
 import { renderPolicyReports } from './policy/policy-report';
@@ -114,14 +114,25 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
   const owners = new FileOwners();
   const documents = new Map<string, FileContent>();
   for (const { org, result } of rendered) {
-    const files = filesOf(result.objects, layout);
-    for (const [i, o] of result.objects.entries()) {
-      const file = `${org.name}/${files[i]}`;
-      const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
-      owners.claim(file, layout === OutputLayout.FILE_PER_RESOURCE
-        ? `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`
-        : `the '${o.group}' objects of ${org.name}/${o.dir}/`);
-      push(groups, file, o.manifest);
+    if (layout === OutputLayout.FILE_PER_RESOURCE) {
+      const files = filesOf(result.objects, layout);
+      for (const [i, o] of result.objects.entries()) {
+        const file = `${org.name}/${files[i]}`;
+        const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
+        owners.claim(file, `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`);
+        push(groups, file, o.manifest);
+      }
+    } else {
+      // One file per folder and group: its path and owner text are made once per run of objects sharing them
+      // (a component's objects come together), not once per object; each object still claims the file.
+      let run: { dir: string; group: string; file: string; owner: string } | undefined;
+      for (const o of result.objects) {
+        if (run === undefined || run.dir !== o.dir || run.group !== o.group) {
+          run = { dir: o.dir, group: o.group, file: `${org.name}/${fileOf(o, layout)}`, owner: `the '${o.group}' objects of ${org.name}/${o.dir}/` };
+        }
+        owners.claim(run.file, run.owner);
+        push(groups, run.file, o.manifest);
+      }
     }
     for (const d of result.documents) {
       owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
@@ -160,7 +171,8 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     groups.set(file, docs);
   }
   const manifests = [...groups.entries()].map(([file, docs]): [string, FileContent] => [file, () => toYamlDocuments(docs)]);
-  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`) && !f.startsWith(`${o.name}/exports/`)));
+  const prefixes = organizations.map(o => [`${o.name}/`, `${o.name}/exports/`]);
+  const orgFiles = manifests.map(([file]) => file).filter(f => prefixes.some(([org, exports]) => f.startsWith(org) && !f.startsWith(exports)));
   const generated = kustomizations(orgFiles);
   for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
   owners.throwIfAny();

@@ -144,8 +144,8 @@ function writeLocked(
   const toWrite: string[] = [];
   const unchanged: string[] = [];
   const toRemove: Array<{ path: string; sha256: string }> = [];
+  const inspector = new TreeInspector(root);
   try {
-    const inspector = new TreeInspector(root);
     const changedBySomeoneElse = (rel: string, current: string, o: Owned) =>
       `${rel}: was changed after ${owner} wrote it (its sha256 is now ${current.slice(0, 12)}…, the record has ${[...o.shas][0].slice(0, 12)}…)`;
     for (const [rel, source] of wanted) {
@@ -160,7 +160,7 @@ function writeLocked(
         continue;
       }
       const full = path.join(root, rel);
-      const stat = lstat(full);
+      const stat = inspector.parentMissing(rel) ? undefined : lstat(full); // a first synth creates every folder
       const o = owned.get(rel);
       let write = false;
       if (!stat) {
@@ -221,7 +221,9 @@ function writeLocked(
   const text = recordText(record);
   let budget = options.failAfter ?? Infinity;
   try {
-    cleanTempFiles(root, [...wanted.keys(), ...owned.keys(), RECORD_FILE, PENDING_FILE], staged.tempPaths());
+    // Folders that were missing hold only this run's temp files: no need to look into them.
+    const looked = [...wanted.keys(), ...owned.keys()].filter(rel => !inspector.parentMissing(rel));
+    cleanTempFiles(root, [...looked, RECORD_FILE, PENDING_FILE], staged.tempPaths());
     const recordChanged = !sameText(path.join(root, RECORD_FILE), text);
     if (toWrite.length === 0 && toRemove.length === 0 && !recordChanged) {
       if (pending) fs.rmSync(path.join(root, PENDING_FILE), { force: true });

@@ -48,6 +48,8 @@ export class FolderMaker {
   }
 }
 
+const MISSING = 'missing';
+
 /** Looks at the directories above paths under the output directory, caching what it finds. @internal */
 export class TreeInspector {
   private readonly dirs = new Map<string, string | undefined>();
@@ -62,13 +64,28 @@ export class TreeInspector {
    * symbolic link) outside the output directory. Undefined if it can.
    */
   public parentProblem(rel: string): string | undefined {
-    const segments = rel.split('/');
-    for (let i = 1; i < segments.length; i++) {
-      const dir = segments.slice(0, i).join('/');
-      if (!this.dirs.has(dir)) this.dirs.set(dir, this.inspect(dir));
-      const state = this.dirs.get(dir);
-      if (state === 'missing') return undefined;
-      if (state !== undefined) return `${rel}: ${state}`;
+    const state = this.firstState(rel);
+    return state === undefined || state === MISSING ? undefined : `${rel}: ${state}`;
+  }
+
+  /**
+   * Whether a folder above `rel` was missing when first looked at: nothing can be at `rel` then (the run's own
+   * temp files aside), so it need not be looked at.
+   */
+  public parentMissing(rel: string): boolean {
+    return this.firstState(rel) === MISSING;
+  }
+
+  /** The state of the first folder above `rel` that is missing or a problem; undefined if all are folders inside the root. */
+  private firstState(rel: string): string | undefined {
+    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
+      const dir = rel.slice(0, i);
+      let state = this.dirs.get(dir);
+      if (state === undefined && !this.dirs.has(dir)) {
+        state = this.inspect(dir);
+        this.dirs.set(dir, state);
+      }
+      if (state !== undefined) return state;
     }
     return undefined;
   }
@@ -79,7 +96,7 @@ export class TreeInspector {
     try {
       stat = fs.statSync(full);
     } catch (e: any) {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return 'missing';
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return MISSING;
       throw e;
     }
     if (!stat.isDirectory()) return `its parent ${dir} exists and is not a directory`;

@@ -61,8 +61,7 @@ export function normalizeFiles(files: Record<string, FileContent> | Iterable<rea
   // A path cannot be both a file and a folder holding other files.
   const dirs = new Map<string, string>();
   for (const [rel] of entries) {
-    const segments = rel.split('/');
-    for (let i = 1; i < segments.length; i++) dirs.set(segments.slice(0, i).join('/'), rel);
+    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) dirs.set(rel.slice(0, i), rel);
   }
   for (const [rel] of entries) {
     const nested = dirs.get(rel);
