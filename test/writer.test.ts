@@ -1,8 +1,9 @@
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PENDING_FILE, RECORD_FILE, writeOwnedTree } from '../src/output/writer';
+import { LOCK_FILE, PENDING_FILE, RECORD_FILE, writeOwnedTree } from '../src/output/writer';
 
 // A plain copy of `fs`, so that one test can make a rename fail (the module's own exports cannot be spied on).
 jest.mock('fs', () => ({ ...jest.requireActual('fs') }));
@@ -448,6 +449,20 @@ describe('interrupted runs', () => {
     writeOwnedTree(dir, V1);
     expect(outputs(dir)).toEqual({ ...FOREIGN, ...V1, 'acme/dp/dev/shop/.api.yaml.backup': 'not ours\n' });
     expect(Object.keys(tree(dir)).filter(p => p.startsWith('.cdk8s-openchoreo/'))).toEqual([RECORD_FILE]);
+  });
+
+  test('a run that takes over the lock of a run that died removes its temp files everywhere, even in folders it does not write', () => {
+    const dir = checkout(FOREIGN);
+    writeOwnedTree(dir, V1);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // a process of this host that has exited
+    put(dir, LOCK_FILE, JSON.stringify({ pid: dead, host: os.hostname(), started: new Date().toISOString() }) + '\n');
+    put(dir, 'acme/gone/deep/.x.yaml.cdk8s-openchoreo-tmp-99999', 'staged by the dead run');
+    put(dir, 'other-app/.keep.cdk8s-openchoreo-tmp-99999', 'staged by the dead run');
+    const result = writeOwnedTree(dir, V1);
+    expect(result.written).toEqual([]);
+    expect(outputs(dir)).toEqual({ ...FOREIGN, ...V1 });
+    expect(dirs(dir)).not.toContain('acme/gone');
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
   test('a write that fails for real removes its temp file; the next run converges', () => {

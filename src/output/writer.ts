@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { contentOf, FileContent } from './file-content';
-import { cleanTempFiles, FolderMaker, lstat, removeEmptyParents, sameFileAsWanted, tempPathFor, TreeInspector } from './owned-tree/files';
+import { cleanTempFiles, FolderMaker, lstat, removeAllTempFiles, removeEmptyParents, sameFileAsWanted, tempPathFor, TreeInspector } from './owned-tree/files';
 import { explainFsError, RunState } from './owned-tree/fs-errors';
 import { acquireLock } from './owned-tree/lock';
 import { normalizeFiles, PENDING_FILE, RECORD_FILE } from './owned-tree/paths';
@@ -88,7 +88,8 @@ interface Owned {
  *   hashes; then all temp files are renamed into place, then the record is replaced the same way, then owned
  *   files that are no longer generated are deleted (with folders left empty, never `outdir`), then the intent
  *   log is removed. A run interrupted at any point is finished by the next one (which also removes leftover temp
- *   files in the folders it writes or owns); `verifyOwnedTree` reports it meanwhile;
+ *   files: in the folders it writes or owns, and anywhere under `outdir` when it takes over the lock of a run
+ *   that died); `verifyOwnedTree` reports it meanwhile;
  * - file-system errors name the path, the fix and the state the tree is left in.
  * @internal
  */
@@ -106,6 +107,8 @@ export function writeOwnedTree(
     const lock = acquireLock(root, options.lockTimeoutMs);
     try {
       options.onProgress?.(WriteStep.LOCKED, 1);
+      // A run that died holding the lock may have left temp files anywhere it was staging: remove them all first.
+      if (lock.tookOver) removeAllTempFiles(root);
       return writeLocked(root, owner, wanted, options, () => { state = RunState.PARTIAL; });
     } finally {
       lock.release();

@@ -134,6 +134,29 @@ export function cleanTempFiles(root: string, rels: Iterable<string>, keep: Reado
   }
 }
 
+/**
+ * Removes every temp file under `root` (not inside `.git` folders, not through symbolic links), then folders left
+ * empty: after a run died, its temp files may sit in folders that no later run writes to. @internal
+ */
+export function removeAllTempFiles(root: string, dir: string = root): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  let removed = false;
+  for (const e of entries) {
+    if (e.isDirectory() && e.name.toLowerCase() !== '.git') {
+      removeAllTempFiles(root, path.join(dir, e.name));
+    } else if (e.isFile() && TEMP_PATTERN.test(e.name)) {
+      fs.unlinkSync(path.join(dir, e.name));
+      removed = true;
+    }
+  }
+  if (removed) removeEmptyParents(root, dir);
+}
+
 /** Removes `dir` and its parents while they are empty, stopping at (and never removing) `root`. @internal */
 export function removeEmptyParents(root: string, dir: string): void {
   while (isInside(root, dir) && dir !== root) {
