@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { verifyOwnedTree } from '../src/output/verify';
 import { LOCK_FILE, PENDING_FILE, RECORD_FILE, writeOwnedTree } from '../src/output/writer';
 
 // A plain copy of `fs`, so that one test can make a rename fail (the module's own exports cannot be spied on).
@@ -458,6 +459,10 @@ describe('interrupted runs', () => {
     put(dir, LOCK_FILE, JSON.stringify({ pid: dead, host: os.hostname(), started: new Date().toISOString() }) + '\n');
     put(dir, 'acme/gone/deep/.x.yaml.cdk8s-openchoreo-tmp-99999', 'staged by the dead run');
     put(dir, 'other-app/.keep.cdk8s-openchoreo-tmp-99999', 'staged by the dead run');
+    expect(verifyOwnedTree(dir).reasons).toEqual([
+      'acme/gone/deep/.x.yaml.cdk8s-openchoreo-tmp-99999: temp file of an unfinished run',
+      'other-app/.keep.cdk8s-openchoreo-tmp-99999: temp file of an unfinished run',
+    ]);
     const result = writeOwnedTree(dir, V1);
     expect(result.written).toEqual([]);
     expect(outputs(dir)).toEqual({ ...FOREIGN, ...V1 });

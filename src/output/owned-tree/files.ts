@@ -134,27 +134,30 @@ export function cleanTempFiles(root: string, rels: Iterable<string>, keep: Reado
   }
 }
 
-/**
- * Removes every temp file under `root` (not inside `.git` folders, not through symbolic links), then folders left
- * empty: after a run died, its temp files may sit in folders that no later run writes to. @internal
- */
-export function removeAllTempFiles(root: string, dir: string = root): void {
+/** Every temp file under `root` (not inside `.git` folders, not through symbolic links), as full paths. @internal */
+export function findTempFiles(root: string, dir: string = root, found: string[] = []): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
-    return;
+    return found;
   }
-  let removed = false;
   for (const e of entries) {
-    if (e.isDirectory() && e.name.toLowerCase() !== '.git') {
-      removeAllTempFiles(root, path.join(dir, e.name));
-    } else if (e.isFile() && TEMP_PATTERN.test(e.name)) {
-      fs.unlinkSync(path.join(dir, e.name));
-      removed = true;
-    }
+    if (e.isDirectory() && e.name.toLowerCase() !== '.git') findTempFiles(root, path.join(dir, e.name), found);
+    else if (e.isFile() && TEMP_PATTERN.test(e.name)) found.push(path.join(dir, e.name));
   }
-  if (removed) removeEmptyParents(root, dir);
+  return found;
+}
+
+/**
+ * Removes every temp file under `root` (see `findTempFiles`), then folders left empty: after a run died, its temp
+ * files may sit in folders that no later run writes to. @internal
+ */
+export function removeAllTempFiles(root: string): void {
+  for (const full of findTempFiles(root)) {
+    fs.unlinkSync(full);
+    removeEmptyParents(root, path.dirname(full));
+  }
 }
 
 /** Removes `dir` and its parents while they are empty, stopping at (and never removing) `root`. @internal */
