@@ -152,9 +152,9 @@ function writeLocked(
     const changedBySomeoneElse = (rel: string, current: string, o: Owned) =>
       `${rel}: was changed after ${owner} wrote it (its sha256 is now ${current.slice(0, 12)}…, the record has ${[...o.shas][0].slice(0, 12)}…)`;
     for (const [rel, source] of wanted) {
-      const text = contentOf(source);
-      if (typeof text !== 'string') throw new Error(`Content of ${rel} must be a string.`);
-      const content = Buffer.from(text);
+      // Kept a string (no Buffer of its own): hashing it and writeFileSync's UTF-8 path encode it without one.
+      const content = contentOf(source);
+      if (typeof content !== 'string') throw new Error(`Content of ${rel} must be a string.`);
       const wantedSha = sha256(content);
       hashes.set(rel, wantedSha);
       const problem = inspector.parentProblem(rel);
@@ -172,13 +172,10 @@ function writeLocked(
         problems.push(`${rel}: is a directory`);
       } else if (!stat.isFile()) {
         problems.push(`${rel}: exists, is not owned by ${owner} and is not a regular file (a symbolic link or a device)`);
-      } else if (o === undefined && stat.size !== content.length) {
+      } else if (o === undefined && stat.size !== Buffer.byteLength(content)) {
         problems.push(`${rel}: exists, is not owned by ${owner} and differs from what it would write`);
       } else {
-        // Comparing the bytes settles the common case (unchanged) without hashing the file; a differing file's hash
-        // says whether it still holds what this writer wrote.
-        const existing = fs.readFileSync(full);
-        const current = existing.equals(content) ? wantedSha : sha256(existing);
+        const current = hashFile(full);
         if (current === wantedSha) unchanged.push(rel);
         else if (o?.shas.has(current)) write = true;
         else if (o?.strict) problems.push(changedBySomeoneElse(rel, current, o));
