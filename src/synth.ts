@@ -5,8 +5,9 @@ import { exportsToOpenChoreo, OPENCHOREO_EXPORT_DIR, RenderedOpenChoreoExport, r
 import type { ExportedFile } from './export/types';
 import { PlatformValidationError, ProblemCollector } from './model/errors';
 import { _useSynthesizer, Organization } from './model/organization';
+import type { FileContent } from './output/file-content';
 import { FileOwners } from './output/file-owners';
-import { filesOf, kustomizations, OutputLayout } from './output/layout';
+import { fileOf, filesOf, kustomizations, OutputLayout } from './output/layout';
 import { toYamlDocuments } from './output/yaml';
 import { evaluatePolicy, PolicyEvaluation } from './policy/engine';
 import { renderPolicyReports } from './policy/policy-report';
@@ -98,9 +99,10 @@ export function synthesizeOrganization(org: Organization): SynthesizedOrganizati
 /**
  * The files of every organization under `root` (and of any other chart), as relative path → YAML
  * or document content, sorted by path. Every organization is resolved and validated before any
- * file content is produced. @internal
+ * file content is produced; YAML contents are deferred (`FileContent`): each is serialized when the
+ * writer gets to its file, so that the tree's contents never all live at once. @internal
  */
-export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[string, string]> {
+export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[string, FileContent]> {
   const groups = new Map<string, any[]>();
   const organizations = root.node.findAll().filter(Organization.isOrganization);
   const names = new ProblemCollector();
@@ -110,16 +112,27 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
   // One organization was already checked against itself by renderObjects: the same check again would find nothing.
   if (rendered.length > 1) checkIdentitiesAcross(rendered.map(({ org, result }) => ({ org, plan: result.plan, objects: result.objects })));
   const owners = new FileOwners();
-  const documents = new Map<string, string>();
+  const documents = new Map<string, FileContent>();
   for (const { org, result } of rendered) {
-    const files = filesOf(result.objects, layout);
-    for (const [i, o] of result.objects.entries()) {
-      const file = `${org.name}/${files[i]}`;
-      const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
-      owners.claim(file, layout === OutputLayout.FILE_PER_RESOURCE
-        ? `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`
-        : `the '${o.group}' objects of ${org.name}/${o.dir}/`);
-      push(groups, file, o.manifest);
+    if (layout === OutputLayout.FILE_PER_RESOURCE) {
+      const files = filesOf(result.objects, layout);
+      for (const [i, o] of result.objects.entries()) {
+        const file = `${org.name}/${files[i]}`;
+        const name = `${o.manifest.metadata?.namespace ? `${o.manifest.metadata.namespace}/` : ''}${o.manifest.metadata?.name}`;
+        owners.claim(file, `${o.manifest.apiVersion} ${o.manifest.kind} '${name}' (${o.group})`);
+        push(groups, file, o.manifest);
+      }
+    } else {
+      // One file per folder and group: its path and owner text are made once per run of objects sharing them
+      // (a component's objects come together), not once per object; each object still claims the file.
+      let run: { dir: string; group: string; file: string; owner: string } | undefined;
+      for (const o of result.objects) {
+        if (run === undefined || run.dir !== o.dir || run.group !== o.group) {
+          run = { dir: o.dir, group: o.group, file: `${org.name}/${fileOf(o, layout)}`, owner: `the '${o.group}' objects of ${org.name}/${o.dir}/` };
+        }
+        owners.claim(run.file, run.owner);
+        push(groups, run.file, o.manifest);
+      }
     }
     for (const d of result.documents) {
       owners.claim(`${org.name}/${d.file}`, `the document ${d.file} of organization ${org.node.path}`);
@@ -128,7 +141,7 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     // Exports are YAML but not part of the GitOps tree: no kustomization lists them (they are not manifests).
     for (const e of result.exports) {
       owners.claim(`${org.name}/${e.file}`, `the export file ${e.file} of organization ${org.node.path}`);
-      documents.set(`${org.name}/${e.file}`, toYamlDocuments(e.documents));
+      documents.set(`${org.name}/${e.file}`, () => toYamlDocuments(e.documents));
     }
     if (result.openchoreo) {
       // The OpenChoreo control-plane export: its own tree, outside the GitOps tree (no entry in the organization's kustomizations).
@@ -138,7 +151,7 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
         owners.claim(`${dir}/${o.file}`, `the OpenChoreo export of organization ${org.node.path}`);
         push(groups, `${dir}/${o.file}`, o.manifest);
       }
-      const extra = [...kustomizations(exported.objects.map(o => o.file)), ['NOT-EXPRESSIBLE.md', exported.report] as const];
+      const extra: Array<[string, FileContent]> = [...kustomizations(exported.objects.map(o => o.file)), ['NOT-EXPRESSIBLE.md', exported.report]];
       for (const [file, content] of extra) {
         owners.claim(`${dir}/${file}`, `the OpenChoreo export of organization ${org.node.path}`);
         documents.set(`${dir}/${file}`, content);
@@ -157,8 +170,9 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
     owners.claim(file, `chart ${construct.node.path}`);
     groups.set(file, docs);
   }
-  const manifests = [...groups.entries()].map(([file, docs]): [string, string] => [file, toYamlDocuments(docs)]);
-  const orgFiles = manifests.map(([file]) => file).filter(f => organizations.some(o => f.startsWith(`${o.name}/`) && !f.startsWith(`${o.name}/exports/`)));
+  const manifests = [...groups.entries()].map(([file, docs]): [string, FileContent] => [file, () => toYamlDocuments(docs)]);
+  const prefixes = organizations.map(o => [`${o.name}/`, `${o.name}/exports/`]);
+  const orgFiles = manifests.map(([file]) => file).filter(f => prefixes.some(([org, exports]) => f.startsWith(org) && !f.startsWith(exports)));
   const generated = kustomizations(orgFiles);
   for (const file of generated.keys()) owners.claim(file, `the generated kustomization of ${file.replace(/\/kustomization\.yaml$/, '/')}`);
   owners.throwIfAny();

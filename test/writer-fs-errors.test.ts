@@ -55,7 +55,7 @@ describe('file-system errors name the path, the cause, the fix and the state of 
     ['EPERM', 'operation not permitted', 'make <acme> writable for the user running the synth'],
     ['ENOSPC', 'no space left on the device', 'free disk space'],
     ['EROFS', 'the file system is read-only', 'write to a writable file system'],
-  ])('%s writing a new file: partly written, verify says incomplete, the next run finishes', (code, what, fix) => {
+  ])('%s writing a new file (to its temp name, before the intent log): nothing was changed, verify says complete, the next run writes it', (code, what, fix) => {
     const dir = checkout();
     writeOwnedTree(dir, V1);
     const spy = failOnce('writeFileSync', p => p.includes('.b.yaml.cdk8s-openchoreo-tmp-'), code, 'open');
@@ -63,11 +63,12 @@ describe('file-system errors name the path, the cause, the fix and the state of 
     spy.mockRestore();
     const temp = path.join(dir, `acme/.b.yaml.cdk8s-openchoreo-tmp-${process.pid}`);
     expect(error.message).toContain(`Could not open ${temp} while writing ${dir}: ${what} (${code}: simulated`);
-    expect(error.message).toMatch(PARTIAL);
+    expect(error.message).toContain(UNCHANGED);
     expect(error.message).toContain(`Fix: ${fix.replace('<acme>', path.join(dir, 'acme'))}`);
     expect(error.message).toMatch(/then synth again\.$/);
-    expect(temps(dir)).toEqual([]); // its own temp files are removed
-    expect(verifyOwnedTree(dir).reasons).toEqual([expect.stringContaining(`an interrupted run left ${PENDING_FILE}`)]);
+    expect(temps(dir)).toEqual([]); // its own temp files (a.yaml's was staged first) are removed
+    expect(fs.readFileSync(path.join(dir, 'acme/a.yaml'), 'utf8')).toBe('a\n');
+    expect(verifyOwnedTree(dir)).toMatchObject({ complete: true, files: 2 });
 
     expect(writeOwnedTree(dir, V2)).toEqual({ written: ['acme/a.yaml', 'acme/b.yaml'], unchanged: [], removed: ['acme/old.yaml'] });
     expect(verifyOwnedTree(dir).complete).toBe(true);
@@ -159,7 +160,7 @@ describe('file-system errors name the path, the cause, the fix and the state of 
     const error = errorOf(() => writeOwnedTree(dir, V2));
     spy.mockRestore();
     expect(error.message).toMatch(/^Could not open .*\.a\.yaml\.cdk8s-openchoreo-tmp-\d+ while writing .*: \(EIO: simulated/);
-    expect(error.message).toMatch(PARTIAL);
+    expect(error.message).toContain(UNCHANGED);
     expect(error.message).toContain('Fix: remove the cause, then synth again.');
   });
 });

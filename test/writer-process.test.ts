@@ -48,8 +48,8 @@ describe('SIGKILL during a large write, then verify and a re-run', () => {
   // Version 1 is on disk; version 2 changes all 2,000 files, adds 200 and drops 200.
   const points: Array<[string, WriteStep, number]> = [
     ['once locked, before anything changes', WriteStep.LOCKED, 1],
-    ['after the intent log, before any temp file', WriteStep.PENDING, 1],
-    ['with half the temp files written', WriteStep.TEMP, COUNT / 2],
+    ['with half the files staged under temp names, before the intent log', WriteStep.TEMP, COUNT / 2],
+    ['after the intent log, with every file staged, before any rename', WriteStep.PENDING, 1],
     ['after the first rename', WriteStep.RENAME, 1],
     ['with half the files renamed into place', WriteStep.RENAME, COUNT / 2],
     ['at a random rename', WriteStep.RENAME, 0],
@@ -87,11 +87,18 @@ describe('SIGKILL during a large write, then verify and a re-run', () => {
     if (step === WriteStep.LOCKED) {
       // Nothing had changed: the previous tree is still complete (its lock is stale, not a reason).
       expect(after).toMatchObject({ complete: true, reasons: [] });
+    } else if (step === WriteStep.TEMP) {
+      // No file of the tree had changed yet (no intent log): verify reports only the staged temp files.
+      expect(after.complete).toBe(false);
+      expect(after.reasons).toHaveLength(COUNT / 2);
+      const files = Object.entries(outputs(dir)).filter(([p]) => !p.includes('.cdk8s-openchoreo-tmp-'));
+      expect(sorted(Object.fromEntries(files))).toEqual(sorted(generatedTree(COUNT, 1)));
     } else {
       expect(after.complete).toBe(false);
       expect(after.reasons).toContainEqual(expect.stringContaining(`an interrupted run left ${PENDING_FILE}`));
     }
     if (step === WriteStep.TEMP) expect(after.reasons.filter(r => r.includes('temp file of an unfinished run'))).toHaveLength(COUNT / 2);
+    if (step === WriteStep.PENDING) expect(after.reasons.filter(r => r.includes('temp file of an unfinished run'))).toHaveLength(COUNT);
     if (step === WriteStep.RENAME) {
       // The files renamed into place so far that the old record lists now hold other content; new ones are not listed yet.
       const v1 = generatedTree(COUNT, 1);

@@ -1,8 +1,10 @@
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PENDING_FILE, RECORD_FILE, writeOwnedTree } from '../src/output/writer';
+import { verifyOwnedTree } from '../src/output/verify';
+import { LOCK_FILE, PENDING_FILE, RECORD_FILE, writeOwnedTree } from '../src/output/writer';
 
 // A plain copy of `fs`, so that one test can make a rename fail (the module's own exports cannot be spied on).
 jest.mock('fs', () => ({ ...jest.requireActual('fs') }));
@@ -247,6 +249,28 @@ describe('foreign files', () => {
     expect(tree(dir)).toEqual(before);
   });
 
+  test('files staged under temp names before a conflict is found are removed, with the folders made for them', () => {
+    const dir = checkout({ ...FOREIGN, 'acme/z.yaml': 'theirs\n' });
+    const before = tree(dir);
+    const beforeDirs = dirs(dir);
+    // Sorted by path, the new files in new folders are staged before acme/z.yaml turns out to be foreign.
+    const error = catchError(() => writeOwnedTree(dir, { ...V1, 'acme/new/deep/x.yaml': 'x\n', 'acme/z.yaml': 'ours\n' }));
+    expect(error.message).toContain('acme/z.yaml: exists, is not owned');
+    expect(tree(dir)).toEqual(before);
+    expect(dirs(dir)).toEqual(beforeDirs);
+  });
+
+  test('deferred contents are produced once each, in path order, and written like strings', () => {
+    const dir = checkout();
+    const produced: string[] = [];
+    const lazy = (rel: string, content: string) => [rel, () => { produced.push(rel); return content; }] as const;
+    const result = writeOwnedTree(dir, [lazy('b/c.yaml', 'c\n'), lazy('a.yaml', 'a\n'), ['d.md', 'd\n']]);
+    expect(result.written).toEqual(['a.yaml', 'b/c.yaml', 'd.md']);
+    expect(produced).toEqual(['a.yaml', 'b/c.yaml']);
+    expect(outputs(dir)).toEqual({ 'a.yaml': 'a\n', 'b/c.yaml': 'c\n', 'd.md': 'd\n' });
+    expect(record(dir).files).toEqual([{ path: 'a.yaml', sha256: sha('a\n') }, { path: 'b/c.yaml', sha256: sha('c\n') }, { path: 'd.md', sha256: sha('d\n') }]);
+  });
+
   test('a foreign file with identical content is adopted: reported unchanged, then owned', () => {
     const dir = checkout({ 'a.yaml': 'same\n' });
     const result = writeOwnedTree(dir, { 'a.yaml': 'same\n', 'b.yaml': 'b\n' });
@@ -426,6 +450,24 @@ describe('interrupted runs', () => {
     writeOwnedTree(dir, V1);
     expect(outputs(dir)).toEqual({ ...FOREIGN, ...V1, 'acme/dp/dev/shop/.api.yaml.backup': 'not ours\n' });
     expect(Object.keys(tree(dir)).filter(p => p.startsWith('.cdk8s-openchoreo/'))).toEqual([RECORD_FILE]);
+  });
+
+  test('a run that takes over the lock of a run that died removes its temp files everywhere, even in folders it does not write', () => {
+    const dir = checkout(FOREIGN);
+    writeOwnedTree(dir, V1);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // a process of this host that has exited
+    put(dir, LOCK_FILE, JSON.stringify({ pid: dead, host: os.hostname(), started: new Date().toISOString() }) + '\n');
+    put(dir, 'acme/gone/deep/.x.yaml.cdk8s-openchoreo-tmp-99999', 'staged by the dead run');
+    put(dir, 'other-app/.keep.cdk8s-openchoreo-tmp-99999', 'staged by the dead run');
+    expect(verifyOwnedTree(dir).reasons).toEqual([
+      'acme/gone/deep/.x.yaml.cdk8s-openchoreo-tmp-99999: temp file of an unfinished run',
+      'other-app/.keep.cdk8s-openchoreo-tmp-99999: temp file of an unfinished run',
+    ]);
+    const result = writeOwnedTree(dir, V1);
+    expect(result.written).toEqual([]);
+    expect(outputs(dir)).toEqual({ ...FOREIGN, ...V1 });
+    expect(dirs(dir)).not.toContain('acme/gone');
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
   test('a write that fails for real removes its temp file; the next run converges', () => {

@@ -1,3 +1,4 @@
+import type { FileContent } from './file-content';
 import { toYamlDocuments } from './yaml';
 import type { RenderedObject } from '../render/types';
 
@@ -39,9 +40,10 @@ export function filesOf(objects: readonly RenderedObject[], layout: OutputLayout
  * A `kustomization.yaml` for every folder that holds manifests (directly or below), listing its
  * YAML files and its sub-folders, so that `kubectl kustomize` builds any level of the tree: an
  * organization, a data plane, an environment, a project, a component. Paths are relative to the
- * output directory; existing entries are not overwritten. @internal
+ * output directory; existing entries are not overwritten. Contents are deferred (serialized when
+ * written). @internal
  */
-export function kustomizations(files: string[]): Map<string, string> {
+export function kustomizations(files: string[]): Map<string, FileContent> {
   const entries = new Map<string, Set<string>>();
   const add = (dir: string, entry: string) => {
     if (!entries.has(dir)) entries.set(dir, new Set());
@@ -53,7 +55,7 @@ export function kustomizations(files: string[]): Map<string, string> {
     add(parts.slice(0, -1).join('/'), parts[parts.length - 1]);
     for (let i = parts.length - 2; i >= 1; i--) add(parts.slice(0, i).join('/'), `${parts[i]}/`);
   }
-  const out = new Map<string, string>();
+  const out = new Map<string, FileContent>();
   for (const [dir, set] of entries) {
     if (dir === '') continue;
     const resources = [...set].sort((a, b) => {
@@ -62,7 +64,7 @@ export function kustomizations(files: string[]): Map<string, string> {
       if (da !== db) return da ? 1 : -1; // files of this folder first, then sub-folders
       return a < b ? -1 : a > b ? 1 : 0;
     }).map(r => r.replace(/\/$/, ''));
-    out.set(`${dir}/kustomization.yaml`, toYamlDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }]));
+    out.set(`${dir}/kustomization.yaml`, () => toYamlDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }]));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { App, AppProps } from 'cdk8s';
+import { contentOf, FileContent } from './file-content';
 import { inputFingerprint, processInputs } from './fingerprint';
 import { OutputLayout } from './layout';
 import { cacheEntryPath, rememberSynthesis, reusableSynthesis } from './synth-cache';
@@ -91,7 +92,8 @@ export class PlatformApp extends App {
       return;
     }
     let record: string | undefined;
-    writeOwnedTree(this.outdir, this.synthFiles(), { onRecorded: sha => { record = sha; } });
+    // each YAML content is produced when its file is written
+    writeOwnedTree(this.outdir, this.renderFiles(), { onRecorded: sha => { record = sha; } });
     const warnings = policyWarnings(this);
     writePolicyWarnings(warnings);
     if (cached && record !== undefined) rememberSynthesis(this.outdir, cached.fingerprint, record, warnings, cached.entryFile);
@@ -99,10 +101,11 @@ export class PlatformApp extends App {
 
   /** The files `synth()` would write, as relative path → YAML content, sorted by path. */
   public synthFiles(): { [file: string]: string } {
-    return Object.fromEntries(this.renderFiles());
+    return Object.fromEntries(this.renderFiles().map(([file, content]) => [file, contentOf(content)]));
   }
 
-  private renderFiles(): Array<[string, string]> {
+  /** The files, sorted by path, with YAML contents deferred (produced when asked for). */
+  private renderFiles(): Array<[string, FileContent]> {
     return synthesizeFiles(this, this.layout);
   }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { lstat } from './owned-tree/files';
+import { findTempFiles, lstat } from './owned-tree/files';
 import { describeHolder, readLock } from './owned-tree/lock';
 import { LOCK_FILE, PENDING_FILE, RECORD_FILE, TEMP_PATTERN } from './owned-tree/paths';
 import { hashFile, readPending, readRecord } from './owned-tree/record';
@@ -58,6 +58,8 @@ export function verifyOwnedTree(dir: string): VerifyResult {
     else if (hashFile(full) !== f.sha256) reasons.push(`${f.path}: its content differs from the record (changed by hand, or by an unfinished run)`);
   }
   folders.add(path.join(root, path.dirname(RECORD_FILE)));
+  // A run that died (its lock is stale) may have staged temp files in folders the record does not list yet.
+  if (lock?.stale) for (const temp of findTempFiles(root)) folders.add(path.dirname(temp));
   for (const folder of [...folders].sort()) {
     let names: string[];
     try {

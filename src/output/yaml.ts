@@ -171,9 +171,10 @@ const valueLines = new Map<string, string>();
 
 /** A scalar after `key:` or `-`: a space, the value, a line break. */
 function valueLine(v: any, indent: string): string {
-  if (typeof v !== 'string' || v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
-  let line = valueLines.get(v);
+  if (typeof v !== 'string') return ` ${primitive(v, indent)}\n`;
+  let line = valueLines.get(v); // a hit is a short single-line string: look it up before scanning it
   if (line === undefined) {
+    if (v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
     line = ` ${scalar(v)}\n`;
     if (valueLines.size > 100_000) valueLines.clear();
     valueLines.set(v, line);

@@ -6,7 +6,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The sources a writer child needs, relative to the repository root. */
-const SOURCES = ['src/output/writer.ts', 'src/output/verify.ts', 'test/support/writer-child.ts', 'test/support/writer-tree.ts'];
+const SOURCES = ['src/output/writer.ts', 'src/output/file-content.ts', 'src/output/verify.ts', 'test/support/writer-child.ts', 'test/support/writer-tree.ts'];
 
 /**
  * Transpiles the writer and the child script to plain JavaScript in a temp folder (fast: no type-check, no

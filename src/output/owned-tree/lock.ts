@@ -12,6 +12,8 @@ export interface LockInfo {
 
 /** A held lock; `release()` removes the lock file and the folders acquiring it created, if they are empty. @internal */
 export interface HeldLock {
+  /** Whether it was taken over from a run whose process died holding it (that run was interrupted). */
+  readonly tookOver: boolean;
   release(): void;
 }
 
@@ -33,12 +35,14 @@ export function acquireLock(root: string, timeoutMs: number = DEFAULT_LOCK_TIMEO
   const temp = `${lockPath}.${process.pid}`;
   fs.writeFileSync(temp, JSON.stringify(info) + '\n');
   const deadline = Date.now() + timeoutMs;
+  let tookOver = false;
   try {
     for (;;) {
       if (tryLink(temp, lockPath)) break;
       const holder = readLock(root);
       if (holder?.stale) {
         removeIfUnchanged(lockPath, holder.ino);
+        tookOver = true;
         continue;
       }
       if (Date.now() >= deadline) {
@@ -56,6 +60,7 @@ export function acquireLock(root: string, timeoutMs: number = DEFAULT_LOCK_TIMEO
   }
   removeDeadTemps(path.dirname(lockPath));
   return {
+    tookOver,
     release: () => {
       fs.rmSync(lockPath, { force: true });
       removeCreated(created);

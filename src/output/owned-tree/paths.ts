@@ -1,4 +1,5 @@
 import * as path from 'path';
+import type { FileContent } from '../file-content';
 
 /** The folder (under the output directory) holding the writer's bookkeeping. @internal */
 export const RECORD_DIR = '.cdk8s-openchoreo';
@@ -36,15 +37,17 @@ export function checkRelativePath(given: string, what: string): string {
 }
 
 /**
- * Validates and normalizes the wanted files; returns them sorted by path (contents stay strings).
+ * Validates and normalizes the wanted files (relative path → content, as an object or as entries); returns
+ * them sorted by path. Deferred contents stay deferred: only the paths are checked here.
  * @internal
  */
-export function normalizeFiles(files: Record<string, string>): Map<string, string> {
-  const entries: Array<[string, string]> = [];
+export function normalizeFiles(files: Record<string, FileContent> | Iterable<readonly [string, FileContent]>): Map<string, FileContent> {
+  const entries: Array<[string, FileContent]> = [];
   const folded = new Map<string, string>();
-  for (const [given, content] of Object.entries(files)) {
+  const list = Symbol.iterator in files ? files as Iterable<readonly [string, FileContent]> : Object.entries(files);
+  for (const [given, content] of list) {
     const rel = checkRelativePath(given, 'file');
-    if (typeof content !== 'string') throw new Error(`Content of ${given} must be a string.`);
+    if (typeof content !== 'string' && typeof content !== 'function') throw new Error(`Content of ${given} must be a string.`);
     const key = rel.toLowerCase();
     const clash = folded.get(key);
     if (clash !== undefined) {
@@ -58,8 +61,7 @@ export function normalizeFiles(files: Record<string, string>): Map<string, strin
   // A path cannot be both a file and a folder holding other files.
   const dirs = new Map<string, string>();
   for (const [rel] of entries) {
-    const segments = rel.split('/');
-    for (let i = 1; i < segments.length; i++) dirs.set(segments.slice(0, i).join('/'), rel);
+    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) dirs.set(rel.slice(0, i), rel);
   }
   for (const [rel] of entries) {
     const nested = dirs.get(rel);
