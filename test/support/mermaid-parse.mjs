@@ -1,5 +1,5 @@
 // Parses Mermaid blocks with the mermaid package's own parser (mermaid 11 is ESM-only and needs a DOM).
-// Input on stdin: a JSON array of { name, text }. Output on stdout: JSON { parsed, failures: [{ name, error }] }.
+// Input on stdin: a JSON array of { name, text }. Output on stdout: a JSON array, per block in order, of { name } or { name, error }.
 import { JSDOM } from 'jsdom';
 
 const input = await new Promise((resolve, reject) => {
@@ -15,14 +15,13 @@ globalThis.window = dom.window;
 globalThis.document = dom.window.document;
 const { default: mermaid } = await import('mermaid');
 mermaid.initialize({ startOnLoad: false });
-const failures = [];
-let parsed = 0;
+const outcomes = [];
 for (const block of blocks) {
   try {
     await mermaid.parse(block.text);
-    parsed++;
+    outcomes.push({ name: block.name });
   } catch (e) {
-    failures.push({ name: block.name, error: String(e && e.message ? e.message : e).split('\n').slice(0, 4).join(' ') });
+    outcomes.push({ name: block.name, error: String(e && e.message ? e.message : e).split('\n').slice(0, 4).join(' ') });
   }
 }
-process.stdout.write(JSON.stringify({ parsed, failures }));
+process.stdout.write(JSON.stringify(outcomes));

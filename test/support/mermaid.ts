@@ -27,12 +27,26 @@ export function diagramSize(text: string): { nodes: number; edges: number } {
   return { nodes, edges };
 }
 
+/** What mermaid's parser said of one block: nothing, or the start of its error. */
+export interface MermaidOutcome {
+  readonly name: string;
+  readonly error?: string;
+}
+
 /**
  * Parses blocks with the `mermaid` package's own parser in a child node process (mermaid is
- * ESM-only and needs a DOM): the number parsed and the failures with their errors.
+ * ESM-only and needs a DOM), one outcome per block in order. Starting that child (mermaid and
+ * jsdom) costs ~3 s of CPU, so a test file passes all its blocks at once and counts per test
+ * with {@link mermaidSummary}.
  */
-export function parseMermaid(blocks: MermaidBlock[]): { parsed: number; failures: Array<{ name: string; error: string }> } {
+export function parseMermaidEach(blocks: MermaidBlock[]): MermaidOutcome[] {
   const script = path.join(__dirname, 'mermaid-parse.mjs');
   const out = execFileSync(process.execPath, [script], { input: JSON.stringify(blocks), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   return JSON.parse(out);
+}
+
+/** The number of blocks parsed and the failures with their errors, of some outcomes. */
+export function mermaidSummary(outcomes: MermaidOutcome[]): { parsed: number; failures: Array<{ name: string; error: string }> } {
+  const failures = outcomes.filter(o => o.error !== undefined).map(o => ({ name: o.name, error: o.error! }));
+  return { parsed: outcomes.length - failures.length, failures };
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `npm test` (the projen test task runs this; its arguments go to jest): the static checks (both
+# type-checks, then eslint) run beside jest instead of before and after it. Each static check is one
+# single-threaded process, so on 2 cores running them one after the other around jest left a core idle
+# for about half of `npm test`. Their output is kept and printed after jest's, so the two never
+# interleave. Fails if either side fails; every check still runs to the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+static_log="$(mktemp "${TMPDIR:-/tmp}/npm-test-static-XXXXXX")"
+trap 'rm -f "$static_log"' EXIT
+(
+  set -e
+  echo "--- type-check the Terraform package: tsc --noEmit -p packages/terraform/tsconfig.json"
+  tsc --noEmit -p packages/terraform/tsconfig.json
+  echo "--- type-check the test suite: tsc --noEmit -p test/tsconfig.json"
+  tsc --noEmit -p test/tsconfig.json
+  echo "--- eslint (projen eslint)"
+  projen eslint
+) >"$static_log" 2>&1 &
+static_pid=$!
+
+jest --passWithNoTests --ci "$@"
+jest_rc=$?
+
+wait "$static_pid"
+static_rc=$?
+cat "$static_log"
+if [ "$static_rc" -ne 0 ]; then echo "npm test: the type-checks or eslint failed (exit code $static_rc; output above)"; fi
+if [ "$jest_rc" -ne 0 ] || [ "$static_rc" -ne 0 ]; then exit 1; fi
