@@ -191,3 +191,7 @@ describe('input fingerprint', () => {
     expect(print({ env: { A: '1', OLDPWD: '/a' } })).toBe(print({ env: { A: '1', OLDPWD: '/b' } }));
   });
 });
+
+test('a cache prop that is not a boolean is refused with the construct, the value and the fix', () => {
+  expect(() => new PlatformApp({ outdir: tempDir(), cache: 'yes' as unknown as boolean })).toThrow("[PlatformApp] cache 'yes' is not a boolean. Fix: set cache to true or false (without quotes)");
+});

@@ -5,7 +5,7 @@ import { OutputLayout } from './layout';
 import { cacheEntryPath, rememberSynthesis, reusableSynthesis } from './synth-cache';
 import { writeOwnedTree } from './writer';
 import { debugRequested, PlatformErrors } from '../model/errors';
-import { checkEnum } from '../model/runtime-types';
+import { checkBoolean, checkEnum } from '../model/runtime-types';
 import { writePolicyWarnings } from '../policy/warnings';
 import { policyWarnings, synthesizeFiles } from '../synth';
 
@@ -73,7 +73,7 @@ export class PlatformApp extends App {
   constructor(props: PlatformAppProps = {}) {
     super(props);
     this.layout = checkEnum('PlatformApp', 'layout', props.layout, OutputLayout, 'OutputLayout') ?? OutputLayout.FILE_PER_COMPONENT;
-    this.cache = props.cache ?? true;
+    this.cache = checkBoolean('PlatformApp', 'cache', props.cache) ?? true;
   }
 
   /**
