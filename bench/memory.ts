@@ -80,4 +80,6 @@ stage('documents');
 const exported = renderExports(org, plan);
 stage('exports');
 const chars = documents.reduce((n, d) => n + d.content.length, 0);
-console.log(`${components} components: ${objects.length} objects, ${documents.length} documents (${(chars / 1e6).toFixed(1)} M chars), ${exported.length} export files`);
+// Read last, so that the engine keeps alive to the end what the organization's synthesis cache keeps.
+console.log(`${components} components: ${objects.length} objects, ${documents.length} documents (${(chars / 1e6).toFixed(1)} M chars), `
+  + `${exported.length} export files, ${policy.findings.length} policy findings, ${connectivity.length + access.length} environment reports, ${plan.cells.length} cells`);
