@@ -13,7 +13,10 @@
 import * as path from 'path';
 
 /** The phases of a synth, in pipeline order. */
-export const PHASES = ['declaration', 'resolve', 'render', 'policy', 'connectivity', 'access', 'reports', 'yaml', 'write', 'other'] as const;
+export const PHASES = [
+  'declaration', 'fingerprint', 'resolve', 'render', 'identities', 'policy', 'connectivity', 'access', 'reports', 'exports', 'grouping', 'yaml',
+  'write', 'warnings', 'other',
+] as const;
 export type Phase = typeof PHASES[number];
 
 interface Hook { readonly module: string; readonly fn: string; readonly phase: Phase }
@@ -36,6 +39,17 @@ const HOOKS: readonly Hook[] = [
   { module: 'policy/policy-report', fn: 'renderPolicyReports', phase: 'reports' },
   { module: 'output/yaml', fn: 'toYamlDocuments', phase: 'yaml' },
   { module: 'output/writer', fn: 'writeOwnedTree', phase: 'write' },
+  // Parts of what used to be "other": the re-synth cache's input fingerprint (before every synth), the identity
+  // checks over the objects, the exports, the grouping of objects into files (file owners, kustomizations:
+  // synthesizeFiles' self time) and the policy warnings printed after writing.
+  { module: 'output/fingerprint', fn: 'inputFingerprint', phase: 'fingerprint' },
+  { module: 'render/identities', fn: 'ownedObjects', phase: 'identities' },
+  { module: 'render/identities', fn: 'identityProblems', phase: 'identities' },
+  { module: 'render/identities', fn: 'checkIdentitiesAcross', phase: 'identities' },
+  { module: 'export/exports', fn: 'renderExports', phase: 'exports' },
+  { module: 'export/openchoreo/export', fn: 'renderOpenChoreoExport', phase: 'exports' },
+  { module: 'synth', fn: 'synthesizeFiles', phase: 'grouping' },
+  { module: 'synth', fn: 'policyWarnings', phase: 'warnings' },
 ];
 
 /** Self CPU time per phase (ms) and what the hooked functions saw. */

@@ -123,15 +123,16 @@ export function synthesizeFiles(root: IConstruct, layout: OutputLayout): Array<[
         push(groups, file, o.manifest);
       }
     } else {
-      // One file per folder and group: its path and owner text are made once per run of objects sharing them
-      // (a component's objects come together), not once per object; each object still claims the file.
-      let run: { dir: string; group: string; file: string; owner: string } | undefined;
+      // One file per folder and group: its path, owner text and claim are made once per run of objects sharing them
+      // (a component's objects come together), not once per object (the same owner claiming again changes nothing).
+      let run: { dir: string; group: string; manifests: any[] } | undefined;
       for (const o of result.objects) {
         if (run === undefined || run.dir !== o.dir || run.group !== o.group) {
-          run = { dir: o.dir, group: o.group, file: `${org.name}/${fileOf(o, layout)}`, owner: `the '${o.group}' objects of ${org.name}/${o.dir}/` };
+          const file = `${org.name}/${fileOf(o, layout)}`;
+          owners.claim(file, `the '${o.group}' objects of ${org.name}/${o.dir}/`);
+          run = { dir: o.dir, group: o.group, manifests: manifestsOf(groups, file) };
         }
-        owners.claim(run.file, run.owner);
-        push(groups, run.file, o.manifest);
+        run.manifests.push(o.manifest);
       }
     }
     for (const d of result.documents) {
@@ -186,9 +187,17 @@ export function policyWarnings(root: IConstruct): string {
 }
 
 function push(groups: Map<string, any[]>, file: string, manifest: any): void {
-  const list = groups.get(file);
-  if (list) list.push(manifest);
-  else groups.set(file, [manifest]);
+  manifestsOf(groups, file).push(manifest);
+}
+
+/** The manifests of `file` so far (its list is created, in file order, the first time it is asked for). */
+function manifestsOf(groups: Map<string, any[]>, file: string): any[] {
+  let list = groups.get(file);
+  if (list === undefined) {
+    list = [];
+    groups.set(file, list);
+  }
+  return list;
 }
 
 _useSynthesizer(org => synthesizeOrganization(org).objects.map(o => o.manifest));

@@ -1,6 +1,7 @@
 import { createHash, Hash } from 'crypto';
 import * as fs from 'fs';
 import { Construct, IConstruct } from 'constructs';
+import { sha256 } from './owned-tree/record';
 
 /*
  * The input fingerprint behind the re-synth cache (synth-cache.ts): a sha256 over everything a
@@ -64,7 +65,7 @@ export function inputFingerprint(root: IConstruct, inputs: FingerprintInputs): s
     } catch {
       content = undefined; // a built-in or virtual module: its name is still hashed
     }
-    out.text(`module ${file} ${content ? createHash('sha256').update(content).digest('hex') : '-'}\n`);
+    out.text(`module ${file} ${content ? sha256(content) : '-'}\n`);
   }
   out.text(`cwd ${inputs.cwd}\nargv ${JSON.stringify(inputs.argv)}\n`);
   for (const name of Object.keys(inputs.env).sort()) {
@@ -107,7 +108,8 @@ class StateWriter {
 
   public construct(c: IConstruct): void {
     this.seen.set(c, this.seen.size);
-    this.out.text(`\nK${c.node.path.length}:${c.node.path}${className(c)}{`);
+    const at = c.node.path; // a getter that joins the scopes' ids: read once
+    this.out.text(`\nK${at.length}:${at}${className(c)}{`);
     this.fields(c, 'node');
     this.out.text('}');
   }
@@ -151,7 +153,10 @@ class StateWriter {
       this.fields(o);
       return this.out.text('}');
     }
-    if (Construct.isConstruct(o)) return this.out.text(`C${o.node.path.length}:${o.node.path}`);
+    if (Construct.isConstruct(o)) {
+      const at = o.node.path;
+      return this.out.text(`C${at.length}:${at}`);
+    }
     if (o === globalThis || o === process) return this.out.text('G');
     this.seen.set(o, this.seen.size);
     if (Array.isArray(o)) {

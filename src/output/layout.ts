@@ -46,14 +46,19 @@ export function filesOf(objects: readonly RenderedObject[], layout: OutputLayout
 export function kustomizations(files: string[]): Map<string, FileContent> {
   const entries = new Map<string, Set<string>>();
   const add = (dir: string, entry: string) => {
-    if (!entries.has(dir)) entries.set(dir, new Set());
-    entries.get(dir)!.add(entry);
+    const set = entries.get(dir);
+    if (set === undefined) entries.set(dir, new Set([entry]));
+    else set.add(entry);
   };
   for (const file of files) {
     if (!file.endsWith('.yaml') || file.endsWith('/kustomization.yaml') || file === 'kustomization.yaml') continue;
-    const parts = file.split('/');
-    add(parts.slice(0, -1).join('/'), parts[parts.length - 1]);
-    for (let i = parts.length - 2; i >= 1; i--) add(parts.slice(0, i).join('/'), `${parts[i]}/`);
+    // The file in its folder, then each folder in its parent, walking up by the last '/' (no split and join per level).
+    let slash = file.lastIndexOf('/');
+    if (slash < 0) continue; // a file at the top: no kustomization lists it
+    add(file.slice(0, slash), file.slice(slash + 1));
+    for (let dir = file.slice(0, slash); (slash = dir.lastIndexOf('/')) >= 0; dir = dir.slice(0, slash)) {
+      add(dir.slice(0, slash), `${dir.slice(slash + 1)}/`);
+    }
   }
   const out = new Map<string, FileContent>();
   for (const [dir, set] of entries) {
@@ -63,7 +68,7 @@ export function kustomizations(files: string[]): Map<string, FileContent> {
       const db = b.endsWith('/');
       if (da !== db) return da ? 1 : -1; // files of this folder first, then sub-folders
       return a < b ? -1 : a > b ? 1 : 0;
-    }).map(r => r.replace(/\/$/, ''));
+    }).map(r => (r.endsWith('/') ? r.slice(0, -1) : r));
     out.set(`${dir}/kustomization.yaml`, () => toYamlDocuments([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }]));
   }
   return out;

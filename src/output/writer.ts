@@ -7,6 +7,7 @@ import { acquireLock } from './owned-tree/lock';
 import { normalizeFiles, PENDING_FILE, RECORD_FILE } from './owned-tree/paths';
 import { hashFile, OwnershipRecord, PENDING_FORMAT, PendingLog, readPending, readRecord, RECORD_FORMAT, recordText, sha256 } from './owned-tree/record';
 import { StagedFiles } from './owned-tree/staging';
+import { Utf8Scratch } from './owned-tree/utf8-scratch';
 
 export { LOCK_FILE, PENDING_FILE, RECORD_DIR, RECORD_FILE } from './owned-tree/paths';
 
@@ -156,11 +157,13 @@ function writeLocked(
   try {
     const changedBySomeoneElse = (rel: string, current: string, o: Owned) =>
       `${rel}: was changed after ${owner} wrote it (its sha256 is now ${current.slice(0, 12)}…, the record has ${[...o.shas][0].slice(0, 12)}…)`;
+    const scratch = new Utf8Scratch();
     for (const [rel, source] of wanted) {
-      // Kept a string (no Buffer of its own): hashing it and writeFileSync's UTF-8 path encode it without one.
       const content = contentOf(source);
       if (typeof content !== 'string') throw new Error(`Content of ${rel} must be a string.`);
-      const wantedSha = sha256(content);
+      // Encoded once into the reused buffer: hashed, compared and staged from those bytes (valid until the next file).
+      const bytes = scratch.encode(content);
+      const wantedSha = sha256(bytes);
       hashes.set(rel, wantedSha);
       const problem = inspector.parentProblem(rel);
       if (problem) {
@@ -177,7 +180,7 @@ function writeLocked(
         problems.push(`${rel}: is a directory`);
       } else if (!stat.isFile()) {
         problems.push(`${rel}: exists, is not owned by ${owner} and is not a regular file (a symbolic link or a device)`);
-      } else if (o === undefined && stat.size !== Buffer.byteLength(content)) {
+      } else if (o === undefined && stat.size !== bytes.length) {
         problems.push(`${rel}: exists, is not owned by ${owner} and differs from what it would write`);
       } else {
         const current = hashFile(full);
@@ -189,7 +192,7 @@ function writeLocked(
       if (!write) continue;
       toWrite.push(rel);
       if (problems.length > 0) continue; // refused anyway: stage nothing more
-      staged.stage(full, content);
+      staged.stage(full, bytes);
       options.onProgress?.(WriteStep.TEMP, staged.count);
     }
     const byLowerCase = new Map([...wanted.keys()].map(rel => [rel.toLowerCase(), rel]));

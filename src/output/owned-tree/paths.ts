@@ -58,10 +58,16 @@ export function normalizeFiles(files: Record<string, FileContent> | Iterable<rea
     entries.push([rel, content]);
   }
   entries.sort(([a], [b]) => compare(a, b));
-  // A path cannot be both a file and a folder holding other files.
+  // A path cannot be both a file and a folder holding other files. Each folder maps to the last path (in order) inside
+  // it: walking the paths backwards, from the deepest folder up, a folder already seen has all its parents seen too.
   const dirs = new Map<string, string>();
-  for (const [rel] of entries) {
-    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) dirs.set(rel.slice(0, i), rel);
+  for (let e = entries.length - 1; e >= 0; e--) {
+    const rel = entries[e][0];
+    for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+      const dir = rel.slice(0, i);
+      if (dirs.has(dir)) break;
+      dirs.set(dir, rel);
+    }
   }
   for (const [rel] of entries) {
     const nested = dirs.get(rel);

@@ -108,9 +108,15 @@ function readJson(root: string, rel: string, fix: string): any {
   }
 }
 
+/**
+ * One-shot hashing (`crypto.hash`, Node.js 20.12 and later) skips setting up a Hash object, which costs as much as
+ * hashing a small file; older versions fall back to `createHash`.
+ */
+const hashOnce = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
 /** The sha256 (hex) of a string's UTF-8 bytes or of a buffer. @internal */
 export function sha256(content: string | Buffer): string {
-  return crypto.createHash('sha256').update(content).digest('hex');
+  return hashOnce ? hashOnce('sha256', content, 'hex') : crypto.createHash('sha256').update(content).digest('hex');
 }
 
 /** The sha256 of a file's bytes. @internal */

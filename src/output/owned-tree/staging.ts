@@ -28,7 +28,7 @@ export class StagedFiles {
   }
 
   /** Writes `content` to the temp name of `full` (creating its folder). */
-  public stage(full: string, content: string): void {
+  public stage(full: string, content: string | Buffer): void {
     this.folders.ensure(path.dirname(full));
     const temp = tempPathFor(full);
     this.temps.push(temp);
