@@ -140,7 +140,7 @@ function print(all: SizeResults[], opts: Options): boolean {
   console.log('\nwall and CPU span declaration → files on disk (module load excluded); CPU = user + sys of the child (GC helper threads ' +
     `included); GC = V8 gc pause time; js-yaml = \`dump()\` of the same document lists, file by file, in a child of its own; output in ${opts.tmpdir}.`);
 
-  console.log('\n**Phase split** (self CPU time, s and % of the CPU from declaration to disk; "other" = grouping, kustomizations and whatever is not hooked):\n');
+  console.log('\n**Phase split** (self CPU time, s and % of the CPU from declaration to disk; fingerprint = the re-synth cache input fingerprint; grouping = synthesizeFiles (file claims, kustomizations); "other" = whatever is not hooked, GC included):\n');
   console.log(`| components | ${PHASES.join(' | ')} |`);
   console.log(`|---:|${PHASES.map(() => '---:').join('|')}|`);
   for (const { n, byVariant } of all) {
