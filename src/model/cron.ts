@@ -157,12 +157,37 @@ export function checkCronSchedule(scope: IConstruct, schedule: string): string {
 /** Kubernetes' rule for each '/'-separated part of a time zone name (pkg/apis/batch/validation). */
 const TZ_PART = /^[A-Za-z.\-_0-9+]{1,14}$/;
 const knownTimeZones = new Set<string>();
+
+/** Whether every '/'-separated part of a name follows {@link TZ_PART} and is not a relative step. */
+function isTimeZoneSyntax(tz: string): boolean {
+  return !tz.split('/').some(p => p === '.' || p === '..' || p.startsWith('-') || !TZ_PART.test(p));
+}
+
+/**
+ * Names that pass every check below without an Intl.DateTimeFormat: the runtime's canonical zone
+ * names (each resolves to itself) and 'UTC' (which ECMA-402 resolves to itself), kept if they pass
+ * the syntax checks. Listing them takes ~5 ms, whereas the first DateTimeFormat of a process loads
+ * ICU's formatting data (~90 ms); that path stays for aliases and misspelled names. Built on the
+ * first time zone checked.
+ */
+let canonicalTimeZones: Set<string> | undefined;
+
+function isCanonicalTimeZone(tz: string): boolean {
+  canonicalTimeZones ??= new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]
+    .filter(name => isTimeZoneSyntax(name) && name.toLowerCase() !== 'local'));
+  return canonicalTimeZones.has(tz);
+}
+
 const TZ_FIX = "use a name from the tz database, spelled as it is there, such as 'Europe/Berlin' or 'UTC'";
 
 /** Validates a CronJob time zone as Kubernetes does: an IANA name Go's tz database loads, never 'Local'. @internal */
 export function checkTimeZone(scope: IConstruct, tz: string | undefined): void {
   if (tz === undefined || knownTimeZones.has(tz)) return;
-  if (typeof tz !== 'string' || tz.split('/').some(p => p === '.' || p === '..' || p.startsWith('-') || !TZ_PART.test(p))) {
+  if (typeof tz === 'string' && isCanonicalTimeZone(tz)) {
+    knownTimeZones.add(tz);
+    return;
+  }
+  if (typeof tz !== 'string' || !isTimeZoneSyntax(tz)) {
     fail(scope, `time zone '${tz}' is not a valid IANA time zone name`, TZ_FIX);
   }
   if (tz.toLowerCase() === 'local') {

@@ -13,8 +13,11 @@ function copy(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value;
+    // Object.keys walks the same own enumerable string keys in the same order as Object.entries
+    // without a [key, value] pair per property (props are copied for every construct).
+    const source = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = copy(v);
+    for (const k of Object.keys(source)) out[k] = copy(source[k]);
     return out;
   }
   return value;

@@ -36,7 +36,8 @@ export function secretFingerprint(s: PlanSecretData): string {
 
 /** Plain env vars of a map, sorted by name. @internal */
 export function envVarsOf(env: Record<string, string>): PlanEnvVar[] {
-  return Object.entries(env).map(([name, value]) => ({ name, value })).sort(byName);
+  // Object.keys: the same keys in the same order as Object.entries, without a pair per variable.
+  return Object.keys(env).map(name => ({ name, value: env[name] })).sort(byName);
 }
 
 /** Invariants per component, for one resolve (components may change between two synths). @internal */

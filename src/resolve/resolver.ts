@@ -26,6 +26,7 @@ import { Environment } from '../model/environment';
 import { ProblemCollector } from '../model/errors';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
+import { resourcesOf } from '../model/resource';
 
 /**
  * Turns an organization's declarations into a plan: validates everything across objects and
@@ -69,7 +70,10 @@ export function resolveOrganization(org: Organization): Plan {
     }
   }
 
-  checkResources(org, p => envsOf.get(p) ?? [], problems);
+  // Listed once per project (each listing walks the project's construct subtree), not once per cell.
+  const projectResources = new Map(projects.map(p => [p, resourcesOf(p)]));
+  const resourcesOfProject = (p: Project) => projectResources.get(p) ?? resourcesOf(p);
+  checkResources(org, p => envsOf.get(p) ?? [], resourcesOfProject, problems);
   const gateways = resolveGateways(org, problems);
   const observability = new Map(org.dataPlanes.map(d => [d.name, observabilitySettings(d, problems)]));
   const allRoutes: Array<{ path: string; environment: string; route: PlanRoute }> = [];
@@ -85,7 +89,7 @@ export function resolveOrganization(org: Organization): Plan {
       const environmentUid = stableUid('Environment', org.name, env.name);
       const namespace = cellNamespace(project, env);
       const placedComponents = project.components.filter(c => isPlacedIn(org, c, env));
-      const cellResources = placeResources(org, project, env, namespace, placedComponents, problems);
+      const cellResources = placeResources(org, project, resourcesOfProject(project), env, namespace, placedComponents, problems);
       const components = placedComponents.map(c => {
         const placed = withResourceBindings(c, env, placeDependencies(c, env, bound.get(c) ?? [], locate, problems), cellResources, problems);
         const inv = invariants.of(c);

@@ -14,7 +14,7 @@ import { ProblemCollector } from '../model/errors';
 import { HOSTNAME } from '../model/external-service';
 import { Organization } from '../model/organization';
 import { Project } from '../model/project';
-import { Resource, RESOURCE_ENV_SUFFIXES, resourcesOf } from '../model/resource';
+import { Resource, RESOURCE_ENV_SUFFIXES } from '../model/resource';
 import { ExternalResourceType } from '../model/resource-external';
 import { PostgresResourceType } from '../model/resource-postgres';
 import type { ResourceConnection } from '../model/resource-type';
@@ -84,10 +84,12 @@ export interface CellResources {
  * project, and per-environment settings name environments of the project's pipeline.
  * @internal
  */
-export function checkResources(org: Organization, envsOf: (p: Project) => Environment[], problems: ProblemCollector): void {
+export function checkResources(
+  org: Organization, envsOf: (p: Project) => Environment[], resourcesOfProject: (p: Project) => Resource[], problems: ProblemCollector,
+): void {
   for (const project of org.projects) {
     const envNames = new Set(envsOf(project).map(e => e.name));
-    for (const r of resourcesOf(project)) {
+    for (const r of resourcesOfProject(project)) {
       const clash = project.findComponent(r.name);
       if (clash) {
         problems.add(r, `resource name '${r.name}' is also the name of component ${clash.node.path} in project '${project.name}' (their files and policies would collide)`,
@@ -122,15 +124,19 @@ export function checkResources(org: Organization, envsOf: (p: Project) => Enviro
   }
 }
 
-/** Places a project's resources in one cell: their plan, and the variables and dependencies of their consumers. @internal */
+/**
+ * Places a project's resources (`projectResources`, as resourcesOf lists them) in one cell:
+ * their plan, and the variables and dependencies of their consumers. @internal
+ */
 export function placeResources(
-  org: Organization, project: Project, env: Environment, namespace: string, placed: Component[], problems: ProblemCollector,
+  org: Organization, project: Project, projectResources: Resource[], env: Environment, namespace: string, placed: Component[],
+  problems: ProblemCollector,
 ): CellResources {
   const resources: PlanResource[] = [];
   const envOf = new Map<Component, PlanEnvVar[]>();
   const depsOf = new Map<Component, PlanDependency[]>();
   const add = <T>(m: Map<Component, T[]>, c: Component, ...v: T[]) => m.set(c, [...(m.get(c) ?? []), ...v]);
-  for (const r of resourcesOf(project)) {
+  for (const r of projectResources) {
     const objectName = generateName(RESOURCE_NAME_LIMIT, r.name, env.name);
     const context = {
       resourceName: r.name,
