@@ -1,4 +1,5 @@
 import { compareFlows, Flow } from './connectivity';
+import { tableCell } from '../render/markdown';
 import { diagramOmitted, mermaidText } from '../render/mermaid';
 
 /** A node's human label in the diagram. @internal */
@@ -41,8 +42,8 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
   } else {
     lines.push('| From | To | Port | Protocol | L7 |', '| --- | --- | --- | --- | --- |');
     for (const f of sorted) {
-      const l7 = f.l7 === undefined ? 'any' : f.l7.map(cell).join('<br>');
-      lines.push(`| ${cell(f.from)} | ${cell(f.to)} | ${f.port} | ${cell(f.protocol)} | ${l7} |`);
+      const l7 = f.l7 === undefined ? 'any' : f.l7.map(tableCell).join('<br>');
+      lines.push(`| ${tableCell(f.from)} | ${tableCell(f.to)} | ${f.port} | ${tableCell(f.protocol)} | ${l7} |`);
     }
     lines.push('');
   }
@@ -56,6 +57,10 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
     drawn = sorted.map(f => ({ ...f, from: collapse(f.from), to: collapse(f.to) }));
     ends = endsOf(drawn);
     if (ends.length <= max && options.collapsedNote) lines.push(options.collapsedNote, '');
+  }
+  if (ends.length > max) {
+    lines.push(diagramOmitted(ends.length, 'the table lists every flow', max), '');
+    return lines.join('\n');
   }
   const nodeIds = new Map<string, string>();
   const used = new Set<string>();
@@ -74,10 +79,6 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
     if (!edge.ports.includes(port)) edge.ports.push(port);
     edges.set(key, edge);
   }
-  if (ends.length > max) {
-    lines.push(diagramOmitted(ends.length, 'the table lists every flow', max), '');
-    return lines.join('\n');
-  }
   lines.push('```mermaid', 'flowchart LR');
   for (const end of ends) lines.push(`  ${nodeIds.get(end)}["${mermaidText(labels.get(end) ?? end)}"]`);
   for (const key of [...edges.keys()].sort(compare)) {
@@ -90,11 +91,6 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
 
 function endsOf(flows: Flow[]): string[] {
   return [...new Set(flows.flatMap(f => [f.from, f.to]))].sort(compare);
-}
-
-/** Escapes a Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function compare(a: string, b: string): number {
