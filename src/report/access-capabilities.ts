@@ -102,13 +102,17 @@ export function evaluateAccess(source: AccessEvaluator | readonly any[], targets
     groups.add(g.startsWith(kubernetesGroupPrefix) ? g.slice(kubernetesGroupPrefix.length) : g);
   }
   const out: AccessEntry[] = [];
+  const sorted = [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const group of [...groups].sort()) {
     const identity = groupMember(group, kubernetesGroupPrefix);
-    for (const target of [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    // where the group's bindings apply, asked once per group rather than per target
+    const scope = evaluator.bindingScope(identity);
+    const bound = (namespace: string) => scope.everywhere || scope.namespaces.has(namespace);
+    for (const target of sorted) {
       const reach = {
-        kubernetes: evaluator.hasBindingsIn(identity, target.namespace),
+        kubernetes: bound(target.namespace),
         argoCd: target.argoCd !== undefined && evaluator.hasArgoCdPolicies([group], target.argoCd.project),
-        flux: target.flux !== undefined && evaluator.hasBindingsIn(identity, target.flux.namespace),
+        flux: target.flux !== undefined && bound(target.flux.namespace),
       };
       if (!reach.kubernetes && !reach.argoCd && !reach.flux) continue;
       const verdicts = CAPABILITIES.map(c => verdict(evaluator, c, identity, [group], target, reach))

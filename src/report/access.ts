@@ -188,8 +188,27 @@ export class AccessEvaluator {
 
   /** Whether any binding of the identity applies in the namespace (a cheap filter before asking). @internal */
   public hasBindingsIn(identity: KubernetesIdentity, namespace: string): boolean {
+    const scope = this.bindingScope(identity);
+    return scope.everywhere || scope.namespaces.has(namespace);
+  }
+
+  /**
+   * Where the identity's bindings apply: everywhere (a ClusterRoleBinding), and the namespaces of
+   * its RoleBindings. Asked once per identity, it answers `hasBindingsIn` for every namespace
+   * without building the subject keys again. @internal
+   */
+  public bindingScope(identity: KubernetesIdentity): { readonly everywhere: boolean; readonly namespaces: ReadonlySet<string> } {
+    let everywhere = false;
+    const namespaces = new Set<string>();
     const keys = [...identity.groups.map(g => `Group:${g}`), ...(identity.user !== undefined ? [`User:${identity.user}`] : [])];
-    return keys.some(k => (this.bySubject.get(k)?.get('')?.length ?? 0) > 0 || (this.bySubject.get(k)?.get(namespace)?.length ?? 0) > 0);
+    for (const k of keys) {
+      for (const [namespace, list] of this.bySubject.get(k) ?? []) {
+        if (list.length === 0) continue;
+        if (namespace === '') everywhere = true;
+        else namespaces.add(namespace);
+      }
+    }
+    return { everywhere, namespaces };
   }
 
   /** Whether any Argo CD policy of the groups names the project (a cheap filter before asking). @internal */
