@@ -181,7 +181,14 @@ export class AccessEvaluator {
 
   /** Whether Kubernetes RBAC allows the request. @internal */
   public kubernetesAllows(identity: KubernetesIdentity, request: KubernetesRequest): boolean {
-    const key = `${request.apiGroup}\n${request.resource}\n${request.verb}`;
+    return this.kubernetesAllowsKeyed(identity, request, kubernetesRequestKey(request));
+  }
+
+  /**
+   * `kubernetesAllows` with the request's {@link kubernetesRequestKey} given (a caller asking the
+   * same request for many identities and namespaces builds it once). @internal
+   */
+  public kubernetesAllowsKeyed(identity: KubernetesIdentity, request: KubernetesRequest, key: string): boolean {
     for (const g of identity.groups) if (this.subjectAllows(`Group:${g}`, request, key)) return true;
     return identity.user !== undefined && this.subjectAllows(`User:${identity.user}`, request, key);
   }
@@ -247,7 +254,9 @@ export class AccessEvaluator {
           other.push(r);
           continue;
         }
-        for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) exact.add(`${g}\n${res}\n${v}`);
+        for (const g of r.apiGroups) {
+          for (const res of r.resources) for (const v of r.verbs) exact.add(kubernetesRequestKey({ apiGroup: g, resource: res, verb: v }));
+        }
       }
       role = { exact, other };
     }
@@ -370,6 +379,11 @@ function ruleMatches(rule: Rule, request: KubernetesRequest): boolean {
   if (!resourceOk) return false;
   if (rule.resourceNames.length === 0) return true;
   return request.name !== undefined && rule.resourceNames.includes(request.name);
+}
+
+/** A request's verb, API group and resource as compiled roles index their plain rules. @internal */
+export function kubernetesRequestKey(request: Pick<KubernetesRequest, 'verb' | 'apiGroup' | 'resource'>): string {
+  return `${request.apiGroup}\n${request.resource}\n${request.verb}`;
 }
 
 /** The identity a subject names: `Group:<name>` or `User:<name>` (a service account is user `system:serviceaccount:<ns>:<name>`). */
