@@ -69,10 +69,24 @@ function componentGraph(cells: Cell[]): Graph {
   return { nodes, edges, groups };
 }
 
+/**
+ * Projects, gateways and external services. The edges are only built when the nodes fit in a
+ * diagram (`edges` is empty otherwise): a big environment's picture is left out, and its edges
+ * would cost a pass with a key per dependency for nothing.
+ */
 function projectGraph(cells: Cell[]): Graph {
   const nodes: MermaidNode[] = cells.map(cell => ({ id: mermaidId('p', cell.project), label: cell.project, detail: `${cell.components.length} components`, shape: NodeShape.BOX }));
   const gateways = new Set<string>();
   const externals = new Set<string>();
+  for (const cell of cells) {
+    for (const c of cell.components) {
+      for (const e of c.endpoints) for (const g of gatewaysOf(e.visibility)) gateways.add(g);
+      for (const d of c.dependencies) if (d.kind === 'external') externals.add(d.service!);
+    }
+  }
+  for (const g of [...gateways].sort()) nodes.push(gatewayNode(g));
+  for (const x of [...externals].sort()) nodes.push({ id: mermaidId('x', x), label: x, detail: 'external', shape: NodeShape.CYLINDER });
+  if (nodes.length > MAX_DIAGRAM_NODES) return { nodes, edges: [], groups: [] };
   const edges = new Map<string, { from: string; to: string; count: number }>();
   const add = (from: string, to: string) => {
     const key = `${from} ${to}`;
@@ -83,23 +97,13 @@ function projectGraph(cells: Cell[]): Graph {
   for (const cell of cells) {
     const id = mermaidId('p', cell.project);
     for (const c of cell.components) {
-      for (const e of c.endpoints) {
-        for (const g of gatewaysOf(e.visibility)) {
-          gateways.add(g);
-          add(mermaidId('gw', g), id);
-        }
-      }
+      for (const e of c.endpoints) for (const g of gatewaysOf(e.visibility)) add(mermaidId('gw', g), id);
       for (const d of c.dependencies) {
         if (d.kind === 'endpoint' && d.project !== cell.project) add(id, mermaidId('p', d.project!));
-        if (d.kind === 'external') {
-          externals.add(d.service!);
-          add(id, mermaidId('x', d.service!));
-        }
+        if (d.kind === 'external') add(id, mermaidId('x', d.service!));
       }
     }
   }
-  for (const g of [...gateways].sort()) nodes.push(gatewayNode(g));
-  for (const x of [...externals].sort()) nodes.push({ id: mermaidId('x', x), label: x, detail: 'external', shape: NodeShape.CYLINDER });
   const list = [...edges.values()].map(e => ({
     from: e.from, to: e.to, label: e.from.startsWith('gw__') ? plural(e.count, 'endpoint') : plural(e.count, 'dependency', 'dependencies'),
   }));

@@ -59,7 +59,7 @@ function environmentReadme(plan: Plan, cells: Cell[], store: string | undefined,
       '| Project | Components | Scheduled tasks | Routes | Reading secrets | Details |', '| --- | --- | --- | --- | --- | --- |');
     for (const cell of cells) {
       const count = (f: (c: PlanComponent) => number) => cell.components.reduce((n, c) => n + f(c), 0);
-      lines.push(`| ${cell.project} | ${cell.components.length} | ${count(c => (c.schedule ? 1 : 0))} | ${count(c => c.routes.length)} | ${count(c => (secretKeys(c).length > 0 ? 1 : 0))} | [${cell.project}/README.md](${cell.project}/README.md) |`);
+      lines.push(`| ${cell.project} | ${cell.components.length} | ${count(c => (c.schedule ? 1 : 0))} | ${count(c => c.routes.length)} | ${count(c => (readsSecrets(c) ? 1 : 0))} | [${cell.project}/README.md](${cell.project}/README.md) |`);
     }
   }
   lines.push(...customizedSection(customized));
@@ -183,6 +183,12 @@ function secretKeys(c: PlanComponent): string[] {
     for (const k of r.policy.apiKey?.clients ?? []) out.push(`${keyText(k)} → API key of client ${k.secretKey} (${r.endpoint} route)`);
   }
   return out;
+}
+
+/** Whether {@link secretKeys} lists anything for `c` (without building its texts). */
+function readsSecrets(c: PlanComponent): boolean {
+  return c.secretEnv.length > 0 || c.files.some(f => f.secret)
+    || c.routes.some(r => Boolean(r.policy.oidc) || (r.policy.apiKey?.clients.length ?? 0) > 0);
 }
 
 /** A one-line summary of a route's API policy, for reviewers. */

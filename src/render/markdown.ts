@@ -1,5 +1,8 @@
-/** Escapes a Markdown table cell. @internal */
+const NEEDS_ESCAPE = /[\\|\n]/;
+
+/** Escapes a Markdown table cell (most need nothing: one test instead of three replacements). @internal */
 export function tableCell(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 

@@ -1,5 +1,5 @@
 // Capabilities: what a person can do to a cell, probed layer by layer with the access evaluator.
-import { AccessEvaluator, groupMember, KubernetesIdentity } from './access';
+import { AccessEvaluator, groupMember, KubernetesIdentity, kubernetesRequestKey } from './access';
 import { KINDS } from '../render/kinds';
 
 /** Where a cell is reached in each layer. @internal */
@@ -28,6 +28,8 @@ export interface AccessEntry {
   readonly target: string;
   readonly verdicts: CapabilityVerdict[];
 }
+
+const FLUX_GROUP = 'kustomize.toolkit.fluxcd.io';
 
 type Probe = readonly [verb: string, apiGroup: string, resource: string];
 
@@ -66,6 +68,12 @@ const CAPABILITIES: readonly CapabilityProbe[] = [
   },
 ];
 
+/** Each capability's Kubernetes probes as request keys (built once, not per group and target). */
+const KUBERNETES_KEYS = new Map(CAPABILITIES.map(c => [c,
+  (c.kubernetes ?? []).map(([verb, apiGroup, resource]) => kubernetesRequestKey({ verb, apiGroup, resource }))]));
+const FLUX_KEYS = new Map(CAPABILITIES.map(c => [c,
+  (c.flux ?? []).map(verb => kubernetesRequestKey({ verb, apiGroup: FLUX_GROUP, resource: 'kustomizations' }))]));
+
 /** The capability names, in report order. @internal */
 export const CAPABILITY_NAMES: readonly string[] = CAPABILITIES.map(c => c.name);
 
@@ -102,13 +110,17 @@ export function evaluateAccess(source: AccessEvaluator | readonly any[], targets
     groups.add(g.startsWith(kubernetesGroupPrefix) ? g.slice(kubernetesGroupPrefix.length) : g);
   }
   const out: AccessEntry[] = [];
+  const sorted = [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const group of [...groups].sort()) {
     const identity = groupMember(group, kubernetesGroupPrefix);
-    for (const target of [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    // where the group's bindings apply, asked once per group rather than per target
+    const scope = evaluator.bindingScope(identity);
+    const bound = (namespace: string) => scope.everywhere || scope.namespaces.has(namespace);
+    for (const target of sorted) {
       const reach = {
-        kubernetes: evaluator.hasBindingsIn(identity, target.namespace),
+        kubernetes: bound(target.namespace),
         argoCd: target.argoCd !== undefined && evaluator.hasArgoCdPolicies([group], target.argoCd.project),
-        flux: target.flux !== undefined && evaluator.hasBindingsIn(identity, target.flux.namespace),
+        flux: target.flux !== undefined && bound(target.flux.namespace),
       };
       if (!reach.kubernetes && !reach.argoCd && !reach.flux) continue;
       const verdicts = CAPABILITIES.map(c => verdict(evaluator, c, identity, [group], target, reach))
@@ -127,8 +139,10 @@ function verdict(
   const v: { -readonly [K in keyof CapabilityVerdict]: CapabilityVerdict[K] } = { capability: c.name };
   if (c.kubernetes) {
     const namespace = target.namespace;
+    const keys = KUBERNETES_KEYS.get(c)!;
     v.kubernetes = reach.kubernetes
-      && c.kubernetes.every(([verb, apiGroup, resource]) => evaluator.kubernetesAllows(identity, { verb, apiGroup, resource, namespace }));
+      && c.kubernetes.every(([verb, apiGroup, resource], i) =>
+        evaluator.kubernetesAllowsKeyed(identity, { verb, apiGroup, resource, namespace }, keys[i]));
   }
   if (c.argoCd && target.argoCd) {
     const object = `${target.argoCd.project}/${target.argoCd.application}`;
@@ -136,9 +150,10 @@ function verdict(
   }
   if (c.flux && target.flux) {
     const { namespace, kustomization } = target.flux;
-    v.flux = reach.flux && c.flux.every(verb => evaluator.kubernetesAllows(identity, {
-      verb, apiGroup: 'kustomize.toolkit.fluxcd.io', resource: 'kustomizations', namespace, name: kustomization,
-    }));
+    const keys = FLUX_KEYS.get(c)!;
+    v.flux = reach.flux && c.flux.every((verb, i) => evaluator.kubernetesAllowsKeyed(identity, {
+      verb, apiGroup: FLUX_GROUP, resource: 'kustomizations', namespace, name: kustomization,
+    }, keys[i]));
   }
   return v;
 }

@@ -181,15 +181,41 @@ export class AccessEvaluator {
 
   /** Whether Kubernetes RBAC allows the request. @internal */
   public kubernetesAllows(identity: KubernetesIdentity, request: KubernetesRequest): boolean {
-    const key = `${request.apiGroup}\n${request.resource}\n${request.verb}`;
+    return this.kubernetesAllowsKeyed(identity, request, kubernetesRequestKey(request));
+  }
+
+  /**
+   * `kubernetesAllows` with the request's {@link kubernetesRequestKey} given (a caller asking the
+   * same request for many identities and namespaces builds it once). @internal
+   */
+  public kubernetesAllowsKeyed(identity: KubernetesIdentity, request: KubernetesRequest, key: string): boolean {
     for (const g of identity.groups) if (this.subjectAllows(`Group:${g}`, request, key)) return true;
     return identity.user !== undefined && this.subjectAllows(`User:${identity.user}`, request, key);
   }
 
   /** Whether any binding of the identity applies in the namespace (a cheap filter before asking). @internal */
   public hasBindingsIn(identity: KubernetesIdentity, namespace: string): boolean {
+    const scope = this.bindingScope(identity);
+    return scope.everywhere || scope.namespaces.has(namespace);
+  }
+
+  /**
+   * Where the identity's bindings apply: everywhere (a ClusterRoleBinding), and the namespaces of
+   * its RoleBindings. Asked once per identity, it answers `hasBindingsIn` for every namespace
+   * without building the subject keys again. @internal
+   */
+  public bindingScope(identity: KubernetesIdentity): { readonly everywhere: boolean; readonly namespaces: ReadonlySet<string> } {
+    let everywhere = false;
+    const namespaces = new Set<string>();
     const keys = [...identity.groups.map(g => `Group:${g}`), ...(identity.user !== undefined ? [`User:${identity.user}`] : [])];
-    return keys.some(k => (this.bySubject.get(k)?.get('')?.length ?? 0) > 0 || (this.bySubject.get(k)?.get(namespace)?.length ?? 0) > 0);
+    for (const k of keys) {
+      for (const [namespace, list] of this.bySubject.get(k) ?? []) {
+        if (list.length === 0) continue;
+        if (namespace === '') everywhere = true;
+        else namespaces.add(namespace);
+      }
+    }
+    return { everywhere, namespaces };
   }
 
   /** Whether any Argo CD policy of the groups names the project (a cheap filter before asking). @internal */
@@ -228,7 +254,9 @@ export class AccessEvaluator {
           other.push(r);
           continue;
         }
-        for (const g of r.apiGroups) for (const res of r.resources) for (const v of r.verbs) exact.add(`${g}\n${res}\n${v}`);
+        for (const g of r.apiGroups) {
+          for (const res of r.resources) for (const v of r.verbs) exact.add(kubernetesRequestKey({ apiGroup: g, resource: res, verb: v }));
+        }
       }
       role = { exact, other };
     }
@@ -351,6 +379,11 @@ function ruleMatches(rule: Rule, request: KubernetesRequest): boolean {
   if (!resourceOk) return false;
   if (rule.resourceNames.length === 0) return true;
   return request.name !== undefined && rule.resourceNames.includes(request.name);
+}
+
+/** A request's verb, API group and resource as compiled roles index their plain rules. @internal */
+export function kubernetesRequestKey(request: Pick<KubernetesRequest, 'verb' | 'apiGroup' | 'resource'>): string {
+  return `${request.apiGroup}\n${request.resource}\n${request.verb}`;
 }
 
 /** The identity a subject names: `Group:<name>` or `User:<name>` (a service account is user `system:serviceaccount:<ns>:<name>`). */

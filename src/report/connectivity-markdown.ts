@@ -1,4 +1,5 @@
 import { compareFlows, Flow } from './connectivity';
+import { tableCell } from '../render/markdown';
 import { diagramOmitted, mermaidText } from '../render/mermaid';
 
 /** A node's human label in the diagram. @internal */
@@ -41,21 +42,26 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
   } else {
     lines.push('| From | To | Port | Protocol | L7 |', '| --- | --- | --- | --- | --- |');
     for (const f of sorted) {
-      const l7 = f.l7 === undefined ? 'any' : f.l7.map(cell).join('<br>');
-      lines.push(`| ${cell(f.from)} | ${cell(f.to)} | ${f.port} | ${cell(f.protocol)} | ${l7} |`);
+      const l7 = f.l7 === undefined ? 'any' : f.l7.map(tableCell).join('<br>');
+      lines.push(`| ${tableCell(f.from)} | ${tableCell(f.to)} | ${f.port} | ${tableCell(f.protocol)} | ${l7} |`);
     }
     lines.push('');
   }
 
   // Mermaid: node ids are sanitized flow-end ids, made unique in sorted order.
   const max = options.maxNodes ?? Infinity;
-  let drawn = sorted;
-  let ends = endsOf(drawn);
+  let ends = endsOf(sorted);
+  // How a flow end is drawn: itself, or collapsed when the picture would be too big. The collapsed
+  // ends are those of the ends (no flow is copied to find them, nor when the diagram is left out).
+  let drawnEnd = (end: string) => end;
   if (ends.length > max && options.collapse) {
-    const collapse = options.collapse;
-    drawn = sorted.map(f => ({ ...f, from: collapse(f.from), to: collapse(f.to) }));
-    ends = endsOf(drawn);
+    drawnEnd = options.collapse;
+    ends = [...new Set(ends.map(drawnEnd))].sort(compare);
     if (ends.length <= max && options.collapsedNote) lines.push(options.collapsedNote, '');
+  }
+  if (ends.length > max) {
+    lines.push(diagramOmitted(ends.length, 'the table lists every flow', max), '');
+    return lines.join('\n');
   }
   const nodeIds = new Map<string, string>();
   const used = new Set<string>();
@@ -67,16 +73,14 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
     nodeIds.set(end, id);
   }
   const edges = new Map<string, { from: string; to: string; ports: string[] }>();
-  for (const f of drawn) {
-    const key = `${f.from}\n${f.to}`;
-    const edge = edges.get(key) ?? { from: f.from, to: f.to, ports: [] };
+  for (const f of sorted) {
+    const from = drawnEnd(f.from);
+    const to = drawnEnd(f.to);
+    const key = `${from}\n${to}`;
+    const edge = edges.get(key) ?? { from, to, ports: [] };
     const port = `${f.port}/${f.protocol}${f.l7 === undefined ? '' : ' (L7)'}`;
     if (!edge.ports.includes(port)) edge.ports.push(port);
     edges.set(key, edge);
-  }
-  if (ends.length > max) {
-    lines.push(diagramOmitted(ends.length, 'the table lists every flow', max), '');
-    return lines.join('\n');
   }
   lines.push('```mermaid', 'flowchart LR');
   for (const end of ends) lines.push(`  ${nodeIds.get(end)}["${mermaidText(labels.get(end) ?? end)}"]`);
@@ -89,12 +93,12 @@ export function connectivityMarkdown(title: string, flows: Flow[], options: Conn
 }
 
 function endsOf(flows: Flow[]): string[] {
-  return [...new Set(flows.flatMap(f => [f.from, f.to]))].sort(compare);
-}
-
-/** Escapes a Markdown table cell. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const ends = new Set<string>();
+  for (const f of flows) {
+    ends.add(f.from);
+    ends.add(f.to);
+  }
+  return [...ends].sort(compare);
 }
 
 function compare(a: string, b: string): number {

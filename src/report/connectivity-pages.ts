@@ -1,4 +1,4 @@
-import { compareFlows, Flow } from './connectivity';
+import { Flow } from './connectivity';
 import { connectivityMarkdown, ConnectivityNode } from './connectivity-markdown';
 import { COLLECTOR_ID, DNS_ID, EnvironmentConnectivity, ProbePath, PROMETHEUS_ID } from './connectivity-report';
 import { groupBy } from '../render/grouping';
@@ -22,9 +22,11 @@ export const INFRASTRUCTURE_NOTES: InfrastructureNote[] = [
   { label: 'Prometheus scrapes', matches: f => f.from === PROMETHEUS_ID, component: f => f.to },
 ];
 
-/** The note a flow belongs to (flows with HTTP rules always stay in the tables). */
-function noteOf(f: Flow): InfrastructureNote | undefined {
-  return f.l7 === undefined ? INFRASTRUCTURE_NOTES.find(n => n.matches(f)) : undefined;
+/** The index in {@link INFRASTRUCTURE_NOTES} of the note a flow belongs to, or -1 (flows with HTTP rules always stay in the tables). */
+function noteIndex(f: Flow): number {
+  if (f.l7 !== undefined) return -1;
+  for (let i = 0; i < INFRASTRUCTURE_NOTES.length; i++) if (INFRASTRUCTURE_NOTES[i].matches(f)) return i;
+  return -1;
 }
 
 const port = (f: Flow) => `${f.port}/${f.protocol}`;
@@ -35,6 +37,15 @@ interface ProjectFlows {
   readonly components: string[];
   readonly flows: Flow[];
   readonly notes: Flow[];
+  /** The environment's probes of the project's components, in order. */
+  readonly probes: ProbePath[];
+}
+
+/** The environment's flows split once: by project, and the flows that belong to no note. */
+interface EnvironmentIndex {
+  readonly byProject: Map<string, ProjectFlows>;
+  /** Flows between components, gateways and external services (no note's), sorted. */
+  readonly appFlows: Flow[];
 }
 
 /**
@@ -45,30 +56,39 @@ interface ProjectFlows {
  */
 export function renderConnectivityReports(envs: EnvironmentConnectivity[]): RenderedDocument[] {
   return envs.flatMap(env => {
-    const byProject = indexByProject(env);
+    const index = indexByProject(env);
+    const byProject = index.byProject;
     const dir = `${env.dataPlane}/${env.environment}`;
     return [
-      { file: `${dir}/connectivity.md`, content: overview(env, byProject) },
+      { file: `${dir}/connectivity.md`, content: overview(env, index) },
       ...[...byProject.entries()].map(([project, p]) => ({ file: `${dir}/${project}/connectivity.md`, content: projectPage(env, project, p) })),
     ];
   });
 }
 
-function indexByProject(env: EnvironmentConnectivity): Map<string, ProjectFlows> {
+function indexByProject(env: EnvironmentConnectivity): EnvironmentIndex {
   const components = groupBy(env.components, projectOf);
   const out = new Map<string, ProjectFlows>();
-  for (const project of [...components.keys()].sort(compareText)) out.set(project, { components: components.get(project)!, flows: [], notes: [] });
+  for (const project of [...components.keys()].sort(compareText)) {
+    out.set(project, { components: components.get(project)!, flows: [], notes: [], probes: [] });
+  }
   const known = new Set(env.components);
+  const appFlows: Flow[] = [];
   for (const f of env.flows) {
-    const note = noteOf(f);
-    if (note) {
-      out.get(projectOf(note.component(f)))?.notes.push(f);
+    const note = noteIndex(f);
+    if (note >= 0) {
+      out.get(projectOf(INFRASTRUCTURE_NOTES[note].component(f)))?.notes.push(f);
       continue;
     }
-    const projects = new Set([f.from, f.to].filter(e => known.has(e)).map(projectOf));
-    for (const p of projects) out.get(p)!.flows.push(f);
+    appFlows.push(f);
+    const from = known.has(f.from) ? out.get(projectOf(f.from)) : undefined;
+    const to = known.has(f.to) ? out.get(projectOf(f.to)) : undefined;
+    if (from) from.flows.push(f);
+    if (to && to !== from) to.flows.push(f);
   }
-  return out;
+  // A project name has no `/`: its probes are those whose component starts with `<project>/`.
+  for (const p of env.probes) out.get(projectOf(p.component))?.probes.push(p);
+  return { byProject: out, appFlows };
 }
 
 /**
@@ -77,15 +97,21 @@ function indexByProject(env: EnvironmentConnectivity): Map<string, ProjectFlows>
  * a group holds all of `all`). @internal
  */
 export function notesLine(notes: Flow[], named: boolean, strip = '', all: string[] = []): string {
+  // Per note, the ports of each component (one pass over the flows, in their order).
+  const byNote = INFRASTRUCTURE_NOTES.map(() => new Map<string, Set<string>>());
+  for (const f of notes) {
+    const n = noteIndex(f);
+    if (n < 0) continue;
+    const c = INFRASTRUCTURE_NOTES[n].component(f);
+    const ports = byNote[n];
+    const set = ports.get(c);
+    if (set) set.add(port(f));
+    else ports.set(c, new Set([port(f)]));
+  }
   const segments: string[] = [];
-  for (const note of INFRASTRUCTURE_NOTES) {
-    const ports = new Map<string, Set<string>>();
-    for (const f of notes) {
-      if (noteOf(f) !== note) continue;
-      const c = note.component(f);
-      if (!ports.has(c)) ports.set(c, new Set());
-      ports.get(c)!.add(port(f));
-    }
+  for (let n = 0; n < INFRASTRUCTURE_NOTES.length; n++) {
+    const note = INFRASTRUCTURE_NOTES[n];
+    const ports = byNote[n];
     if (ports.size === 0) continue;
     if (!named) {
       const union = [...new Set([...ports.values()].flatMap(s => [...s]))].sort(comparePorts);
@@ -108,9 +134,8 @@ function comparePorts(a: string, b: string): number {
   return parseInt(a, 10) - parseInt(b, 10) || compareText(a.slice(a.indexOf('/') + 1), b.slice(b.indexOf('/') + 1));
 }
 
-function overview(env: EnvironmentConnectivity, byProject: Map<string, ProjectFlows>): string {
+function overview(env: EnvironmentConnectivity, { byProject, appFlows }: EnvironmentIndex): string {
   const notes = [...byProject.values()].flatMap(p => p.notes);
-  const appFlows = env.flows.filter(f => !noteOf(f));
   const lines = [
     `# Connectivity: ${env.environment} (data plane ${env.dataPlane})`,
     '',
@@ -171,9 +196,16 @@ function projectDiagram(flows: Flow[], projectNames: string[]): string[] {
     const n = overviewNode(`${name}/`, projects);
     nodes.set(n.id, n);
   }
+  // Ends recur in many flows: each is placed once.
+  const placed = new Map<string, MermaidNode>();
+  const place = (end: string) => {
+    let n = placed.get(end);
+    if (n === undefined) placed.set(end, n = overviewNode(end, projects));
+    return n;
+  };
   for (const f of flows) {
-    const from = overviewNode(f.from, projects);
-    const to = overviewNode(f.to, projects);
+    const from = place(f.from);
+    const to = place(f.to);
     if (from.id === to.id) continue;
     nodes.set(from.id, from);
     nodes.set(to.id, to);
@@ -212,14 +244,15 @@ function projectPage(env: EnvironmentConnectivity, project: string, p: ProjectFl
   ];
   const line = notesLine(p.notes, true, prefix, p.components);
   if (line) lines.push(line, '');
-  lines.push(...probeLines(env.probes.filter(x => x.component.startsWith(prefix)), prefix));
+  lines.push(...probeLines(p.probes, prefix));
   const ends = new Set(p.flows.flatMap(f => [f.from, f.to]));
   const labels: ConnectivityNode[] = [...ends].map(end => ({ id: end, label: end.startsWith(prefix) ? end.slice(prefix.length) : end }));
   // Other projects' components collapse into their project when the picture would be too big.
   const foreign = (end: string) => end.includes('/') && !end.startsWith(prefix) && !end.includes(':');
   const collapse = (end: string) => (foreign(end) ? `project ${projectOf(end)}` : end);
   for (const end of ends) if (foreign(end)) labels.push({ id: collapse(end), label: `project ${projectOf(end)}` });
-  lines.push(connectivityMarkdown('Flows', [...p.flows].sort(compareFlows), {
+  // p.flows keeps the order of env.flows, which is sorted.
+  lines.push(connectivityMarkdown('Flows', p.flows, {
     headingLevel: 2,
     nodes: labels,
     maxNodes: MAX_DIAGRAM_NODES,

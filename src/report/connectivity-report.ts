@@ -1,4 +1,4 @@
-import { compareFlows, evaluateConnectivity, ExternalTarget, Flow, PodIdentity, readsManifest } from './connectivity';
+import { compareFlows, evaluateConnectivityUnsorted, ExternalTarget, Flow, PodIdentity, readsManifest } from './connectivity';
 import { NetworkPolicyProvider } from '../model/network';
 import { cellsByEnvironment } from '../render/grouping';
 import { compareText } from '../render/markdown';
@@ -92,23 +92,52 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
       { id: COLLECTOR_ID, namespace: net.collectorPods.namespace, labels: net.collectorPods.labels, ports: collectorPorts },
       ...resourcePods,
     ];
-    // Flows between pods outside the cells (gateway → DNS, gateway → internet) are not ours to govern.
-    const flows: Flow[] = [];
-    const evaluated = evaluateConnectivity({ manifests, extraPods, externals: [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) });
-    for (let i = 0; i < evaluated.length; i++) {
-      const f = evaluated[i];
-      const from = names.get(f.from);
-      const to = names.get(f.to);
-      if (from === undefined && to === undefined) continue;
-      flows.push(f.l7 === undefined
-        ? { from: from ?? f.from, to: to ?? f.to, port: f.port, protocol: f.protocol }
-        : { from: from ?? f.from, to: to ?? f.to, port: f.port, protocol: f.protocol, l7: f.l7 });
-    }
-    flows.sort(compareFlows);
+    const targets = [...externals.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const evaluated = evaluateConnectivityUnsorted({ manifests, extraPods, externals: targets });
+    const flows = renamedSorted(evaluated, names);
     const components = [...names.values()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const { dataPlane, environment } = cells[0];
     return { dataPlane, environment, flows, components, widened: collectWidened(cells), probes: probePaths(cells) };
   });
+}
+
+/**
+ * The evaluated flows with their ends renamed (`names`: pod id → `project/component`), without the
+ * flows between pods outside the cells (gateway → DNS, gateway → internet: not ours to govern),
+ * sorted by {@link compareFlows} on the new names, ties (two pods of one name) in the evaluator's
+ * order. One sort, and on numbers: each distinct end is ranked once (a few thousand names), then
+ * the flows (a hundred times more) are ordered by (from rank, to rank, port, protocol) instead of
+ * comparing long names that share their prefixes.
+ */
+function renamedSorted(evaluated: Flow[], names: Map<string, string>): Flow[] {
+  const flows: Flow[] = [];
+  const raw: Flow[] = [];
+  const rank = new Map<string, number>();
+  for (let i = 0; i < evaluated.length; i++) {
+    const f = evaluated[i];
+    const from = names.get(f.from);
+    const to = names.get(f.to);
+    if (from === undefined && to === undefined) continue;
+    const renamed: Flow = f.l7 === undefined
+      ? { from: from ?? f.from, to: to ?? f.to, port: f.port, protocol: f.protocol }
+      : { from: from ?? f.from, to: to ?? f.to, port: f.port, protocol: f.protocol, l7: f.l7 };
+    flows.push(renamed);
+    raw.push(f);
+    rank.set(renamed.from, 0);
+    rank.set(renamed.to, 0);
+  }
+  const ends = [...rank.keys()].sort(compareText);
+  for (let i = 0; i < ends.length; i++) rank.set(ends[i], i);
+  const fromRank = new Int32Array(flows.length);
+  const toRank = new Int32Array(flows.length);
+  for (let i = 0; i < flows.length; i++) {
+    fromRank[i] = rank.get(flows[i].from)!;
+    toRank[i] = rank.get(flows[i].to)!;
+  }
+  const order = Array.from({ length: flows.length }, (_, i) => i);
+  order.sort((a, b) => fromRank[a] - fromRank[b] || toRank[a] - toRank[b] || flows[a].port - flows[b].port
+    || compareText(flows[a].protocol, flows[b].protocol) || compareFlows(raw[a], raw[b]));
+  return order.map(i => flows[i]);
 }
 
 /**

@@ -147,6 +147,14 @@ export function workloadsOf(manifests: any[]): PodIdentity[] {
  * @internal
  */
 export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
+  return evaluateConnectivityUnsorted(input).sort(compareFlows);
+}
+
+/**
+ * Every allowed flow, in no particular order (for a caller that renames the ends and sorts once
+ * afterwards; no two flows have the same from, to, port and protocol). @internal
+ */
+export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   const manifests = flatten(input.manifests);
 
   // Namespaces and their labels.
@@ -202,7 +210,7 @@ export function evaluateConnectivity(input: ConnectivityInput): Flow[] {
   }
 
   // Per pod (by index) and direction: is it default-deny, and which rules apply.
-  return allowedFlows(pods, podStates(pods, policies), externals).sort(compareFlows);
+  return allowedFlows(pods, podStates(pods, policies), externals);
 }
 
 /** Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules of every selecting policy. */
