@@ -183,9 +183,9 @@ class StateWriter {
     if (o instanceof RegExp) return this.out.text(`R${String(o).length}:${String(o)}`);
     if (ArrayBuffer.isView(o)) {
       const bytes = Buffer.from(o.buffer, o.byteOffset, o.byteLength);
-      return this.out.text(`B${createHash('sha256').update(bytes).digest('hex')}`);
+      return this.out.text(`B${sha256(bytes)}`);
     }
-    if (o instanceof ArrayBuffer) return this.out.text(`B${createHash('sha256').update(Buffer.from(o)).digest('hex')}`);
+    if (o instanceof ArrayBuffer) return this.out.text(`B${sha256(Buffer.from(o))}`);
     this.out.text(`O${className(o)}{`);
     this.fields(o);
     this.out.text('}');

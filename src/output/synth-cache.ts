@@ -1,8 +1,8 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RECORD_FILE } from './owned-tree/paths';
+import { hashFile, sha256 } from './owned-tree/record';
 import { verifyOwnedTree } from './verify';
 
 /*
@@ -35,7 +35,7 @@ export interface SynthCacheEntry {
 
 /** Where the entry for `outdir` is kept. @internal */
 export function cacheEntryPath(outdir: string, cwd: string = process.cwd()): string {
-  const key = createHash('sha256').update(path.resolve(outdir)).digest('hex').slice(0, 24);
+  const key = sha256(path.resolve(outdir)).slice(0, 24);
   return path.join(cacheFolder(cwd), `synth-${key}.json`);
 }
 
@@ -73,7 +73,7 @@ export function rememberSynthesis(
 /** sha256 of the ownership record's text under `root`; undefined when it cannot be read. @internal */
 export function recordSha256(root: string): string | undefined {
   try {
-    return createHash('sha256').update(fs.readFileSync(path.join(root, RECORD_FILE))).digest('hex');
+    return hashFile(path.join(root, RECORD_FILE));
   } catch {
     return undefined;
   }
