@@ -24,6 +24,9 @@ import { sha256 } from './owned-tree/record';
 /** Variables that change between two identical runs of the same command and can feed no output. */
 const VOLATILE_ENV = new Set(['_', 'OLDPWD']);
 
+/** An array index among an array's own keys. */
+const INDEX = /^\d+$/;
+
 /** What a fingerprint covers, for the message of a miss and for tests. @internal */
 export interface FingerprintInputs {
   /** Loaded module files: path → content (read when hashed). */
@@ -57,7 +60,7 @@ export function processInputs(): FingerprintInputs | undefined {
 /** The sha256 (hex) of the inputs and of the state of every construct under `root`. @internal */
 export function inputFingerprint(root: IConstruct, inputs: FingerprintInputs): string {
   const out = new HashWriter();
-  out.text(`cdk8s-openchoreo input fingerprint 1\n${process.version} ${process.platform} ${process.arch}\n`);
+  out.text(`cdk8s-openchoreo input fingerprint 2\n${process.version} ${process.platform} ${process.arch}\n`);
   for (const file of inputs.modules) {
     let content: Buffer | undefined;
     try {
@@ -65,24 +68,37 @@ export function inputFingerprint(root: IConstruct, inputs: FingerprintInputs): s
     } catch {
       content = undefined; // a built-in or virtual module: its name is still hashed
     }
-    out.text(`module ${file} ${content ? sha256(content) : '-'}\n`);
+    // The content goes into the one hash as it is, after its length (no sha256 per file).
+    out.text(`module ${file} ${content ? content.length : '-'}\n`);
+    if (content) out.bytes(content);
   }
   out.text(`cwd ${inputs.cwd}\nargv ${JSON.stringify(inputs.argv)}\n`);
   for (const name of Object.keys(inputs.env).sort()) {
     if (!VOLATILE_ENV.has(name)) out.text(`env ${JSON.stringify(name)}=${JSON.stringify(inputs.env[name] ?? null)}\n`);
   }
-  const state = new StateWriter(out);
-  for (const construct of root.node.findAll()) state.construct(construct);
+  const state = new StateWriter(out, root);
+  state.constructs();
   return out.digest();
 }
 
 /** Buffers small strings before hashing them (one `update` per value would dominate the cost). */
 class HashWriter {
   private readonly hash: Hash = createHash('sha256');
-  private pending = '';
+  /** Text not hashed yet: the StateWriter appends to it directly and calls `spill` between constructs. */
+  public pending = '';
 
   public text(s: string): void {
     this.pending += s;
+    this.spill();
+  }
+
+  public bytes(b: Buffer): void {
+    this.flush();
+    this.hash.update(b);
+  }
+
+  /** Hashes the pending text once it is long enough. */
+  public spill(): void {
     if (this.pending.length > 65_536) this.flush();
   }
 
@@ -97,110 +113,158 @@ class HashWriter {
   }
 }
 
-/** Writes values as a self-delimiting text: a tag, then a length or the value, so no two states write the same text. */
+/**
+ * Writes values as a self-delimiting text: a tag, then a length or the value, so no two states write the same text.
+ * For speed it appends to `out.pending` directly, and memoizes the text of what repeats across constructs
+ * (property keys, class names, construct paths, function sources).
+ */
 class StateWriter {
   /** Objects already written, by first-visit order: a shared or cyclic object is written once, then referred to. */
   private readonly seen = new Map<object, number>();
-  /** Sources of functions, memoized (several constructs often hold the same function). */
-  private readonly sources = new WeakMap<Function, string>();
+  /** The constructs under the root in tree order (pre-order, as `findAll`). */
+  private readonly tree: IConstruct[] = [];
+  /** Paths of the constructs (`node.path` joins the scopes' ids at every read): the tree's, then any other referred to. */
+  private readonly paths = new Map<IConstruct, string>();
+  /** `k<length>:<key>` of each property key written. */
+  private readonly keys = new Map<string, string>();
+  /** `<length>:<name>` of each prototype's class name. */
+  private readonly classNames = new Map<object, string>();
 
-  constructor(private readonly out: HashWriter) {}
+  constructor(private readonly out: HashWriter, root: IConstruct) {
+    this.collect(root, root.node.path);
+  }
 
-  public construct(c: IConstruct): void {
-    this.seen.set(c, this.seen.size);
-    const at = c.node.path; // a getter that joins the scopes' ids: read once
-    this.out.text(`\nK${at.length}:${at}${className(c)}{`);
-    this.fields(c, 'node');
-    this.out.text('}');
+  /** Writes every construct under the root, in tree order. */
+  public constructs(): void {
+    for (const c of this.tree) {
+      const at = this.paths.get(c)!;
+      this.seen.set(c, this.seen.size);
+      this.out.pending += `\nK${at.length}:${at}${this.className(c)}{`;
+      this.fields(c, 'node');
+      this.out.pending += '}';
+      this.out.spill();
+    }
+  }
+
+  /** Lists the tree before writing it (as `findAll` does): a getter that adds a construct cannot change what is walked. */
+  private collect(c: IConstruct, at: string): void {
+    this.tree.push(c);
+    this.paths.set(c, at);
+    for (const child of c.node.children) {
+      // `node.path` joins the non-empty ids of the scopes; only a root may have an empty id.
+      const id = child.node.id;
+      this.collect(child, at === '' ? id : id === '' ? at : `${at}/${id}`);
+    }
   }
 
   private value(v: unknown): void {
     switch (typeof v) {
-      case 'string': return this.out.text(`s${v.length}:${v}`);
-      case 'number': return this.out.text(`d${Object.is(v, -0) ? '-0' : String(v)};`);
-      case 'boolean': return this.out.text(v ? 't' : 'f');
-      case 'undefined': return this.out.text('u');
-      case 'bigint': return this.out.text(`b${String(v)};`);
-      case 'symbol': return this.out.text(`y${String(v).length}:${String(v)}`);
+      case 'string': this.out.pending += `s${v.length}:${v}`; return;
+      case 'number': this.out.pending += `d${Object.is(v, -0) ? '-0' : String(v)};`; return;
+      case 'boolean': this.out.pending += v ? 't' : 'f'; return;
+      case 'undefined': this.out.pending += 'u'; return;
+      case 'bigint': this.out.pending += `b${String(v)};`; return;
+      case 'symbol': this.out.pending += `y${String(v).length}:${String(v)}`; return;
       case 'function': return this.fn(v as Function);
-      default: return v === null ? this.out.text('n') : this.object(v as object);
+      default:
+        if (v === null) this.out.pending += 'n';
+        else this.object(v as object);
     }
   }
 
   private fn(f: Function): void {
-    let source = this.sources.get(f);
-    if (source === undefined) {
-      source = Function.prototype.toString.call(f);
-      this.sources.set(f, source);
+    const id = this.seen.get(f);
+    // The same function again: its source and properties are those written the first time.
+    if (id !== undefined) {
+      this.out.pending += `r${id};`;
+      return;
     }
-    this.out.text(`F${source.length}:${source}`);
+    this.seen.set(f, this.seen.size);
+    const source = Function.prototype.toString.call(f);
+    this.out.pending += `F${source.length}:${source}{`;
     // A function's own properties (e.g. static fields of a class) are state too.
-    if (!this.seen.has(f)) {
-      this.seen.set(f, this.seen.size);
-      this.out.text('{');
-      this.fields(f);
-      this.out.text('}');
-    }
+    this.fields(f);
+    this.out.pending += '}';
   }
 
   private object(o: object): void {
     const id = this.seen.get(o);
-    if (id !== undefined) return this.out.text(`r${id};`);
+    if (id !== undefined) {
+      this.out.pending += `r${id};`;
+      return;
+    }
     if (Object.getPrototypeOf(o) === Object.prototype) {
       // Most of the state: plain objects (props and their parts).
       this.seen.set(o, this.seen.size);
-      this.out.text('O{');
+      this.out.pending += 'O{';
       this.fields(o);
-      return this.out.text('}');
+      this.out.pending += '}';
+      return;
     }
     if (Construct.isConstruct(o)) {
-      const at = o.node.path;
-      return this.out.text(`C${at.length}:${at}`);
+      const at = this.pathOf(o);
+      this.out.pending += `C${at.length}:${at}`;
+      return;
     }
-    if (o === globalThis || o === process) return this.out.text('G');
+    if (o === globalThis || o === process) {
+      this.out.pending += 'G';
+      return;
+    }
     this.seen.set(o, this.seen.size);
-    if (Array.isArray(o)) {
-      this.out.text(`A${o.length}[`);
-      for (let i = 0; i < o.length; i++) this.value(o[i]);
-      // Extra own properties of an array (rare) are state too.
-      if (Object.keys(o).length !== o.length) this.fields(o, undefined, true);
-      return this.out.text(']');
-    }
+    if (Array.isArray(o)) return this.array(o);
     if (o instanceof Map) {
-      this.out.text(`M${o.size}[`);
+      this.out.pending += `M${o.size}[`;
       for (const [k, v] of o) {
         this.value(k);
         this.value(v);
       }
-      return this.out.text(']');
+      this.out.pending += ']';
+      return;
     }
     if (o instanceof Set) {
-      this.out.text(`S${o.size}[`);
+      this.out.pending += `S${o.size}[`;
       for (const v of o) this.value(v);
-      return this.out.text(']');
+      this.out.pending += ']';
+      return;
     }
-    if (o instanceof Date) return this.out.text(`D${o.getTime()};`);
-    if (o instanceof RegExp) return this.out.text(`R${String(o).length}:${String(o)}`);
-    if (ArrayBuffer.isView(o)) {
-      const bytes = Buffer.from(o.buffer, o.byteOffset, o.byteLength);
-      return this.out.text(`B${sha256(bytes)}`);
+    if (o instanceof Date) {
+      this.out.pending += `D${o.getTime()};`;
+    } else if (o instanceof RegExp) {
+      this.out.pending += `R${String(o).length}:${String(o)}`;
+    } else if (ArrayBuffer.isView(o)) {
+      this.out.pending += `B${sha256(Buffer.from(o.buffer, o.byteOffset, o.byteLength))}`;
+    } else if (o instanceof ArrayBuffer) {
+      this.out.pending += `B${sha256(Buffer.from(o))}`;
+    } else {
+      this.out.pending += `O${this.className(o)}{`;
+      this.fields(o);
+      this.out.pending += '}';
     }
-    if (o instanceof ArrayBuffer) return this.out.text(`B${sha256(Buffer.from(o))}`);
-    this.out.text(`O${className(o)}{`);
-    this.fields(o);
-    this.out.text('}');
+  }
+
+  private array(o: unknown[]): void {
+    this.out.pending += `A${o.length}[`;
+    for (let i = 0; i < o.length; i++) this.value(o[i]);
+    // Extra own properties of an array (rare) are state too.
+    if (Object.keys(o).length !== o.length) this.fields(o, undefined, true);
+    this.out.pending += ']';
   }
 
   /** Own enumerable properties (string keys in order, then symbol keys), each as key then value. */
   private fields(o: object, skip?: string, nonIndexOnly = false): void {
     for (const key of Object.keys(o)) {
-      if (key === skip || (nonIndexOnly && /^\d+$/.test(key))) continue;
-      this.out.text(`k${key.length}:${key}`);
+      if (key === skip || (nonIndexOnly && INDEX.test(key))) continue;
+      let token = this.keys.get(key);
+      if (token === undefined) {
+        token = `k${key.length}:${key}`;
+        this.keys.set(key, token);
+      }
+      this.out.pending += token;
       this.read(o, key);
     }
     for (const sym of Object.getOwnPropertySymbols(o)) {
       if (!Object.prototype.propertyIsEnumerable.call(o, sym)) continue;
-      this.out.text(`k${String(sym)}`);
+      this.out.pending += `k${String(sym)}`;
       this.read(o, sym);
     }
   }
@@ -211,15 +275,32 @@ class StateWriter {
       v = (o as any)[key];
     } catch (e) {
       // An own getter that throws: the message is the best available record of what it would give.
-      return this.out.text(`E${String((e as Error)?.message ?? e).length}:${String((e as Error)?.message ?? e)}`);
+      const message = String((e as Error)?.message ?? e);
+      this.out.pending += `E${message.length}:${message}`;
+      return;
     }
     this.value(v);
   }
-}
 
-function className(o: object): string {
-  const proto = Object.getPrototypeOf(o);
-  if (proto === null) return 'null';
-  const name = proto.constructor?.name;
-  return typeof name === 'string' ? `${name.length}:${name}` : '?';
+  /** A construct's path: from the tree walk, else (a construct outside the root's tree) its node's. */
+  private pathOf(c: IConstruct): string {
+    let at = this.paths.get(c);
+    if (at === undefined) {
+      at = c.node.path;
+      this.paths.set(c, at);
+    }
+    return at;
+  }
+
+  private className(o: object): string {
+    const proto = Object.getPrototypeOf(o);
+    if (proto === null) return 'null';
+    let name = this.classNames.get(proto);
+    if (name === undefined) {
+      const n = proto.constructor?.name;
+      name = typeof n === 'string' ? `${n.length}:${n}` : '?';
+      this.classNames.set(proto, name);
+    }
+    return name;
+  }
 }
