@@ -535,7 +535,9 @@ export function checkImage(scope: Construct, image: string): string {
 }
 
 function checkWorkloadSettings(scope: Construct, s: WorkloadSettings): void {
-  for (const [key, value] of Object.entries(s.env ?? {})) {
+  const env = s.env ?? {};
+  for (const key of Object.keys(env)) { // keys, not entries: no [key, value] pair per variable (every component and override)
+    const value = env[key];
     checkEnvVarName(scope, key);
     if (typeof value !== 'string') fail(scope, `environment variable '${key}' has a non-string value ${JSON.stringify(value)}`, 'quote the value as a string');
     checkNoLiteralSecret(scope, 'environment variable', key, value);

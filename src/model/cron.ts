@@ -128,6 +128,21 @@ const FIX = "use five fields 'minute hour day-of-month month day-of-week' (e.g. 
  * @internal
  */
 export function checkCronSchedule(scope: IConstruct, schedule: string): string {
+  const known = typeof schedule === 'string' ? validSchedules.get(schedule) : undefined;
+  if (known !== undefined) return known;
+  const rendered = parseSchedule(scope, schedule);
+  if (validSchedules.size < VALID_SCHEDULES_LIMIT) validSchedules.set(schedule, rendered);
+  return rendered;
+}
+
+/**
+ * Schedules already accepted, with what they render to: the check is a pure function of the text and many
+ * scheduled tasks share a few schedules (a refused one is not kept: it fails again, with its own construct).
+ */
+const validSchedules = new Map<string, string>();
+const VALID_SCHEDULES_LIMIT = 10_000;
+
+function parseSchedule(scope: IConstruct, schedule: string): string {
   const s = typeof schedule === 'string' ? schedule : '';
   if (s.includes('TZ')) {
     fail(scope, `schedule '${schedule}' carries a time zone (TZ= or CRON_TZ=), which Kubernetes rejects`, FIX);

@@ -57,14 +57,36 @@ const SECRET_VALUE: Array<[RegExp, string]> = [
  * @internal
  */
 export function checkNoLiteralSecret(scope: IConstruct, what: string, name: string, value: string): void {
-  for (const [re, label] of SECRET_VALUE) {
-    if (re.test(value)) {
-      fail(scope, `${what} '${name}' holds what looks like ${label} as a literal value`,
-        'keep the value in the secret store and reference it with SecretRef.fromStore(...) (secretEnv or a secret file) instead');
+  if (!clearValues.has(value)) {
+    for (const [re, label] of SECRET_VALUE) {
+      if (re.test(value)) {
+        fail(scope, `${what} '${name}' holds what looks like ${label} as a literal value`,
+          'keep the value in the secret store and reference it with SecretRef.fromStore(...) (secretEnv or a secret file) instead');
+      }
     }
+    if (value.length <= CLEAR_VALUE_MAX_LENGTH && clearValues.size < CLEAR_VALUES_LIMIT) clearValues.add(value);
   }
-  if (SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name) && value.length > 0) {
+  if (value.length > 0 && isSecretName(name)) {
     fail(scope, `${what} '${name}' looks like a secret but is given as a literal value (${value.length} characters, not shown)`,
       `move it to secretEnv: { ${name}: SecretRef.fromStore('<remote-key>') }`);
   }
+}
+
+/**
+ * Short values no SECRET_VALUE pattern matches, and the verdict of SECRET_NAME / NOT_SECRET_NAME per
+ * variable name: both checks are pure functions of the text, and the same few names and values
+ * (LOG_LEVEL=info) recur in every component and environment.
+ */
+const clearValues = new Set<string>();
+const CLEAR_VALUES_LIMIT = 10_000;
+const CLEAR_VALUE_MAX_LENGTH = 256;
+const secretNames = new Map<string, boolean>();
+
+function isSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
+    if (secretNames.size < CLEAR_VALUES_LIMIT) secretNames.set(name, secret);
+  }
+  return secret;
 }
