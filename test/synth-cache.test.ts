@@ -190,6 +190,30 @@ describe('input fingerprint', () => {
     expect(new Set(prints).size).toBe(prints.length);
     expect(print({ env: { A: '1', OLDPWD: '/a' } })).toBe(print({ env: { A: '1', OLDPWD: '/b' } }));
   });
+
+  test('every byte of a module counts, in a module larger than the read buffer too; a module that cannot be read counts by its name', () => {
+    const root = new Construct(undefined as any, '');
+    const big = path.join(path.dirname(moduleFile), 'big.js');
+    const print = (content: Buffer) => {
+      fs.writeFileSync(big, content);
+      return inputFingerprint(root, { ...base, modules: [big, moduleFile] });
+    };
+    const content = Buffer.alloc(3 * 1024 * 1024 + 7, 'a');
+    const first = print(content);
+    expect(print(content)).toBe(first);
+    content[content.length - 1] = 'b'.charCodeAt(0);
+    expect(print(content)).not.toBe(first);
+    expect(print(content.subarray(1))).not.toBe(first);
+    const missing = (file: string) => inputFingerprint(root, { ...base, modules: [file] });
+    expect(missing('/nonexistent/a.js')).not.toBe(missing('/nonexistent/b.js'));
+    expect(missing(path.dirname(moduleFile))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('a function is written once, then referred to', () => {
+    const f = () => 1;
+    expect(fingerprintOf([f, f])).toBe(fingerprintOf([f, f]));
+    expect(fingerprintOf([f, f])).not.toBe(fingerprintOf([f, () => 1]));
+  });
 });
 
 test('a cache prop that is not a boolean is refused with the construct, the value and the fix', () => {
