@@ -281,7 +281,9 @@ export abstract class Component extends Construct {
       fail(this, `a ${kind} component sets probes`, 'remove probes: a scheduled run ends by itself (bound it with activeDeadline)');
     }
     checkRolloutSettings(this, '', props);
-    for (const [key, ref] of Object.entries(props.secretEnv ?? {})) {
+    const secretEnv = props.secretEnv ?? {};
+    for (const key of Object.keys(secretEnv)) {
+      const ref = secretEnv[key];
       checkEnvVarName(this, key);
       if (props.env && key in props.env) {
         fail(this, `environment variable '${key}' is set both in env and in secretEnv`, 'keep only the secretEnv entry');

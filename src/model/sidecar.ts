@@ -108,6 +108,8 @@ const PORT_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export function checkContainerSettings(
   scope: IConstruct, s: ContainerSettings, volumeNames: string[], isImage: (image: string) => boolean,
 ): void {
+  // Most components have no extra container and no volume: nothing below can fail then, and no list is built.
+  if (isNone(s.emptyDirs) && volumeNames.length === 0 && isNone(s.initContainers) && isNone(s.sidecars)) return;
   const emptyDirs = s.emptyDirs ?? [];
   checkEmptyDirs(scope, emptyDirs);
   const volumes = [...emptyDirs.map(v => v.name), ...volumeNames];
@@ -159,6 +161,11 @@ export function checkContainerSettings(
     checkUnique(scope, `${what} mount path`, [...mounts.map(m => m.mountPath), ...(c.scratchPaths ?? ['/tmp'])],
       'mount one volume per directory');
   }
+}
+
+/** Unset or an empty list. */
+function isNone(list: unknown): boolean {
+  return list === undefined || (Array.isArray(list) && list.length === 0);
 }
 
 /** A sidecar's probes target its own TCP ports (by number) or run a command; init containers have none. */
