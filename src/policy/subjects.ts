@@ -41,8 +41,13 @@ export function policySubjects(
     if (run === undefined || run.env !== environment || run.project !== project || run.group !== o.group || run.isComponent !== o.isComponent) {
       const k = !o.isComponent || environment === undefined || project === undefined ? undefined : key(environment, project, o.group);
       run = {
-        env: environment, project, group: o.group, isComponent: o.isComponent, key: k,
-        facts: k === undefined ? undefined : factsOf(k), objects: k === undefined ? NONE : listOf(groups, k),
+        env: environment,
+        project,
+        group: o.group,
+        isComponent: o.isComponent,
+        key: k,
+        facts: k === undefined ? undefined : factsOf(k),
+        objects: k === undefined ? NONE : listOf(groups, k),
       };
     }
     const k = run.key;
