@@ -244,7 +244,26 @@ function podLabelEquality(selector: CompiledSelector): readonly [string, string]
   return undefined;
 }
 
+/**
+ * Label keys already mapped by {@link ciliumKey} (valid ones only: an invalid key throws every
+ * time). A platform's policies repeat a few keys (`k8s:io.kubernetes.pod.namespace`, …) in every
+ * selector: each is sliced once, not once per selector, and selectors share one string per key.
+ */
+const ciliumKeys = new Map<string, string>();
+
 export function ciliumKey(key: string, where: string, path: string): string {
+  let k = ciliumKeys.get(key);
+  if (k === undefined) {
+    k = mapCiliumKey(key, where, path);
+    if (ciliumKeys.size < MAX_CILIUM_KEYS) ciliumKeys.set(key, k);
+  }
+  return k;
+}
+
+/** Bounds the memo of {@link ciliumKey} (keys come from user manifests; a platform has a few dozen). */
+const MAX_CILIUM_KEYS = 10_000;
+
+function mapCiliumKey(key: string, where: string, path: string): string {
   let k = key;
   const colon = k.indexOf(':');
   if (colon >= 0) {
