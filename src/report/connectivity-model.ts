@@ -2,6 +2,7 @@
  * The connectivity evaluator's data: its inputs and outputs (flows), the compiled form of a policy
  * that the engine evaluates and the two back-end compilers produce, and their shared checks.
  */
+import type { Path } from './json-path';
 
 export interface PortSpec {
   readonly port: number;
@@ -196,12 +197,12 @@ export interface Verdict {
 
 export const ALL_PORTS: PortEntry[] = [{ ports: [] }];
 
-export function unsupported(where: string, path: string, why?: string): Error {
+export function unsupported(where: string, path: Path, why?: string): Error {
   return new Error(`connectivity: ${where}: ${path} is not supported by the connectivity evaluator${why ? ` (${why})` : ''}`);
 }
 
 /** Refuses a non-object or unknown keys; `field` is appended to `path` in errors only (no path built per call). */
-export function checkKeys(obj: any, allowed: readonly string[], where: string, path: string, field?: string): void {
+export function checkKeys(obj: any, allowed: readonly string[], where: string, path: Path, field?: string): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be an object`);
   // for…in over own keys: the same keys in the same order as Object.keys, without an array per object
   for (const key in obj) {
@@ -209,12 +210,12 @@ export function checkKeys(obj: any, allowed: readonly string[], where: string, p
   }
 }
 
-function joinPath(path: string, field: string | undefined): string {
-  return field === undefined ? path : `${path}.${field}`;
+function joinPath(path: Path, field: string | undefined): string {
+  return field === undefined ? `${path}` : `${path}.${field}`;
 }
 
 /** `value` as a list (undefined when absent); `field` is appended to `path` in the error only (no path built per call). */
-export function list(value: any, where: string, path: string, field?: string): any[] | undefined {
+export function list(value: any, where: string, path: Path, field?: string): any[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be a list`);
   return value;
