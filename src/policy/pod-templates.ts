@@ -35,16 +35,18 @@ export interface ContainerRef {
 /*
  * While the policy engine runs the rules ({@link memoizingPodTemplates}), five rules read the pod
  * templates and containers of each workload: they are found once per manifest and shared between
- * the rules (which only read them; manifests do not change while the rules run).
+ * the rules (which only read them; manifests do not change while the rules run). The memos are
+ * Maps, not WeakMaps: they live only while the rules run, and a WeakMap of every workload is an
+ * ephemeron table each garbage collection of that time walks (its cost grew with the platform).
  */
-let templateMemo: WeakMap<object, PodTemplateRef[]> | undefined;
-let containerMemo: WeakMap<PodTemplateRef, ContainerRef[]> | undefined;
+let templateMemo: Map<object, PodTemplateRef[]> | undefined;
+let containerMemo: Map<PodTemplateRef, ContainerRef[]> | undefined;
 
 /** Runs `fn` with pod templates and containers found once per manifest. @internal */
 export function memoizingPodTemplates<T>(fn: () => T): T {
   const outer = { templateMemo, containerMemo };
-  templateMemo = new WeakMap();
-  containerMemo = new WeakMap();
+  templateMemo = new Map();
+  containerMemo = new Map();
   try {
     return fn();
   } finally {
@@ -58,7 +60,7 @@ export function podTemplatesOf(manifest: any): PodTemplateRef[] {
 }
 
 /** `find(key)`, once per key while a memo is set. */
-function memoized<K extends object, V>(memo: WeakMap<K, V> | undefined, key: K, find: (key: K) => V): V {
+function memoized<K extends object, V>(memo: Map<K, V> | undefined, key: K, find: (key: K) => V): V {
   if (memo === undefined) return find(key);
   let value = memo.get(key);
   if (value === undefined) {

@@ -16,27 +16,12 @@ export function policySubjects(
   for (const cell of plan.cells) {
     for (const c of cell.components) components.set(key(cell.environment, cell.project, c.name), c);
   }
-  // Objects come in runs (a component's objects follow each other): the previous object's key,
-  // component facts and group are reused while the environment, project and group stay the same.
+  // One pass over the objects (a subject per object, nothing else per object). Objects come in runs (a
+  // component's objects follow each other): the run's key, facts and object list are found once per
+  // run, while the environment, project and group stay the same. A component's list is shared by its
+  // subjects as it fills (rules read it only once every subject exists).
   const groups = new Map<string, any[]>();
   const facts = new Map<string, ComponentFacts>();
-  let previous: { env: unknown; project: unknown; group: string; isComponent: boolean; key: string | undefined } | undefined;
-  const keys = objects.map(o => {
-    const labels = o.manifest.metadata?.labels ?? {};
-    const env = labels[Labels.ENVIRONMENT];
-    const project = labels[Labels.PROJECT];
-    if (previous === undefined || previous.env !== env || previous.project !== project
-      || previous.group !== o.group || previous.isComponent !== o.isComponent) {
-      const k = !o.isComponent || env === undefined || project === undefined ? undefined : key(env, project, o.group);
-      previous = { env, project, group: o.group, isComponent: o.isComponent, key: k };
-    }
-    const k = previous.key;
-    if (k === undefined) return undefined;
-    const group = groups.get(k);
-    if (group) group.push(o.manifest);
-    else groups.set(k, [o.manifest]);
-    return k;
-  });
   const factsOf = (k: string): ComponentFacts => {
     let f = facts.get(k);
     if (f === undefined) {
@@ -46,27 +31,65 @@ export function policySubjects(
     }
     return f;
   };
-  return objects.map((o, i) => {
+  let run: Run | undefined;
+  const subjects: PolicySubject[] = new Array(objects.length);
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
     const labels = o.manifest.metadata?.labels ?? {};
     const environment: string | undefined = labels[Labels.ENVIRONMENT];
-    const k = keys[i];
-    const c = k === undefined ? undefined : factsOf(k);
-    return {
+    const project = labels[Labels.PROJECT];
+    if (run === undefined || run.env !== environment || run.project !== project || run.group !== o.group || run.isComponent !== o.isComponent) {
+      const k = !o.isComponent || environment === undefined || project === undefined ? undefined : key(environment, project, o.group);
+      run = {
+        env: environment,
+        project,
+        group: o.group,
+        isComponent: o.isComponent,
+        key: k,
+        facts: k === undefined ? undefined : factsOf(k),
+        objects: k === undefined ? NONE : listOf(groups, k),
+      };
+    }
+    const k = run.key;
+    const c = run.facts;
+    if (k !== undefined) run.objects.push(o.manifest);
+    subjects[i] = {
       manifest: o.manifest,
       path: owned[i].path,
       owner: owned[i].owner,
       environment,
       isProduction: environment !== undefined && production.get(environment) === true,
-      project: labels[Labels.PROJECT],
+      project,
       component: k === undefined ? undefined : o.group,
       componentKind: c?.kind,
       hasEndpoints: c?.hasEndpoints ?? false,
       // one list per component and environment, shared by its objects (rules only read it)
       securityExceptions: c?.securityExceptions ?? [],
-      componentObjects: k === undefined ? [] : groups.get(k)!,
+      componentObjects: k === undefined ? [] : run.objects,
       allowedRegistries,
     };
-  });
+  }
+  return subjects;
+}
+
+/** A run of objects of one component in one environment (or of objects outside any component: no key). */
+interface Run {
+  readonly env: unknown;
+  readonly project: unknown;
+  readonly group: string;
+  readonly isComponent: boolean;
+  readonly key: string | undefined;
+  readonly facts: ComponentFacts | undefined;
+  /** The component's objects (none for objects outside any component). */
+  readonly objects: any[];
+}
+
+const NONE: any[] = [];
+
+function listOf(groups: Map<string, any[]>, k: string): any[] {
+  let list = groups.get(k);
+  if (list === undefined) groups.set(k, list = []);
+  return list;
 }
 
 /** What a component's objects tell the rules about it, once per component and environment. */

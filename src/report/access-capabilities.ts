@@ -1,5 +1,6 @@
 // Capabilities: what a person can do to a cell, probed layer by layer with the access evaluator.
 import { AccessEvaluator, groupMember, KubernetesIdentity, kubernetesRequestKey } from './access';
+import { AccessTargetIndex } from './access-targets';
 import { KINDS } from '../render/kinds';
 
 /** Where a cell is reached in each layer. @internal */
@@ -111,12 +112,15 @@ export function evaluateAccess(source: AccessEvaluator | readonly any[], targets
   }
   const out: AccessEntry[] = [];
   const sorted = [...targets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const targetIndex = new AccessTargetIndex(sorted);
   for (const group of [...groups].sort()) {
     const identity = groupMember(group, kubernetesGroupPrefix);
     // where the group's bindings apply, asked once per group rather than per target
     const scope = evaluator.bindingScope(identity);
     const bound = (namespace: string) => scope.everywhere || scope.namespaces.has(namespace);
-    for (const target of sorted) {
+    // only the targets the group's bindings or Argo CD policies can reach (in order), not every target
+    for (const t of targetIndex.reachable(scope.everywhere, scope.namespaces, evaluator.argoCdProjects(group))) {
+      const target = sorted[t];
       const reach = {
         kubernetes: bound(target.namespace),
         argoCd: target.argoCd !== undefined && evaluator.hasArgoCdPolicies([group], target.argoCd.project),

@@ -218,6 +218,11 @@ export class AccessEvaluator {
     return { everywhere, namespaces };
   }
 
+  /** The projects the group's Argo CD policies name (those `hasArgoCdPolicies` answers yes for). @internal */
+  public argoCdProjects(group: string): Iterable<string> {
+    return this.argoPolicies.get(group)?.keys() ?? [];
+  }
+
   /** Whether any Argo CD policy of the groups names the project (a cheap filter before asking). @internal */
   public hasArgoCdPolicies(groups: readonly string[], project: string): boolean {
     return groups.some(g => this.argoPolicies.get(g)?.has(project));

@@ -1,6 +1,7 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
 import { cidrContains, parseCidr } from './cidr';
 import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
+import { JsonPath, Path } from './json-path';
 import { CompiledSelector, compileSelectorParts, SelectorSource } from './label-selector';
 
 // --- Cilium
@@ -14,7 +15,7 @@ const DIRECTIONS = ['ingress', 'egress'];
 export function compileCiliumRule(spec: any, namespace: string | undefined, where: string, path: string): CompiledPolicy {
   checkKeys(spec, CILIUM_SPEC_KEYS, where, path);
   if (spec.endpointSelector === undefined) throw new Error(`connectivity: ${where}: ${path}.endpointSelector is required`);
-  const subject = compileCiliumSelector(spec.endpointSelector, where, `${path}.endpointSelector`).test;
+  const subject = compileCiliumSelector(spec.endpointSelector, where, new JsonPath(path, 'endpointSelector')).test;
   const edd = spec.enableDefaultDeny ?? {};
   checkKeys(edd, DIRECTIONS, where, path, 'enableDefaultDeny');
   return {
@@ -35,7 +36,7 @@ function compileCiliumDirection(spec: any, edd: any, dir: Direction, namespace: 
   const compiled: CompiledRule[] = [];
   let hasHttp = false;
   for (let i = 0; i < (rules?.length ?? 0); i++) {
-    const c = compileCiliumTrafficRule(rules![i], dir, namespace, where, `${path}.${dir}[${i}]`);
+    const c = compileCiliumTrafficRule(rules![i], dir, namespace, where, new JsonPath(path, dir, i));
     hasHttp = hasHttp || c.hasHttp;
     compiled.push(c.rule);
   }
@@ -64,7 +65,7 @@ const CILIUM_L3 = {
 const K8S_NS_KEY = `k8s:${NS_KEY}`;
 
 export function compileCiliumTrafficRule(
-  rule: any, dir: Direction, namespace: string | undefined, where: string, path: string,
+  rule: any, dir: Direction, namespace: string | undefined, where: string, path: Path,
 ): { rule: CompiledRule; hasHttp: boolean } {
   checkKeys(rule, dir === 'ingress' ? CILIUM_INGRESS_KEYS : CILIUM_EGRESS_KEYS, where, path);
   const f = CILIUM_L3[dir];
@@ -94,7 +95,7 @@ export function compileCiliumTrafficRule(
   let externals: Array<(peer: ExternalPeer) => boolean> = NO_EXTERNALS;
   if (endpoints !== undefined && endpoints.length > 0) {
     pods = [];
-    for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, `${path}.${f.endpoints}[${i}]`));
+    for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, new JsonPath(path, f.endpoints, i)));
   }
   if (cidr?.length || cidrSet?.length || fqdns?.length) externals = compileCiliumExternals(cidr, cidrSet, fqdns, f, where, path);
 
@@ -111,7 +112,7 @@ export function compileCiliumTrafficRule(
   if (toPorts !== undefined && toPorts.length > 0) {
     entries = [];
     for (let i = 0; i < toPorts.length; i++) {
-      const entry = compileCiliumPortRule(toPorts[i], dir, where, `${path}.toPorts[${i}]`);
+      const entry = compileCiliumPortRule(toPorts[i], dir, where, new JsonPath(path, 'toPorts', i));
       hasHttp = hasHttp || entry.http;
       entries.push(entry.entry);
     }
@@ -126,7 +127,7 @@ const ANY_EXTERNAL: Array<(peer: ExternalPeer) => boolean> = [() => true];
 
 /** The external matchers of a rule's CIDR, CIDR set and FQDN fields, in that order. */
 function compileCiliumExternals(
-  cidr: any[] | undefined, cidrSet: any[] | undefined, fqdns: any[] | undefined, f: typeof CILIUM_L3[Direction], where: string, path: string,
+  cidr: any[] | undefined, cidrSet: any[] | undefined, fqdns: any[] | undefined, f: typeof CILIUM_L3[Direction], where: string, path: Path,
 ): Array<(peer: ExternalPeer) => boolean> {
   const externals: Array<(peer: ExternalPeer) => boolean> = [];
   (cidr ?? []).forEach((c, i) => {
@@ -152,7 +153,7 @@ function compileCiliumExternals(
  * One `from/toEndpoints` selector. In a namespaced policy, a selector that does not name the pod
  * namespace key matches only pods of the policy's namespace.
  */
-function compileCiliumEndpoint(sel: any, namespace: string | undefined, where: string, path: string): PodPeer {
+function compileCiliumEndpoint(sel: any, namespace: string | undefined, where: string, path: Path): PodPeer {
   const selector = compileCiliumSelector(sel, where, path);
   const matches = selector.test;
   const pinned = namespace !== undefined && !selectorNamesKey(sel, NS_KEY);
@@ -168,7 +169,7 @@ const PORT_RULE_KEYS = ['ports', 'rules'];
 const PORT_KEYS = ['port', 'endPort', 'protocol'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
-export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: string): { entry: PortEntry; http: boolean } {
+export function compileCiliumPortRule(tp: any, dir: Direction, where: string, path: Path): { entry: PortEntry; http: boolean } {
   checkKeys(tp, PORT_RULE_KEYS, where, path);
   const listed = list(tp.ports, where, path, 'ports');
   const ports: PortMatch[] = [];
@@ -196,8 +197,8 @@ export function compileCiliumPortRule(tp: any, dir: Direction, where: string, pa
 }
 
 /** `toPorts[].ports[i]` (its path is spelled out in errors only). */
-function compileCiliumPort(pp: any, where: string, path: string, i: number): PortMatch {
-  checkKeys(pp, PORT_KEYS, where, path, `ports[${i}]`);
+function compileCiliumPort(pp: any, where: string, path: Path, i: number): PortMatch {
+  checkKeys(pp, PORT_KEYS, where, new JsonPath(path, 'ports', i));
   const protocol = pp.protocol === undefined || pp.protocol === '' || pp.protocol === 'ANY' ? undefined : pp.protocol;
   if (protocol !== undefined && !PROTOCOLS.includes(protocol)) throw unsupported(where, `${path}.ports[${i}].protocol ${protocol}`);
   if (pp.port === undefined) throw new Error(`connectivity: ${where}: ${path}.ports[${i}].port is required`);
@@ -216,7 +217,7 @@ function compileCiliumPort(pp: any, where: string, path: string, i: number): Por
 }
 
 /** `${method} ${path}` (+ host / headers) of one HTTP rule; undefined for the empty rule (every request). */
-export function httpRequest(h: any, where: string, path: string): string | undefined {
+export function httpRequest(h: any, where: string, path: Path): string | undefined {
   checkKeys(h, ['method', 'path', 'host', 'headers'], where, path);
   const headers = list(h.headers, where, `${path}.headers`) ?? [];
   if (h.method === undefined && h.path === undefined && h.host === undefined && headers.length === 0) return undefined;
@@ -227,7 +228,7 @@ export function httpRequest(h: any, where: string, path: string): string | undef
 }
 
 /** Compiles a Cilium endpoint selector against a pod's Cilium labels. */
-export function compileCiliumSelector(sel: any, where: string, path: string): CompiledSelector {
+export function compileCiliumSelector(sel: any, where: string, path: Path): CompiledSelector {
   return compileSelectorParts(sel, { evaluator: 'connectivity', where, path }, ciliumSelectorKey);
 }
 
@@ -244,7 +245,26 @@ function podLabelEquality(selector: CompiledSelector): readonly [string, string]
   return undefined;
 }
 
-export function ciliumKey(key: string, where: string, path: string): string {
+/**
+ * Label keys already mapped by {@link ciliumKey} (valid ones only: an invalid key throws every
+ * time). A platform's policies repeat a few keys (`k8s:io.kubernetes.pod.namespace`, …) in every
+ * selector: each is sliced once, not once per selector, and selectors share one string per key.
+ */
+const ciliumKeys = new Map<string, string>();
+
+export function ciliumKey(key: string, where: string, path: Path): string {
+  let k = ciliumKeys.get(key);
+  if (k === undefined) {
+    k = mapCiliumKey(key, where, path);
+    if (ciliumKeys.size < MAX_CILIUM_KEYS) ciliumKeys.set(key, k);
+  }
+  return k;
+}
+
+/** Bounds the memo of {@link ciliumKey} (keys come from user manifests; a platform has a few dozen). */
+const MAX_CILIUM_KEYS = 10_000;
+
+function mapCiliumKey(key: string, where: string, path: Path): string {
   let k = key;
   const colon = k.indexOf(':');
   if (colon >= 0) {
@@ -269,7 +289,7 @@ function namesKey(k: string, key: string): boolean {
 }
 
 /** A matcher of fqdns already normalized (`normalizeFqdn`). */
-export function compileFqdnSelector(f: any, where: string, path: string): (fqdn: string) => boolean {
+export function compileFqdnSelector(f: any, where: string, path: Path): (fqdn: string) => boolean {
   checkKeys(f, ['matchName', 'matchPattern'], where, path);
   const hasName = f.matchName !== undefined;
   const hasPattern = f.matchPattern !== undefined;

@@ -2,6 +2,7 @@
  * The connectivity evaluator's data: its inputs and outputs (flows), the compiled form of a policy
  * that the engine evaluates and the two back-end compilers produce, and their shared checks.
  */
+import type { Path } from './json-path';
 
 export interface PortSpec {
   readonly port: number;
@@ -168,10 +169,22 @@ export interface PodState {
   readonly egress: DirectionState;
 }
 
-/** Whether `rule` matches `peer`. */
+/**
+ * Whether `rule` matches `peer`. Most pod peers a rule is asked about do not match: the namespace
+ * and label equality every match needs (what the index narrows by) are compared first, so that
+ * the selector itself is run only on the few pods that pass them.
+ */
 export function ruleMatches(rule: CompiledRule, peer: Peer): boolean {
-  if (peer.pod !== undefined) {
-    for (let i = 0; i < rule.pods.length; i++) if (rule.pods[i].matches(peer.pod)) return true;
+  const pod = peer.pod;
+  if (pod !== undefined) {
+    const pods = rule.pods;
+    for (let i = 0; i < pods.length; i++) {
+      const p = pods[i];
+      // (a namespace read from a manifest as a number stays to the selector, which compares its text)
+      if (typeof p.namespace === 'string' && p.namespace !== pod.identity.namespace) continue;
+      if (p.label !== undefined && pod.identity.labels[p.label[0]] !== p.label[1]) continue;
+      if (p.matches(pod)) return true;
+    }
   } else if (peer.external !== undefined) {
     for (let i = 0; i < rule.externals.length; i++) if (rule.externals[i](peer.external)) return true;
   }
@@ -184,12 +197,12 @@ export interface Verdict {
 
 export const ALL_PORTS: PortEntry[] = [{ ports: [] }];
 
-export function unsupported(where: string, path: string, why?: string): Error {
+export function unsupported(where: string, path: Path, why?: string): Error {
   return new Error(`connectivity: ${where}: ${path} is not supported by the connectivity evaluator${why ? ` (${why})` : ''}`);
 }
 
 /** Refuses a non-object or unknown keys; `field` is appended to `path` in errors only (no path built per call). */
-export function checkKeys(obj: any, allowed: readonly string[], where: string, path: string, field?: string): void {
+export function checkKeys(obj: any, allowed: readonly string[], where: string, path: Path, field?: string): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be an object`);
   // for…in over own keys: the same keys in the same order as Object.keys, without an array per object
   for (const key in obj) {
@@ -197,12 +210,12 @@ export function checkKeys(obj: any, allowed: readonly string[], where: string, p
   }
 }
 
-function joinPath(path: string, field: string | undefined): string {
-  return field === undefined ? path : `${path}.${field}`;
+function joinPath(path: Path, field: string | undefined): string {
+  return field === undefined ? `${path}` : `${path}.${field}`;
 }
 
 /** `value` as a list (undefined when absent); `field` is appended to `path` in the error only (no path built per call). */
-export function list(value: any, where: string, path: string, field?: string): any[] | undefined {
+export function list(value: any, where: string, path: Path, field?: string): any[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw new Error(`connectivity: ${where}: ${joinPath(path, field)} must be a list`);
   return value;

@@ -4,6 +4,7 @@
  * It refuses what it cannot judge (unknown fields or operators, In without values) instead of
  * guessing.
  */
+import { JsonPath, Path } from './json-path';
 
 /** Labels of a pod or namespace. @internal */
 export type Labels = Record<string, string>;
@@ -14,8 +15,8 @@ export interface SelectorSource {
   readonly evaluator: string;
   /** The object it is in (`NetworkPolicy ns/name`). */
   readonly where: string;
-  /** Its field path (`spec.podSelector`). */
-  readonly path: string;
+  /** Its field path (`spec.podSelector`), maybe joined on demand. */
+  readonly path: Path;
 }
 
 /** Maps a selector key to a label key (Cilium's prefixed keys); `source` is there for its errors. @internal */
@@ -37,10 +38,16 @@ export interface CompiledSelector {
   readonly equalities: Array<readonly [string, string]>;
 }
 
+const SELECTOR_KEYS: readonly string[] = ['matchLabels', 'matchExpressions'];
+// Most selectors have only matchLabels: no list is made for their absent expressions (never mutated).
+const NONE: readonly any[] = [];
+const NO_EXPRESSIONS: Array<(labels: Labels) => boolean> = [];
+const EXPRESSION_KEYS: readonly string[] = ['key', 'operator', 'values'];
+
 /** `compileSelector`, also returning the equalities the selector requires (for indexes). @internal */
 export function compileSelectorParts(sel: any, source: SelectorSource, key: SelectorKey = SAME_KEY): CompiledSelector {
   const path = source.path;
-  checkSelectorKeys(sel, ['matchLabels', 'matchExpressions'], path, source);
+  checkSelectorKeys(sel, SELECTOR_KEYS, path, source);
   const equalities: Array<readonly [string, string]> = [];
   const matchLabels = sel.matchLabels ?? {};
   for (const k in matchLabels) {
@@ -48,11 +55,11 @@ export function compileSelectorParts(sel: any, source: SelectorSource, key: Sele
     equalities.push([key(k, source), String(matchLabels[k])]);
   }
   const listed = selectorList(sel.matchExpressions, source, 'matchExpressions');
-  const expressions: Array<(labels: Labels) => boolean> = [];
+  const expressions: Array<(labels: Labels) => boolean> = listed.length === 0 ? NO_EXPRESSIONS : [];
   for (let i = 0; i < listed.length; i++) {
     const e = listed[i];
-    const ePath = `${path}.matchExpressions[${i}]`;
-    checkSelectorKeys(e, ['key', 'operator', 'values'], ePath, source);
+    const ePath = new JsonPath(path, 'matchExpressions', i);
+    checkSelectorKeys(e, EXPRESSION_KEYS, ePath, source);
     const kk = key(e.key, source);
     const values: string[] = selectorList(e.values, source, `matchExpressions[${i}].values`).map(String);
     switch (e.operator) {
@@ -106,15 +113,20 @@ function selectorError(source: SelectorSource, text: string): Error {
 }
 
 /** `value` as a list; `field` (below the selector's path) is only spelled out in the error. */
-function selectorList(value: any, source: SelectorSource, field: string): any[] {
-  if (value === undefined || value === null) return [];
+function selectorList(value: any, source: SelectorSource, field: string): readonly any[] {
+  if (value === undefined || value === null) return NONE;
   if (!Array.isArray(value)) throw selectorError(source, `${source.path}.${field} must be a list`);
   return value;
 }
 
-function checkSelectorKeys(obj: any, allowed: string[], at: string, source: SelectorSource): void {
+function checkSelectorKeys(obj: any, allowed: readonly string[], at: Path, source: SelectorSource): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw selectorError(source, `${at} must be an object`);
-  for (const k of Object.keys(obj)) if (!allowed.includes(k)) throw selectorError(source, `${at}.${k} is not supported by the ${source.evaluator} evaluator`);
+  // for…in over own keys: the same keys in the same order as Object.keys, without an array per selector
+  for (const k in obj) {
+    if (Object.prototype.hasOwnProperty.call(obj, k) && !allowed.includes(k)) {
+      throw selectorError(source, `${at}.${k} is not supported by the ${source.evaluator} evaluator`);
+    }
+  }
 }
 
 /** Whether `selector` (undefined: no selector, which matches everything) matches `labels`. @internal */
