@@ -31,7 +31,9 @@ export function mainVolumeMounts(c: PlanComponent): Array<Plain<k8s.VolumeMount>
 
 /** Appends the pod's emptyDir volumes to `volumes`: declared emptyDirs, then each extra container's scratch paths. @internal */
 export function addExtraVolumes(volumes: Array<Plain<k8s.Volume>>, c: PlanComponent): void {
-  for (const v of c.emptyDirs) volumes.push({ name: v.name, emptyDir: v.medium === 'memory' ? { medium: 'Memory', sizeLimit: v.sizeLimit } : { sizeLimit: v.sizeLimit } });
+  for (const v of c.emptyDirs) {
+    volumes.push({ name: v.name, emptyDir: v.medium === 'memory' ? { medium: 'Memory', sizeLimit: v.sizeLimit } : { sizeLimit: v.sizeLimit } });
+  }
   for (const x of c.initContainers) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
   for (const x of c.sidecars) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
 }

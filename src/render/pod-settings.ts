@@ -33,7 +33,9 @@ export function renderProbe(p: PlanProbe): Plain<k8s.Probe> {
 }
 
 /** Sets a container's probe fields, in output order. @internal */
-export function setProbes(container: Writable<Plain<k8s.Container>>, probes: { startup?: PlanProbe; readiness?: PlanProbe; liveness?: PlanProbe }): void {
+export function setProbes(
+  container: Writable<Plain<k8s.Container>>, probes: { startup?: PlanProbe; readiness?: PlanProbe; liveness?: PlanProbe },
+): void {
   if (probes.startup) container.startupProbe = renderProbe(probes.startup);
   if (probes.readiness) container.readinessProbe = renderProbe(probes.readiness);
   if (probes.liveness) container.livenessProbe = renderProbe(probes.liveness);
@@ -58,7 +60,8 @@ export function setPodScheduling(spec: Partial<Writable<Plain<k8s.PodSpec>>>, c:
       nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = { nodeSelectorTerms: [{ matchExpressions: pl.required.map(r => ({ ...r })) }] };
     }
     if (pl.preferred.length > 0) {
-      nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution = pl.preferred.map(({ weight, ...r }) => ({ weight, preference: { matchExpressions: [r] } }));
+      nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution = pl.preferred
+        .map(({ weight, ...r }) => ({ weight, preference: { matchExpressions: [r] } }));
     }
     spec.affinity = { nodeAffinity };
   }
