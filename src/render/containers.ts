@@ -41,7 +41,9 @@ export function addExtraVolumes(volumes: Array<Plain<k8s.Volume>>, c: PlanCompon
 /** An init container or sidecar, hardened like the main container. @internal */
 export function renderContainer(x: PlanContainer, sec: PlanSecurity): Plain<k8s.Container> {
   const mounts: Array<Plain<k8s.VolumeMount>> = [];
-  for (const m of x.mounts) mounts.push(m.readOnly ? { name: m.volume, mountPath: m.mountPath, readOnly: true } : { name: m.volume, mountPath: m.mountPath });
+  for (const m of x.mounts) {
+    mounts.push(m.readOnly ? { name: m.volume, mountPath: m.mountPath, readOnly: true } : { name: m.volume, mountPath: m.mountPath });
+  }
   for (const s of x.scratch) mounts.push({ name: s.volume, mountPath: s.mountPath });
   const container: Writable<Plain<k8s.Container>> = { name: x.name, image: x.image, imagePullPolicy: 'IfNotPresent' };
   if (x.command) container.command = x.command;
