@@ -17,8 +17,10 @@ export function renderConfig(cell: Cell, c: PlanComponent, store: SecretStoreSet
     }));
   }
   if (c.secretEnvName) out.push(externalSecret(componentMetadata(cell, c, c.secretEnvName), c.secretEnvName, c.secretEnv, store));
-  for (const x of [...c.initContainers, ...c.sidecars]) {
-    if (x.secretEnvName) out.push(externalSecret(componentMetadata(cell, c, x.secretEnvName), x.secretEnvName, x.secretEnv, store));
+  for (const containers of [c.initContainers, c.sidecars]) {
+    for (const x of containers) {
+      if (x.secretEnvName) out.push(externalSecret(componentMetadata(cell, c, x.secretEnvName), x.secretEnvName, x.secretEnv, store));
+    }
   }
   for (const f of c.files) {
     if (f.secret) {

@@ -1,18 +1,19 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Plain } from './json';
-import { probeFields } from './pod-settings';
+import { Plain, Writable } from './json';
+import { setProbes } from './pod-settings';
 import { PlanContainer } from '../resolve/containers';
 import { PlanComponent, PlanSecurity } from '../resolve/plan';
 
 /** The container security context every container of a pod gets (restricted baseline minus declared exceptions). @internal */
 export function containerSecurityContext(sec: PlanSecurity): Plain<k8s.SecurityContext> {
-  return {
+  const context: Writable<Plain<k8s.SecurityContext>> = {
     allowPrivilegeEscalation: !sec.noPrivilegeEscalation,
     readOnlyRootFilesystem: sec.readOnlyRootFilesystem,
-    ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}),
-    ...(sec.dropAllCapabilities ? { capabilities: { drop: ['ALL'] } } : {}),
-    ...(sec.seccompRuntimeDefault ? { seccompProfile: { type: 'RuntimeDefault' } } : {}),
   };
+  if (sec.runAsNonRoot) context.runAsNonRoot = true;
+  if (sec.dropAllCapabilities) context.capabilities = { drop: ['ALL'] };
+  if (sec.seccompRuntimeDefault) context.seccompProfile = { type: 'RuntimeDefault' };
+  return context;
 }
 
 /** Whether a sidecar of `c` listens on the container port (so the endpoint is the sidecar's). @internal */
@@ -22,41 +23,40 @@ export function sidecarServes(c: PlanComponent, containerPort: number, protocol:
 
 /** The main container's mounts of the component's emptyDirs and persistent volumes. @internal */
 export function mainVolumeMounts(c: PlanComponent): Array<Plain<k8s.VolumeMount>> {
-  return [
-    ...c.emptyDirs.filter(v => v.mountPath !== undefined).map(v => ({ name: v.name, mountPath: v.mountPath! })),
-    ...(c.stateful?.volumes ?? []).map(v => ({ name: v.name, mountPath: v.mountPath })),
-  ];
+  const mounts: Array<Plain<k8s.VolumeMount>> = [];
+  for (const v of c.emptyDirs) if (v.mountPath !== undefined) mounts.push({ name: v.name, mountPath: v.mountPath });
+  for (const v of c.stateful?.volumes ?? []) mounts.push({ name: v.name, mountPath: v.mountPath });
+  return mounts;
 }
 
-/** The pod's emptyDir volumes: declared emptyDirs, then each extra container's scratch paths. @internal */
-export function extraVolumes(c: PlanComponent): Array<Plain<k8s.Volume>> {
-  return [
-    ...c.emptyDirs.map(v => ({ name: v.name, emptyDir: { ...(v.medium === 'memory' ? { medium: 'Memory' } : {}), sizeLimit: v.sizeLimit } })),
-    ...[...c.initContainers, ...c.sidecars].flatMap(x => x.scratch.map(s => ({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } }))),
-  ];
+/** Appends the pod's emptyDir volumes to `volumes`: declared emptyDirs, then each extra container's scratch paths. @internal */
+export function addExtraVolumes(volumes: Array<Plain<k8s.Volume>>, c: PlanComponent): void {
+  for (const v of c.emptyDirs) {
+    volumes.push({ name: v.name, emptyDir: v.medium === 'memory' ? { medium: 'Memory', sizeLimit: v.sizeLimit } : { sizeLimit: v.sizeLimit } });
+  }
+  for (const x of c.initContainers) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
+  for (const x of c.sidecars) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
 }
 
 /** An init container or sidecar, hardened like the main container. @internal */
 export function renderContainer(x: PlanContainer, sec: PlanSecurity): Plain<k8s.Container> {
-  const mounts = [
-    ...x.mounts.map(m => ({ name: m.volume, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true } : {}) })),
-    ...x.scratch.map(s => ({ name: s.volume, mountPath: s.mountPath })),
-  ];
-  return {
-    name: x.name,
-    image: x.image,
-    imagePullPolicy: 'IfNotPresent',
-    ...(x.command ? { command: x.command } : {}),
-    ...(x.args ? { args: x.args } : {}),
-    ...(x.ports.length > 0 ? { ports: x.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol })) } : {}),
-    ...(x.env.length > 0 ? { env: x.env.map(v => ({ name: v.name, value: v.value })) } : {}),
-    ...(x.secretEnvName ? { envFrom: [{ secretRef: { name: x.secretEnvName } }] } : {}),
-    resources: {
-      requests: { cpu: x.resources.requests.cpu, memory: x.resources.requests.memory },
-      limits: { cpu: x.resources.limits.cpu, memory: x.resources.limits.memory },
-    },
-    ...probeFields(x.probes),
-    securityContext: containerSecurityContext(sec),
-    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+  const mounts: Array<Plain<k8s.VolumeMount>> = [];
+  for (const m of x.mounts) {
+    mounts.push(m.readOnly ? { name: m.volume, mountPath: m.mountPath, readOnly: true } : { name: m.volume, mountPath: m.mountPath });
+  }
+  for (const s of x.scratch) mounts.push({ name: s.volume, mountPath: s.mountPath });
+  const container: Writable<Plain<k8s.Container>> = { name: x.name, image: x.image, imagePullPolicy: 'IfNotPresent' };
+  if (x.command) container.command = x.command;
+  if (x.args) container.args = x.args;
+  if (x.ports.length > 0) container.ports = x.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol }));
+  if (x.env.length > 0) container.env = x.env.map(v => ({ name: v.name, value: v.value }));
+  if (x.secretEnvName) container.envFrom = [{ secretRef: { name: x.secretEnvName } }];
+  container.resources = {
+    requests: { cpu: x.resources.requests.cpu, memory: x.resources.requests.memory },
+    limits: { cpu: x.resources.limits.cpu, memory: x.resources.limits.memory },
   };
+  setProbes(container, x.probes);
+  container.securityContext = containerSecurityContext(sec);
+  if (mounts.length > 0) container.volumeMounts = mounts;
+  return container;
 }

@@ -16,20 +16,23 @@ export function externalSecret(
   metadata: { name: string; namespace: string; labels: Record<string, string> }, target: string, data: PlanSecretData[],
   store: SecretStoreSettings, type?: string,
 ): any {
+  const secretTarget: { name: string; creationPolicy: ExternalSecretSpecTargetCreationPolicy; template?: { type: string } } = {
+    name: target, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+  };
+  if (type) secretTarget.template = { type };
   return object<ExternalSecretProps>('external-secrets.io/v1', 'ExternalSecret', {
     metadata,
     spec: {
       refreshInterval: store.secretRefreshInterval,
       secretStoreRef: { name: store.secretStore, kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE },
-      target: { name: target, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, ...(type ? { template: { type } } : {}) },
-      data: data.map(d => ({
-        secretKey: d.secretKey,
-        remoteRef: {
-          key: d.remoteKey,
-          ...(d.property !== undefined ? { property: d.property } : {}),
-          ...(d.version !== undefined ? { version: d.version } : {}),
-        },
-      })),
+      target: secretTarget,
+      data: data.map(d => {
+        // key, then property and version when set (one per secret reference of every component)
+        const remoteRef: { key: string; property?: string; version?: string } = { key: d.remoteKey };
+        if (d.property !== undefined) remoteRef.property = d.property;
+        if (d.version !== undefined) remoteRef.version = d.version;
+        return { secretKey: d.secretKey, remoteRef };
+      }),
     },
   });
 }

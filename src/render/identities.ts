@@ -94,16 +94,41 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
   }
 }
 
-/** An object's identity on its cluster: API group, kind, namespace (none for cluster-scoped kinds) and name. */
-function identityOf(m: any): string {
-  const apiVersion = String(m.apiVersion ?? '');
-  const slash = apiVersion.indexOf('/');
-  const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
-  return `${group}\u0000${m.kind ?? ''}\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`;
-}
-
 /** Kinds whose pods the network policies and the connectivity report tell apart by namespace and name. */
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
+/**
+ * The objects seen on one cluster, by identity (API group, kind, then `namespace\0name`) and the
+ * workloads by pod identity (`namespace\0name`). Nested maps keyed by the manifests' own
+ * apiVersion and kind strings: only the namespace and name are joined per object.
+ */
+class ClusterIdentities {
+  public readonly pods = new Map<string, OwnedObject>();
+  /** apiVersion → kind → objects; apiVersions of one group share the group's map. */
+  private readonly byVersion = new Map<string, Map<string, Map<string, OwnedObject>>>();
+  private readonly byGroupKind = new Map<string, Map<string, OwnedObject>>();
+
+  /** The objects of `kind` in the API group of `apiVersion`. */
+  public objects(apiVersion: string, kind: string): Map<string, OwnedObject> {
+    let byKind = this.byVersion.get(apiVersion);
+    if (byKind === undefined) {
+      byKind = new Map();
+      this.byVersion.set(apiVersion, byKind);
+    }
+    let objects = byKind.get(kind);
+    if (objects === undefined) {
+      const slash = apiVersion.indexOf('/');
+      const groupKind = `${slash >= 0 ? apiVersion.slice(0, slash) : ''}\u0000${kind}`;
+      objects = this.byGroupKind.get(groupKind);
+      if (objects === undefined) {
+        objects = new Map();
+        this.byGroupKind.set(groupKind, objects);
+      }
+      byKind.set(kind, objects);
+    }
+    return objects;
+  }
+}
 
 /**
  * The last safety net after rendering: every object must be unique on its cluster (kind,
@@ -111,22 +136,24 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
  * Each clash becomes a problem at the later owner, naming both owners and their folders, instead of two objects that overwrite each other when applied. @internal
  */
 export function identityProblems(objects: readonly OwnedObject[]): ValidationProblem[] {
-  // identities and pod identities per cluster (their keys have 4 and 3 parts: they never meet)
-  const seenOn = new Map<string, Map<string, OwnedObject>>();
+  const seenOn = new Map<string, ClusterIdentities>();
   const problems: ValidationProblem[] = [];
   for (const o of objects) {
     const m = o.manifest;
     let seen = seenOn.get(o.cluster);
     if (seen === undefined) {
-      seen = new Map();
+      seen = new ClusterIdentities();
       seenOn.set(o.cluster, seen);
     }
-    const pod = WORKLOAD_KINDS.has(m.kind) ? `pod\u0000${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}` : undefined;
-    const key = pod !== undefined && seen.has(pod) ? pod : identityOf(m);
-    const first = seen.get(key);
+    const nsName = `${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`;
+    const isWorkload = WORKLOAD_KINDS.has(m.kind);
+    // a workload whose pod identity is taken clashes with that workload; else the object by its identity
+    const byPod = isWorkload ? seen.pods.get(nsName) : undefined;
+    const objectsOfKind = byPod === undefined ? seen.objects(String(m.apiVersion ?? ''), String(m.kind ?? '')) : undefined;
+    const first = byPod ?? objectsOfKind!.get(nsName);
     if (!first) {
-      seen.set(key, o);
-      if (pod !== undefined) seen.set(pod, o);
+      objectsOfKind!.set(nsName, o);
+      if (isWorkload) seen.pods.set(nsName, o);
       continue;
     }
     const name = m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : m.metadata?.name;

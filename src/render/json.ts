@@ -28,6 +28,13 @@ export type IsWrapper<T> =
     : [T] extends [k8s.Quantity] ? ([k8s.Quantity] extends [T] ? true : false)
       : false;
 
+/**
+ * A plain shape whose fields can be set one by one: renderers on the per-component path build
+ * objects field by field in output order (an `if` per optional field) instead of spreading
+ * `...(cond ? { field } : {})`, which allocates and copies a temporary object per field. @internal
+ */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A Kubernetes object: apiVersion and kind first, then the body. @internal */
 export function object<T>(apiVersion: string, kind: string, body: Plain<T>): any {
   return { apiVersion, kind, ...body };

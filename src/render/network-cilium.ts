@@ -93,7 +93,7 @@ export function renderCiliumSelectedPolicy(
 
 function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; matchExpressions?: any[] } {
   switch (peer.kind) {
-    case 'pods': return { matchLabels: { [NAMESPACE_KEY]: peer.namespace!, ...peer.labels } };
+    case 'pods': return { matchLabels: withNamespace(peer.namespace!, peer.labels!) };
     case 'namespace': return { matchLabels: { [NAMESPACE_KEY]: peer.namespace! } };
     case 'cells': return {
       matchLabels: Object.fromEntries(Object.entries(peer.namespaceLabels!).map(([k, v]) => [NAMESPACE_LABEL_PREFIX + k, v])),
@@ -104,14 +104,29 @@ function selector(peer: PlanPeer): { matchLabels?: Record<string, string>; match
   }
 }
 
+/** The namespace label, then a copy of `labels` (each policy gets its own: manifests are mutable after render). */
+function withNamespace(namespace: string, labels: Record<string, string>): Record<string, string> {
+  const matchLabels: Record<string, string> = { [NAMESPACE_KEY]: namespace };
+  for (const k in labels) matchLabels[k] = labels[k];
+  return matchLabels;
+}
+
 function ports(rule: PlanNetworkRule) {
   if (rule.ports.length === 0) return undefined;
-  return [{
+  const toPorts: { ports: Array<{ port: string; protocol: string }>; rules?: { http: Array<{ method?: string; path?: string }> } } = {
     ports: rule.ports.map(p => ({ port: String(p.port), protocol: p.protocol })),
-    ...(rule.http ? {
-      rules: { http: rule.http.map(h => ({ ...(h.method ? { method: h.method } : {}), ...(h.pathRegex ? { path: h.pathRegex } : {}) })) },
-    } : {}),
-  }];
+  };
+  if (rule.http) {
+    toPorts.rules = {
+      http: rule.http.map(h => {
+        const match: { method?: string; path?: string } = {};
+        if (h.method) match.method = h.method;
+        if (h.pathRegex) match.path = h.pathRegex;
+        return match;
+      }),
+    };
+  }
+  return [toPorts];
 }
 
 /** A Cilium rule in its JSON form (the subset we emit). */
@@ -122,23 +137,30 @@ interface CiliumRuleJson {
   readonly toEntities?: string[];
   readonly fromEntities?: string[];
   readonly toCIDRSet?: Array<{ readonly cidr: string }>;
-  readonly toPorts?: ReturnType<typeof ports>;
+  toPorts?: ReturnType<typeof ports>;
 }
 
+// Rules are built peer first, then toPorts when the rule has ports (once per rule of every component policy).
 function ingressRule(rule: PlanNetworkRule): CiliumRuleJson {
+  const r: CiliumRuleJson = rule.peer.kind === 'host' ? { fromEntities: ['host'] } : { fromEndpoints: [selector(rule.peer)] };
   const toPorts = ports(rule);
-  if (rule.peer.kind === 'host') return { fromEntities: ['host'], ...(toPorts ? { toPorts } : {}) };
-  return { fromEndpoints: [selector(rule.peer)], ...(toPorts ? { toPorts } : {}) };
+  if (toPorts) r.toPorts = toPorts;
+  return r;
 }
 
 function egressRule(rule: PlanNetworkRule): CiliumRuleJson {
+  const r = egressPeer(rule.peer);
   const toPorts = ports(rule);
-  const withPorts = toPorts ? { toPorts } : {};
-  switch (rule.peer.kind) {
-    case 'fqdn': return { toFQDNs: [rule.peer.fqdn!.startsWith('*.') ? { matchPattern: rule.peer.fqdn! } : { matchName: rule.peer.fqdn! }], ...withPorts };
-    case 'kube-apiserver': return { toEntities: ['kube-apiserver'], ...withPorts };
-    case 'cidrs': return { toCIDRSet: rule.peer.cidrs!.map(cidr => ({ cidr })), ...withPorts };
-    case 'anywhere': return { toCIDRSet: [{ cidr: '0.0.0.0/0' }], ...withPorts };
-    default: return { toEndpoints: [selector(rule.peer)], ...withPorts };
+  if (toPorts) r.toPorts = toPorts;
+  return r;
+}
+
+function egressPeer(peer: PlanPeer): CiliumRuleJson {
+  switch (peer.kind) {
+    case 'fqdn': return { toFQDNs: [peer.fqdn!.startsWith('*.') ? { matchPattern: peer.fqdn! } : { matchName: peer.fqdn! }] };
+    case 'kube-apiserver': return { toEntities: ['kube-apiserver'] };
+    case 'cidrs': return { toCIDRSet: peer.cidrs!.map(cidr => ({ cidr })) };
+    case 'anywhere': return { toCIDRSet: [{ cidr: '0.0.0.0/0' }] };
+    default: return { toEndpoints: [selector(peer)] };
   }
 }

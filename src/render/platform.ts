@@ -75,20 +75,22 @@ export function renderPlan(plan: Plan): RenderedObject[] {
  * a loop body of renderPlan) so that the engine optimizes it after a few components.
  */
 function renderComponent(out: RenderedObject[], dir: string, cell: Cell, c: PlanComponent, store: PlanDataPlane, cilium: boolean): void {
-  const add = (manifest: any) => out.push({ dir, group: c.name, isComponent: true, manifest });
-  const addAll = (manifests: any[]) => {
-    for (let i = 0; i < manifests.length; i++) add(manifests[i]);
-  };
   const config = renderConfig(cell, c, store);
   const configHash = sha256Hex(JSON.stringify(config)).slice(0, 16);
-  add(renderServiceAccount(cell, c));
-  addAll(config);
-  add(renderWorkload(cell, c, configHash));
-  addAll(renderService(cell, c));
-  addAll(renderHeadlessService(cell, c));
-  addAll(renderRoutes(cell, c));
-  addAll(renderApiPolicies(cell, c, store));
-  addAll(renderScaling(cell, c));
-  addAll(renderMonitoring(cell, c, store.observability));
-  add(cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c));
+  const group = c.name;
+  out.push({ dir, group, isComponent: true, manifest: renderServiceAccount(cell, c) });
+  addAll(out, dir, group, config);
+  out.push({ dir, group, isComponent: true, manifest: renderWorkload(cell, c, configHash) });
+  addAll(out, dir, group, renderService(cell, c));
+  addAll(out, dir, group, renderHeadlessService(cell, c));
+  addAll(out, dir, group, renderRoutes(cell, c));
+  addAll(out, dir, group, renderApiPolicies(cell, c, store));
+  addAll(out, dir, group, renderScaling(cell, c));
+  addAll(out, dir, group, renderMonitoring(cell, c, store.observability));
+  out.push({ dir, group, isComponent: true, manifest: cilium ? renderCiliumComponentPolicy(cell, c) : renderKubernetesComponentPolicy(cell, c) });
+}
+
+/** Appends a component's manifests to `out` (a module function: no closures per component). */
+function addAll(out: RenderedObject[], dir: string, group: string, manifests: any[]): void {
+  for (let i = 0; i < manifests.length; i++) out.push({ dir, group, isComponent: true, manifest: manifests[i] });
 }

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
-import { containerSecurityContext, extraVolumes, mainVolumeMounts, renderContainer, sidecarServes } from './containers';
-import { object, Plain } from './json';
+import { addExtraVolumes, containerSecurityContext, mainVolumeMounts, renderContainer, sidecarServes } from './containers';
+import { object, Plain, Writable } from './json';
 import { componentMetadata } from './metadata';
-import { containerLifecycle, deploymentStrategy, podScheduling, withUserMetadata } from './pod-settings';
+import { setContainerLifecycle, setDeploymentStrategy, setPodScheduling, withUserMetadata } from './pod-settings';
 import { renderStatefulSet } from './stateful';
 import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
@@ -11,28 +11,31 @@ import { Cell, PlanComponent } from '../resolve/plan';
 /**
  * The component's workload: a Deployment, or a CronJob for scheduled tasks. Pods meet the
  * restricted Pod Security profile unless the component opted out of a rule with a reason.
- * `configHash` rolls the pods when their configuration changes. @internal
+ * `configHash` rolls the pods when their configuration changes. Objects on this path (once per
+ * component and environment) are built field by field in output order, without temporary
+ * objects to spread. @internal
  */
 export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string): any {
   const annotations: Record<string, string> = {};
-  for (const e of c.security.exceptions) annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
+  // the pod's annotations, in output order: the configuration hash, the security exceptions, the agents'
+  const podAnnotations: Record<string, string> = { [Annotations.RESOURCE_HASH]: configHash };
+  for (const e of c.security.exceptions) {
+    annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
+    podAnnotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
+  }
   const o = c.observability;
-  const template: Plain<k8s.PodTemplateSpec> = {
-    metadata: withUserMetadata(c, {
-      labels: c.labels,
-      annotations: {
-        [Annotations.RESOURCE_HASH]: configHash,
-        ...annotations,
-        // the OpenTelemetry operator injects the agent configured by the cell's Instrumentation
-        ...(o.tracing?.mode === 'auto' ? { [`instrumentation.opentelemetry.io/inject-${o.tracing.language}`]: cell.instrumentation!.name } : {}),
-        // Fluent Bit parses JSON lines into fields (K8S-Logging.Parser)
-        ...(o.logFormat === 'json' ? { 'fluentbit.io/parser': 'json' } : {}),
-      },
-    }),
+  // the OpenTelemetry operator injects the agent configured by the cell's Instrumentation
+  if (o.tracing?.mode === 'auto') podAnnotations[`instrumentation.opentelemetry.io/inject-${o.tracing.language}`] = cell.instrumentation!.name;
+  // Fluent Bit parses JSON lines into fields (K8S-Logging.Parser)
+  if (o.logFormat === 'json') podAnnotations['fluentbit.io/parser'] = 'json';
+  const template: Writable<Plain<k8s.PodTemplateSpec>> = {
+    metadata: withUserMetadata(c, { labels: c.labels, annotations: podAnnotations }),
     spec: podSpec(c),
   };
   if (kindTraits(c.kind).workload === 'CronJob') {
     const s = c.schedule!;
+    // the template is this object's own: its pod spec takes the restart policy last
+    (template.spec as Writable<Plain<k8s.PodSpec>>).restartPolicy = 'OnFailure';
     return object<k8s.KubeCronJobProps>('batch/v1', 'CronJob', {
       metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
       spec: {
@@ -47,28 +50,27 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
           spec: {
             backoffLimit: s.backoffLimit,
             activeDeadlineSeconds: s.activeDeadlineSeconds,
-            template: { ...template, spec: { ...template.spec!, restartPolicy: 'OnFailure' } },
+            template,
           },
         },
       },
     });
   }
   if (c.stateful) return renderStatefulSet(c, c.stateful, template, withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)));
+  const spec: Partial<Writable<Plain<k8s.DeploymentSpec>>> = {};
+  if (c.replicas !== undefined) spec.replicas = c.replicas;
+  spec.revisionHistoryLimit = 5;
+  spec.selector = { matchLabels: c.labels };
+  setDeploymentStrategy(spec, c);
+  spec.template = template;
   return object<k8s.KubeDeploymentProps>('apps/v1', 'Deployment', {
     metadata: withUserMetadata(c, componentMetadata(cell, c, c.workloadName, annotations)),
-    spec: {
-      ...(c.replicas !== undefined ? { replicas: c.replicas } : {}),
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: c.labels },
-      ...deploymentStrategy(c),
-      template,
-    },
+    spec: spec as Plain<k8s.DeploymentSpec>,
   });
 }
 
 function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
   const sec = c.security;
-  const seccomp = sec.seccompRuntimeDefault ? { seccompProfile: { type: 'RuntimeDefault' } } : {};
   const volumes: Array<Plain<k8s.Volume>> = [];
   const mounts: Array<Plain<k8s.VolumeMount>> = mainVolumeMounts(c);
   for (const f of c.files) {
@@ -77,47 +79,55 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
       : { name: f.volumeName, configMap: { name: f.objectName } });
     mounts.push({ name: f.volumeName, mountPath: `${f.mountPath === '/' ? '' : f.mountPath}/${f.fileName}`, subPath: f.fileName, readOnly: true });
   }
-  c.scratchPaths.forEach((p, i) => {
+  for (let i = 0; i < c.scratchPaths.length; i++) {
     const name = `scratch-${i}`;
     volumes.push({ name, emptyDir: { sizeLimit: '256Mi' } });
-    mounts.push({ name, mountPath: p });
-  });
-  volumes.push(...extraVolumes(c));
-  const ports: Array<Plain<k8s.ContainerPort>> = c.endpoints.filter(e => !sidecarServes(c, e.targetPort, e.protocol))
-    .map(e => ({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol }));
+    mounts.push({ name, mountPath: c.scratchPaths[i] });
+  }
+  addExtraVolumes(volumes, c);
+  const ports: Array<Plain<k8s.ContainerPort>> = [];
+  for (const e of c.endpoints) {
+    if (!sidecarServes(c, e.targetPort, e.protocol)) ports.push({ name: e.portName, containerPort: e.targetPort, protocol: e.protocol });
+  }
   const metrics = c.observability.metrics;
   if (metrics?.ownContainerPort) ports.push({ name: metrics.portName, containerPort: metrics.containerPort, protocol: 'TCP' });
-  const env = [...c.dependencyEnv, ...c.telemetryEnv].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map(v => (v.secretKeyRef
+  const vars = c.dependencyEnv.concat(c.telemetryEnv).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const env: Array<Plain<k8s.EnvVar>> = new Array(vars.length);
+  for (let i = 0; i < vars.length; i++) {
+    const v = vars[i];
+    env[i] = v.secretKeyRef
       ? { name: v.name, valueFrom: { secretKeyRef: { name: v.secretKeyRef.name, key: v.secretKeyRef.key } } }
-      : { name: v.name, value: v.value }));
+      : { name: v.name, value: v.value };
+  }
   const envFrom: Array<Plain<k8s.EnvFromSource>> = [];
   if (c.configMapName) envFrom.push({ configMapRef: { name: c.configMapName } });
   if (c.secretEnvName) envFrom.push({ secretRef: { name: c.secretEnvName } });
-  const container: Plain<k8s.Container> = {
-    name: 'main',
-    image: c.image,
-    imagePullPolicy: 'IfNotPresent',
-    ...(c.command ? { command: c.command } : {}),
-    ...(c.args ? { args: c.args } : {}),
-    ...(ports.length > 0 ? { ports } : {}),
-    ...(env.length > 0 ? { env } : {}),
-    ...(envFrom.length > 0 ? { envFrom } : {}),
-    resources: {
-      requests: { cpu: c.resources.requests.cpu, memory: c.resources.requests.memory },
-      limits: { cpu: c.resources.limits.cpu, memory: c.resources.limits.memory },
-    },
-    securityContext: containerSecurityContext(sec),
-    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
-    ...containerLifecycle(c),
+  const container: Writable<Plain<k8s.Container>> = { name: 'main', image: c.image, imagePullPolicy: 'IfNotPresent' };
+  if (c.command) container.command = c.command;
+  if (c.args) container.args = c.args;
+  if (ports.length > 0) container.ports = ports;
+  if (env.length > 0) container.env = env;
+  if (envFrom.length > 0) container.envFrom = envFrom;
+  container.resources = {
+    requests: { cpu: c.resources.requests.cpu, memory: c.resources.requests.memory },
+    limits: { cpu: c.resources.limits.cpu, memory: c.resources.limits.memory },
   };
-  return {
+  container.securityContext = containerSecurityContext(sec);
+  if (mounts.length > 0) container.volumeMounts = mounts;
+  setContainerLifecycle(container, c);
+  const securityContext: Writable<Plain<k8s.PodSecurityContext>> = {};
+  if (sec.runAsNonRoot) securityContext.runAsNonRoot = true;
+  if (sec.seccompRuntimeDefault) securityContext.seccompProfile = { type: 'RuntimeDefault' };
+  const spec: Partial<Writable<Plain<k8s.PodSpec>>> = {
     serviceAccountName: c.serviceAccountName,
     automountServiceAccountToken: sec.automountServiceAccountToken,
-    securityContext: { ...(sec.runAsNonRoot ? { runAsNonRoot: true } : {}), ...seccomp },
-    ...(c.initContainers.length > 0 ? { initContainers: c.initContainers.map(x => renderContainer(x, sec)) } : {}),
-    containers: [container, ...c.sidecars.map(x => renderContainer(x, sec))],
-    ...(volumes.length > 0 ? { volumes } : {}),
-    ...podScheduling(c),
+    securityContext,
   };
+  if (c.initContainers.length > 0) spec.initContainers = c.initContainers.map(x => renderContainer(x, sec));
+  const containers = [container];
+  for (const x of c.sidecars) containers.push(renderContainer(x, sec));
+  spec.containers = containers;
+  if (volumes.length > 0) spec.volumes = volumes;
+  setPodScheduling(spec, c);
+  return spec as Plain<k8s.PodSpec>;
 }

@@ -69,9 +69,12 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
 
   const secretEnvNames = inv.secretEnvNames;
   const configEnv: PlanEnvVar[] = o.env === undefined ? inv.declaredEnv : envVarsOf({ ...(p.env ?? {}), ...o.env });
-  for (const v of [...configEnv, ...ctx.dependencyEnv]) {
-    if (secretEnvNames.has(v.name)) {
-      problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry', { environment: env.name });
+  // plain values set as secrets too: the component's own, then the dependencies' (two loops, no concatenated copy)
+  for (const vars of [configEnv, ctx.dependencyEnv]) {
+    for (const v of vars) {
+      if (secretEnvNames.has(v.name)) {
+        problems.add(c, `environment variable '${v.name}' is set both as a secret and as a plain value in '${env.name}'`, 'keep only the secretEnv entry', { environment: env.name });
+      }
     }
   }
   const configNames = o.env === undefined ? inv.declaredEnvNames : new Set(configEnv.map(v => v.name));

@@ -86,9 +86,30 @@ export function resolveDelivery(organization: string, delivery: GitOpsDelivery, 
   };
 }
 
+/**
+ * Delivery records by data plane, environment and project, per delivery: renderers and reports ask
+ * once or more per cell (a linear search each made that quadratic in cells). The plan is read-only
+ * after resolve, so an index stays valid.
+ */
+const cellIndexes = new WeakMap<PlanDelivery, Map<string, PlanCellDelivery>>();
+
+function cellKey(dataPlane: string, environment: string, project: string): string {
+  return `${dataPlane}\u0000${environment}\u0000${project}`;
+}
+
 /** A cell's delivery record (the plan has one for every cell when delivery is declared). @internal */
 export function cellDelivery(delivery: PlanDelivery, cell: Cell): PlanCellDelivery {
-  const found = delivery.cells.find(d => d.dataPlane === cell.dataPlane && d.environment === cell.environment && d.project === cell.project);
+  let index = cellIndexes.get(delivery);
+  if (index === undefined) {
+    index = new Map();
+    // the first record of a key, as a linear search would find it
+    for (const d of delivery.cells) {
+      const key = cellKey(d.dataPlane, d.environment, d.project);
+      if (!index.has(key)) index.set(key, d);
+    }
+    cellIndexes.set(delivery, index);
+  }
+  const found = index.get(cellKey(cell.dataPlane, cell.environment, cell.project));
   if (!found) throw new Error(`internal: no delivery record for cell ${cell.namespace}`);
   return found;
 }

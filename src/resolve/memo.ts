@@ -13,7 +13,9 @@ export class PairCache<A, B, V> {
       bySecond = new Map();
       this.byFirst.set(a, bySecond);
     }
-    if (bySecond.has(b)) return bySecond.get(b)!;
+    // one lookup on a hit; `has` only tells a cached undefined from a miss
+    const cached = bySecond.get(b);
+    if (cached !== undefined || bySecond.has(b)) return cached!;
     const v = this.make(a, b);
     bySecond.set(b, v);
     return v;

@@ -59,6 +59,8 @@ export function reportMissingGateways(missing: MissingGateways, problems: Proble
 
 /** Route options of every scope that applies, merged: wider scopes first, later calls last. */
 function mergedOptions(ep: Endpoint, env: Environment, visibility: Visibility): RouteOptions {
+  // most endpoints declare no route options: no layers to filter and sort
+  if (ep._routeLayers.length === 0) return { hostLabel: undefined, pathPrefix: undefined, policy: {} };
   const rank = (l: { visibility?: Visibility; environment?: Environment }) => (l.visibility ? 1 : 0) + (l.environment ? 2 : 0);
   const layers = ep._routeLayers
     .map((l, i) => ({ l, i }))
