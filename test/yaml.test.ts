@@ -1,4 +1,5 @@
 import { parseAllDocuments } from 'yaml';
+import { RecentCache } from '../src/output/recent-cache';
 import { isPlainSafe, toYamlDocuments } from '../src/output/yaml';
 
 /** Parses with both YAML 1.1 and 1.2 rules, as different GitOps tools do. */
@@ -68,5 +69,18 @@ describe('YAML emitter', () => {
     const text = toYamlDocuments([{ promql, json }]);
     expect(text).toBe(`promql: '${promql}'\njson: '${json.replace(/'/g, "''")}'\n`);
     for (const [parsed] of parseBoth(text)) expect(parsed).toEqual({ promql, json });
+  });
+});
+
+describe('RecentCache', () => {
+  test('keeps what was used recently, holds at most twice its limit', () => {
+    const cache = new RecentCache<number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('c', 3); // ages a and b
+    expect(cache.get('a')).toBe(1); // back to the young generation
+    cache.set('d', 4); // ages c and a; b is dropped
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([1, 3, 4]);
   });
 });

@@ -1,3 +1,5 @@
+import { RecentCache } from './recent-cache';
+
 /**
  * A small, fast YAML emitter for JSON-compatible data (what Kubernetes manifests are). It quotes
  * every string that a YAML 1.1 or 1.2 parser could read as anything but that string, and writes
@@ -40,8 +42,9 @@ export function isPlainSafe(s: string): boolean {
   return true;
 }
 
-// Manifests repeat the same keys and label values thousands of times: remember how each was written.
-const scalarCache = new Map<string, string>();
+// Manifests repeat the same keys and label values thousands of times: remember how each was written (the
+// caches hold at most 100,000 strings each, as many as they held before they aged instead of being cleared).
+const scalarCache = new RecentCache<string>(50_000);
 
 const SINGLE_QUOTABLE = /^[^\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]*$/;
 
@@ -61,7 +64,6 @@ function scalar(s: string): string {
   let written = scalarCache.get(s);
   if (written === undefined) {
     written = isPlainSafe(s) ? s : quoted(s);
-    if (scalarCache.size > 100_000) scalarCache.clear();
     scalarCache.set(s, written);
   }
   return written;
@@ -80,18 +82,17 @@ function blockLiteral(s: string, indent: string): string | undefined {
 }
 
 // `<indent><key>:` per indent and key: manifests repeat the same keys at the same depths.
-const keyLines = new Map<string, Map<string, string>>();
+const keyLines = new Map<string, RecentCache<string>>();
 
 function keyLine(indent: string, k: string): string {
   let byKey = keyLines.get(indent);
   if (byKey === undefined) {
-    byKey = new Map();
+    byKey = new RecentCache(5_000);
     keyLines.set(indent, byKey);
   }
   let line = byKey.get(k);
   if (line === undefined) {
     line = `${indent}${scalar(k)}:`;
-    if (byKey.size > 10_000) byKey.clear();
     byKey.set(k, line);
   }
   return line;
@@ -167,7 +168,7 @@ function emitInline(v: any, indent: string): void {
 }
 
 // ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
-const valueLines = new Map<string, string>();
+const valueLines = new RecentCache<string>(50_000);
 
 /** A scalar after `key:` or `-`: a space, the value, a line break. */
 function valueLine(v: any, indent: string): string {
@@ -176,7 +177,6 @@ function valueLine(v: any, indent: string): string {
   if (line === undefined) {
     if (v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
     line = ` ${scalar(v)}\n`;
-    if (valueLines.size > 100_000) valueLines.clear();
     valueLines.set(v, line);
   }
   return line;
