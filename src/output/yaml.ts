@@ -42,6 +42,26 @@ export function isPlainSafe(s: string): boolean {
   return true;
 }
 
+/**
+ * Whether `s` is a common plain word (a name, a label value, an image, a path): a letter, then letters, digits and
+ * `-_./`, and not a reserved word. `isPlainSafe` holds for every such string; this scan is cheaper than a cache
+ * lookup, whose cost grows with the cache (memory, not hashing) on a big platform, so these skip the caches.
+ */
+function isCommonPlain(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 80) return false;
+  let c = s.charCodeAt(0);
+  if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) return false; // a letter
+  for (let i = 1; i < n; i++) {
+    c = s.charCodeAt(i);
+    // a-z, 0-9 and '-' first (most names): then A-Z, '.', '/', '_'
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) continue;
+    if ((c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x2f || c === 0x5f) continue;
+    return false;
+  }
+  return n > 5 || !RESERVED.has(s.toLowerCase()); // the longest reserved words have 5 characters
+}
+
 // Manifests repeat the same keys and label values thousands of times: remember how each was written (the
 // caches hold at most 100,000 strings each, as many as they held before they aged instead of being cleared).
 const scalarCache = new RecentCache<string>(50_000);
@@ -59,6 +79,7 @@ function quoted(s: string): string {
 }
 
 function scalar(s: string): string {
+  if (isCommonPlain(s)) return s;
   // long strings (queries, dashboards) rarely repeat: caching them would only hold memory
   if (s.length > 80) return isPlainSafe(s) ? s : quoted(s);
   let written = scalarCache.get(s);
@@ -135,7 +156,8 @@ function emitValue(v: any, indent: string, top: boolean): void {
     if (n === 0) put(top ? '{}\n' : ' {}\n');
     return;
   }
-  put(top ? `${primitive(v, indent)}\n` : valueLine(v, indent));
+  if (top) put(`${primitive(v, indent)}\n`);
+  else putValueLine(v, indent);
 }
 
 /** A mapping value: nested collections go on the next lines (sequences indented under the key). */
@@ -164,22 +186,34 @@ function emitInline(v: any, indent: string): void {
     emitValue(v, indent, true);
     return;
   }
-  put(valueLine(v, indent));
+  putValueLine(v, indent);
 }
 
 // ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
 const valueLines = new RecentCache<string>(50_000);
 
-/** A scalar after `key:` or `-`: a space, the value, a line break. */
-function valueLine(v: any, indent: string): string {
-  if (typeof v !== 'string') return ` ${primitive(v, indent)}\n`;
+/** Puts a scalar after `key:` or `-`: a space, the value, a line break. */
+function putValueLine(v: any, indent: string): void {
+  if (typeof v !== 'string') {
+    put(` ${primitive(v, indent)}\n`);
+    return;
+  }
+  if (isCommonPlain(v)) {
+    put(' ');
+    put(v);
+    put('\n');
+    return;
+  }
   let line = valueLines.get(v); // a hit is a short single-line string: look it up before scanning it
   if (line === undefined) {
-    if (v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
+    if (v.length > 80 || v.includes('\n')) {
+      put(` ${primitive(v, indent)}\n`);
+      return;
+    }
     line = ` ${scalar(v)}\n`;
     valueLines.set(v, line);
   }
-  return line;
+  put(line);
 }
 
 function primitive(v: any, indent: string): string {
