@@ -71,8 +71,8 @@ describe('YAML emitter', () => {
     for (const [parsed] of parseBoth(text)) expect(parsed).toEqual({ promql, json });
   });
   test('names, label values and paths (written without a cache lookup) are plain exactly when isPlainSafe says so', () => {
-    const alphabet = 'aZy-n.0_9/O';
-    const words = ['y', 'Y', 'n', 'No', 'yes', 'YES', 'on', 'Off', 'true', 'False', 'null', 'NULL', 'Nulls', 'onx', 'api', 'v1.28', 'a/b_c'];
+    const alphabet = 'aZy-n.0_9/O:';
+    const words = ['y', 'Y', 'n', 'No', 'yes', 'YES', 'on', 'Off', 'true', 'False', 'null', 'NULL', 'Nulls', 'onx', 'api', 'v1.28', 'a/b_c', 'http://x.svc:8080/a', 'ghcr.io/a:1.2', 'a::b', 'key:'];
     let seed = 7;
     for (let i = 0; i < 3000; i++) {
       seed = (seed * 1103515245 + 12345) % 2147483648;

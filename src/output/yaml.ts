@@ -43,8 +43,8 @@ export function isPlainSafe(s: string): boolean {
 }
 
 /**
- * Whether `s` is a common plain word (a name, a label value, an image, a path): a letter, then letters, digits and
- * `-_./`, and not a reserved word. `isPlainSafe` holds for every such string; this scan is cheaper than a cache
+ * Whether `s` is a common plain word (a name, a label value, an image, a path, a URL): a letter, then letters,
+ * digits, `-_./` and single `:` not at the end, and not a reserved word. `isPlainSafe` holds for every such string; this scan is cheaper than a cache
  * lookup, whose cost grows with the cache (memory, not hashing) on a big platform, so these skip the caches.
  */
 function isCommonPlain(s: string): boolean {
@@ -57,6 +57,7 @@ function isCommonPlain(s: string): boolean {
     // a-z, 0-9 and '-' first (most names): then A-Z, '.', '/', '_'
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) continue;
     if ((c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x2f || c === 0x5f) continue;
+    if (c === 0x3a && i < n - 1 && s.charCodeAt(i - 1) !== 0x3a) continue; // ':' inside (URLs, image tags), not '::'
     return false;
   }
   return n > 5 || !RESERVED.has(s.toLowerCase()); // the longest reserved words have 5 characters
