@@ -1,3 +1,5 @@
+import { RecentCache } from './recent-cache';
+
 /**
  * A small, fast YAML emitter for JSON-compatible data (what Kubernetes manifests are). It quotes
  * every string that a YAML 1.1 or 1.2 parser could read as anything but that string, and writes
@@ -40,8 +42,30 @@ export function isPlainSafe(s: string): boolean {
   return true;
 }
 
-// Manifests repeat the same keys and label values thousands of times: remember how each was written.
-const scalarCache = new Map<string, string>();
+/**
+ * Whether `s` is a common plain word (a name, a label value, an image, a path, a URL): a letter, then letters,
+ * digits, `-_./` and single `:` not at the end, and not a reserved word. `isPlainSafe` holds for every such string; this scan is cheaper than a cache
+ * lookup, whose cost grows with the cache (memory, not hashing) on a big platform, so these skip the caches.
+ */
+function isCommonPlain(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 80) return false;
+  let c = s.charCodeAt(0);
+  if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) return false; // a letter
+  for (let i = 1; i < n; i++) {
+    c = s.charCodeAt(i);
+    // a-z, 0-9 and '-' first (most names): then A-Z, '.', '/', '_'
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) continue;
+    if ((c >= 0x41 && c <= 0x5a) || c === 0x2e || c === 0x2f || c === 0x5f) continue;
+    if (c === 0x3a && i < n - 1 && s.charCodeAt(i - 1) !== 0x3a) continue; // ':' inside (URLs, image tags), not '::'
+    return false;
+  }
+  return n > 5 || !RESERVED.has(s.toLowerCase()); // the longest reserved words have 5 characters
+}
+
+// Manifests repeat the same keys and label values thousands of times: remember how each was written (the
+// caches hold at most 100,000 strings each, as many as they held before they aged instead of being cleared).
+const scalarCache = new RecentCache<string>(50_000);
 
 const SINGLE_QUOTABLE = /^[^\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]*$/;
 
@@ -56,12 +80,12 @@ function quoted(s: string): string {
 }
 
 function scalar(s: string): string {
+  if (isCommonPlain(s)) return s;
   // long strings (queries, dashboards) rarely repeat: caching them would only hold memory
   if (s.length > 80) return isPlainSafe(s) ? s : quoted(s);
   let written = scalarCache.get(s);
   if (written === undefined) {
     written = isPlainSafe(s) ? s : quoted(s);
-    if (scalarCache.size > 100_000) scalarCache.clear();
     scalarCache.set(s, written);
   }
   return written;
@@ -80,18 +104,17 @@ function blockLiteral(s: string, indent: string): string | undefined {
 }
 
 // `<indent><key>:` per indent and key: manifests repeat the same keys at the same depths.
-const keyLines = new Map<string, Map<string, string>>();
+const keyLines = new Map<string, RecentCache<string>>();
 
 function keyLine(indent: string, k: string): string {
   let byKey = keyLines.get(indent);
   if (byKey === undefined) {
-    byKey = new Map();
+    byKey = new RecentCache(5_000);
     keyLines.set(indent, byKey);
   }
   let line = byKey.get(k);
   if (line === undefined) {
     line = `${indent}${scalar(k)}:`;
-    if (byKey.size > 10_000) byKey.clear();
     byKey.set(k, line);
   }
   return line;
@@ -134,7 +157,8 @@ function emitValue(v: any, indent: string, top: boolean): void {
     if (n === 0) put(top ? '{}\n' : ' {}\n');
     return;
   }
-  put(top ? `${primitive(v, indent)}\n` : valueLine(v, indent));
+  if (top) put(`${primitive(v, indent)}\n`);
+  else putValueLine(v, indent);
 }
 
 /** A mapping value: nested collections go on the next lines (sequences indented under the key). */
@@ -163,23 +187,34 @@ function emitInline(v: any, indent: string): void {
     emitValue(v, indent, true);
     return;
   }
-  put(valueLine(v, indent));
+  putValueLine(v, indent);
 }
 
 // ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
-const valueLines = new Map<string, string>();
+const valueLines = new RecentCache<string>(50_000);
 
-/** A scalar after `key:` or `-`: a space, the value, a line break. */
-function valueLine(v: any, indent: string): string {
-  if (typeof v !== 'string') return ` ${primitive(v, indent)}\n`;
+/** Puts a scalar after `key:` or `-`: a space, the value, a line break. */
+function putValueLine(v: any, indent: string): void {
+  if (typeof v !== 'string') {
+    put(` ${primitive(v, indent)}\n`);
+    return;
+  }
+  if (isCommonPlain(v)) {
+    put(' ');
+    put(v);
+    put('\n');
+    return;
+  }
   let line = valueLines.get(v); // a hit is a short single-line string: look it up before scanning it
   if (line === undefined) {
-    if (v.length > 80 || v.includes('\n')) return ` ${primitive(v, indent)}\n`;
+    if (v.length > 80 || v.includes('\n')) {
+      put(` ${primitive(v, indent)}\n`);
+      return;
+    }
     line = ` ${scalar(v)}\n`;
-    if (valueLines.size > 100_000) valueLines.clear();
     valueLines.set(v, line);
   }
-  return line;
+  put(line);
 }
 
 function primitive(v: any, indent: string): string {
