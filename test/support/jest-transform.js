@@ -4,6 +4,8 @@
 // transpiled src/ and its generated bindings with the TypeScript compiler first (~10 s CPU per worker).
 // A file that calls jest.mock needs ts-jest's hoisting of that call above its imports: those go to ts-jest.
 'use strict';
+const crypto = require('crypto');
+const fs = require('fs');
 const esbuild = require('esbuild');
 const tsconfig = require('../../tsconfig.json');
 
@@ -17,9 +19,11 @@ const options = {
   tsconfigRaw: { compilerOptions: { target, alwaysStrict, experimentalDecorators, esModuleInterop, useDefineForClassFields: true } },
 };
 
+/** This file's own text: part of every cache key, so that editing the transform invalidates what it cached. */
+const SELF = fs.readFileSync(__filename, 'utf8');
+
 let tsJest;
 function hoisting() {
-  // eslint-disable-next-line global-require
   tsJest ??= require('ts-jest').default.createTransformer({ tsconfig: 'test/tsconfig.json' });
   return tsJest;
 }
@@ -34,8 +38,8 @@ module.exports = {
   },
   getCacheKey(source, filename, transformOptions) {
     if (needsHoisting(source)) return hoisting().getCacheKey(source, filename, transformOptions);
-    return require('crypto').createHash('sha256')
-      .update(`esbuild ${esbuild.version}\0${JSON.stringify(options)}\0${filename}\0${transformOptions.configString}\0`).update(source)
+    return crypto.createHash('sha256')
+      .update(`${SELF}\0esbuild ${esbuild.version}\0${JSON.stringify(options)}\0${filename}\0${transformOptions.configString}\0`).update(source)
       .digest('hex');
   },
 };
