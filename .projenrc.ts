@@ -15,7 +15,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   // The Score importer parses YAML 1.2 at run time (cdk8s' Yaml.load reads YAML 1.1, where Score's `image: .` is NaN).
   bundledDeps: ['yaml@^2'],
-  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29', '@backstage/catalog-model@1.10.3'],
+  devDeps: ['ajv@^8', 'ajv-formats@^3', 're2js@^1', 'cdk8s-cli@2.207.60', 'ts-node', 'tsx@^4', 'js-yaml@^4', 'fast-check@^4', '@bufbuild/cel@^0.6.1', 'mermaid@^11', 'jsdom@^29', '@backstage/catalog-model@1.10.3', 'esbuild@~0.28.0'],
   github: false,
   release: false,
   depsUpgrade: false,
@@ -137,6 +137,9 @@ project.npmignore?.addPatterns('/packages/');
 
 // `npm test`: jest, with beside it the type-checks (the test suite, packages/terraform) and eslint, instead of
 // projen's steps one after the other (scripts/test.sh says why). Arguments go to jest.
+// jest transpiles TypeScript with esbuild (test/support/jest-transform.js says why; files calling jest.mock go
+// to ts-jest for its hoisting). esbuild is tsx's, pinned to tsx's range so one copy is installed.
+project.tryFindObjectFile('package.json')?.addOverride('jest.transform', { '^.+\\.[t]sx?$': '<rootDir>/test/support/jest-transform.js' });
 project.testTask.reset();
 project.testTask.exec('bash scripts/test.sh', { name: 'jest, and beside it tsc (tests, packages/terraform) and eslint', receiveArgs: true });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test` (the projen test task runs this; its arguments go to jest): the static checks (both
-# type-checks, then eslint) run beside jest instead of before and after it. Each static check is one
+# `npm test` (the projen test task runs this; its arguments go to jest): the static checks (the
+# type-check, then eslint) run beside jest instead of before and after it. Each static check is one
 # single-threaded process, so on 2 cores running them one after the other around jest left a core idle
 # for about half of `npm test`. Their output is kept and printed after jest's, so the two never
 # interleave. Fails if either side fails; every check still runs to the end.
@@ -12,10 +12,10 @@ static_log="$(mktemp "${TMPDIR:-/tmp}/npm-test-static-XXXXXX")"
 trap 'rm -f "$static_log"' EXIT
 (
   set -e
-  echo "--- type-check the Terraform package: tsc --noEmit -p packages/terraform/tsconfig.json"
-  tsc --noEmit -p packages/terraform/tsconfig.json
-  echo "--- type-check the test suite: tsc --noEmit -p test/tsconfig.json"
-  tsc --noEmit -p test/tsconfig.json
+  # One program for both (test/tsconfig.static.json says how): checking them apart parsed and checked
+  # src/, its bindings and the libraries' types twice (39 -> 21 s CPU, the same 314 project files).
+  echo "--- type-check the test suite and the Terraform package: tsc --noEmit -p test/tsconfig.static.json"
+  tsc --noEmit -p test/tsconfig.static.json
   echo "--- eslint (projen eslint)"
   projen eslint
 ) >"$static_log" 2>&1 &
