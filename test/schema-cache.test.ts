@@ -4,7 +4,7 @@ import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { tempDir } from './support/fixtures';
-import { CacheOutcome, ValidatorCache, cacheKey, cachedValidator } from './support/schema-cache';
+import { CacheOutcome, ValidatorCache, afterFirstUse, cacheKey, cachedValidator } from './support/schema-cache';
 
 /** A schema whose pattern goes through a runtime-provided function, like schema-validator's re2. */
 const SCHEMA = {
@@ -109,5 +109,39 @@ describe('schema cache', () => {
     expect(cacheKey(['ab', 'c'])).not.toBe(cacheKey(['a', 'bc']));
     expect(cacheKey(['ab', 'c'])).toBe(cacheKey(['ab', 'c']));
     expect(cacheKey(['x'])).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('keeps V8\'s code cache beside an entry after its first use, and loads through it or past a damaged one', () => {
+    const { get, file } = setup();
+    const codeCache = file.replace(/\.js$/, '.v8');
+    const first = get();
+    expect(fs.existsSync(codeCache)).toBe(false); // made only after a call, so that it holds the validate function
+    expect(errorsOf(first, INVALID)).toHaveLength(3);
+    afterFirstUse(first);
+    const written = fs.readFileSync(codeCache);
+    expect(written.length).toBeGreaterThan(0);
+    afterFirstUse(first); // once per validator
+    expect(fs.readFileSync(codeCache).equals(written)).toBe(true);
+
+    // loaded through the code cache: the same answers, and nothing to write again
+    const second = get();
+    expect(errorsOf(second, INVALID)).toEqual(errorsOf(first, INVALID));
+    expect(second({ name: 'web', port: 80 })).toBe(true);
+    fs.rmSync(codeCache);
+    afterFirstUse(second);
+    expect(fs.existsSync(codeCache)).toBe(false);
+
+    // damaged, in a folder this process has not compiled from (V8 reuses what it compiled for the same file
+    // name and source within a process, without asking the code cache): V8 rejects it, the code is compiled from
+    // source, gives the same answers, and a good code cache replaces the damaged one
+    const other = setup();
+    fs.copyFileSync(file, other.file);
+    const damaged = other.file.replace(/\.js$/, '.v8');
+    fs.writeFileSync(damaged, Buffer.from('not a code cache'));
+    const third = other.get();
+    expect(other.outcomes).toEqual(['hit']);
+    expect(errorsOf(third, INVALID)).toEqual(errorsOf(first, INVALID));
+    afterFirstUse(third);
+    expect(fs.readFileSync(damaged).toString()).not.toBe('not a code cache');
   });
 });

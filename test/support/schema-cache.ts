@@ -11,10 +11,18 @@
  *
  * The generated code may `require` packages (ajv's runtime helpers, ajv-formats) and the names in
  * `runtime` (objects such as the regular-expression engine that the caller provides).
+ *
+ * Beside an entry, `<key>.v8` keeps V8's compiled code for it (a code cache, made after the
+ * validator's first use so that it holds the validate function itself, not only the module's top
+ * level). Parsing and compiling the generated code (up to 14 MB for one CRD) was most of what a test
+ * file spent on validation; with the code cache each file deserializes it instead. V8 checks that
+ * the data fits the source, its version and flags, and rejects it otherwise: then the code is
+ * compiled from source again and the code cache is written anew.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vm from 'vm';
 import type { ValidateFunction } from 'ajv';
 
 /** node_modules/.cache is where tools keep caches; it is never committed and `npm ci` clears it. */
@@ -48,17 +56,31 @@ export function cachedValidator(cache: ValidatorCache, key: string, compile: () 
   const file = path.join(cache.dir, `${key}.js`);
   const stored = readEntry(file);
   if (stored !== undefined) {
-    const validate = tryLoad(cache, stored);
+    const validate = tryLoad(cache, stored, file);
     if (validate) {
       onOutcome?.('hit');
       return validate;
     }
   }
   const code = compile();
-  const validate = load(cache, code);
+  const validate = load(cache, code, file);
   writeEntry(file, code);
   onOutcome?.('compiled');
   return validate;
+}
+
+/** Code caches still to be written, per validator: each is made once, after the validator's first call. */
+const pendingCodeCaches = new WeakMap<ValidateFunction, () => void>();
+
+/**
+ * To call after `validate` has run once: writes V8's code cache for it if it was compiled from source
+ * (so that the validate function's compiled code is in it). Does nothing on later calls.
+ */
+export function afterFirstUse(validate: ValidateFunction): void {
+  const write = pendingCodeCaches.get(validate);
+  if (write === undefined) return;
+  pendingCodeCaches.delete(validate);
+  write();
 }
 
 /** The code of an entry whose checksum matches, else undefined. */
@@ -76,10 +98,15 @@ function readEntry(file: string): string | undefined {
 }
 
 function writeEntry(file: string, code: string): void {
+  writeAtomically(file, `${CHECKSUM_PREFIX}${sha256(code)}\n${code}`);
+}
+
+/** Writes `file` through a temporary file and a rename, so that concurrent readers never see half of it. */
+function writeAtomically(file: string, data: string | Buffer): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(temp, `${CHECKSUM_PREFIX}${sha256(code)}\n${code}`);
+    fs.writeFileSync(temp, data);
     fs.renameSync(temp, file);
   } catch (e) {
     fs.rmSync(temp, { force: true });
@@ -87,25 +114,43 @@ function writeEntry(file: string, code: string): void {
   }
 }
 
-function tryLoad(cache: ValidatorCache, code: string): ValidateFunction | undefined {
+function tryLoad(cache: ValidatorCache, code: string, file: string): ValidateFunction | undefined {
   try {
-    return load(cache, code);
+    return load(cache, code, file);
   } catch {
     return undefined;
   }
 }
 
-/** Evaluates ajv standalone (CommonJS) code and returns its export. */
-function load(cache: ValidatorCache, code: string): ValidateFunction {
+/**
+ * Evaluates ajv standalone (CommonJS) code and returns its export, with V8's code cache from
+ * `<entry>.v8` when there is one that fits; when there is none, one is written after the first call
+ * (`afterFirstUse`).
+ */
+function load(cache: ValidatorCache, code: string, file: string): ValidateFunction {
   const module = { exports: {} as unknown };
   const requireFor = (name: string): unknown => (Object.prototype.hasOwnProperty.call(cache.runtime, name)
     ? cache.runtime[name]
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     : require(name));
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('module', 'exports', 'require', code)(module, module.exports, requireFor);
+  const codeCacheFile = file.replace(/\.js$/, '.v8');
+  const cachedData = readCodeCache(codeCacheFile);
+  const script = new vm.Script(`(function (module, exports, require) {${code}\n})`, { filename: file, cachedData });
+  (script.runInThisContext() as (m: unknown, e: unknown, r: unknown) => void)(module, module.exports, requireFor);
   if (typeof module.exports !== 'function') throw new Error('schema cache: the standalone code exports no validate function');
-  return module.exports as ValidateFunction;
+  const validate = module.exports as ValidateFunction;
+  if (cachedData === undefined || script.cachedDataRejected) {
+    pendingCodeCaches.set(validate, () => writeAtomically(codeCacheFile, script.createCachedData()));
+  }
+  return validate;
+}
+
+function readCodeCache(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function sha256(text: string): string {

@@ -21,7 +21,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { CelStats, CelValidator, compileCelValidator } from './cel-validator';
-import { DEFAULT_CACHE_DIR, ValidatorCache, cacheKey, cachedValidator } from './schema-cache';
+import { DEFAULT_CACHE_DIR, ValidatorCache, afterFirstUse, cacheKey, cachedValidator } from './schema-cache';
 
 // re2js is ESM-typed; its CommonJS build is loaded with require (see package.json "exports").
 interface Re2Matcher { find(): boolean }
@@ -444,6 +444,7 @@ export function validateManifest(obj: any): string[] {
   }
   const errors: string[] = [];
   if (!validate(obj)) errors.push(...(validate.errors ?? []).map(formatError));
+  afterFirstUse(validate);
   errors.push(...checkMetadata(key, state().index[key], obj.metadata));
   const cel = celValidators.get(key);
   if (cel) errors.push(...cel.validate(obj));
