@@ -64,7 +64,7 @@ export function checkNoLiteralSecret(scope: IConstruct, what: string, name: stri
           'keep the value in the secret store and reference it with SecretRef.fromStore(...) (secretEnv or a secret file) instead');
       }
     }
-    if (value.length <= CLEAR_VALUE_MAX_LENGTH && clearValues.size < CLEAR_VALUES_LIMIT) clearValues.add(value);
+    if (value.length <= CLEAR_VALUE_MAX_LENGTH && clearValues.size < MEMO_LIMIT) clearValues.add(value);
   }
   if (value.length > 0 && isSecretName(name)) {
     fail(scope, `${what} '${name}' looks like a secret but is given as a literal value (${value.length} characters, not shown)`,
@@ -78,7 +78,8 @@ export function checkNoLiteralSecret(scope: IConstruct, what: string, name: stri
  * (LOG_LEVEL=info) recur in every component and environment.
  */
 const clearValues = new Set<string>();
-const CLEAR_VALUES_LIMIT = 10_000;
+/** Bounds each memo (values and names come from user input). */
+const MEMO_LIMIT = 10_000;
 const CLEAR_VALUE_MAX_LENGTH = 256;
 const secretNames = new Map<string, boolean>();
 
@@ -86,7 +87,7 @@ function isSecretName(name: string): boolean {
   let secret = secretNames.get(name);
   if (secret === undefined) {
     secret = SECRET_NAME.test(name) && !NOT_SECRET_NAME.test(name);
-    if (secretNames.size < CLEAR_VALUES_LIMIT) secretNames.set(name, secret);
+    if (secretNames.size < MEMO_LIMIT) secretNames.set(name, secret);
   }
   return secret;
 }

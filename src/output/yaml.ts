@@ -28,8 +28,8 @@ function put(s: string): void {
 
 const RESERVED = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null', '~', '.inf', '-.inf', '+.inf', '.nan', '<<', '=']);
 const PLAIN = /^[A-Za-z0-9_./@+-][A-Za-z0-9_./:@=+-]*$/;
-// YAML 1.1 floats include `._`, `.5_` and `1_0.` (digits optional before the point, `_` allowed after it)
-const NUMBER_LIKE = /^[-+]?(\.?[0-9][0-9_]*(\.[0-9_]*)?|[0-9][0-9_]*\.)([eE][-+]?[0-9]+)?$|^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?0[xXoObB]|^[-+]?\.(inf|nan)$|^\d{4}-\d\d?-\d\d?/i;
+// Numbers in YAML 1.1 or 1.2; 1.1 floats take digits before the point optionally and `_` after it (`._`, `.5_`, `1_0.`).
+const NUMBER_LIKE = /^[-+]?(\.?[0-9][0-9_]*(\.[0-9_]*)?|([0-9][0-9_]*)?\.[0-9_]*)([eE][-+]?[0-9]+)?$|^[-+]?0[xXoObB]|^[-+]?\.(inf|nan)$|^\d{4}-\d\d?-\d\d?/i;
 const PRINTABLE_BLOCK = /^[^\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]*$/;
 
 /** Whether a string can be written without quotes. @internal */

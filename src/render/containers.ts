@@ -34,8 +34,9 @@ export function addExtraVolumes(volumes: Array<Plain<k8s.Volume>>, c: PlanCompon
   for (const v of c.emptyDirs) {
     volumes.push({ name: v.name, emptyDir: v.medium === 'memory' ? { medium: 'Memory', sizeLimit: v.sizeLimit } : { sizeLimit: v.sizeLimit } });
   }
-  for (const x of c.initContainers) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
-  for (const x of c.sidecars) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
+  for (const containers of [c.initContainers, c.sidecars]) {
+    for (const x of containers) for (const s of x.scratch) volumes.push({ name: s.volume, emptyDir: { sizeLimit: '256Mi' } });
+  }
 }
 
 /** An init container or sidecar, hardened like the main container. @internal */

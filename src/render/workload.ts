@@ -20,8 +20,9 @@ export function renderWorkload(cell: Cell, c: PlanComponent, configHash: string)
   // the pod's annotations, in output order: the configuration hash, the security exceptions, the agents'
   const podAnnotations: Record<string, string> = { [Annotations.RESOURCE_HASH]: configHash };
   for (const e of c.security.exceptions) {
-    annotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
-    podAnnotations[`${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`] = e.reason;
+    const key = `${Annotations.SECURITY_EXCEPTION_PREFIX}${e.rule}`;
+    annotations[key] = e.reason;
+    podAnnotations[key] = e.reason;
   }
   const o = c.observability;
   // the OpenTelemetry operator injects the agent configured by the cell's Instrumentation
