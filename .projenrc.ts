@@ -21,7 +21,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   // Coverage off for `npm test` (it cost ~2× CPU: 138 s vs 60 s for the whole jest run); `npm run test:coverage` has it.
   // Two workers or more (jest's default is one fewer than the cores: in band on 2 cores): see scripts/test.sh.
-  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER, jestConfig: { collectCoverage: false, maxWorkers: '100%' } },
+  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER, jestConfig: { collectCoverage: false, maxWorkers: '100%', testEnvironment: '<rootDir>/test/support/jest-environment.js' } },
   typecheckTests: true,
   // Packages (jsii outdir, the npm tarball in dist-pkg/js/) stay out of dist/, which `npm run synth` rewrites.
   artifactsDirectory: 'dist-pkg',

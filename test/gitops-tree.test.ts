@@ -2,7 +2,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { buildPlatform } from '../examples/platform/main';
 import { OutputLayout, PlatformApp, Worker } from '../src';
 import { baseline } from './support/fixtures';
@@ -16,13 +16,47 @@ function kustomizedFolders(root: string): string[] {
     .sort();
 }
 
-/** Objects in the YAML files below `dir` (kustomization files excluded). */
 /** The Kubernetes objects below `dir` (exports/ holds other YAML: the Backstage catalog, which no kustomization lists). */
 function objectsBelow(dir: string): any[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
     // the exports (Backstage catalog, OpenChoreo CRs) sit beside the tree (acme/exports/): no kustomization of the tree includes them
     .filter(f => f.endsWith('.yaml') && path.basename(f) !== 'kustomization.yaml' && !/^(acme\/)?exports\//.test(f))
-    .flatMap(f => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJS()));
+    .flatMap(f => objectsOf(path.join(dir, f)));
+}
+
+/** The objects of one YAML file, parsed once per test file (each folder's checks read the files below it again). */
+const parsed = new Map<string, any[]>();
+function objectsOf(file: string): any[] {
+  let objects = parsed.get(file);
+  if (!objects) {
+    objects = parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => d.toJS()).filter(o => o !== null);
+    parsed.set(file, objects);
+  }
+  return objects;
+}
+
+/** Every kustomization.yaml below `root`, parsed, by folder (relative to `root`). */
+function kustomizationsOf(root: string): Map<string, any> {
+  return new Map(kustomizedFolders(root).map(folder => [folder, parse(fs.readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8'))]));
+}
+
+/** The folders `folder`'s resources reach (itself included), through the folders they list. */
+function foldersReached(tree: Map<string, any>, folder: string): string[] {
+  const sub = (tree.get(folder).resources as string[]).map(r => path.posix.join(folder, r)).filter(r => tree.has(r));
+  return [folder, ...sub.flatMap(r => foldersReached(tree, r))];
+}
+
+/** The files `folder`'s resources reach (relative to the root), through the folders they list. */
+function filesReached(tree: Map<string, any>, folder: string): string[] {
+  return foldersReached(tree, folder)
+    .flatMap(f => (tree.get(f).resources as string[]).map(r => path.posix.join(f, r)).filter(r => !tree.has(r)));
+}
+
+/** The folders Argo CD Applications and Flux Kustomizations in the tree are pointed at (relative to the root), sorted. */
+function deliveredFolders(root: string): string[] {
+  const paths = objectsBelow(root).flatMap(o =>
+    o.kind === 'Application' ? [o.spec.source?.path] : o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/') ? [o.spec.path] : []);
+  return [...new Set(paths.map((p: string) => p.replace(/^(\.\/)?dist\//, '')))].sort();
 }
 
 const execFileAsync = promisify(execFile);
@@ -85,11 +119,26 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
   test('kubectl kustomize builds every folder, with exactly the objects below it', async () => {
     // (of the OpenChoreo export's own kustomization tree: its two roots)
     const exportRoots = ['acme/exports/openchoreo/namespaces', 'acme/exports/openchoreo/platform-shared'];
-    const folders = kustomizedFolders(root).filter(f => !f.startsWith('acme/exports/') || exportRoots.includes(f));
-    const outputs = await kustomizeAll(folders.map(folder => path.join(root, folder)));
-    folders.forEach((folder, i) => {
-      const files = objectsBelow(path.join(root, folder));
-      expect(outputs[i].map(key).sort()).toEqual(files.map(key).sort());
+    const tree = kustomizationsOf(root);
+    // Every kustomization only lists resources (no patches, prefixes or generators): what kustomize builds from a
+    // folder is then exactly the objects of the files its resources reach, through the folders they list.
+    for (const [folder, k] of tree) expect([folder, Object.keys(k).sort()]).toEqual([folder, ['apiVersion', 'kind', 'resources']]);
+    for (const folder of tree.keys()) {
+      expect([folder, filesReached(tree, folder).flatMap(f => objectsOf(path.join(root, f))).map(key).sort()])
+        .toEqual([folder, objectsBelow(path.join(root, folder)).map(key).sort()]);
+    }
+    // kubectl builds the roots, which builds every folder below them as a base (a folder that fails to build fails
+    // its root), and, on its own, every folder Argo CD or Flux is pointed at.
+    const roots = ['acme', ...exportRoots];
+    const reached = new Set(roots.flatMap(r => foldersReached(tree, r)));
+    expect([...tree.keys()].filter(f => !reached.has(f))).toEqual([]);
+    const entries = deliveredFolders(root);
+    expect(entries).toEqual(['acme/eu-west/flux-tenants', 'acme/eu-west/platform',
+      ...['development', 'production', 'staging'].flatMap(e => [`acme/eu-west/${e}/payments`, `acme/eu-west/${e}/storefront`, `acme/gitops/argocd/eu-west-${e}`])].sort());
+    const buildable = [...roots, ...entries, 'acme/eu-west/production'];
+    const outputs = await kustomizeAll(buildable.map(folder => path.join(root, folder)));
+    buildable.forEach((folder, i) => {
+      expect([folder, outputs[i].map(key).sort()]).toEqual([folder, objectsBelow(path.join(root, folder)).map(key).sort()]);
     });
     // 180 objects in the cells, 37 in the data plane's platform folder (gateways, dashboards, roles, builds), 14 Argo CD and 47 Flux objects
     expect(await kustomize(path.join(root, 'acme'))).toHaveLength(308); // 293 + a ResourceQuota and a LimitRange in each production cell + the ledger's database-proxy PodMonitor per environment + 8 of orders-db
@@ -98,7 +147,7 @@ describe.each([OutputLayout.FILE_PER_COMPONENT, OutputLayout.FILE_PER_RESOURCE])
     // + orders-db: Cluster, policy, ScheduledBackup and its credentials' ExternalSecret
     expect(await kustomize(path.join(root, 'acme/eu-west/production'))).toHaveLength(75);
     expect(await kustomize(path.join(root, 'acme/eu-west/production/payments'))).toHaveLength(42); // + ResourceQuota, LimitRange, the database proxy's PodMonitor, 4 of orders-db
-  }, 120_000); // some 40 kubectl runs: no 5 s default (the synchronous version had no timeout at all)
+  }, 120_000); // some 15 kubectl runs: no 5 s default
 
   test('each environment folder has a README with a Mermaid picture and a connectivity report', () => {
     for (const e of ['development', 'production', 'staging']) {

@@ -97,6 +97,13 @@ describe('valid manifests pass', () => {
     expect(() => assertValidManifests([deployment(), service(), externalSecret(), ciliumNetworkPolicy()])).not.toThrow();
   });
 
+  test('the test files of one jest worker share the loaded validators (test/support/jest-environment.js)', () => {
+    validateManifest(deployment());
+    const store = (globalThis as { __cdk8sOpenChoreoWorkerStore?: Map<string, any> }).__cdk8sOpenChoreoWorkerStore;
+    expect(store).toBeDefined(); // a Map of the worker's realm, not this file's
+    expect([...store!.get('schema-validator').validators.keys()]).toContain('apps/v1/Deployment');
+  });
+
   test('knownKinds lists the emitted kinds', () => {
     expect(knownKinds()).toEqual(expect.arrayContaining([
       'apps/v1/Deployment', 'v1/Service', 'external-secrets.io/v1/ExternalSecret', 'cilium.io/v2/CiliumNetworkPolicy',

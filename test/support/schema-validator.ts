@@ -49,12 +49,35 @@ const OBJECT_META_REF = `${CORE_FILE}#/definitions/io.k8s.apimachinery.pkg.apis.
 // ---------------------------------------------------------------------------------------------
 // schema loading
 
-let loaded: { core: Json; coreText: string; index: Record<string, IndexEntry> } | undefined;
+/** What this module loads and compiles; the same for every test file, so a jest worker keeps one (see `shared`). */
+interface LoadedSchemas {
+  loaded?: { core: Json; coreText: string; index: Record<string, IndexEntry> };
+  readonly validators: Map<string, ValidateFunction>;
+  /** CEL rules per CRD kind (undefined: the kind has none). */
+  readonly celValidators: Map<string, CelValidator | undefined>;
+  readonly celStats: Map<string, CelStats>;
+}
+
+/**
+ * The schemas loaded by an earlier test file of this jest worker (test/support/jest-environment.js
+ * provides the store), else new ones: each file loaded them anew, ~45 s of the suite's CPU.
+ */
+function shared(): LoadedSchemas {
+  const store = (globalThis as { __cdk8sOpenChoreoWorkerStore?: Map<string, unknown> }).__cdk8sOpenChoreoWorkerStore;
+  const existing = store?.get('schema-validator') as LoadedSchemas | undefined;
+  if (existing) return existing;
+  const fresh: LoadedSchemas = { validators: new Map(), celValidators: new Map(), celStats: new Map() };
+  store?.set('schema-validator', fresh);
+  return fresh;
+}
+
+const schemas = shared();
+const { validators, celValidators, celStats } = schemas;
+/**
+ * The ajv instance that compiles validators, this file's own: ajv's code generation tells its code objects
+ * from strings by their class, which is another one in each test file's module registry.
+ */
 let compiler: Ajv | undefined;
-const validators = new Map<string, ValidateFunction>();
-/** CEL rules per CRD kind (undefined: the kind has none). */
-const celValidators = new Map<string, CelValidator | undefined>();
-const celStats = new Map<string, CelStats>();
 
 /**
  * CRD rules the CEL engine cannot evaluate: they select a property named by a CEL reserved word
@@ -140,13 +163,13 @@ const CODE_INPUTS = [
 ];
 
 function state() {
-  if (!loaded) {
+  if (!schemas.loaded) {
     const core = readJson(CORE_FILE);
     addServerEnums(core);
     tighten(core);
-    loaded = { core, coreText: JSON.stringify(core), index: readJson('index.json') as Record<string, IndexEntry> };
+    schemas.loaded = { core, coreText: JSON.stringify(core), index: readJson('index.json') as Record<string, IndexEntry> };
   }
-  return loaded;
+  return schemas.loaded;
 }
 
 /** The ajv instance that compiles validators; built only when the cache misses. */
