@@ -5,7 +5,7 @@ import {
   BackendTrafficPolicy, BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit, BackendTrafficPolicySpecRateLimitType,
   BackendTrafficPolicySpecRetryRetryOnTriggers, SecurityPolicy, SecurityPolicySpecAuthorizationDefaultAction,
   SecurityPolicySpecAuthorizationRulesAction, SecurityPolicySpecAuthorizationRulesOperationMethods,
-  SecurityPolicySpecAuthorizationRulesOperationPathType,
+  SecurityPolicySpecAuthorizationRulesOperationPathType, toJson_BackendTrafficPolicySpecCircuitBreaker,
 } from '../imports/gateway.envoyproxy.io';
 import { Cell, PlanComponent, PlanRoute } from '../resolve/plan';
 
@@ -25,8 +25,8 @@ export function renderApiPolicies(cell: Cell, c: PlanComponent, store: SecretSto
     const metadata = routeMetadata(cell, c, r);
     const security = securitySpec(r);
     if (security) out.push(SecurityPolicy.manifest({ metadata, spec: { targetRefs, ...security } }));
-    const traffic = trafficSpec(r);
-    if (traffic) out.push(BackendTrafficPolicy.manifest({ metadata, spec: { targetRefs, ...traffic } }));
+    const traffic = trafficPolicy(metadata, targetRefs, r);
+    if (traffic) out.push(traffic);
     const p = r.policy;
     if (p.oidc) out.push(externalSecret(routeMetadata(cell, c, r, p.oidc.secretName), p.oidc.secretName, [p.oidc.secret], store));
     if (p.apiKey) out.push(externalSecret(routeMetadata(cell, c, r, p.apiKey.secretName), p.apiKey.secretName, p.apiKey.clients, store));
@@ -92,54 +92,60 @@ function securitySpec(r: PlanRoute) {
   };
 }
 
-function trafficSpec(r: PlanRoute) {
+/**
+ * The route's BackendTrafficPolicy as the JSON `BackendTrafficPolicy.manifest()` makes of the same
+ * props, written directly: the generated conversion (once per route, rebuilding every object by
+ * spreads) orders each object's fields alphabetically and leaves out unset ones, and so do the
+ * objects here (hence `circuitBreaker` first and `backOff` before `timeout`). The circuit breaker,
+ * a user's object passed through, still goes through the generated conversion.
+ */
+function trafficPolicy(metadata: object, targetRefs: Array<{ group: string; kind: string; name: string }>, r: PlanRoute): any {
   const p = r.policy;
   if (!p.rateLimit && !p.retry && !p.timeout && !p.circuitBreaker) return undefined;
+  const spec: Record<string, unknown> = {};
+  if (p.circuitBreaker) spec.circuitBreaker = toJson_BackendTrafficPolicySpecCircuitBreaker(p.circuitBreaker);
+  if (p.rateLimit) {
+    const limit: Record<string, unknown> = {};
+    if (p.rateLimit.requests !== undefined) limit.requests = p.rateLimit.requests;
+    limit.unit = enumMember(BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit, p.rateLimit.unit);
+    spec.rateLimit = { local: { rules: [{ limit }] }, type: BackendTrafficPolicySpecRateLimitType.LOCAL };
+  }
   const retry = p.retry;
-  const triggers = [...(retry?.on ?? []), ...(retry?.statusCodes ? ['retriable-status-codes'] : [])];
-  const http = {
-    ...(p.timeout?.request ? { requestTimeout: p.timeout.request } : {}),
-    ...(p.timeout?.idle ? { connectionIdleTimeout: p.timeout.idle } : {}),
-  };
-  return {
-    ...(p.rateLimit ? {
-      rateLimit: {
-        type: BackendTrafficPolicySpecRateLimitType.LOCAL,
-        local: {
-          rules: [{
-            limit: { requests: p.rateLimit.requests, unit: enumMember(BackendTrafficPolicySpecRateLimitLocalRulesLimitUnit, p.rateLimit.unit) },
-          }],
-        },
-      },
-    } : {}),
-    ...(retry ? {
-      retry: {
-        numRetries: retry.attempts,
-        ...(triggers.length > 0 || retry.statusCodes ? {
-          retryOn: {
-            ...(triggers.length > 0 ? { triggers: triggers.map(t => enumMember(BackendTrafficPolicySpecRetryRetryOnTriggers, t)) } : {}),
-            ...(retry.statusCodes ? { httpStatusCodes: retry.statusCodes } : {}),
-          },
-        } : {}),
-        ...(retry.perTryTimeout || retry.backoffBase || retry.backoffMax ? {
-          perRetry: {
-            ...(retry.perTryTimeout ? { timeout: retry.perTryTimeout } : {}),
-            ...(retry.backoffBase || retry.backoffMax ? {
-              backOff: {
-                ...(retry.backoffBase ? { baseInterval: retry.backoffBase } : {}),
-                ...(retry.backoffMax ? { maxInterval: retry.backoffMax } : {}),
-              },
-            } : {}),
-          },
-        } : {}),
-      },
-    } : {}),
-    ...(Object.keys(http).length > 0 || p.timeout?.connect ? {
-      timeout: {
-        ...(Object.keys(http).length > 0 ? { http } : {}),
-        ...(p.timeout?.connect ? { tcp: { connectTimeout: p.timeout.connect } } : {}),
-      },
-    } : {}),
-    ...(p.circuitBreaker ? { circuitBreaker: p.circuitBreaker } : {}),
-  };
+  if (retry) {
+    const out: Record<string, unknown> = {};
+    if (retry.attempts !== undefined) out.numRetries = retry.attempts;
+    if (retry.perTryTimeout || retry.backoffBase || retry.backoffMax) {
+      const perRetry: Record<string, unknown> = {};
+      if (retry.backoffBase || retry.backoffMax) {
+        const backOff: Record<string, string> = {};
+        if (retry.backoffBase) backOff.baseInterval = retry.backoffBase;
+        if (retry.backoffMax) backOff.maxInterval = retry.backoffMax;
+        perRetry.backOff = backOff;
+      }
+      if (retry.perTryTimeout) perRetry.timeout = retry.perTryTimeout;
+      out.perRetry = perRetry;
+    }
+    const triggers = [...(retry.on ?? []), ...(retry.statusCodes ? ['retriable-status-codes'] : [])];
+    if (triggers.length > 0 || retry.statusCodes) {
+      const retryOn: Record<string, unknown> = {};
+      if (retry.statusCodes) retryOn.httpStatusCodes = [...retry.statusCodes];
+      if (triggers.length > 0) retryOn.triggers = triggers.map(t => enumMember(BackendTrafficPolicySpecRetryRetryOnTriggers, t));
+      out.retryOn = retryOn;
+    }
+    spec.retry = out;
+  }
+  spec.targetRefs = targetRefs.map(t => ({ group: t.group, kind: t.kind, name: t.name }));
+  const timeout = p.timeout;
+  if (timeout?.request || timeout?.idle || timeout?.connect) {
+    const out: Record<string, unknown> = {};
+    if (timeout.request || timeout.idle) {
+      const http: Record<string, string> = {};
+      if (timeout.idle) http.connectionIdleTimeout = timeout.idle;
+      if (timeout.request) http.requestTimeout = timeout.request;
+      out.http = http;
+    }
+    if (timeout.connect) out.tcp = { connectTimeout: timeout.connect };
+    spec.timeout = out;
+  }
+  return { apiVersion: BackendTrafficPolicy.GVK.apiVersion, kind: BackendTrafficPolicy.GVK.kind, metadata, spec };
 }
