@@ -23,8 +23,8 @@ export function renderApiPolicies(cell: Cell, c: PlanComponent, store: SecretSto
   for (const r of c.routes) {
     const targetRefs = [{ group: GATEWAY_API, kind: r.kind, name: r.name }];
     const metadata = routeMetadata(cell, c, r);
-    const security = securitySpec(r);
-    if (security) out.push(SecurityPolicy.manifest({ metadata, spec: { targetRefs, ...security } }));
+    const security = securityPolicy(metadata, targetRefs, r);
+    if (security) out.push(security);
     const traffic = trafficPolicy(metadata, targetRefs, r);
     if (traffic) out.push(traffic);
     const p = r.policy;
@@ -34,62 +34,85 @@ export function renderApiPolicies(cell: Cell, c: PlanComponent, store: SecretSto
   return out;
 }
 
-function securitySpec(r: PlanRoute) {
+/** A copy of `o` without its unset fields (as the generated conversion leaves them out). */
+function defined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
+}
+
+/**
+ * The route's SecurityPolicy as the JSON `SecurityPolicy.manifest()` makes of the same props,
+ * written directly like {@link trafficPolicy}: fields alphabetical by their JSON names (`apiKeyAuth`
+ * before `jwt`, `clientID` before `clientSecret`), unset ones left out, lists copied.
+ */
+function securityPolicy(metadata: object, targetRefs: Array<{ group: string; kind: string; name: string }>, r: PlanRoute): any {
   const p = r.policy;
   if (!p.jwt && !p.oidc && !p.apiKey && !p.authorization && !p.cors) return undefined;
-  return {
-    ...(p.jwt ? {
-      jwt: {
-        providers: [{
-          name: JWT_PROVIDER,
-          issuer: p.jwt.issuer,
-          remoteJwks: { uri: p.jwt.jwksUri },
-          ...(p.jwt.audiences ? { audiences: p.jwt.audiences } : {}),
-          ...(p.jwt.claimToHeaders ? { claimToHeaders: p.jwt.claimToHeaders } : {}),
-        }],
-      },
-    } : {}),
-    ...(p.oidc ? {
-      oidc: {
-        provider: { issuer: p.oidc.issuer },
-        clientId: p.oidc.clientId,
-        clientSecret: { group: '', kind: 'Secret', name: p.oidc.secretName },
-        redirectUrl: p.oidc.redirectUrl,
-        logoutPath: p.oidc.logoutPath,
-        ...(p.oidc.scopes ? { scopes: p.oidc.scopes } : {}),
-      },
-    } : {}),
-    ...(p.apiKey ? {
-      apiKeyAuth: {
-        credentialRefs: [{ group: '', kind: 'Secret', name: p.apiKey.secretName }],
-        extractFrom: [{ headers: [p.apiKey.header] }],
-        ...(p.apiKey.forwardClientIdHeader ? { forwardClientIdHeader: p.apiKey.forwardClientIdHeader } : {}),
-      },
-    } : {}),
-    ...(p.authorization ? {
-      authorization: {
-        defaultAction: SecurityPolicySpecAuthorizationDefaultAction.DENY,
-        rules: p.authorization.map((a, i) => ({
-          name: `allow-${i}`,
-          action: SecurityPolicySpecAuthorizationRulesAction.ALLOW,
-          principal: {
-            jwt: {
-              provider: JWT_PROVIDER,
-              ...(a.scopes ? { scopes: a.scopes } : {}),
-              ...(a.claims ? { claims: a.claims } : {}),
-            },
-          },
-          ...(a.methods || a.pathPrefix ? {
-            operation: {
-              ...(a.methods ? { methods: a.methods.map(m => enumMember(SecurityPolicySpecAuthorizationRulesOperationMethods, m)) } : {}),
-              ...(a.pathPrefix ? { path: { type: SecurityPolicySpecAuthorizationRulesOperationPathType.PATH_PREFIX, value: a.pathPrefix } } : {}),
-            },
-          } : {}),
-        })),
-      },
-    } : {}),
-    ...(p.cors ? { cors: p.cors } : {}),
-  };
+  const spec: Record<string, unknown> = {};
+  if (p.apiKey) {
+    spec.apiKeyAuth = defined({
+      credentialRefs: [{ group: '', kind: 'Secret', name: p.apiKey.secretName }],
+      extractFrom: [{ headers: [p.apiKey.header] }],
+      forwardClientIDHeader: p.apiKey.forwardClientIdHeader || undefined,
+    });
+  }
+  if (p.authorization) {
+    spec.authorization = {
+      defaultAction: SecurityPolicySpecAuthorizationDefaultAction.DENY,
+      rules: p.authorization.map((a, i) => {
+        const rule: Record<string, unknown> = { action: SecurityPolicySpecAuthorizationRulesAction.ALLOW, name: `allow-${i}` };
+        if (a.methods || a.pathPrefix) {
+          const operation: Record<string, unknown> = {};
+          if (a.methods) operation.methods = a.methods.map(m => enumMember(SecurityPolicySpecAuthorizationRulesOperationMethods, m));
+          if (a.pathPrefix) operation.path = { type: SecurityPolicySpecAuthorizationRulesOperationPathType.PATH_PREFIX, value: a.pathPrefix };
+          rule.operation = operation;
+        }
+        const jwt: Record<string, unknown> = {};
+        if (a.claims) jwt.claims = a.claims.map(c => defined({ name: c.name, values: c.values === undefined ? undefined : [...c.values] }));
+        jwt.provider = JWT_PROVIDER;
+        if (a.scopes) jwt.scopes = [...a.scopes];
+        rule.principal = { jwt };
+        return rule;
+      }),
+    };
+  }
+  if (p.cors) {
+    const c = p.cors;
+    spec.cors = defined({
+      allowCredentials: c.allowCredentials,
+      allowHeaders: c.allowHeaders && [...c.allowHeaders],
+      allowMethods: c.allowMethods && [...c.allowMethods],
+      allowOrigins: c.allowOrigins && [...c.allowOrigins],
+      exposeHeaders: c.exposeHeaders && [...c.exposeHeaders],
+      maxAge: c.maxAge,
+    });
+  }
+  if (p.jwt) {
+    const j = p.jwt;
+    spec.jwt = {
+      providers: [defined({
+        audiences: j.audiences && [...j.audiences],
+        claimToHeaders: j.claimToHeaders?.map(h => defined({ claim: h.claim, header: h.header })),
+        issuer: j.issuer,
+        name: JWT_PROVIDER,
+        remoteJWKS: defined({ uri: j.jwksUri }),
+      })],
+    };
+  }
+  if (p.oidc) {
+    const o = p.oidc;
+    spec.oidc = defined({
+      clientID: o.clientId,
+      clientSecret: { group: '', kind: 'Secret', name: o.secretName },
+      logoutPath: o.logoutPath,
+      provider: defined({ issuer: o.issuer }),
+      redirectURL: o.redirectUrl,
+      scopes: o.scopes && [...o.scopes],
+    });
+  }
+  spec.targetRefs = targetRefs.map(t => ({ group: t.group, kind: t.kind, name: t.name }));
+  return { apiVersion: SecurityPolicy.GVK.apiVersion, kind: SecurityPolicy.GVK.kind, metadata, spec };
 }
 
 /**
