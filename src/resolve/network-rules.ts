@@ -6,6 +6,9 @@ import type { PlanNetworkRule, PlanPeer } from './plan';
 /** A port of a network rule. @internal */
 export type PlanPort = PlanNetworkRule['ports'][number];
 
+/** Rules merged by a scan of those merged so far, up to this many; an index beyond. */
+const SCANNED_RULES = 8;
+
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Rules with one peer and one set of HTTP rules, while merging. */
@@ -57,20 +60,28 @@ export class RuleParts {
   public mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
     if (rules.length === 0) return [];
     const merged: MergedRule[] = [];
-    const byPeer = new Map<string, Map<string, MergedRule>>();
+    // A component has a few rules: found by a scan; an index (peer and HTTP text joined) only for long lists.
+    let index: Map<string, MergedRule> | undefined;
     for (const r of rules) {
       const peerKey = this.peerKey(r.peer);
       const httpKey = r.http === undefined ? 'null' : JSON.stringify(r.http);
-      let byHttp = byPeer.get(peerKey);
-      if (!byHttp) {
-        byHttp = new Map();
-        byPeer.set(peerKey, byHttp);
+      let prev: MergedRule | undefined;
+      if (index !== undefined) {
+        prev = index.get(`${peerKey}\u0000${httpKey}`);
+      } else {
+        for (let i = 0; i < merged.length && prev === undefined; i++) {
+          if (merged[i].peerKey === peerKey && merged[i].httpKey === httpKey) prev = merged[i];
+        }
       }
-      const prev = byHttp.get(httpKey);
       if (!prev) {
         const m: MergedRule = { peerKey, httpKey, first: r, ports: r.ports, reason: r.reason };
-        byHttp.set(httpKey, m);
         merged.push(m);
+        if (index !== undefined) {
+          index.set(`${peerKey}\u0000${httpKey}`, m);
+        } else if (merged.length > SCANNED_RULES) {
+          index = new Map();
+          for (const x of merged) index.set(`${x.peerKey}\u0000${x.httpKey}`, x);
+        }
         continue;
       }
       const everyPort = prev.ports.length === 0 || r.ports.length === 0;
