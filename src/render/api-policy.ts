@@ -138,15 +138,11 @@ function trafficPolicy(metadata: object, targetRefs: Array<{ group: string; kind
     const out: Record<string, unknown> = {};
     if (retry.attempts !== undefined) out.numRetries = retry.attempts;
     if (retry.perTryTimeout || retry.backoffBase || retry.backoffMax) {
-      const perRetry: Record<string, unknown> = {};
-      if (retry.backoffBase || retry.backoffMax) {
-        const backOff: Record<string, string> = {};
-        if (retry.backoffBase) backOff.baseInterval = retry.backoffBase;
-        if (retry.backoffMax) backOff.maxInterval = retry.backoffMax;
-        perRetry.backOff = backOff;
-      }
-      if (retry.perTryTimeout) perRetry.timeout = retry.perTryTimeout;
-      out.perRetry = perRetry;
+      out.perRetry = defined({
+        backOff: retry.backoffBase || retry.backoffMax
+          ? defined({ baseInterval: retry.backoffBase || undefined, maxInterval: retry.backoffMax || undefined }) : undefined,
+        timeout: retry.perTryTimeout || undefined,
+      });
     }
     const triggers = [...(retry.on ?? []), ...(retry.statusCodes ? ['retriable-status-codes'] : [])];
     if (triggers.length > 0 || retry.statusCodes) {
@@ -160,15 +156,11 @@ function trafficPolicy(metadata: object, targetRefs: Array<{ group: string; kind
   spec.targetRefs = targetRefs.map(t => ({ group: t.group, kind: t.kind, name: t.name }));
   const timeout = p.timeout;
   if (timeout?.request || timeout?.idle || timeout?.connect) {
-    const out: Record<string, unknown> = {};
-    if (timeout.request || timeout.idle) {
-      const http: Record<string, string> = {};
-      if (timeout.idle) http.connectionIdleTimeout = timeout.idle;
-      if (timeout.request) http.requestTimeout = timeout.request;
-      out.http = http;
-    }
-    if (timeout.connect) out.tcp = { connectTimeout: timeout.connect };
-    spec.timeout = out;
+    spec.timeout = defined({
+      http: timeout.request || timeout.idle
+        ? defined({ connectionIdleTimeout: timeout.idle || undefined, requestTimeout: timeout.request || undefined }) : undefined,
+      tcp: timeout.connect ? { connectTimeout: timeout.connect } : undefined,
+    });
   }
   return { apiVersion: BackendTrafficPolicy.GVK.apiVersion, kind: BackendTrafficPolicy.GVK.kind, metadata, spec };
 }
