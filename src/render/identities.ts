@@ -98,18 +98,39 @@ export function ownedObjects(org: Organization, plan: Plan, objects: readonly Re
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
 
 /**
- * The objects seen on one cluster, by identity (API group, kind, then `namespace\0name`) and the
- * workloads by pod identity (`namespace\0name`). Nested maps keyed by the manifests' own
- * apiVersion and kind strings: only the namespace and name are joined per object.
+ * Objects by namespace, then name: two lookups on the manifests' own strings (whose hashes V8
+ * keeps) instead of a joined `namespace\0name` key built, flattened and hashed per object.
+ */
+class ByNamespaceAndName {
+  private readonly byNamespace = new Map<string, Map<string, OwnedObject>>();
+
+  public get(namespace: string, name: string): OwnedObject | undefined {
+    return this.byNamespace.get(namespace)?.get(name);
+  }
+
+  public set(namespace: string, name: string, o: OwnedObject): void {
+    let byName = this.byNamespace.get(namespace);
+    if (byName === undefined) {
+      byName = new Map();
+      this.byNamespace.set(namespace, byName);
+    }
+    byName.set(name, o);
+  }
+}
+
+/**
+ * The objects seen on one cluster, by identity (API group, kind, then namespace and name) and the
+ * workloads by pod identity (namespace and name). Nested maps keyed by the manifests' own
+ * apiVersion, kind, namespace and name strings: nothing is joined per object.
  */
 class ClusterIdentities {
-  public readonly pods = new Map<string, OwnedObject>();
+  public readonly pods = new ByNamespaceAndName();
   /** apiVersion → kind → objects; apiVersions of one group share the group's map. */
-  private readonly byVersion = new Map<string, Map<string, Map<string, OwnedObject>>>();
-  private readonly byGroupKind = new Map<string, Map<string, OwnedObject>>();
+  private readonly byVersion = new Map<string, Map<string, ByNamespaceAndName>>();
+  private readonly byGroupKind = new Map<string, ByNamespaceAndName>();
 
   /** The objects of `kind` in the API group of `apiVersion`. */
-  public objects(apiVersion: string, kind: string): Map<string, OwnedObject> {
+  public objects(apiVersion: string, kind: string): ByNamespaceAndName {
     let byKind = this.byVersion.get(apiVersion);
     if (byKind === undefined) {
       byKind = new Map();
@@ -121,7 +142,7 @@ class ClusterIdentities {
       const groupKind = `${slash >= 0 ? apiVersion.slice(0, slash) : ''}\u0000${kind}`;
       objects = this.byGroupKind.get(groupKind);
       if (objects === undefined) {
-        objects = new Map();
+        objects = new ByNamespaceAndName();
         this.byGroupKind.set(groupKind, objects);
       }
       byKind.set(kind, objects);
@@ -145,15 +166,16 @@ export function identityProblems(objects: readonly OwnedObject[]): ValidationPro
       seen = new ClusterIdentities();
       seenOn.set(o.cluster, seen);
     }
-    const nsName = `${m.metadata?.namespace ?? ''}\u0000${m.metadata?.name ?? ''}`;
+    const namespace = textOf(m.metadata?.namespace);
+    const objectName = textOf(m.metadata?.name);
     const isWorkload = WORKLOAD_KINDS.has(m.kind);
     // a workload whose pod identity is taken clashes with that workload; else the object by its identity
-    const byPod = isWorkload ? seen.pods.get(nsName) : undefined;
+    const byPod = isWorkload ? seen.pods.get(namespace, objectName) : undefined;
     const objectsOfKind = byPod === undefined ? seen.objects(String(m.apiVersion ?? ''), String(m.kind ?? '')) : undefined;
-    const first = byPod ?? objectsOfKind!.get(nsName);
+    const first = byPod ?? objectsOfKind!.get(namespace, objectName);
     if (!first) {
-      objectsOfKind!.set(nsName, o);
-      if (isWorkload) seen.pods.set(nsName, o);
+      objectsOfKind!.set(namespace, objectName, o);
+      if (isWorkload) seen.pods.set(namespace, objectName, o);
       continue;
     }
     const name = m.metadata?.namespace ? `${m.metadata.namespace}/${m.metadata.name}` : m.metadata?.name;
@@ -171,6 +193,11 @@ export function identityProblems(objects: readonly OwnedObject[]): ValidationPro
     });
   }
   return problems;
+}
+
+/** A namespace or name as text (none: empty), as a template literal would join it. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : `${value ?? ''}`;
 }
 
 /**

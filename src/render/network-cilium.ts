@@ -12,15 +12,18 @@ const NAMESPACE_LABEL_PREFIX = 'k8s:io.cilium.k8s.namespace.labels.';
  * declared flows. @internal
  */
 export function renderCiliumPolicies(cell: Cell): any[] {
-  const baseline = CiliumNetworkPolicy.manifest({
+  // The JSON `CiliumNetworkPolicy.manifest()` makes of these props, written directly (its generated
+  // conversion, once per cell, orders fields alphabetically: egress, enableDefaultDeny, endpointSelector).
+  return [{
+    apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
+    kind: CiliumNetworkPolicy.GVK.kind,
     metadata: { name: 'cell-baseline', namespace: cell.namespace, labels: cellLabels(cell) },
     spec: {
-      endpointSelector: {},
-      enableDefaultDeny: { ingress: true, egress: true },
       egress: [dnsEgress(cell.network.dnsPods)],
+      enableDefaultDeny: { egress: true, ingress: true },
+      endpointSelector: {},
     },
-  });
-  return [baseline];
+  }];
 }
 
 /** Egress to the cluster DNS, through Cilium's DNS proxy (which FQDN rules need). */

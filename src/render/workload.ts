@@ -6,7 +6,7 @@ import { setContainerLifecycle, setDeploymentStrategy, setPodScheduling, withUse
 import { renderStatefulSet } from './stateful';
 import { kindTraits } from '../model/component-kind';
 import { Annotations } from '../resolve/labels';
-import { Cell, PlanComponent } from '../resolve/plan';
+import { Cell, PlanComponent, PlanEnvVar } from '../resolve/plan';
 
 /**
  * The component's workload: a Deployment, or a CronJob for scheduled tasks. Pods meet the
@@ -92,7 +92,7 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
   }
   const metrics = c.observability.metrics;
   if (metrics?.ownContainerPort) ports.push({ name: metrics.portName, containerPort: metrics.containerPort, protocol: 'TCP' });
-  const vars = c.dependencyEnv.concat(c.telemetryEnv).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const vars = envSortedByName(c.dependencyEnv, c.telemetryEnv);
   const env: Array<Plain<k8s.EnvVar>> = new Array(vars.length);
   for (let i = 0; i < vars.length; i++) {
     const v = vars[i];
@@ -131,4 +131,20 @@ function podSpec(c: PlanComponent): Plain<k8s.PodSpec> {
   if (volumes.length > 0) spec.volumes = volumes;
   setPodScheduling(spec, c);
   return spec as Plain<k8s.PodSpec>;
+}
+
+const byName = (a: PlanEnvVar, b: PlanEnvVar) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * `first` then `second`, stably sorted by name. Resolve hands over the dependencies' variables
+ * sorted and most components have no telemetry variables: then `first` is the answer as it is
+ * (read only), without a copy and a sort per component and environment.
+ */
+function envSortedByName(first: PlanEnvVar[], second: PlanEnvVar[]): PlanEnvVar[] {
+  if (second.length === 0) {
+    let sorted = true;
+    for (let i = 1; i < first.length && sorted; i++) sorted = byName(first[i - 1], first[i]) <= 0;
+    if (sorted) return first;
+  }
+  return first.concat(second).sort(byName);
 }

@@ -68,7 +68,9 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
   }
 
   const secretEnvNames = inv.secretEnvNames;
-  const configEnv: PlanEnvVar[] = o.env === undefined ? inv.declaredEnv : envVarsOf({ ...(p.env ?? {}), ...o.env });
+  // configureEnvironment always records an env map, mostly an empty one: then the declared variables (computed once) stand
+  const envOverrides = o.env !== undefined && hasOwnKeys(o.env) ? o.env : undefined;
+  const configEnv: PlanEnvVar[] = envOverrides === undefined ? inv.declaredEnv : envVarsOf({ ...(p.env ?? {}), ...envOverrides });
   // plain values set as secrets too: the component's own, then the dependencies' (two loops, no concatenated copy)
   for (const vars of [configEnv, ctx.dependencyEnv]) {
     for (const v of vars) {
@@ -77,7 +79,7 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
       }
     }
   }
-  const configNames = o.env === undefined ? inv.declaredEnvNames : new Set(configEnv.map(v => v.name));
+  const configNames = envOverrides === undefined ? inv.declaredEnvNames : new Set(configEnv.map(v => v.name));
   for (const v of ctx.dependencyEnv) {
     if (configNames.has(v.name)) {
       problems.add(c, `environment variable '${v.name}' is injected by a dependency and also set in env in '${env.name}'`,
@@ -192,6 +194,12 @@ export function resolveComponent(c: Component, ctx: ComponentContext, problems: 
     ...(c.componentType ? { componentType: c.componentType.name } : {}),
     ...(needs.uses.length > 0 ? { traits: needs.uses } : {}),
   };
+}
+
+/** Whether `o` has an own enumerable key (without listing its keys). */
+function hasOwnKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
 }
 
 /** True for `latest`, for images without a tag and without a digest. @internal */

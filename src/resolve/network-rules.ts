@@ -6,7 +6,30 @@ import type { PlanNetworkRule, PlanPeer } from './plan';
 /** A port of a network rule. @internal */
 export type PlanPort = PlanNetworkRule['ports'][number];
 
+/** Rules merged by a scan of those merged so far, up to this many; an index beyond. */
+const SCANNED_RULES = 8;
+
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Merged rules by peer text, HTTP text, ports (a shared list, or the text of a longer one) and reason. */
+type RuleIndex = Map<string, Map<string, Map<PlanPort[] | string, Map<string, PlanNetworkRule>>>>;
+
+/** The map under `key` in `map`, added when missing. */
+function childMap<K, V extends Map<any, any>>(map: Map<K, V>, key: K): V {
+  let child = map.get(key);
+  if (child === undefined) {
+    child = new Map() as V;
+    map.set(key, child);
+  }
+  return child;
+}
+
+/** The text of a port list (`port/protocol,` each). */
+function portsText(ports: PlanPort[]): string {
+  let text = '';
+  for (const p of ports) text += `${p.port}/${p.protocol},`;
+  return text;
+}
 
 /** Rules with one peer and one set of HTTP rules, while merging. */
 interface MergedRule {
@@ -29,8 +52,10 @@ export class RuleParts {
   private readonly podPeers = new PairCache((namespace: string, component: string): PlanPeer =>
     ({ kind: 'pods', namespace, labels: { [Labels.COMPONENT]: component } }));
   private readonly portLists = new PairCache((port: number, protocol: PlanPort['protocol']): PlanPort[] => [{ port, protocol }]);
-  /** Merged rules by peer, then by HTTP rules, ports and reason. */
-  private readonly rules = new Map<string, Map<string, PlanNetworkRule>>();
+  /** Merged rules without an `http` property by peer text, then HTTP text, ports and reason. */
+  private readonly rules: RuleIndex = new Map();
+  /** The same for rules with an `http` property (set or undefined). */
+  private readonly rulesWithHttp: RuleIndex = new Map();
   /** Merge keys of peers (JSON text), by peer object. */
   private readonly peerKeys = new WeakMap<PlanPeer, string>();
 
@@ -57,20 +82,28 @@ export class RuleParts {
   public mergeRules(rules: PlanNetworkRule[]): PlanNetworkRule[] {
     if (rules.length === 0) return [];
     const merged: MergedRule[] = [];
-    const byPeer = new Map<string, Map<string, MergedRule>>();
+    // A component has a few rules: found by a scan; an index (peer and HTTP text joined) only for long lists.
+    let index: Map<string, MergedRule> | undefined;
     for (const r of rules) {
       const peerKey = this.peerKey(r.peer);
       const httpKey = r.http === undefined ? 'null' : JSON.stringify(r.http);
-      let byHttp = byPeer.get(peerKey);
-      if (!byHttp) {
-        byHttp = new Map();
-        byPeer.set(peerKey, byHttp);
+      let prev: MergedRule | undefined;
+      if (index !== undefined) {
+        prev = index.get(`${peerKey}\u0000${httpKey}`);
+      } else {
+        for (let i = 0; i < merged.length && prev === undefined; i++) {
+          if (merged[i].peerKey === peerKey && merged[i].httpKey === httpKey) prev = merged[i];
+        }
       }
-      const prev = byHttp.get(httpKey);
       if (!prev) {
         const m: MergedRule = { peerKey, httpKey, first: r, ports: r.ports, reason: r.reason };
-        byHttp.set(httpKey, m);
         merged.push(m);
+        if (index !== undefined) {
+          index.set(`${peerKey}\u0000${httpKey}`, m);
+        } else if (merged.length > SCANNED_RULES) {
+          index = new Map();
+          for (const x of merged) index.set(`${x.peerKey}\u0000${x.httpKey}`, x);
+        }
         continue;
       }
       const everyPort = prev.ports.length === 0 || r.ports.length === 0;
@@ -84,19 +117,15 @@ export class RuleParts {
   /** The merged rule, the same object for every component with the same rule (egress to a provider, ingress from a gateway). */
   private shared(m: MergedRule): PlanNetworkRule {
     const ports = this.sortedPorts(m.ports);
-    let portsKey = '';
-    for (const p of ports) portsKey += `${p.port}/${p.protocol},`;
-    // rules with and without an `http` property stay apart, so that each keeps its own shape
-    const key = `${'http' in m.first ? 'h' : ''}${m.httpKey}|${portsKey}|${m.reason}`;
-    let byKey = this.rules.get(m.peerKey);
-    if (!byKey) {
-      byKey = new Map();
-      this.rules.set(m.peerKey, byKey);
-    }
-    let rule = byKey.get(key);
+    // Looked up level by level (no key joined per rule). Rules with and without an `http` property
+    // stay apart, so that each keeps its own shape; lists of one port or none are shared objects,
+    // their own key; longer lists go by their text.
+    const byHttp = childMap(childMap('http' in m.first ? this.rulesWithHttp : this.rules, m.peerKey), m.httpKey);
+    const byReason = childMap(byHttp, ports.length <= 1 ? ports : portsText(ports));
+    let rule = byReason.get(m.reason);
     if (!rule) {
       rule = { ...m.first, ports, reason: flat(m.reason) };
-      byKey.set(key, rule);
+      byReason.set(m.reason, rule);
     }
     return rule;
   }

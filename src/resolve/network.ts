@@ -135,8 +135,9 @@ export function attachNetwork(
             `declare the service's cidrs, use the Cilium back-end, or set acceptWiderNetworkRules: true on data plane '${plane.name}' to allow port ${dep.port} to any address`);
         }
       }
-      const probed = probePorts(c);
-      if (plane.ciliumLocalhost === CiliumLocalhost.POLICY && probed.length > 0) {
+      // the probe ports are collected only where they become a rule
+      const probed = plane.ciliumLocalhost === CiliumLocalhost.POLICY ? probePorts(c) : [];
+      if (probed.length > 0) {
         // allow-localhost=policy: only policy admits the node; the probe ports only, no L7 rule (Envoy would 403 the kubelet)
         ingress.push({ peer: { kind: 'host' }, ports: probed, reason: 'kubelet probes (Cilium allow-localhost=policy)' });
       }
