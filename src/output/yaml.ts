@@ -12,13 +12,14 @@ export function toYamlDocuments(docs: any[]): string {
     if (i > 0) put('---\n');
     emitValue(docs[i], TOP, true);
   }
-  const text = used === parts.length ? parts.join('') : parts.slice(0, used).join('');
-  if (parts.length > 4 * used) parts.length = used; // after an unusually large file, let its parts go
-  return text;
+  // Cut to this file's parts and join them in place (a slice would copy them first); V8 keeps the storage when
+  // the cut is small and releases the rest after an unusually large file.
+  parts.length = used;
+  return parts.join('');
 }
 
-// One parts list for every call, filled from the start (not emptied, which would drop its storage),
-// so that it is not reallocated and regrown for every file. The emitter does not reenter itself.
+// One parts list for every call, filled from the start, so that it is not reallocated and regrown for every
+// file. The emitter does not reenter itself.
 const parts: string[] = [];
 let used = 0;
 
