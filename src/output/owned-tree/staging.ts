@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { BackgroundWriter } from './background-writer';
 import { FolderMaker, tempPathFor } from './files';
 
 /**
@@ -15,7 +16,8 @@ export class StagedFiles {
   private readonly temps: string[] = [];
   private readonly targets: string[] = [];
 
-  constructor(private readonly folders: FolderMaker) {}
+  /** `background`: writes the files whose bytes it encoded on its own thread (see `settle`). */
+  constructor(private readonly folders: FolderMaker, private readonly background?: BackgroundWriter) {}
 
   /** How many files are staged. */
   public get count(): number {
@@ -33,7 +35,17 @@ export class StagedFiles {
     const temp = tempPathFor(full);
     this.temps.push(temp);
     this.targets.push(full);
-    fs.writeFileSync(temp, content);
+    if (typeof content === 'string' || !this.background?.write(temp, content)) fs.writeFileSync(temp, content);
+  }
+
+  /** Waits until the background writer has written every staged file, and stops it; throws its first error (again at every call). */
+  public settle(): void {
+    if (this.background === undefined) return;
+    try {
+      this.background.join();
+    } finally {
+      this.background.close();
+    }
   }
 
   /** Renames the `i`th staged file into place. */
