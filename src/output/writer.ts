@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { contentOf, FileContent } from './file-content';
 import { cleanTempFiles, FolderMaker, lstat, removeAllTempFiles, removeEmptyParents, sameFileAsWanted, tempPathFor, TreeInspector } from './owned-tree/files';
-import { BackgroundWriter } from './owned-tree/background-writer';
 import { explainFsError, RunState } from './owned-tree/fs-errors';
 import { acquireLock } from './owned-tree/lock';
 import { normalizeFiles, PENDING_FILE, RECORD_FILE } from './owned-tree/paths';
@@ -66,9 +65,6 @@ export interface WriteOwnedTreeOptions {
    */
   readonly onRecorded?: (recordSha256: string) => void;
 }
-
-/** Trees of at least this many files are staged by a background writer (a smaller one would not repay starting a thread). */
-const BACKGROUND_FILES = 10_000;
 
 /** Thrown by the `failAfter` test hook; unlike a real error it leaves its temp files behind, as a killed process would. */
 class SimulatedCrash extends Error {}
@@ -151,11 +147,7 @@ function writeLocked(
   // Nothing a reader of the tree sees changes until every check has passed: a refusal or an error removes
   // what was staged. Each content lives only while its file is handled.
   const folders = new FolderMaker();
-  // A big tree's files are written on a second thread while this one produces the next contents (not with the test hooks,
-  // which count the files staged as they go).
-  const background = wanted.size >= BACKGROUND_FILES && options.onProgress === undefined && options.failAfter === undefined
-    ? BackgroundWriter.start() : undefined;
-  const staged = new StagedFiles(folders, background);
+  const staged = new StagedFiles(folders);
   const problems: string[] = [];
   const hashes = new Map<string, string>();
   const toWrite: string[] = [];
@@ -170,7 +162,7 @@ function writeLocked(
       const content = contentOf(source);
       if (typeof content !== 'string') throw new Error(`Content of ${rel} must be a string.`);
       // Encoded once into the reused buffer: hashed, compared and staged from those bytes (valid until the next file).
-      const bytes = background?.encode(content) ?? scratch.encode(content);
+      const bytes = scratch.encode(content);
       const wantedSha = sha256(bytes);
       hashes.set(rel, wantedSha);
       const problem = inspector.parentProblem(rel);
@@ -203,7 +195,6 @@ function writeLocked(
       staged.stage(full, bytes);
       options.onProgress?.(WriteStep.TEMP, staged.count);
     }
-    staged.settle(); // a write error of the background writer is thrown here, before anything else is checked
     const byLowerCase = new Map([...wanted.keys()].map(rel => [rel.toLowerCase(), rel]));
     for (const [rel, o] of [...owned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (wanted.has(rel)) continue;
@@ -229,14 +220,8 @@ function writeLocked(
       );
     }
   } catch (e) {
-    let first = e;
-    try {
-      staged.settle(); // every staged file is in place before it is removed
-    } catch (failed) {
-      first = failed; // a background write failed before: in one thread it would have stopped the run there
-    }
     staged.discard();
-    throw first;
+    throw e;
   }
 
   // --- apply -----------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BackgroundWriter } from './background-writer';
 import { FolderMaker, tempPathFor } from './files';
 
 /**
@@ -16,8 +15,7 @@ export class StagedFiles {
   private readonly temps: string[] = [];
   private readonly targets: string[] = [];
 
-  /** `background`: writes the files whose bytes it encoded on its own thread (see `settle`). */
-  constructor(private readonly folders: FolderMaker, private readonly background?: BackgroundWriter) {}
+  constructor(private readonly folders: FolderMaker) {}
 
   /** How many files are staged. */
   public get count(): number {
@@ -35,17 +33,7 @@ export class StagedFiles {
     const temp = tempPathFor(full);
     this.temps.push(temp);
     this.targets.push(full);
-    if (typeof content === 'string' || !this.background?.write(temp, content)) fs.writeFileSync(temp, content);
-  }
-
-  /** Waits until the background writer has written every staged file, and stops it; throws its first error (again at every call). */
-  public settle(): void {
-    if (this.background === undefined) return;
-    try {
-      this.background.join();
-    } finally {
-      this.background.close();
-    }
+    fs.writeFileSync(temp, content);
   }
 
   /** Renames the `i`th staged file into place. */
