@@ -128,23 +128,18 @@ class Level {
 
   /** `<indent><key>:` */
   public keyLine(k: string): string {
-    let line = this.keys.get(k);
-    if (line === undefined) {
-      line = `${this.indent}${scalar(k)}:`;
-      this.keys.set(k, line);
-    }
-    return line;
+    return this.keys.get(k) ?? remember(this.keys, k, `${this.indent}${scalar(k)}:`);
   }
 
   /** `<indent>- <key>:`, the first key of a mapping in a sequence. */
   public itemKeyLine(k: string): string {
-    let line = this.itemKeys.get(k);
-    if (line === undefined) {
-      line = `${this.dash} ${scalar(k)}:`;
-      this.itemKeys.set(k, line);
-    }
-    return line;
+    return this.itemKeys.get(k) ?? remember(this.itemKeys, k, `${this.dash} ${scalar(k)}:`);
   }
+}
+
+function remember(cache: RecentCache<string>, k: string, line: string): string {
+  cache.set(k, line);
+  return line;
 }
 
 const TOP = new Level('');
