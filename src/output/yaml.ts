@@ -10,15 +10,16 @@ export function toYamlDocuments(docs: any[]): string {
   used = 0;
   for (let i = 0; i < docs.length; i++) {
     if (i > 0) put('---\n');
-    emitValue(docs[i], '', true);
+    emitValue(docs[i], TOP, true);
   }
-  const text = used === parts.length ? parts.join('') : parts.slice(0, used).join('');
-  if (parts.length > 4 * used) parts.length = used; // after an unusually large file, let its parts go
-  return text;
+  // Cut to this file's parts and join them in place (a slice would copy them first); V8 keeps the storage when
+  // the cut is small and releases the rest after an unusually large file.
+  parts.length = used;
+  return parts.join('');
 }
 
-// One parts list for every call, filled from the start (not emptied, which would drop its storage),
-// so that it is not reallocated and regrown for every file. The emitter does not reenter itself.
+// One parts list for every call, filled from the start, so that it is not reallocated and regrown for every
+// file. The emitter does not reenter itself.
 const parts: string[] = [];
 let used = 0;
 
@@ -104,91 +105,92 @@ function blockLiteral(s: string, indent: string): string | undefined {
   return `${chomp}\n${lines.map(l => (l.length === 0 ? '' : indent + l)).join('\n')}${extra}`;
 }
 
-// `<indent><key>:` per indent and key: manifests repeat the same keys at the same depths.
-const keyLines = new Map<string, RecentCache<string>>();
+/**
+ * One depth of the output: its indent and the lines that start there, built once per depth and key (manifests
+ * repeat the same keys at the same depths) and reached through the levels themselves rather than looked up by
+ * indent: `<indent><key>:` and a sequence item's first key, `<indent>- <key>:` (one part instead of four).
+ */
+class Level {
+  /** `<indent>-`: a sequence item that is not a mapping. */
+  public readonly dash: string;
+  private next: Level | undefined;
+  private readonly keys = new RecentCache<string>(5_000);
+  private readonly itemKeys = new RecentCache<string>(5_000);
 
-function keyLine(indent: string, k: string): string {
-  let byKey = keyLines.get(indent);
-  if (byKey === undefined) {
-    byKey = new RecentCache(5_000);
-    keyLines.set(indent, byKey);
+  constructor(public readonly indent: string) {
+    this.dash = `${indent}-`;
   }
-  let line = byKey.get(k);
-  if (line === undefined) {
-    line = `${indent}${scalar(k)}:`;
-    byKey.set(k, line);
+
+  /** The level two spaces deeper. */
+  public get deeper(): Level {
+    return this.next ??= new Level(`${this.indent}  `);
   }
+
+  /** `<indent><key>:` */
+  public keyLine(k: string): string {
+    return this.keys.get(k) ?? remember(this.keys, k, `${this.indent}${scalar(k)}:`);
+  }
+
+  /** `<indent>- <key>:`, the first key of a mapping in a sequence. */
+  public itemKeyLine(k: string): string {
+    return this.itemKeys.get(k) ?? remember(this.itemKeys, k, `${this.dash} ${scalar(k)}:`);
+  }
+}
+
+function remember(cache: RecentCache<string>, k: string, line: string): string {
+  cache.set(k, line);
   return line;
 }
 
-const deeperIndent = new Map<string, string>();
+const TOP = new Level('');
 
-/** `indent` plus two spaces, built once per depth rather than once per key. */
-function deeper(indent: string): string {
-  let d = deeperIndent.get(indent);
-  if (d === undefined) {
-    d = indent + '  ';
-    deeperIndent.set(indent, d);
-  }
-  return d;
-}
-
-function emitValue(v: any, indent: string, top: boolean): void {
+function emitValue(v: any, level: Level, top: boolean): void {
   if (Array.isArray(v)) {
     if (v.length === 0) { put(top ? '[]\n' : ' []\n'); return; }
     if (!top) put('\n');
-    const child = deeper(indent);
-    for (const item of v) {
-      put(indent);
-      put('-');
-      emitInline(item, child);
-    }
+    for (const item of v) emitItem(item, level);
     return;
   }
   if (v !== null && typeof v === 'object') {
-    const child = deeper(indent);
+    const child = level.deeper;
     let n = 0;
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
       if (n++ === 0 && !top) put('\n');
-      put(keyLine(indent, k));
-      emitChild(x, child);
+      put(level.keyLine(k));
+      emitValue(x, child, false);
     }
     if (n === 0) put(top ? '{}\n' : ' {}\n');
     return;
   }
-  if (top) put(`${primitive(v, indent)}\n`);
-  else putValueLine(v, indent);
+  if (top) put(`${primitive(v, level.indent)}\n`);
+  else putValueLine(v, level.indent);
 }
 
-/** A mapping value: nested collections go on the next lines (sequences indented under the key). */
-function emitChild(v: any, indent: string): void {
-  emitValue(v, indent, false);
-}
-
-/** A sequence item: the first key of a mapping shares the `- ` line. */
-function emitInline(v: any, indent: string): void {
+/** A sequence item at `level`: the first key of a mapping shares the `- ` line. */
+function emitItem(v: any, level: Level): void {
+  const child = level.deeper;
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    const child = deeper(indent);
+    const grandchild = child.deeper;
     let n = 0;
     for (const k in v) {
       const x = v[k];
       if (x === undefined || !Object.prototype.hasOwnProperty.call(v, k)) continue;
-      put(n++ === 0 ? ' ' : indent);
-      put(keyLine('', k));
-      emitChild(x, child);
+      put(n++ === 0 ? level.itemKeyLine(k) : child.keyLine(k));
+      emitValue(x, grandchild, false);
     }
-    if (n === 0) put(' {}\n');
+    if (n === 0) { put(level.dash); put(' {}\n'); }
     return;
   }
+  put(level.dash);
   if (Array.isArray(v)) {
     if (v.length === 0) { put(' []\n'); return; }
     put('\n');
-    emitValue(v, indent, true);
+    emitValue(v, child, true);
     return;
   }
-  putValueLine(v, indent);
+  putValueLine(v, child.indent);
 }
 
 // ` <value>\n` of short single-line strings: label values, names and ports repeat across manifests.
