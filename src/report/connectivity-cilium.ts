@@ -1,5 +1,6 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
 import { cidrContains, parseCidr } from './cidr';
+import { sharedEndpoint, sharedPortEntry } from './connectivity-compile-memo';
 import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
 import { JsonPath, Path } from './json-path';
 import { CompiledSelector, compileSelectorParts, SelectorSource } from './label-selector';
@@ -95,7 +96,10 @@ export function compileCiliumTrafficRule(
   let externals: Array<(peer: ExternalPeer) => boolean> = NO_EXTERNALS;
   if (endpoints !== undefined && endpoints.length > 0) {
     pods = [];
-    for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, new JsonPath(path, f.endpoints, i)));
+    for (let i = 0; i < endpoints.length; i++) {
+      const sel = endpoints[i];
+      pods.push(sharedEndpoint(sel, namespace, () => compileCiliumEndpoint(sel, namespace, where, new JsonPath(path, f.endpoints, i))));
+    }
   }
   if (cidr?.length || cidrSet?.length || fqdns?.length) externals = compileCiliumExternals(cidr, cidrSet, fqdns, f, where, path);
 
@@ -112,9 +116,14 @@ export function compileCiliumTrafficRule(
   if (toPorts !== undefined && toPorts.length > 0) {
     entries = [];
     for (let i = 0; i < toPorts.length; i++) {
-      const entry = compileCiliumPortRule(toPorts[i], dir, where, new JsonPath(path, 'toPorts', i));
-      hasHttp = hasHttp || entry.http;
-      entries.push(entry.entry);
+      const tp = toPorts[i];
+      let http = false;
+      entries.push(sharedPortEntry(tp, dir, () => {
+        const entry = compileCiliumPortRule(tp, dir, where, new JsonPath(path, 'toPorts', i));
+        http = entry.http;
+        return entry.entry;
+      }));
+      hasHttp = hasHttp || http;
     }
   }
   return { rule: { pods, externals, entries }, hasHttp };

@@ -70,6 +70,7 @@
  */
 import { parseIpv4 } from './cidr';
 import { compileCiliumRule, normalizeFqdn } from './connectivity-cilium';
+import { memoizingCompilation } from './connectivity-compile-memo';
 import { allowedFlows, ExternalDestination } from './connectivity-flows';
 import { compileNetworkPolicy } from './connectivity-kubernetes';
 import {
@@ -203,11 +204,14 @@ export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   }
 
   // Policies, compiled (and validated) up front, whether or not they select anything.
+  // (rules of the same shape share one compiled peer or port entry: ./connectivity-compile-memo)
   const policies: CompiledPolicy[] = [];
-  for (let i = 0; i < manifests.length; i++) {
-    const compiled = compilePolicy(manifests[i]);
-    if (compiled) policies.push(...compiled);
-  }
+  memoizingCompilation(() => {
+    for (let i = 0; i < manifests.length; i++) {
+      const compiled = compilePolicy(manifests[i]);
+      if (compiled) policies.push(...compiled);
+    }
+  });
 
   // Per pod (by index) and direction: is it default-deny, and which rules apply.
   return allowedFlows(pods, podStates(pods, policies), externals);
