@@ -1,6 +1,6 @@
 import { UNSUPPRESSIBLE_RULES } from './packs';
 import { memoizingPodTemplates } from './pod-templates';
-import { subjectsByRule } from './rule-kinds';
+import { rulesByKind } from './rule-kinds';
 import { policySubjects } from './subjects';
 import { ProblemCollector } from '../model/errors';
 import type { Organization } from '../model/organization';
@@ -57,7 +57,6 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
   const pack = org.policyPack;
   const rules = pack.rules;
   const subjects = policySubjects(plan, objects, owned, org.allowedRegistries);
-  const subjectsOf = subjectsByRule(subjects);
   // a component's own suppression first: it is the more specific one
   const suppressions = [...org._components().flatMap(c => c._policySuppressions), ...org._policySuppressions];
   const used = new Map<PolicySuppressionDeclaration, number>(suppressions.map(s => [s, 0]));
@@ -67,14 +66,14 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
   // Subjects outside, rules inside: the pod-template memo then holds one manifest at a time (every rule reading a
   // workload's templates asks right after the previous one). The outcomes are kept per rule and handled below in
   // rule order, so that errors, records and annotations come in the same order as running rule by rule.
-  const runs: RuleRun[] = rules.map(rule => ({ rule, subjects: subjectsOf(rule), next: 0, outcomes: [] }));
+  const runs: RuleRun[] = rules.map(rule => ({ rule, outcomes: [] }));
+  const runsOf = rulesByKind(runs);
   memoizingPodTemplates(() => {
     for (let i = 0; i < subjects.length; i++) { // indexed: no iterator result per object while the loop is not yet optimized
       const subject = subjects[i];
-      for (let r = 0; r < runs.length; r++) {
-        const run = runs[r];
-        if (run.subjects[run.next] !== subject) continue; // not of the rule's kinds
-        run.next++;
+      const applicable = runsOf(subject.manifest.kind);
+      for (let r = 0; r < applicable.length; r++) {
+        const run = applicable[r];
         const outcome = runRule(run.rule, subject);
         if (outcome !== undefined) run.outcomes.push(outcome); // most objects comply: nothing kept for them
       }
@@ -131,11 +130,9 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
   };
 }
 
-/** A rule's subjects (in order), how far the evaluation got in them, and what it found. */
+/** A rule and what it found. */
 interface RuleRun {
   readonly rule: IPolicyRule;
-  readonly subjects: readonly PolicySubject[];
-  next: number;
   readonly outcomes: RuleOutcome[];
 }
 
