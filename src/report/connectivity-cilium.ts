@@ -1,6 +1,6 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
 import { cidrContains, parseCidr } from './cidr';
-import { sharedEndpoint, sharedPortEntry } from './connectivity-compile-memo';
+import { sharedEndpoint, sharedPortEntry, sharedRule } from './connectivity-compile-memo';
 import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
 import { JsonPath, Path } from './json-path';
 import { CompiledSelector, compileSelectorParts, SelectorSource } from './label-selector';
@@ -37,9 +37,14 @@ function compileCiliumDirection(spec: any, edd: any, dir: Direction, namespace: 
   const compiled: CompiledRule[] = [];
   let hasHttp = false;
   for (let i = 0; i < (rules?.length ?? 0); i++) {
-    const c = compileCiliumTrafficRule(rules![i], dir, namespace, where, new JsonPath(path, dir, i));
-    hasHttp = hasHttp || c.hasHttp;
-    compiled.push(c.rule);
+    const rule = rules![i];
+    let http = false;
+    compiled.push(sharedRule(rule, dir, namespace, () => {
+      const c = compileCiliumTrafficRule(rule, dir, namespace, where, new JsonPath(path, dir, i));
+      http = c.hasHttp;
+      return c.rule;
+    }));
+    hasHttp = hasHttp || http;
   }
   return { defaultDeny: explicit === true || (compiled.length > 0 && explicit !== false), hasHttp, rules: compiled };
 }
@@ -287,10 +292,14 @@ function mapCiliumKey(key: string, where: string, path: Path): string {
 
 /** Whether a Cilium selector constrains `key` (after source-prefix stripping). */
 export function selectorNamesKey(sel: any, key: string): boolean {
-  for (const k of Object.keys(sel.matchLabels ?? {})) if (namesKey(k, key)) return true;
-  for (const e of sel.matchExpressions ?? []) if (namesKey(e.key, key)) return true;
+  const labels = sel.matchLabels;
+  for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k) && namesKey(k, key)) return true;
+  const expressions = sel.matchExpressions ?? NO_EXPRESSIONS;
+  for (let i = 0; i < expressions.length; i++) if (namesKey(expressions[i].key, key)) return true;
   return false;
 }
+
+const NO_EXPRESSIONS: readonly any[] = [];
 
 /** Whether selector key `k` is `key` once a `k8s:` / `any:` source prefix is stripped (compared in place, no slice). */
 function namesKey(k: string, key: string): boolean {

@@ -7,23 +7,28 @@
  * compiled object per shape instead of one per rule.
  *
  * Only shapes whose compilation depends on nothing but the key are memoized: a selector with
- * matchLabels of text values only, a port rule with one `{ port, protocol }` of text values. A
- * shape that fails to compile is never stored, so its errors come as before, at every occurrence.
+ * matchLabels of text values only, a port rule with one `{ port, protocol }` of text values, and a
+ * traffic rule of one such selector and at most one such port rule (its compiled rule is then
+ * shared by the policies that repeat it: the engine only reads compiled rules, and a rule listed
+ * twice for a pod allows what it allowed once). A shape that fails to compile is never stored, so
+ * its errors come as before, at every occurrence.
  */
-import type { PodPeer, PortEntry } from './connectivity-model';
+import type { CompiledRule, PodPeer, PortEntry } from './connectivity-model';
 
 let endpoints: Map<string, PodPeer> | undefined;
 let ports: Map<string, PortEntry> | undefined;
+let rules: Map<string, CompiledRule> | undefined;
 
 /** Runs `fn` (an evaluation's compilation) with compiled endpoints and ports shared by content. @internal */
 export function memoizingCompilation<T>(fn: () => T): T {
-  const outer = { endpoints, ports };
+  const outer = { endpoints, ports, rules };
   endpoints = new Map();
   ports = new Map();
+  rules = new Map();
   try {
     return fn();
   } finally {
-    ({ endpoints, ports } = outer);
+    ({ endpoints, ports, rules } = outer);
   }
 }
 
@@ -94,4 +99,38 @@ export function sharedPortEntry(tp: any, dir: string, compile: () => PortEntry):
     ports!.set(key, entry);
   }
   return entry;
+}
+
+const ENDPOINTS_FIELD = { ingress: 'fromEndpoints', egress: 'toEndpoints' } as const;
+
+/**
+ * The memo key of a Cilium traffic rule of direction `dir` in a policy of `namespace`; undefined
+ * unless it is `{ from/toEndpoints: [selector], toPorts?: [port rule] }` of memoized shapes
+ * (their keys are self-delimiting, so the parts joined stay distinct).
+ */
+function ruleKey(rule: any, dir: 'ingress' | 'egress', namespace: string | undefined): string | undefined {
+  if (rules === undefined || rule === null || typeof rule !== 'object' || Array.isArray(rule)) return undefined;
+  const field = ENDPOINTS_FIELD[dir];
+  for (const k in rule) if (hasOwn.call(rule, k) && k !== field && k !== 'toPorts') return undefined;
+  const selectors = rule[field];
+  if (!Array.isArray(selectors) || selectors.length !== 1) return undefined;
+  const endpoint = endpointKey(selectors[0], namespace);
+  if (endpoint === undefined) return undefined;
+  const toPorts = rule.toPorts;
+  if (toPorts === undefined) return `${dir}#${endpoint}#-`;
+  if (!Array.isArray(toPorts) || toPorts.length !== 1) return undefined;
+  const port = portKey(toPorts[0], dir);
+  return port === undefined ? undefined : `${dir}#${endpoint}#${port}`;
+}
+
+/** The rule `compile` makes of `rule` (no HTTP rules: see {@link ruleKey}), compiled once per content while memoizing. @internal */
+export function sharedRule(rule: any, dir: 'ingress' | 'egress', namespace: string | undefined, compile: () => CompiledRule): CompiledRule {
+  const key = ruleKey(rule, dir, namespace);
+  if (key === undefined) return compile();
+  let compiled = rules!.get(key);
+  if (compiled === undefined) {
+    compiled = compile();
+    rules!.set(key, compiled);
+  }
+  return compiled;
 }
