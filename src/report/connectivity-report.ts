@@ -59,7 +59,8 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
     const manifests: any[] = [];
     const externals = new Map<string, ExternalTarget>();
     for (const cell of cells) {
-      manifests.push(...(byNamespace.get(cell.namespace) ?? []));
+      const own = byNamespace.get(cell.namespace) ?? [];
+      for (let i = 0; i < own.length; i++) manifests.push(own[i]);
       for (const c of cell.components) {
         names.set(`${cell.namespace}/${c.workloadName}`, `${cell.project}/${c.name}`);
         for (const d of c.dependencies) {

@@ -105,9 +105,13 @@ export function readsManifest(manifest: any): boolean {
  * @internal
  */
 export function workloadsOf(manifests: any[]): PodIdentity[] {
+  return podIdentitiesOf(flatten(manifests));
+}
+
+/** {@link workloadsOf} of manifests already flattened (no Lists). */
+function podIdentitiesOf(all: any[]): PodIdentity[] {
   const pods: PodIdentity[] = [];
   const seen = new Set<string>();
-  const all = flatten(manifests);
   for (let i = 0; i < all.length; i++) {
     const m = all[i];
     let template: any;
@@ -123,24 +127,29 @@ export function workloadsOf(manifests: any[]): PodIdentity[] {
     seen.add(id);
     const spec = template.spec;
     if (spec.hostNetwork === true) throw new Error(`connectivity: ${where} uses hostNetwork, which network policies do not govern`);
-    const containers: any[] = [
-      ...(spec.containers ?? []),
-      ...(spec.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always'),
-    ];
+    // the containers' ports, then those of restartable init containers (sidecars)
     const ports: PortSpec[] = [];
-    for (const c of containers) {
-      for (const p of c.ports ?? []) {
-        const protocol = p.protocol ?? 'TCP';
-        if (protocol !== 'TCP' && protocol !== 'UDP') {
-          throw new Error(`connectivity: ${where} container ${c.name} port ${p.containerPort}: protocol ${protocol} is not supported`);
-        }
-        ports.push(p.name === undefined ? { port: p.containerPort, protocol } : { port: p.containerPort, protocol, name: p.name });
-      }
-    }
-    const pod: PodIdentity = { id, namespace, labels: { ...(template.metadata?.labels ?? {}) }, ports };
-    pods.push(spec.serviceAccountName ? { ...pod, serviceAccount: spec.serviceAccountName } : pod);
+    for (const c of spec.containers ?? NONE) containerPorts(c, where, ports);
+    for (const c of spec.initContainers ?? NONE) if (c.restartPolicy === 'Always') containerPorts(c, where, ports);
+    const labels = { ...(template.metadata?.labels ?? {}) };
+    pods.push(spec.serviceAccountName
+      ? { id, namespace, labels, ports, serviceAccount: spec.serviceAccountName }
+      : { id, namespace, labels, ports });
   }
   return pods.sort((a, b) => compare(a.id, b.id));
+}
+
+const NONE: readonly any[] = [];
+
+/** Adds the ports of container `c` (protocol default TCP) to `ports`. */
+function containerPorts(c: any, where: string, ports: PortSpec[]): void {
+  for (const p of c.ports ?? NONE) {
+    const protocol = p.protocol ?? 'TCP';
+    if (protocol !== 'TCP' && protocol !== 'UDP') {
+      throw new Error(`connectivity: ${where} container ${c.name} port ${p.containerPort}: protocol ${protocol} is not supported`);
+    }
+    ports.push(p.name === undefined ? { port: p.containerPort, protocol } : { port: p.containerPort, protocol, name: p.name });
+  }
 }
 
 /**
@@ -171,7 +180,8 @@ export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   }
 
   // Pods.
-  const identities = [...workloadsOf(manifests), ...(input.extraPods ?? [])];
+  const identities = podIdentitiesOf(manifests);
+  for (const p of input.extraPods ?? NONE) identities.push(p);
   const ids = new Set<string>();
   for (const p of identities) {
     if (ids.has(p.id)) throw new Error(`connectivity: duplicate pod id ${p.id}`);
@@ -209,7 +219,7 @@ export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   memoizingCompilation(() => {
     for (let i = 0; i < manifests.length; i++) {
       const compiled = compilePolicy(manifests[i]);
-      if (compiled) policies.push(...compiled);
+      for (let c = 0; c < (compiled?.length ?? 0); c++) policies.push(compiled![c]);
     }
   });
 
