@@ -16,8 +16,7 @@ export interface ExternalDestination {
  * through the index); the loops are indexed and the per-pair lists reused, as this runs for every
  * pair of a platform's pods in one cold call.
  */
-export function allowedFlows(pods: Pod[], states: PodState[], externals: ExternalDestination[]): Flow[] {
-  const index = new PodIndex(pods);
+export function allowedFlows(pods: Pod[], states: PodState[], externals: ExternalDestination[], index: PodIndex): Flow[] {
   const flows: Flow[] = [];
   const destinations = new Destinations(pods.length);
   // The rules matching one pair: refilled for every pair rather than allocated.

@@ -72,9 +72,10 @@ import { parseIpv4 } from './cidr';
 import { compileCiliumRule, normalizeFqdn } from './connectivity-cilium';
 import { memoizingCompilation } from './connectivity-compile-memo';
 import { allowedFlows, ExternalDestination } from './connectivity-flows';
+import { PodIndex } from './connectivity-index';
 import { compileNetworkPolicy } from './connectivity-kubernetes';
 import {
-  checkPort, compare, CompiledPolicy, ConnectivityInput, Direction, DirectionState, ExternalPeer, Flow, IMPLICIT_NS_LABEL, Labels,
+  checkPort, compare, CompiledPolicy, CompiledRule, ConnectivityInput, Direction, DirectionState, ExternalPeer, Flow, IMPLICIT_NS_LABEL, Labels,
   Listening, NS_KEY, NS_LABELS_PREFIX, Pod, PodIdentity, PodState, PortSpec, SA_KEY,
 } from './connectivity-model';
 
@@ -224,37 +225,54 @@ export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   });
 
   // Per pod (by index) and direction: is it default-deny, and which rules apply.
-  return allowedFlows(pods, podStates(pods, policies), externals);
+  const index = new PodIndex(pods);
+  return allowedFlows(pods, podStates(pods, policies, index), externals, index);
 }
 
-/** Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules of every selecting policy. */
-function podStates(pods: Pod[], policies: CompiledPolicy[]): PodState[] {
-  const policiesByNamespace = new Map<string, CompiledPolicy[]>();
-  const clusterwide: CompiledPolicy[] = [];
-  for (const p of policies) {
-    if (p.namespace === undefined) clusterwide.push(p);
-    else if (policiesByNamespace.has(p.namespace)) policiesByNamespace.get(p.namespace)!.push(p);
-    else policiesByNamespace.set(p.namespace, [p]);
-  }
-  const none: CompiledPolicy[] = [];
+/**
+ * Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules
+ * of every selecting policy. Each policy is tried on the pods the index finds for its namespace
+ * and label equality (not on every pod of its namespace); a pod's policies stay in declaration
+ * order, namespaced ones first, then clusterwide ones.
+ */
+function podStates(pods: Pod[], policies: CompiledPolicy[], index: PodIndex): PodState[] {
+  const selecting: CompiledPolicy[][] = new Array(pods.length);
+  for (let i = 0; i < pods.length; i++) selecting[i] = [];
+  const select = (p: CompiledPolicy) => {
+    const candidates = index.candidates(p);
+    for (let c = 0; c < candidates.length; c++) if (p.selects(candidates[c])) selecting[candidates[c].index].push(p);
+  };
+  for (let i = 0; i < policies.length; i++) if (policies[i].namespace !== undefined) select(policies[i]);
+  for (let i = 0; i < policies.length; i++) if (policies[i].namespace === undefined) select(policies[i]);
   return pods.map(pod => {
-    // declaration order is kept: namespaced policies, then clusterwide ones
-    const selecting: CompiledPolicy[] = [];
-    const namespaced = policiesByNamespace.get(pod.identity.namespace) ?? none;
-    for (let i = 0; i < namespaced.length; i++) if (namespaced[i].selects(pod)) selecting.push(namespaced[i]);
-    for (let i = 0; i < clusterwide.length; i++) if (clusterwide[i].selects(pod)) selecting.push(clusterwide[i]);
-    return { ingress: directionState(pod, selecting, 'ingress'), egress: directionState(pod, selecting, 'egress') };
+    const own = selecting[pod.index];
+    return { ingress: directionState(pod, own, 'ingress'), egress: directionState(pod, own, 'egress') };
   });
 }
 
 function directionState(pod: Pod, selecting: CompiledPolicy[], dir: Direction): DirectionState {
-  const isolated = selecting.some(p => p[dir].defaultDeny);
-  const http = selecting.find(p => p[dir].hasHttp);
+  if (selecting.length === 0) return OPEN;
+  let isolated = false;
+  let http: CompiledPolicy | undefined;
+  for (let i = 0; i < selecting.length; i++) {
+    const d = selecting[i][dir];
+    isolated = isolated || d.defaultDeny;
+    if (http === undefined && d.hasHttp) http = selecting[i];
+  }
   if (!isolated && http) {
     throw new Error(`connectivity: ${http.where}: HTTP rules on ${dir} of ${pod.identity.id}, which no policy puts into default-deny, are not supported`);
   }
-  return { isolated, rules: selecting.length === 1 ? selecting[0][dir].rules : selecting.flatMap(p => p[dir].rules) };
+  if (selecting.length === 1) return { isolated, rules: selecting[0][dir].rules };
+  const rules: CompiledRule[] = [];
+  for (let i = 0; i < selecting.length; i++) {
+    const own = selecting[i][dir].rules;
+    for (let r = 0; r < own.length; r++) rules.push(own[r]);
+  }
+  return { isolated, rules };
 }
+
+/** The state of a direction no policy selects the pod for (shared: states are only read). */
+const OPEN: DirectionState = Object.freeze({ isolated: false, rules: [] });
 
 /** Total order on flows: from, to, port, protocol. @internal */
 export function compareFlows(a: Flow, b: Flow): number {
