@@ -167,7 +167,9 @@ function runRule(rule: IPolicyRule, subject: PolicySubject): RuleOutcome | undef
       },
     };
   }
-  return { subject, findings };
+  // a copy of what it answered, as it was checked (it is handled after every rule ran)
+  const copies = findings.map((f: PolicyFinding) => (f.fix === undefined ? { message: f.message } : { message: f.message, fix: f.fix }));
+  return { subject, findings: copies };
 }
 
 function covers(s: PolicySuppressionDeclaration, subject: PolicySubject): boolean {
