@@ -18,16 +18,27 @@
  */
 import type { CompiledRule, Direction, PodPeer, PortEntry } from './connectivity-model';
 
-/** One node of a memo: the value stored for the token sequence leading to it, and the nodes below. */
+/**
+ * One node of a memo: the value stored for the token sequence leading to it, and the nodes below.
+ * Most nodes have one child (a component's selector has one port, a port one protocol): the first
+ * child is a field, a map is made only for a second one. Tokens are texts, undefined or marker
+ * objects, so `===` compares them as a map would.
+ */
 class Trie<V> {
   public value: V | undefined = undefined;
-  /** Made on the first child: most nodes are the ends of shapes and have none. */
-  private children: Map<unknown, Trie<V>> | undefined = undefined;
+  private firstToken: unknown = undefined;
+  private first: Trie<V> | undefined = undefined;
+  private others: Map<unknown, Trie<V>> | undefined = undefined;
 
   public child(token: unknown): Trie<V> {
-    const children = this.children ??= new Map<unknown, Trie<V>>();
-    let c = children.get(token);
-    if (c === undefined) children.set(token, c = new Trie<V>());
+    if (this.first === undefined) {
+      this.firstToken = token;
+      return this.first = new Trie<V>();
+    }
+    if (token === this.firstToken) return this.first;
+    const others = this.others ??= new Map<unknown, Trie<V>>();
+    let c = others.get(token);
+    if (c === undefined) others.set(token, c = new Trie<V>());
     return c;
   }
 }
