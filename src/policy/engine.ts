@@ -1,6 +1,6 @@
 import { UNSUPPRESSIBLE_RULES } from './packs';
 import { memoizingPodTemplates } from './pod-templates';
-import { subjectsByRule } from './rule-kinds';
+import { rulesByKind } from './rule-kinds';
 import { policySubjects } from './subjects';
 import { ProblemCollector } from '../model/errors';
 import type { Organization } from '../model/organization';
@@ -56,50 +56,65 @@ export interface PolicyEvaluation {
 export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly RenderedObject[], owned: readonly OwnedObject[]): PolicyEvaluation {
   const pack = org.policyPack;
   const rules = pack.rules;
-  const subjectsOf = subjectsByRule(policySubjects(plan, objects, owned, org.allowedRegistries));
+  const subjects = policySubjects(plan, objects, owned, org.allowedRegistries);
   // a component's own suppression first: it is the more specific one
   const suppressions = [...org._components().flatMap(c => c._policySuppressions), ...org._policySuppressions];
   const used = new Map<PolicySuppressionDeclaration, number>(suppressions.map(s => [s, 0]));
   const problems = new ProblemCollector();
   const records: PolicyFindingRecord[] = [];
   const annotate: Array<{ manifest: any; ruleId: string; reason: string }> = [];
+  // Subjects outside, rules inside: the pod-template memo then holds one manifest at a time (every rule reading a
+  // workload's templates asks right after the previous one). The outcomes are kept per rule and handled below in
+  // rule order, so that errors, records and annotations come in the same order as running rule by rule.
+  const runs: RuleRun[] = rules.map(rule => ({ rule, outcomes: [] }));
+  const runsOf = rulesByKind(runs);
   memoizingPodTemplates(() => {
-    for (const rule of rules) {
-      const candidates = suppressions.filter(s => s.ruleId === rule.id && !UNSUPPRESSIBLE_RULES.has(rule.id));
-      const subjects = subjectsOf(rule);
-      for (let i = 0; i < subjects.length; i++) { // indexed: no iterator result per object while the loop is not yet optimized
-        const subject = subjects[i];
-        const findings = runRule(org, rule, subject, problems);
-        if (findings.length === 0) continue; // most objects comply: no iterator for them
-        for (const finding of findings) {
-          const object = objectName(subject.manifest);
-          const inEnv = subject.environment ? ` in '${subject.environment}'` : '';
-          const suppression = candidates.find(s => covers(s, subject));
-          const fix = finding.fix ?? rule.fix;
-          if (suppression) {
-            used.set(suppression, used.get(suppression)! + 1);
-            annotate.push({ manifest: subject.manifest, ruleId: rule.id, reason: suppression.reason });
-          } else if (rule.severity === PolicySeverity.ERROR) {
-            problems.add(subject.path, `policy rule ${rule.id}: ${object}${inEnv}: ${finding.message}`,
-              UNSUPPRESSIBLE_RULES.has(rule.id) ? fix : `${fix}; or, if it is intended, suppress it with a reason: ${suppressHint(subject, rule.id)}`,
-              { environment: subject.environment });
-            continue;
-          }
-          records.push({
-            ruleId: rule.id,
-            severity: rule.severity,
-            path: subject.path,
-            owner: subject.owner,
-            object,
-            environment: subject.environment,
-            message: finding.message,
-            fix,
-            suppressed: suppression ? { reason: suppression.reason, by: suppression.scope.node.path } : undefined,
-          });
-        }
+    for (let i = 0; i < subjects.length; i++) { // indexed: no iterator result per object while the loop is not yet optimized
+      const subject = subjects[i];
+      const applicable = runsOf(subject.manifest.kind);
+      for (let r = 0; r < applicable.length; r++) {
+        const run = applicable[r];
+        const outcome = runRule(run.rule, subject);
+        if (outcome !== undefined) run.outcomes.push(outcome); // most objects comply: nothing kept for them
       }
     }
   });
+  for (const { rule, outcomes } of runs) {
+    const candidates = suppressions.filter(s => s.ruleId === rule.id && !UNSUPPRESSIBLE_RULES.has(rule.id));
+    for (const outcome of outcomes) {
+      const subject = outcome.subject;
+      if (outcome.broken !== undefined) {
+        problems.add(org, outcome.broken.message, outcome.broken.fix);
+        continue;
+      }
+      for (const finding of outcome.findings!) {
+        const object = objectName(subject.manifest);
+        const inEnv = subject.environment ? ` in '${subject.environment}'` : '';
+        const suppression = candidates.find(s => covers(s, subject));
+        const fix = finding.fix ?? rule.fix;
+        if (suppression) {
+          used.set(suppression, used.get(suppression)! + 1);
+          annotate.push({ manifest: subject.manifest, ruleId: rule.id, reason: suppression.reason });
+        } else if (rule.severity === PolicySeverity.ERROR) {
+          problems.add(subject.path, `policy rule ${rule.id}: ${object}${inEnv}: ${finding.message}`,
+            UNSUPPRESSIBLE_RULES.has(rule.id) ? fix : `${fix}; or, if it is intended, suppress it with a reason: ${suppressHint(subject, rule.id)}`,
+            { environment: subject.environment });
+          continue;
+        }
+        records.push({
+          ruleId: rule.id,
+          severity: rule.severity,
+          path: subject.path,
+          owner: subject.owner,
+          object,
+          environment: subject.environment,
+          message: finding.message,
+          fix,
+          suppressed: suppression ? { reason: suppression.reason, by: suppression.scope.node.path } : undefined,
+        });
+      }
+    }
+  }
   checkSuppressions(rules, pack.name, used, problems);
   problems.throwIfAny();
   for (const a of annotate) setAnnotation(a.manifest, `${SUPPRESSED_ANNOTATION_PREFIX}${a.ruleId.toLowerCase()}`, a.reason);
@@ -115,22 +130,46 @@ export function evaluatePolicy(org: Organization, plan: Plan, objects: readonly 
   };
 }
 
-/** A rule's findings for one subject; a rule that throws or answers something else than findings is reported. */
-function runRule(org: Organization, rule: IPolicyRule, subject: PolicySubject, problems: ProblemCollector): PolicyFinding[] {
+/** A rule and what it found. */
+interface RuleRun {
+  readonly rule: IPolicyRule;
+  readonly outcomes: RuleOutcome[];
+}
+
+/** Findings of a rule on a subject, or the problem of a rule that threw or answered something else (worded at once). */
+interface RuleOutcome {
+  readonly subject: PolicySubject;
+  readonly findings?: PolicyFinding[];
+  readonly broken?: { readonly message: string; readonly fix: string };
+}
+
+/** A rule's outcome on one subject; undefined when it found nothing. */
+function runRule(rule: IPolicyRule, subject: PolicySubject): RuleOutcome | undefined {
   let findings: unknown;
   try {
     findings = rule.check(subject);
   } catch (e) {
-    problems.add(org, `policy rule ${rule.id} failed on ${objectName(subject.manifest)} of ${subject.owner}: ${e instanceof Error ? e.message : String(e)}`,
-      "fix the rule's check(subject): it must return a list of findings (empty when the object complies) and not throw");
-    return [];
+    return {
+      subject,
+      broken: {
+        message: `policy rule ${rule.id} failed on ${objectName(subject.manifest)} of ${subject.owner}: ${e instanceof Error ? e.message : String(e)}`,
+        fix: "fix the rule's check(subject): it must return a list of findings (empty when the object complies) and not throw",
+      },
+    };
   }
+  if (Array.isArray(findings) && findings.length === 0) return undefined; // most objects comply
   if (!Array.isArray(findings) || findings.some(f => typeof f?.message !== 'string' || f.message.trim() === '' || (f.fix !== undefined && typeof f.fix !== 'string'))) {
-    problems.add(org, `policy rule ${rule.id} returned ${JSON.stringify(findings)} for ${objectName(subject.manifest)} of ${subject.owner}`,
-      "return a list of findings, each { message: 'what is wrong, naming the value' } with an optional fix string");
-    return [];
+    return {
+      subject,
+      broken: {
+        message: `policy rule ${rule.id} returned ${JSON.stringify(findings)} for ${objectName(subject.manifest)} of ${subject.owner}`,
+        fix: "return a list of findings, each { message: 'what is wrong, naming the value' } with an optional fix string",
+      },
+    };
   }
-  return findings;
+  // a copy of what it answered, as it was checked (it is handled after every rule ran)
+  const copies = findings.map((f: PolicyFinding) => (f.fix === undefined ? { message: f.message } : { message: f.message, fix: f.fix }));
+  return { subject, findings: copies };
 }
 
 function covers(s: PolicySuppressionDeclaration, subject: PolicySubject): boolean {

@@ -35,39 +35,45 @@ export interface ContainerRef {
 /*
  * While the policy engine runs the rules ({@link memoizingPodTemplates}), five rules read the pod
  * templates and containers of each workload: they are found once per manifest and shared between
- * the rules (which only read them; manifests do not change while the rules run). The memos are
- * Maps, not WeakMaps: they live only while the rules run, and a WeakMap of every workload is an
- * ephemeron table each garbage collection of that time walks (its cost grew with the platform).
+ * the rules (which only read them; manifests do not change while the rules run). The engine runs
+ * every rule on one object before the next object, so the memo is one slot (the last manifest and
+ * its templates, the last template and its containers), not a map of every workload: no lookup by
+ * object identity, and nothing kept of the objects already checked.
  */
-let templateMemo: Map<object, PodTemplateRef[]> | undefined;
-let containerMemo: Map<PodTemplateRef, ContainerRef[]> | undefined;
+let memoizing = false;
+let lastManifest: object | undefined;
+let lastTemplates: PodTemplateRef[] = [];
+let lastPod: PodTemplateRef | undefined;
+let lastContainers: ContainerRef[] = [];
 
-/** Runs `fn` with pod templates and containers found once per manifest. @internal */
+/** Runs `fn` with pod templates and containers found once per manifest (while it is asked again right away). @internal */
 export function memoizingPodTemplates<T>(fn: () => T): T {
-  const outer = { templateMemo, containerMemo };
-  templateMemo = new Map();
-  containerMemo = new Map();
+  const outer = memoizing;
+  memoizing = true;
+  forget();
   try {
     return fn();
   } finally {
-    ({ templateMemo, containerMemo } = outer);
+    memoizing = outer;
+    forget();
   }
+}
+
+function forget(): void {
+  lastManifest = undefined;
+  lastTemplates = [];
+  lastPod = undefined;
+  lastContainers = [];
 }
 
 /** The pod templates of a Kubernetes workload object (none for other objects). @internal */
 export function podTemplatesOf(manifest: any): PodTemplateRef[] {
-  return typeof manifest === 'object' && manifest !== null ? memoized(templateMemo, manifest, findPodTemplates) : findPodTemplates(manifest);
-}
-
-/** `find(key)`, once per key while a memo is set. */
-function memoized<K extends object, V>(memo: Map<K, V> | undefined, key: K, find: (key: K) => V): V {
-  if (memo === undefined) return find(key);
-  let value = memo.get(key);
-  if (value === undefined) {
-    value = find(key);
-    memo.set(key, value);
+  if (!memoizing || typeof manifest !== 'object' || manifest === null) return findPodTemplates(manifest);
+  if (manifest !== lastManifest) {
+    lastTemplates = findPodTemplates(manifest);
+    lastManifest = manifest;
   }
-  return value;
+  return lastTemplates;
 }
 
 function findPodTemplates(manifest: any): PodTemplateRef[] {
@@ -92,7 +98,12 @@ function specPathOf(path: readonly string[]): string {
 
 /** Every container of a pod spec: containers, init containers, ephemeral containers. @internal */
 export function containersOf(pod: PodTemplateRef): ContainerRef[] {
-  return memoized(containerMemo, pod, findContainers);
+  if (!memoizing) return findContainers(pod);
+  if (pod !== lastPod) {
+    lastContainers = findContainers(pod);
+    lastPod = pod;
+  }
+  return lastContainers;
 }
 
 function findContainers(pod: PodTemplateRef): ContainerRef[] {

@@ -1,11 +1,11 @@
-import type { IPolicyRule, PolicySubject } from '../model/policy';
+import type { IPolicyRule } from '../model/policy';
 
 /*
  * Most built-in rules read pod templates: on the other objects (nine in ten in the bench) their
  * check answers no finding by construction. Such a rule names the kinds it can find something in,
- * and the engine hands it only objects of those kinds, in the same order, so it walks each object
- * list once per kind set instead of every rule calling check on every object. Rules without kinds
- * (custom rules, OC-API-SIZE-LIMITS) see every object.
+ * and the engine runs it only on objects of those kinds: it looks up the rules of each object's
+ * kind (a table built once per kind and evaluation) instead of every rule calling check on every
+ * object. Rules without kinds (custom rules, OC-API-SIZE-LIMITS) see every object.
  */
 const ruleKinds = new WeakMap<IPolicyRule, ReadonlySet<string>>();
 
@@ -15,18 +15,20 @@ export function onlyKinds(rule: IPolicyRule, kinds: ReadonlySet<string>): void {
 }
 
 /**
- * The subjects a rule is run on, in their order: all of them, or those of the kinds it declared
- * ({@link onlyKinds}). Lists are built once per kind set and evaluation. @internal
+ * The items (one per rule, in the order of `rules`) whose rule runs on objects of a kind: all of
+ * them but those of rules that declared other kinds ({@link onlyKinds}). Lists are built once per
+ * kind. @internal
  */
-export function subjectsByRule(subjects: readonly PolicySubject[]): (rule: IPolicyRule) => readonly PolicySubject[] {
-  const byKinds = new Map<ReadonlySet<string>, PolicySubject[]>();
-  return rule => {
-    const kinds = ruleKinds.get(rule);
-    if (kinds === undefined) return subjects;
-    let list = byKinds.get(kinds);
+export function rulesByKind<T extends { readonly rule: IPolicyRule }>(rules: readonly T[]): (kind: unknown) => readonly T[] {
+  const byKind = new Map<unknown, T[]>();
+  return kind => {
+    let list = byKind.get(kind);
     if (list === undefined) {
-      list = subjects.filter(s => kinds.has(s.manifest.kind));
-      byKinds.set(kinds, list);
+      list = rules.filter(r => {
+        const kinds = ruleKinds.get(r.rule);
+        return kinds === undefined || kinds.has(kind as string);
+      });
+      byKind.set(kind, list);
     }
     return list;
   };

@@ -48,6 +48,7 @@ export function policySubjects(
         key: k,
         facts: k === undefined ? undefined : factsOf(k),
         objects: k === undefined ? NONE : listOf(groups, k),
+        isProduction: environment !== undefined && production.get(environment) === true,
       };
     }
     const k = run.key;
@@ -58,7 +59,7 @@ export function policySubjects(
       path: owned[i].path,
       owner: owned[i].owner,
       environment,
-      isProduction: environment !== undefined && production.get(environment) === true,
+      isProduction: run.isProduction,
       project,
       component: k === undefined ? undefined : o.group,
       componentKind: c?.kind,
@@ -82,6 +83,8 @@ interface Run {
   readonly facts: ComponentFacts | undefined;
   /** The component's objects (none for objects outside any component). */
   readonly objects: any[];
+  /** Whether its environment is a production one. */
+  readonly isProduction: boolean;
 }
 
 const NONE: any[] = [];

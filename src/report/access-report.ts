@@ -1,4 +1,4 @@
-import { AccessEvaluator } from './access';
+import { AccessEvaluator, accessReads } from './access';
 import { AccessEntry, AccessTarget, CapabilityVerdict, consistent, evaluateAccess } from './access-capabilities';
 import { cellsByEnvironment } from '../render/grouping';
 import type { RenderedObject } from '../render/types';
@@ -30,7 +30,9 @@ export interface EnvironmentAccess {
 export function accessOf(plan: Plan, objects: RenderedObject[]): EnvironmentAccess[] {
   if (!plan.access) return [];
   const d = plan.delivery;
-  const manifests = objects.map(o => o.manifest);
+  // only the objects it reads (RBAC and AppProjects, a few in a hundred), in their order
+  const manifests: any[] = [];
+  for (let i = 0; i < objects.length; i++) if (accessReads(objects[i].manifest)) manifests.push(objects[i].manifest);
   const evaluator = new AccessEvaluator(manifests);
   return cellsByEnvironment(plan.cells).map(([, cells]) => {
     const first = cells[0];

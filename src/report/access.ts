@@ -112,6 +112,16 @@ export interface BindingSummary {
   readonly subjects: ReadonlyArray<{ readonly kind: string; readonly name: string; readonly namespace?: string }>;
 }
 
+const RBAC_KINDS: ReadonlySet<unknown> = new Set(['ClusterRole', 'Role', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** The kinds {@link AccessEvaluator} reads: RBAC objects and Argo CD AppProjects. */
+const READ_KINDS: ReadonlySet<unknown> = new Set([...RBAC_KINDS, 'AppProject']);
+
+/** Whether an {@link AccessEvaluator} reads `manifest` (callers may leave out the others: it ignores them). @internal */
+export function accessReads(manifest: any): boolean {
+  return READ_KINDS.has(manifest?.kind);
+}
+
 /** Reads RBAC objects and AppProjects and answers access questions about them. @internal */
 export class AccessEvaluator {
   private readonly clusterRoles = new Map<string, Rule[]>();
@@ -133,7 +143,7 @@ export class AccessEvaluator {
     const aggregated: any[] = [];
     for (const m of manifests) {
       const kind = m?.kind;
-      if (['ClusterRole', 'Role', 'RoleBinding', 'ClusterRoleBinding'].includes(kind)) {
+      if (RBAC_KINDS.has(kind)) {
         if (m.apiVersion !== RBAC_API) throw new Error(`${kind} ${m.metadata?.name}: unsupported apiVersion ${m.apiVersion}`);
       }
       if (kind === 'ClusterRole') {

@@ -1,6 +1,7 @@
 // ---------------------------------------------------------------------------------------------
 // CIDR arithmetic (IPv4; no bitwise operators)
 import type { ExternalPeer } from './connectivity-model';
+import type { Path } from './json-path';
 
 export interface Cidr {
   /** undefined for IPv6 blocks, which can match only fqdn-only targets (and only as ::/0). */
@@ -8,7 +9,7 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-export function parseCidr(text: any, where: string, path: string): Cidr {
+export function parseCidr(text: any, where: string, path: Path): Cidr {
   const s = String(text);
   const slash = s.indexOf('/');
   const addr = slash < 0 ? s : s.slice(0, slash);
@@ -22,13 +23,14 @@ export function parseCidr(text: any, where: string, path: string): Cidr {
     if (!/^[0-9a-fA-F:.]+$/.test(addr)) throw new Error(`connectivity: ${where}: ${path} ${s} is not a CIDR`);
     return { prefix };
   }
-  return { base: parseIpv4(addr, `${where}: ${path}`), prefix };
+  return { base: parseIpv4(addr, where, path), prefix };
 }
 
-export function parseIpv4(text: string, where: string): number {
+/** An IPv4 address as a number; `where` (and `path`, when given: `${where}: ${path}`) name it in the error only. */
+export function parseIpv4(text: string, where: string, path?: Path): number {
   const parts = String(text).split('.');
   if (parts.length !== 4 || parts.some(p => !/^[0-9]{1,3}$/.test(p) || Number(p) > 255)) {
-    throw new Error(`connectivity: ${where}: ${text} is not an IPv4 address`);
+    throw new Error(`connectivity: ${path === undefined ? where : `${where}: ${path}`}: ${text} is not an IPv4 address`);
   }
   return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
 }

@@ -1,5 +1,6 @@
 // Compiles CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy rules for the connectivity engine.
 import { cidrContains, parseCidr } from './cidr';
+import { sharedEndpoint, sharedPortEntry, sharedRule } from './connectivity-compile-memo';
 import { ALL_PORTS, ANY_POD, checkKeys, CILIUM_POLICY_PREFIX, compare, CompiledDirection, CompiledPolicy, CompiledRule, Direction, ExternalPeer, list, NS_KEY, NS_LABELS_PREFIX, PodPeer, PortEntry, PortMatch, SA_KEY, unsupported } from './connectivity-model';
 import { JsonPath, Path } from './json-path';
 import { CompiledSelector, compileSelectorParts, SelectorSource } from './label-selector';
@@ -15,12 +16,14 @@ const DIRECTIONS = ['ingress', 'egress'];
 export function compileCiliumRule(spec: any, namespace: string | undefined, where: string, path: string): CompiledPolicy {
   checkKeys(spec, CILIUM_SPEC_KEYS, where, path);
   if (spec.endpointSelector === undefined) throw new Error(`connectivity: ${where}: ${path}.endpointSelector is required`);
-  const subject = compileCiliumSelector(spec.endpointSelector, where, new JsonPath(path, 'endpointSelector')).test;
+  const selector = compileCiliumSelector(spec.endpointSelector, where, new JsonPath(path, 'endpointSelector'));
+  const subject = selector.test;
   const edd = spec.enableDefaultDeny ?? {};
   checkKeys(edd, DIRECTIONS, where, path, 'enableDefaultDeny');
   return {
     where,
     namespace,
+    label: podLabelEquality(selector),
     selects: pod => (namespace === undefined || pod.identity.namespace === namespace) && subject(pod.ciliumLabels),
     ingress: compileCiliumDirection(spec, edd, 'ingress', namespace, where, path),
     egress: compileCiliumDirection(spec, edd, 'egress', namespace, where, path),
@@ -36,9 +39,14 @@ function compileCiliumDirection(spec: any, edd: any, dir: Direction, namespace: 
   const compiled: CompiledRule[] = [];
   let hasHttp = false;
   for (let i = 0; i < (rules?.length ?? 0); i++) {
-    const c = compileCiliumTrafficRule(rules![i], dir, namespace, where, new JsonPath(path, dir, i));
-    hasHttp = hasHttp || c.hasHttp;
-    compiled.push(c.rule);
+    const rule = rules![i];
+    let http = false;
+    compiled.push(sharedRule(rule, dir, namespace, () => {
+      const c = compileCiliumTrafficRule(rule, dir, namespace, where, new JsonPath(path, dir, i));
+      http = c.hasHttp;
+      return c.rule;
+    }));
+    hasHttp = hasHttp || http;
   }
   return { defaultDeny: explicit === true || (compiled.length > 0 && explicit !== false), hasHttp, rules: compiled };
 }
@@ -95,7 +103,10 @@ export function compileCiliumTrafficRule(
   let externals: Array<(peer: ExternalPeer) => boolean> = NO_EXTERNALS;
   if (endpoints !== undefined && endpoints.length > 0) {
     pods = [];
-    for (let i = 0; i < endpoints.length; i++) pods.push(compileCiliumEndpoint(endpoints[i], namespace, where, new JsonPath(path, f.endpoints, i)));
+    for (let i = 0; i < endpoints.length; i++) {
+      const sel = endpoints[i];
+      pods.push(sharedEndpoint(sel, namespace, () => compileCiliumEndpoint(sel, namespace, where, new JsonPath(path, f.endpoints, i))));
+    }
   }
   if (cidr?.length || cidrSet?.length || fqdns?.length) externals = compileCiliumExternals(cidr, cidrSet, fqdns, f, where, path);
 
@@ -112,9 +123,14 @@ export function compileCiliumTrafficRule(
   if (toPorts !== undefined && toPorts.length > 0) {
     entries = [];
     for (let i = 0; i < toPorts.length; i++) {
-      const entry = compileCiliumPortRule(toPorts[i], dir, where, new JsonPath(path, 'toPorts', i));
-      hasHttp = hasHttp || entry.http;
-      entries.push(entry.entry);
+      const tp = toPorts[i];
+      let http = false;
+      entries.push(sharedPortEntry(tp, dir, () => {
+        const entry = compileCiliumPortRule(tp, dir, where, new JsonPath(path, 'toPorts', i));
+        http = entry.http;
+        return entry.entry;
+      }));
+      hasHttp = hasHttp || http;
     }
   }
   return { rule: { pods, externals, entries }, hasHttp };
@@ -131,19 +147,19 @@ function compileCiliumExternals(
 ): Array<(peer: ExternalPeer) => boolean> {
   const externals: Array<(peer: ExternalPeer) => boolean> = [];
   (cidr ?? []).forEach((c, i) => {
-    const block = parseCidr(c, where, `${path}.${f.cidr}[${i}]`);
+    const block = parseCidr(c, where, new JsonPath(path, f.cidr, i));
     externals.push(x => cidrContains(block, [], x));
   });
   (cidrSet ?? []).forEach((s, i) => {
-    const setPath = `${path}.${f.cidrSet}[${i}]`;
+    const setPath = new JsonPath(path, f.cidrSet, i);
     checkKeys(s, ['cidr', 'except'], where, setPath);
     if (s.cidr === undefined) throw new Error(`connectivity: ${where}: ${setPath}.cidr is required`);
-    const block = parseCidr(s.cidr, where, `${setPath}.cidr`);
-    const except = (list(s.except, where, `${setPath}.except`) ?? []).map((e, j) => parseCidr(e, where, `${setPath}.except[${j}]`));
+    const block = parseCidr(s.cidr, where, new JsonPath(setPath, 'cidr'));
+    const except = (list(s.except, where, setPath, 'except') ?? []).map((e, j) => parseCidr(e, where, new JsonPath(setPath, 'except', j)));
     externals.push(x => cidrContains(block, except, x));
   });
   (fqdns ?? []).forEach((fqdn, i) => {
-    const matches = compileFqdnSelector(fqdn, where, `${path}.toFQDNs[${i}]`);
+    const matches = compileFqdnSelector(fqdn, where, new JsonPath(path, 'toFQDNs', i));
     externals.push(x => x.fqdn !== undefined && matches(x.fqdn));
   });
   return externals;
@@ -177,19 +193,20 @@ export function compileCiliumPortRule(tp: any, dir: Direction, where: string, pa
   let l7: string[] | undefined;
   let http = false;
   if (tp.rules !== undefined) {
-    checkKeys(tp.rules, ['http', 'dns'], where, `${path}.rules`);
-    const httpRules = list(tp.rules.http, where, `${path}.rules.http`);
-    const dnsRules = list(tp.rules.dns, where, `${path}.rules.dns`);
+    const rulesPath = new JsonPath(path, 'rules');
+    checkKeys(tp.rules, ['http', 'dns'], where, rulesPath);
+    const httpRules = list(tp.rules.http, where, rulesPath, 'http');
+    const dnsRules = list(tp.rules.dns, where, rulesPath, 'dns');
     if ((httpRules ?? []).length > 0 && (dnsRules ?? []).length > 0) {
       throw unsupported(where, `${path}.rules`, 'Cilium rejects mixing http and dns rules on one port');
     }
     if (dnsRules !== undefined && dnsRules.length > 0) {
       if (dir === 'ingress') throw unsupported(where, `${path}.rules.dns`, 'Cilium rejects DNS rules on ingress');
-      dnsRules.forEach((d, i) => compileFqdnSelector(d, where, `${path}.rules.dns[${i}]`)); // validation only
+      dnsRules.forEach((d, i) => compileFqdnSelector(d, where, new JsonPath(rulesPath, 'dns', i))); // validation only
     }
     if (httpRules !== undefined && httpRules.length > 0) {
       http = true;
-      const requests = httpRules.map((h, i) => httpRequest(h, where, `${path}.rules.http[${i}]`));
+      const requests = httpRules.map((h, i) => httpRequest(h, where, new JsonPath(rulesPath, 'http', i)));
       l7 = requests.includes(undefined) ? undefined : [...new Set(requests as string[])].sort(compare);
     }
   }
@@ -219,7 +236,7 @@ function compileCiliumPort(pp: any, where: string, path: Path, i: number): PortM
 /** `${method} ${path}` (+ host / headers) of one HTTP rule; undefined for the empty rule (every request). */
 export function httpRequest(h: any, where: string, path: Path): string | undefined {
   checkKeys(h, ['method', 'path', 'host', 'headers'], where, path);
-  const headers = list(h.headers, where, `${path}.headers`) ?? [];
+  const headers = list(h.headers, where, path, 'headers') ?? [];
   if (h.method === undefined && h.path === undefined && h.host === undefined && headers.length === 0) return undefined;
   let text = `${h.method ?? '*'} ${h.path ?? '*'}`;
   if (h.host !== undefined) text += ` host=${h.host}`;
@@ -278,10 +295,14 @@ function mapCiliumKey(key: string, where: string, path: Path): string {
 
 /** Whether a Cilium selector constrains `key` (after source-prefix stripping). */
 export function selectorNamesKey(sel: any, key: string): boolean {
-  for (const k of Object.keys(sel.matchLabels ?? {})) if (namesKey(k, key)) return true;
-  for (const e of sel.matchExpressions ?? []) if (namesKey(e.key, key)) return true;
+  const labels = sel.matchLabels;
+  for (const k in labels) if (Object.prototype.hasOwnProperty.call(labels, k) && namesKey(k, key)) return true;
+  const expressions = sel.matchExpressions ?? NO_EXPRESSIONS;
+  for (let i = 0; i < expressions.length; i++) if (namesKey(expressions[i].key, key)) return true;
   return false;
 }
+
+const NO_EXPRESSIONS: readonly any[] = [];
 
 /** Whether selector key `k` is `key` once a `k8s:` / `any:` source prefix is stripped (compared in place, no slice). */
 function namesKey(k: string, key: string): boolean {

@@ -16,8 +16,7 @@ export interface ExternalDestination {
  * through the index); the loops are indexed and the per-pair lists reused, as this runs for every
  * pair of a platform's pods in one cold call.
  */
-export function allowedFlows(pods: Pod[], states: PodState[], externals: ExternalDestination[]): Flow[] {
-  const index = new PodIndex(pods);
+export function allowedFlows(pods: Pod[], states: PodState[], externals: ExternalDestination[], index: PodIndex): Flow[] {
   const flows: Flow[] = [];
   const destinations = new Destinations(pods.length);
   // The rules matching one pair: refilled for every pair rather than allocated.
@@ -111,15 +110,32 @@ class Destinations {
     for (const rule of rules) {
       for (const peer of rule.pods) {
         if (peer.namespace === undefined) {
-          this.pods.sort((a, b) => a.index - b.index);
+          if (!inOrder(this.pods, byIndex)) this.pods.sort((a, b) => a.index - b.index);
           return;
         }
         if (!scopes.has(peer.namespace)) scopes.set(peer.namespace, scopes.size);
       }
     }
     const rank = (pod: Pod) => scopes.get(pod.identity.namespace)! * size + pod.index;
-    this.pods.sort((a, b) => rank(a) - rank(b));
+    if (!inOrder(this.pods, rank)) this.pods.sort((a, b) => rank(a) - rank(b));
   }
+}
+
+const byIndex = (pod: Pod) => pod.index;
+
+/**
+ * Whether `pods` are already sorted by `rank` (numbers, none NaN): the index mostly finds them in
+ * that order, and then the sort (and the work array it allocates) is skipped.
+ */
+function inOrder(pods: readonly Pod[], rank: (pod: Pod) => number): boolean {
+  let previous = rank(pods[0]);
+  if (Number.isNaN(previous)) return false;
+  for (let i = 1; i < pods.length; i++) {
+    const r = rank(pods[i]);
+    if (!(r >= previous)) return false; // (false for NaN too)
+    previous = r;
+  }
+  return true;
 }
 
 /** The rules of an isolated direction that match `peer`, in order, in `out` (emptied first); undefined when the direction is not isolated. */

@@ -27,8 +27,8 @@ export class PodIndex {
     return this.byNamespace.get(namespace) ?? NONE;
   }
 
-  /** Every pod `peer` can match (and maybe others), in pod order. */
-  candidates(peer: PodPeer): readonly Pod[] {
+  /** Every pod `peer` (a rule's peer, or a policy's subject) can match (and maybe others), in pod order. */
+  candidates(peer: Pick<PodPeer, 'namespace' | 'label'>): readonly Pod[] {
     const scoped = peer.namespace === undefined ? this.pods : this.inNamespace(peer.namespace);
     if (peer.label === undefined) return scoped;
     const labelled = this.withLabel(peer.label[0]).get(peer.label[1]) ?? NONE;

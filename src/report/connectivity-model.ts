@@ -154,6 +154,8 @@ export interface CompiledPolicy {
   readonly where: string;
   /** The namespace whose pods it may select; undefined for clusterwide policies. */
   readonly namespace?: string;
+  /** A (label key, value) of the pod's own labels every pod it selects has (for the pod index); undefined = none known. */
+  readonly label?: readonly [string, string];
   readonly selects: (pod: Pod) => boolean;
   readonly ingress: CompiledDirection;
   readonly egress: CompiledDirection;

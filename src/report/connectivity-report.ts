@@ -59,7 +59,8 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
     const manifests: any[] = [];
     const externals = new Map<string, ExternalTarget>();
     for (const cell of cells) {
-      manifests.push(...(byNamespace.get(cell.namespace) ?? []));
+      const own = byNamespace.get(cell.namespace) ?? [];
+      for (let i = 0; i < own.length; i++) manifests.push(own[i]);
       for (const c of cell.components) {
         names.set(`${cell.namespace}/${c.workloadName}`, `${cell.project}/${c.name}`);
         for (const d of c.dependencies) {
@@ -105,14 +106,16 @@ export function connectivityOf(plan: Plan, objects: RenderedObject[]): Environme
  * The evaluated flows with their ends renamed (`names`: pod id → `project/component`), without the
  * flows between pods outside the cells (gateway → DNS, gateway → internet: not ours to govern),
  * sorted by {@link compareFlows} on the new names, ties (two pods of one name) in the evaluator's
- * order. One sort, and on numbers: each distinct end is ranked once (a few thousand names), then
- * the flows (a hundred times more) are ordered by (from rank, to rank, port, protocol) instead of
- * comparing long names that share their prefixes.
+ * order. One sort, and on numbers: each distinct end and protocol is ranked once (a few thousand
+ * names), then each flow gets one number ordered as (from rank, to rank, port, protocol rank) are,
+ * so that the flows (a hundred times more) are compared by a subtraction instead of long names
+ * that share their prefixes.
  */
 function renamedSorted(evaluated: Flow[], names: Map<string, string>): Flow[] {
   const flows: Flow[] = [];
   const raw: Flow[] = [];
   const rank = new Map<string, number>();
+  const protocols = new Map<string, number>();
   for (let i = 0; i < evaluated.length; i++) {
     const f = evaluated[i];
     const from = names.get(f.from);
@@ -125,20 +128,29 @@ function renamedSorted(evaluated: Flow[], names: Map<string, string>): Flow[] {
     raw.push(f);
     rank.set(renamed.from, 0);
     rank.set(renamed.to, 0);
+    protocols.set(renamed.protocol, 0);
   }
   const ends = [...rank.keys()].sort(compareText);
   for (let i = 0; i < ends.length; i++) rank.set(ends[i], i);
-  const fromRank = new Int32Array(flows.length);
-  const toRank = new Int32Array(flows.length);
-  for (let i = 0; i < flows.length; i++) {
-    fromRank[i] = rank.get(flows[i].from)!;
-    toRank[i] = rank.get(flows[i].to)!;
+  const protocolNames = [...protocols.keys()].sort(compareText);
+  for (let i = 0; i < protocolNames.length; i++) protocols.set(protocolNames[i], i);
+  // ports are 1-65535 (the evaluator checks them); the number stays an exact integer below 2^53
+  const keys = new Float64Array(flows.length);
+  const exact = ends.length * ends.length * PORTS * protocolNames.length <= Number.MAX_SAFE_INTEGER;
+  for (let i = 0; exact && i < flows.length; i++) {
+    const f = flows[i];
+    keys[i] = ((rank.get(f.from)! * ends.length + rank.get(f.to)!) * PORTS + f.port) * protocolNames.length + protocols.get(f.protocol)!;
   }
   const order = Array.from({ length: flows.length }, (_, i) => i);
-  order.sort((a, b) => fromRank[a] - fromRank[b] || toRank[a] - toRank[b] || flows[a].port - flows[b].port
-    || compareText(flows[a].protocol, flows[b].protocol) || compareFlows(raw[a], raw[b]));
+  order.sort(exact
+    ? (a, b) => keys[a] - keys[b] || compareFlows(raw[a], raw[b])
+    : (a, b) => rank.get(flows[a].from)! - rank.get(flows[b].from)! || rank.get(flows[a].to)! - rank.get(flows[b].to)!
+      || flows[a].port - flows[b].port || compareText(flows[a].protocol, flows[b].protocol) || compareFlows(raw[a], raw[b]));
   return order.map(i => flows[i]);
 }
+
+/** How many port numbers a flow's port is below (ports are 1-65535). */
+const PORTS = 65536;
 
 /**
  * The manifests the evaluator reads, per namespace (a Namespace object counts as part of itself):

@@ -70,10 +70,12 @@
  */
 import { parseIpv4 } from './cidr';
 import { compileCiliumRule, normalizeFqdn } from './connectivity-cilium';
+import { memoizingCompilation } from './connectivity-compile-memo';
 import { allowedFlows, ExternalDestination } from './connectivity-flows';
+import { PodIndex } from './connectivity-index';
 import { compileNetworkPolicy } from './connectivity-kubernetes';
 import {
-  checkPort, compare, CompiledPolicy, ConnectivityInput, Direction, DirectionState, ExternalPeer, Flow, IMPLICIT_NS_LABEL, Labels,
+  checkPort, compare, CompiledPolicy, CompiledRule, ConnectivityInput, Direction, DirectionState, ExternalPeer, Flow, IMPLICIT_NS_LABEL, Labels,
   Listening, NS_KEY, NS_LABELS_PREFIX, Pod, PodIdentity, PodState, PortSpec, SA_KEY,
 } from './connectivity-model';
 
@@ -104,9 +106,13 @@ export function readsManifest(manifest: any): boolean {
  * @internal
  */
 export function workloadsOf(manifests: any[]): PodIdentity[] {
+  return podIdentitiesOf(flatten(manifests));
+}
+
+/** {@link workloadsOf} of manifests already flattened (no Lists). */
+function podIdentitiesOf(all: any[]): PodIdentity[] {
   const pods: PodIdentity[] = [];
   const seen = new Set<string>();
-  const all = flatten(manifests);
   for (let i = 0; i < all.length; i++) {
     const m = all[i];
     let template: any;
@@ -122,24 +128,29 @@ export function workloadsOf(manifests: any[]): PodIdentity[] {
     seen.add(id);
     const spec = template.spec;
     if (spec.hostNetwork === true) throw new Error(`connectivity: ${where} uses hostNetwork, which network policies do not govern`);
-    const containers: any[] = [
-      ...(spec.containers ?? []),
-      ...(spec.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always'),
-    ];
+    // the containers' ports, then those of restartable init containers (sidecars)
     const ports: PortSpec[] = [];
-    for (const c of containers) {
-      for (const p of c.ports ?? []) {
-        const protocol = p.protocol ?? 'TCP';
-        if (protocol !== 'TCP' && protocol !== 'UDP') {
-          throw new Error(`connectivity: ${where} container ${c.name} port ${p.containerPort}: protocol ${protocol} is not supported`);
-        }
-        ports.push(p.name === undefined ? { port: p.containerPort, protocol } : { port: p.containerPort, protocol, name: p.name });
-      }
-    }
-    const pod: PodIdentity = { id, namespace, labels: { ...(template.metadata?.labels ?? {}) }, ports };
-    pods.push(spec.serviceAccountName ? { ...pod, serviceAccount: spec.serviceAccountName } : pod);
+    for (const c of spec.containers ?? NONE) containerPorts(c, where, ports);
+    for (const c of spec.initContainers ?? NONE) if (c.restartPolicy === 'Always') containerPorts(c, where, ports);
+    const labels = { ...(template.metadata?.labels ?? {}) };
+    pods.push(spec.serviceAccountName
+      ? { id, namespace, labels, ports, serviceAccount: spec.serviceAccountName }
+      : { id, namespace, labels, ports });
   }
   return pods.sort((a, b) => compare(a.id, b.id));
+}
+
+const NONE: readonly any[] = [];
+
+/** Adds the ports of container `c` (protocol default TCP) to `ports`. */
+function containerPorts(c: any, where: string, ports: PortSpec[]): void {
+  for (const p of c.ports ?? NONE) {
+    const protocol = p.protocol ?? 'TCP';
+    if (protocol !== 'TCP' && protocol !== 'UDP') {
+      throw new Error(`connectivity: ${where} container ${c.name} port ${p.containerPort}: protocol ${protocol} is not supported`);
+    }
+    ports.push(p.name === undefined ? { port: p.containerPort, protocol } : { port: p.containerPort, protocol, name: p.name });
+  }
 }
 
 /**
@@ -170,7 +181,8 @@ export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   }
 
   // Pods.
-  const identities = [...workloadsOf(manifests), ...(input.extraPods ?? [])];
+  const identities = podIdentitiesOf(manifests);
+  for (const p of input.extraPods ?? NONE) identities.push(p);
   const ids = new Set<string>();
   for (const p of identities) {
     if (ids.has(p.id)) throw new Error(`connectivity: duplicate pod id ${p.id}`);
@@ -203,44 +215,64 @@ export function evaluateConnectivityUnsorted(input: ConnectivityInput): Flow[] {
   }
 
   // Policies, compiled (and validated) up front, whether or not they select anything.
+  // (rules of the same shape share one compiled peer or port entry: ./connectivity-compile-memo)
   const policies: CompiledPolicy[] = [];
-  for (let i = 0; i < manifests.length; i++) {
-    const compiled = compilePolicy(manifests[i]);
-    if (compiled) policies.push(...compiled);
-  }
+  memoizingCompilation(() => {
+    for (let i = 0; i < manifests.length; i++) {
+      const compiled = compilePolicy(manifests[i]);
+      for (let c = 0; c < (compiled?.length ?? 0); c++) policies.push(compiled![c]);
+    }
+  });
 
   // Per pod (by index) and direction: is it default-deny, and which rules apply.
-  return allowedFlows(pods, podStates(pods, policies), externals);
+  const index = new PodIndex(pods);
+  return allowedFlows(pods, podStates(pods, policies, index), externals, index);
 }
 
-/** Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules of every selecting policy. */
-function podStates(pods: Pod[], policies: CompiledPolicy[]): PodState[] {
-  const policiesByNamespace = new Map<string, CompiledPolicy[]>();
-  const clusterwide: CompiledPolicy[] = [];
-  for (const p of policies) {
-    if (p.namespace === undefined) clusterwide.push(p);
-    else if (policiesByNamespace.has(p.namespace)) policiesByNamespace.get(p.namespace)!.push(p);
-    else policiesByNamespace.set(p.namespace, [p]);
-  }
-  const none: CompiledPolicy[] = [];
+/**
+ * Per pod (by index) and direction: whether a selecting policy makes it default-deny, and the rules
+ * of every selecting policy. Each policy is tried on the pods the index finds for its namespace
+ * and label equality (not on every pod of its namespace); a pod's policies stay in declaration
+ * order, namespaced ones first, then clusterwide ones.
+ */
+function podStates(pods: Pod[], policies: CompiledPolicy[], index: PodIndex): PodState[] {
+  const selecting: CompiledPolicy[][] = new Array(pods.length);
+  for (let i = 0; i < pods.length; i++) selecting[i] = [];
+  const select = (p: CompiledPolicy) => {
+    const candidates = index.candidates(p);
+    for (let c = 0; c < candidates.length; c++) if (p.selects(candidates[c])) selecting[candidates[c].index].push(p);
+  };
+  for (let i = 0; i < policies.length; i++) if (policies[i].namespace !== undefined) select(policies[i]);
+  for (let i = 0; i < policies.length; i++) if (policies[i].namespace === undefined) select(policies[i]);
   return pods.map(pod => {
-    // declaration order is kept: namespaced policies, then clusterwide ones
-    const selecting: CompiledPolicy[] = [];
-    const namespaced = policiesByNamespace.get(pod.identity.namespace) ?? none;
-    for (let i = 0; i < namespaced.length; i++) if (namespaced[i].selects(pod)) selecting.push(namespaced[i]);
-    for (let i = 0; i < clusterwide.length; i++) if (clusterwide[i].selects(pod)) selecting.push(clusterwide[i]);
-    return { ingress: directionState(pod, selecting, 'ingress'), egress: directionState(pod, selecting, 'egress') };
+    const own = selecting[pod.index];
+    return { ingress: directionState(pod, own, 'ingress'), egress: directionState(pod, own, 'egress') };
   });
 }
 
 function directionState(pod: Pod, selecting: CompiledPolicy[], dir: Direction): DirectionState {
-  const isolated = selecting.some(p => p[dir].defaultDeny);
-  const http = selecting.find(p => p[dir].hasHttp);
+  if (selecting.length === 0) return OPEN;
+  let isolated = false;
+  let http: CompiledPolicy | undefined;
+  for (let i = 0; i < selecting.length; i++) {
+    const d = selecting[i][dir];
+    isolated = isolated || d.defaultDeny;
+    if (http === undefined && d.hasHttp) http = selecting[i];
+  }
   if (!isolated && http) {
     throw new Error(`connectivity: ${http.where}: HTTP rules on ${dir} of ${pod.identity.id}, which no policy puts into default-deny, are not supported`);
   }
-  return { isolated, rules: selecting.length === 1 ? selecting[0][dir].rules : selecting.flatMap(p => p[dir].rules) };
+  if (selecting.length === 1) return { isolated, rules: selecting[0][dir].rules };
+  const rules: CompiledRule[] = [];
+  for (let i = 0; i < selecting.length; i++) {
+    const own = selecting[i][dir].rules;
+    for (let r = 0; r < own.length; r++) rules.push(own[r]);
+  }
+  return { isolated, rules };
 }
+
+/** The state of a direction no policy selects the pod for (shared: states are only read). */
+const OPEN: DirectionState = Object.freeze({ isolated: false, rules: [] });
 
 /** Total order on flows: from, to, port, protocol. @internal */
 export function compareFlows(a: Flow, b: Flow): number {
