@@ -40,16 +40,19 @@ function kustomizationsOf(root: string): Map<string, any> {
   return new Map(kustomizedFolders(root).map(folder => [folder, parse(fs.readFileSync(path.join(root, folder, 'kustomization.yaml'), 'utf8'))]));
 }
 
+/** The resources of `folder`'s kustomization, relative to the root. */
+function resourcesOf(tree: Map<string, any>, folder: string): string[] {
+  return (tree.get(folder).resources as string[]).map(r => path.posix.join(folder, r));
+}
+
 /** The folders `folder`'s resources reach (itself included), through the folders they list. */
 function foldersReached(tree: Map<string, any>, folder: string): string[] {
-  const sub = (tree.get(folder).resources as string[]).map(r => path.posix.join(folder, r)).filter(r => tree.has(r));
-  return [folder, ...sub.flatMap(r => foldersReached(tree, r))];
+  return [folder, ...resourcesOf(tree, folder).filter(r => tree.has(r)).flatMap(r => foldersReached(tree, r))];
 }
 
 /** The files `folder`'s resources reach (relative to the root), through the folders they list. */
 function filesReached(tree: Map<string, any>, folder: string): string[] {
-  return foldersReached(tree, folder)
-    .flatMap(f => (tree.get(f).resources as string[]).map(r => path.posix.join(f, r)).filter(r => !tree.has(r)));
+  return foldersReached(tree, folder).flatMap(f => resourcesOf(tree, f).filter(r => !tree.has(r)));
 }
 
 /** The folders Argo CD Applications and Flux Kustomizations in the tree are pointed at (relative to the root), sorted. */

@@ -20,6 +20,12 @@ export class RecentCache<V> {
     return aged;
   }
 
+  /** Stores `value` under `key` and returns it (for `cache.get(key) ?? cache.remember(key, made)`). */
+  public remember(key: string, value: V): V {
+    this.set(key, value);
+    return value;
+  }
+
   public set(key: string, value: V): void {
     if (this.young.size >= this.limit) {
       this.old = this.young;

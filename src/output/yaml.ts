@@ -85,12 +85,7 @@ function scalar(s: string): string {
   if (isCommonPlain(s)) return s;
   // long strings (queries, dashboards) rarely repeat: caching them would only hold memory
   if (s.length > 80) return isPlainSafe(s) ? s : quoted(s);
-  let written = scalarCache.get(s);
-  if (written === undefined) {
-    written = isPlainSafe(s) ? s : quoted(s);
-    scalarCache.set(s, written);
-  }
-  return written;
+  return scalarCache.get(s) ?? scalarCache.remember(s, isPlainSafe(s) ? s : quoted(s));
 }
 
 function blockLiteral(s: string, indent: string): string | undefined {
@@ -128,18 +123,13 @@ class Level {
 
   /** `<indent><key>:` */
   public keyLine(k: string): string {
-    return this.keys.get(k) ?? remember(this.keys, k, `${this.indent}${scalar(k)}:`);
+    return this.keys.get(k) ?? this.keys.remember(k, `${this.indent}${scalar(k)}:`);
   }
 
   /** `<indent>- <key>:`, the first key of a mapping in a sequence. */
   public itemKeyLine(k: string): string {
-    return this.itemKeys.get(k) ?? remember(this.itemKeys, k, `${this.dash} ${scalar(k)}:`);
+    return this.itemKeys.get(k) ?? this.itemKeys.remember(k, `${this.dash} ${scalar(k)}:`);
   }
-}
-
-function remember(cache: RecentCache<string>, k: string, line: string): string {
-  cache.set(k, line);
-  return line;
 }
 
 const TOP = new Level('');
