@@ -19,10 +19,10 @@ export const PHASES = [
 ] as const;
 export type Phase = typeof PHASES[number];
 
-interface Hook { readonly module: string; readonly fn: string; readonly phase: Phase }
+export interface Hook { readonly module: string; readonly fn: string; readonly phase: Phase }
 
 /** Where each phase lives (module under src/, exported function). */
-const HOOKS: readonly Hook[] = [
+export const HOOKS: readonly Hook[] = [
   { module: 'render/platform', fn: 'renderPlan', phase: 'render' },
   { module: 'render/gitops', fn: 'renderGitOps', phase: 'render' },
   { module: 'render/customizations', fn: 'applyCustomizations', phase: 'render' },

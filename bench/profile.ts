@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ChildResult } from './child';
+import { HOOKS, Phase, PHASES } from './phases';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
@@ -23,6 +24,7 @@ export function summarizeProfile(file: string, r: ChildResult, top: number): str
     ? [['construct', m.loaded, m.constructed], ['synth', m.constructed, m.synthesized]]
     : [['whole process', -Infinity, Infinity]];
   const out: string[] = [];
+  if (aligned) out.push(mainThreadPhases(prof, byId, m.loaded, m.constructed, m.synthesized));
   for (const [phase, from, to] of phases) {
     const selfFn = new Map<string, number>();
     const selfFile = new Map<string, number>();
@@ -53,4 +55,54 @@ export function summarizeProfile(file: string, r: ChildResult, top: number): str
     }
   }
   return out.join('\n');
+}
+
+/**
+ * The main thread's time per phase from declaration to files on disk, and how much of it is GC pauses: what a second thread
+ * could not take over (the bench's phase split counts the CPU of every thread). A sample belongs to the
+ * innermost hooked function on its stack; GC and other samples without JavaScript on the stack belong to the
+ * phase of the JavaScript sample before them.
+ */
+function mainThreadPhases(prof: CpuProfile, byId: Map<number, ProfileNode>, from: number, declared: number, to: number): string {
+  const parentOf = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const hooked = new Map(HOOKS.map(h => [`${h.fn} ${h.module}.js`, h.phase]));
+  const phaseOf = new Map<number, Phase | undefined>();
+  const find = (id: number): Phase | undefined => {
+    if (phaseOf.has(id)) return phaseOf.get(id);
+    const f = byId.get(id)!.callFrame;
+    const at = f.url.indexOf('/src/');
+    let p: Phase | undefined = at >= 0 ? hooked.get(`${f.functionName} ${f.url.slice(at + 5)}`) : undefined;
+    if (p === undefined) {
+      const up = parentOf.get(id);
+      p = up === undefined ? undefined : find(up);
+    }
+    phaseOf.set(id, p);
+    return p;
+  };
+  const total = new Map<Phase, number>();
+  const gc = new Map<Phase, number>();
+  let last: Phase = 'other';
+  let t = prof.startTime;
+  let sum = 0;
+  for (let i = 0; i < prof.samples.length; i++) {
+    t += prof.timeDeltas[i];
+    const dt = prof.timeDeltas[i + 1] ?? 0;
+    if (t < from || t >= to) continue;
+    const fn = byId.get(prof.samples[i])?.callFrame.functionName;
+    if (fn === '(idle)') continue;
+    const p: Phase = t < declared ? 'declaration' : find(prof.samples[i]) ?? (fn?.startsWith('(') ? last : 'other');
+    last = p;
+    total.set(p, (total.get(p) ?? 0) + dt);
+    if (fn === '(garbage collector)') gc.set(p, (gc.get(p) ?? 0) + dt);
+    sum += dt;
+  }
+  const sec = (us: number | undefined) => ((us ?? 0) / 1e6).toFixed(2);
+  const shown = PHASES.filter(p => (total.get(p) ?? 0) > 0);
+  return [
+    `\n**Main thread by phase, declaration to disk: ${sec(sum)} s sampled** (s, of which GC pauses; the phase split above counts every thread's CPU)\n`,
+    `| ${shown.join(' | ')} |`,
+    `|${shown.map(() => '---:').join('|')}|`,
+    `| ${shown.map(p => `${sec(total.get(p))} (GC ${sec(gc.get(p))})`).join(' | ')} |`,
+  ].join('\n');
 }

@@ -3,14 +3,15 @@
  * environments (10,000 with --large), each measurement in a fresh child process (so CPU and peak
  * RSS are per measurement):
  *
- *   node bench/.build/bench/run.js [--sizes 100,1000,3000] [--large] [--variants ours,resynth,touch,jsyaml,baseline]
+ *   node bench/.build/bench/run.js [--sizes 100,1000,3000] [--large] [--variants ours,resynth,touch,jsyaml,warm,baseline]
  *                                  [--repeat 1] [--profile] [--charts 10] [--tmpdir DIR] [--keep-output] [--json FILE]
  *
  * Per size it prints objects, wall, CPU (user + sys), GC, peak RSS, the phase split (declaration,
  * resolve, render, connectivity, access, reports, YAML, write; see phases.ts), the ratio of the whole
  * synth's CPU to js-yaml serializing the same manifests (measured in the same run), the cdk8s-plus-28
  * baseline ratio, re-synth of the unchanged tree and after changing one component (time and files
- * written), and the sha256 of each output tree, so that output identity can be checked across commits.
+ * written), the same synth in a warm process (how much of a first synth is the JIT's warm-up), and the
+ * sha256 of each output tree, so that output identity can be checked across commits.
  *
  * Exits 1 when a target of DESIGN.md "Scale" (issue #15) fails.
  */
@@ -24,7 +25,7 @@ import { ChildArgs, ChildResult, MARKER, runChild, Variant } from './child';
 import { PHASES } from './phases';
 import { summarizeProfile } from './profile';
 
-const VARIANTS: readonly Variant[] = ['ours', 'resynth', 'touch', 'jsyaml', 'baseline'];
+const VARIANTS: readonly Variant[] = ['ours', 'resynth', 'touch', 'jsyaml', 'warm', 'baseline'];
 /** Component changed by the `touch` measurement (the first component of the first project). */
 const TOUCH = 0;
 const TARGET = { components: 1000, large: 10000, largeWallS: 15, largeRssMiB: 2048, jsyamlRatio: 1.5, rssMiB: 300, linear: 1.1 };
@@ -151,6 +152,8 @@ function print(all: SizeResults[], opts: Options): boolean {
   const missing = [...new Set(all.flatMap(sz => ok(sz.byVariant.get('ours'))?.missingHooks ?? []))];
   if (missing.length) console.log(`\nphase hooks not found (their time counts as "other"; update bench/phases.ts): ${missing.join(', ')}`);
 
+  printWarm(all);
+
   console.log('\n**Re-synth** into the folder the first synth wrote (fresh process each):\n');
   console.log('| components | first: wall s / CPU s | unchanged: wall s / CPU s (CPU ÷ first) | written | one component changed: wall s / CPU s | written | only its files |');
   console.log('|---:|---:|---:|---:|---:|---:|---|');
@@ -212,6 +215,22 @@ function print(all: SizeResults[], opts: Options): boolean {
   return failed;
 }
 
+/** The first synth of a fresh process against the same synth in a process that has run the library once. */
+function printWarm(all: SizeResults[]): void {
+  const rows = all.map(({ n, byVariant }) => ({ n, o: ok(byVariant.get('ours')), w: ok(byVariant.get('warm')), j: ok(byVariant.get('jsyaml'))?.jsyaml }))
+    .filter(r => r.o && r.w);
+  if (rows.length === 0) return;
+  console.log('\n**Warm process**: the same synth after one synth of a platform of another seed in the same process ' +
+    '(the JIT has compiled the library\'s code; peak RSS is not comparable, the first synth\'s heap is still there):\n');
+  console.log('| components | first synth: wall s / CPU s (÷ js-yaml) | warm synth: wall s / CPU s (÷ js-yaml) | warm-up: CPU share of the first synth | same tree |');
+  console.log('|---:|---:|---:|---:|---|');
+  for (const { n, o, w, j } of rows) {
+    const ratio = (cpuMs: number) => (j ? ` (${x(cpuMs / j.jsyamlCpuMs)})` : '');
+    console.log(`| ${int(n)} | ${s(o!.totalMs)} / ${s(o!.cpuMs)}${ratio(o!.cpuMs)} | ${s(w!.totalMs)} / ${s(w!.cpuMs)}${ratio(w!.cpuMs)} | ` +
+      `${(100 * (1 - w!.cpuMs / o!.cpuMs)).toFixed(0)} % | ${w!.treeSha256 === o!.treeSha256 ? 'yes' : `NO: ${w!.treeSha256?.slice(0, 16)}`} |`);
+  }
+}
+
 function main(): number {
   const { opts, child } = parseArgs(process.argv.slice(2));
   if (child) {
@@ -248,6 +267,7 @@ function main(): number {
     }
     if (!opts.keepOutput) fs.rmSync(tree, { recursive: true, force: true });
     if (want('jsyaml')) byVariant.set('jsyaml', measure('jsyaml', n, opts, fresh));
+    if (want('warm')) byVariant.set('warm', measure('warm', n, opts, fresh));
     if (want('baseline')) {
       const mine = ok(byVariant.get('ours'));
       const sets = Math.max(1, Math.round((mine ? mine.objects : n * 25) / 3));
