@@ -6,6 +6,8 @@
  * - `touch`: the platform with one component changed, into that folder (only its files should change);
  * - `jsyaml`: render the same platform (untimed), then time js-yaml and our emitter serializing the
  *   exact document lists our synth serializes, file by file;
+ * - `bound`: the `ours` synth with connectivity, access and the reports stubbed out (offload-bound.ts): the
+ *   least a design that moves them to another thread could take (the tree lacks the reports);
  * - `warm`: synthesize a platform of another seed first (untimed: the library's code runs once, so the
  *   JIT has compiled it), then time the `ours` synth in the same process: what a synth costs without
  *   the warm-up a fresh process pays;
@@ -15,9 +17,10 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PerformanceObserver } from 'perf_hooks';
+import { stubOffloadablePhases } from './offload-bound';
 import { installPhaseHooks, Phase } from './phases';
 
-export type Variant = 'ours' | 'resynth' | 'touch' | 'jsyaml' | 'warm' | 'baseline';
+export type Variant = 'ours' | 'resynth' | 'touch' | 'jsyaml' | 'warm' | 'bound' | 'baseline';
 export const MARKER = 'BENCH_RESULT ';
 
 /** What a child reports (times in ms). */
@@ -128,6 +131,7 @@ function ours(args: ChildArgs, tStart: bigint): Partial {
   const { PlatformApp } = require('../src') as typeof import('../src');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildPlatform, componentName } = require('./platform') as typeof import('./platform');
+  if (args.variant === 'bound') stubOffloadablePhases(path.join(__dirname, '..', 'src'));
   if (args.variant === 'warm') {
     // Before the hooks are installed, so that the phases count the timed synth only. Another seed: other names,
     // kinds and features, so that the timed synth does not just find the first one's strings in the emitter's caches.

@@ -3,15 +3,16 @@
  * environments (10,000 with --large), each measurement in a fresh child process (so CPU and peak
  * RSS are per measurement):
  *
- *   node bench/.build/bench/run.js [--sizes 100,1000,3000] [--large] [--variants ours,resynth,touch,jsyaml,warm,baseline]
+ *   node bench/.build/bench/run.js [--sizes 100,1000,3000] [--large] [--variants ours,resynth,touch,jsyaml,warm,bound,baseline]
  *                                  [--repeat 1] [--profile] [--charts 10] [--tmpdir DIR] [--keep-output] [--json FILE]
  *
  * Per size it prints objects, wall, CPU (user + sys), GC, peak RSS, the phase split (declaration,
  * resolve, render, connectivity, access, reports, YAML, write; see phases.ts), the ratio of the whole
  * synth's CPU to js-yaml serializing the same manifests (measured in the same run), the cdk8s-plus-28
  * baseline ratio, re-synth of the unchanged tree and after changing one component (time and files
- * written), the same synth in a warm process (how much of a first synth is the JIT's warm-up), and the
- * sha256 of each output tree, so that output identity can be checked across commits.
+ * written), the same synth in a warm process (how much of a first synth is the JIT's warm-up), the synth
+ * without connectivity, access and reports (what must run on the main thread), and the sha256 of each
+ * output tree, so that output identity can be checked across commits.
  *
  * Exits 1 when a target of DESIGN.md "Scale" (issue #15) fails.
  */
@@ -25,7 +26,7 @@ import { ChildArgs, ChildResult, MARKER, runChild, Variant } from './child';
 import { PHASES } from './phases';
 import { summarizeProfile } from './profile';
 
-const VARIANTS: readonly Variant[] = ['ours', 'resynth', 'touch', 'jsyaml', 'warm', 'baseline'];
+const VARIANTS: readonly Variant[] = ['ours', 'resynth', 'touch', 'jsyaml', 'warm', 'bound', 'baseline'];
 /** Component changed by the `touch` measurement (the first component of the first project). */
 const TOUCH = 0;
 const TARGET = { components: 1000, large: 10000, largeWallS: 15, largeRssMiB: 2048, jsyamlRatio: 1.5, rssMiB: 300, linear: 1.1 };
@@ -153,6 +154,7 @@ function print(all: SizeResults[], opts: Options): boolean {
   if (missing.length) console.log(`\nphase hooks not found (their time counts as "other"; update bench/phases.ts): ${missing.join(', ')}`);
 
   printWarm(all);
+  printBound(all);
 
   console.log('\n**Re-synth** into the folder the first synth wrote (fresh process each):\n');
   console.log('| components | first: wall s / CPU s | unchanged: wall s / CPU s (CPU ÷ first) | written | one component changed: wall s / CPU s | written | only its files |');
@@ -231,6 +233,19 @@ function printWarm(all: SizeResults[]): void {
   }
 }
 
+/** The synth against the same synth without the phases another thread could take over. */
+function printBound(all: SizeResults[]): void {
+  const rows = all.map(({ n, byVariant }) => ({ n, o: ok(byVariant.get('ours')), b: ok(byVariant.get('bound')) })).filter(r => r.o && r.b);
+  if (rows.length === 0) return;
+  console.log('\n**Offload bound**: the same synth with connectivity, access and every report stubbed out (bench/offload-bound.ts), ' +
+    'the least a design running them on another thread could take:\n');
+  console.log('| components | synth: wall s / CPU s | without connectivity, access, reports: wall s / CPU s | wall saved |');
+  console.log('|---:|---:|---:|---:|');
+  for (const { n, o, b } of rows) {
+    console.log(`| ${int(n)} | ${s(o!.totalMs)} / ${s(o!.cpuMs)} | ${s(b!.totalMs)} / ${s(b!.cpuMs)} | ${(100 * (1 - b!.totalMs / o!.totalMs)).toFixed(0)} % |`);
+  }
+}
+
 function main(): number {
   const { opts, child } = parseArgs(process.argv.slice(2));
   if (child) {
@@ -268,6 +283,7 @@ function main(): number {
     if (!opts.keepOutput) fs.rmSync(tree, { recursive: true, force: true });
     if (want('jsyaml')) byVariant.set('jsyaml', measure('jsyaml', n, opts, fresh));
     if (want('warm')) byVariant.set('warm', measure('warm', n, opts, fresh));
+    if (want('bound')) byVariant.set('bound', measure('bound', n, opts, fresh));
     if (want('baseline')) {
       const mine = ok(byVariant.get('ours'));
       const sets = Math.max(1, Math.round((mine ? mine.objects : n * 25) / 3));
