@@ -28,13 +28,9 @@ export function summarizeProfile(file: string, r: ChildResult, top: number): str
   for (const [phase, from, to] of phases) {
     const selfFn = new Map<string, number>();
     const selfFile = new Map<string, number>();
-    let t = prof.startTime;
     let total = 0;
-    for (let i = 0; i < prof.samples.length; i++) {
-      t += prof.timeDeltas[i];
-      const dt = prof.timeDeltas[i + 1] ?? 0;
-      if (t < from || t >= to) continue;
-      const node = byId.get(prof.samples[i]);
+    for (const { id, dt } of samplesIn(prof, from, to)) {
+      const node = byId.get(id);
       if (!node) continue;
       const l = label(node);
       const key = `${l.fn}\t${l.file}`;
@@ -83,15 +79,11 @@ function mainThreadPhases(prof: CpuProfile, byId: Map<number, ProfileNode>, from
   const total = new Map<Phase, number>();
   const gc = new Map<Phase, number>();
   let last: Phase = 'other';
-  let t = prof.startTime;
   let sum = 0;
-  for (let i = 0; i < prof.samples.length; i++) {
-    t += prof.timeDeltas[i];
-    const dt = prof.timeDeltas[i + 1] ?? 0;
-    if (t < from || t >= to) continue;
-    const fn = byId.get(prof.samples[i])?.callFrame.functionName;
+  for (const { id, t, dt } of samplesIn(prof, from, to)) {
+    const fn = byId.get(id)?.callFrame.functionName;
     if (fn === '(idle)') continue;
-    const p: Phase = t < declared ? 'declaration' : find(prof.samples[i]) ?? (fn?.startsWith('(') ? last : 'other');
+    const p: Phase = t < declared ? 'declaration' : find(id) ?? (fn?.startsWith('(') ? last : 'other');
     last = p;
     total.set(p, (total.get(p) ?? 0) + dt);
     if (fn === '(garbage collector)') gc.set(p, (gc.get(p) ?? 0) + dt);
@@ -105,4 +97,13 @@ function mainThreadPhases(prof: CpuProfile, byId: Map<number, ProfileNode>, from
     `|${shown.map(() => '---:').join('|')}|`,
     `| ${shown.map(p => `${sec(total.get(p))} (GC ${sec(gc.get(p))})`).join(' | ')} |`,
   ].join('\n');
+}
+
+/** The samples taken in [from, to): node id, time stamp and the time until the next sample (µs). */
+function* samplesIn(prof: CpuProfile, from: number, to: number): Generator<{ id: number; t: number; dt: number }> {
+  let t = prof.startTime;
+  for (let i = 0; i < prof.samples.length; i++) {
+    t += prof.timeDeltas[i];
+    if (t >= from && t < to) yield { id: prof.samples[i], t, dt: prof.timeDeltas[i + 1] ?? 0 };
+  }
 }
