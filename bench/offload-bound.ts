@@ -4,7 +4,7 @@
  * render, identities, policy, grouping, YAML, write). That is the least any design moving those phases to
  * another thread could take, before the cost of handing them their inputs. The tree it writes lacks the reports.
  */
-import * as path from 'path';
+import { moduleExporting } from './phases';
 
 interface Stub { readonly module: string; readonly fn: string; readonly result: () => unknown }
 
@@ -25,9 +25,8 @@ const STUBS: readonly Stub[] = [
 /** Replaces the offloadable phases of the compiled library under `srcDir`; throws if one is no longer there. */
 export function stubOffloadablePhases(srcDir: string): void {
   for (const stub of STUBS) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(srcDir, stub.module));
-    if (typeof mod[stub.fn] !== 'function') throw new Error(`bench/offload-bound.ts: ${stub.module}#${stub.fn} not found. Fix: update the stub list`);
+    const mod = moduleExporting(srcDir, stub.module, stub.fn);
+    if (mod === undefined) throw new Error(`bench/offload-bound.ts: ${stub.module}#${stub.fn} not found. Fix: update the stub list`);
     mod[stub.fn] = stub.result;
   }
 }

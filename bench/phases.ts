@@ -74,20 +74,12 @@ export function installPhaseHooks(srcDir: string): PhaseRecorder {
   const stack: Array<{ phase: Phase; nested: number }> = [];
   const cpuUs = () => { const u = process.cpuUsage(); return u.user + u.system; };
   for (const hook of HOOKS) {
-    let mod: any;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = require(path.join(srcDir, hook.module));
-    } catch {
+    const mod = moduleExporting(srcDir, hook.module, hook.fn);
+    if (mod === undefined) {
       rec.missing.push(`${hook.module}#${hook.fn}`);
       continue;
     }
     const real = mod[hook.fn];
-    const desc = Object.getOwnPropertyDescriptor(mod, hook.fn);
-    if (typeof real !== 'function' || !desc || !desc.writable) {
-      rec.missing.push(`${hook.module}#${hook.fn}`);
-      continue;
-    }
     mod[hook.fn] = function (this: unknown, ...args: unknown[]) {
       if (hook.phase === 'yaml' && rec.onYaml) rec.onYaml(args[0] as any[]);
       const frame = { phase: hook.phase, nested: 0 };
@@ -107,4 +99,20 @@ export function installPhaseHooks(srcDir: string): PhaseRecorder {
     };
   }
   return rec;
+}
+
+/**
+ * The compiled module `module` under `srcDir` (e.g. bench/.build/src) when it exports a function `fn` that can be
+ * replaced (TypeScript's CommonJS output reads it from the module's `exports` at every call); else undefined.
+ */
+export function moduleExporting(srcDir: string, module: string, fn: string): any {
+  let mod: any;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(path.join(srcDir, module));
+  } catch {
+    return undefined;
+  }
+  const desc = Object.getOwnPropertyDescriptor(mod, fn);
+  return typeof mod[fn] === 'function' && desc?.writable ? mod : undefined;
 }
